@@ -1,0 +1,47 @@
+package org.quotaware;
+
+import org.quotaware.engine.DefaultQuotaManager;
+
+/**
+ * The quota engine's entry point. Thread-safe; one per application (or per cluster member).
+ * <p>
+ * {@link #acquire} checks every limit and reserves in one atomic step of the store, so two concurrent requests can
+ * never both take the last unit of a limit. {@link #check} answers the same question without changing anything.
+ */
+public interface QuotaManager extends AutoCloseable {
+
+    /** A manager over an in-memory store, the system clock and the seed's default tier; see the builder for more. */
+    static DefaultQuotaManager.Builder builder() {
+        return DefaultQuotaManager.builder();
+    }
+
+    /** What {@link #acquire} would decide now, without side effects (a queue wait shows as {@code queued}). */
+    QuotaCheckResult check(String user, QuotaRequest request);
+
+    /**
+     * Checks and reserves in one step. When only the user's concurrency limit is full and the user's queue has room,
+     * waits for a slot (in arrival order, at most the tier's {@code maxQueueWait}); waiting for one user never blocks
+     * another. Returns a {@link QuotaPermit} to close when the task ends, or a {@link QuotaDenial} with every violated
+     * limit.
+     */
+    Acquisition acquire(String user, QuotaRequest request);
+
+    /** A user's usage now (zeros for a user without state). */
+    UserQuotaUsage usage(String user);
+
+    /** Counters since start and the current load of this instance. */
+    QuotaStatistics statistics();
+
+    /** The tiers, user assignments and overrides; changes apply to the next decision. */
+    QuotaTiers tiers();
+
+    /** Limits of this instance across all users. */
+    SystemLimits systemLimits();
+
+    /** Changes this instance's system limits; tasks already admitted keep their slots. */
+    void systemLimits(SystemLimits limits);
+
+    /** Denies every waiting request and closes the store. Held permits may still be closed afterwards. */
+    @Override
+    void close();
+}

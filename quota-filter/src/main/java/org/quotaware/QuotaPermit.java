@@ -1,0 +1,70 @@
+package org.quotaware;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An admitted request. Holds its concurrency slot until closed; closing it any number of times, from any thread,
+ * releases the slot exactly once. Record the task's outcome with {@link #failed()} before closing (a permit closed
+ * without it counts as a success):
+ * <pre>{@code
+ * if (manager.acquire(user, request) instanceof QuotaPermit permit) {
+ *     try (permit) { ... } catch (RuntimeException e) { permit.failed(); throw e; }
+ * }
+ * }</pre>
+ */
+public final class QuotaPermit implements Acquisition, AutoCloseable {
+
+    /** Gives a slot back to whoever issued the permit. */
+    @FunctionalInterface
+    public interface Releaser {
+        void release(QuotaPermit permit, boolean success);
+    }
+
+    private final String user;
+    private final long slot;
+    private final QuotaCheckResult result;
+    private final Releaser releaser;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean failed;
+
+    /**
+     * @param slot the slot token the store holds for this permit, 0 when the request takes no slot
+     */
+    public QuotaPermit(String user, long slot, QuotaCheckResult result, Releaser releaser) {
+        this.user = user;
+        this.slot = slot;
+        this.result = result;
+        this.releaser = releaser;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** The store's token of the slot held, 0 for a request that holds none. */
+    public long slot() {
+        return slot;
+    }
+
+    @Override
+    public QuotaCheckResult result() {
+        return result;
+    }
+
+    /** Marks the task as failed; it is counted so when the permit closes. */
+    public void failed() {
+        failed = true;
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Releases the slot; only the first call has an effect. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            releaser.release(this, !failed);
+        }
+    }
+}

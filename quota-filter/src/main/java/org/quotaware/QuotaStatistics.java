@@ -1,0 +1,23 @@
+package org.quotaware;
+
+import java.util.Map;
+
+/**
+ * Counters of one {@link QuotaManager} since it started, plus the current load of this instance.
+ *
+ * @param allowed      requests admitted
+ * @param deniedByLimit denials per limit; a request violating two limits counts once under each
+ * @param denied       requests denied
+ * @param active       concurrency slots held on this instance
+ * @param queued       requests waiting on this instance
+ * @param completed    tasks that ended successfully
+ * @param failed       tasks that ended in failure
+ * @param trackedUsers users the store holds state for
+ */
+public record QuotaStatistics(long allowed, Map<Limit, Long> deniedByLimit, long denied, long active, long queued,
+                              long completed, long failed, long trackedUsers) {
+
+    public QuotaStatistics {
+        deniedByLimit = Map.copyOf(deniedByLimit);
+    }
+}

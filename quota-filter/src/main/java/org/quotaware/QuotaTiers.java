@@ -1,0 +1,126 @@
+package org.quotaware;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Named limit sets, the tier of each user and per-user overrides; every part can change at runtime and the next
+ * decision uses it. A user's limits are, in this order: the user's override, the tier assigned to the user, the tier
+ * the caller was identified with (e.g. {@code anonymous} for a client without a key), the {@code default} tier.
+ */
+public final class QuotaTiers {
+
+    public static final String DEFAULT = "default";
+    /** The tier name reported for a user whose limits come from a per-user override. */
+    public static final String OVERRIDE = "override";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    /** The limits that apply to one user and where they come from. */
+    public record Applied(String tier, QuotaLimits limits) {
+    }
+
+    private final Map<String, Applied> tiers = new ConcurrentHashMap<>();
+    private final Map<String, String> userTiers = new ConcurrentHashMap<>();
+    private final Map<String, Applied> overrides = new ConcurrentHashMap<>();
+
+    /** Tiers with only {@code default}, at the seed's defaults. */
+    public QuotaTiers() {
+        this(QuotaLimits.defaults());
+    }
+
+    public QuotaTiers(QuotaLimits defaultLimits) {
+        define(DEFAULT, defaultLimits);
+    }
+
+    /** Adds or replaces a tier. */
+    public QuotaTiers define(String tier, QuotaLimits limits) {
+        requireName("tier", tier);
+        tiers.put(tier, new Applied(tier, Objects.requireNonNull(limits, "limits")));
+        return this;
+    }
+
+    /** Removes a tier; users assigned to it fall back to their caller tier or {@code default}. */
+    public void remove(String tier) {
+        if (DEFAULT.equals(tier)) {
+            throw InvalidQuotaConfigException.invalid("tier", tier, "a tier other than 'default' (it cannot be removed)");
+        }
+        tiers.remove(tier);
+    }
+
+    public boolean exists(String tier) {
+        return tiers.containsKey(tier);
+    }
+
+    /** The limits of a tier, or null when there is no such tier. */
+    public QuotaLimits limits(String tier) {
+        Applied a = tiers.get(tier);
+        return a == null ? null : a.limits();
+    }
+
+    /** Every tier and its limits, sorted by name. */
+    public Map<String, QuotaLimits> all() {
+        Map<String, QuotaLimits> out = new TreeMap<>();
+        tiers.forEach((k, v) -> out.put(k, v.limits()));
+        return out;
+    }
+
+    /** Puts a user in a tier, which must exist. */
+    public QuotaTiers assign(String user, String tier) {
+        Objects.requireNonNull(user, "user");
+        if (!tiers.containsKey(tier)) {
+            throw InvalidQuotaConfigException.invalid("tier", tier, "one of the defined tiers " + all().keySet());
+        }
+        userTiers.put(user, tier);
+        return this;
+    }
+
+    public void unassign(String user) {
+        userTiers.remove(user);
+    }
+
+    /** Gives one user limits of its own, ahead of any tier. */
+    public QuotaTiers override(String user, QuotaLimits limits) {
+        overrides.put(Objects.requireNonNull(user, "user"), new Applied(OVERRIDE, Objects.requireNonNull(limits)));
+        return this;
+    }
+
+    public void clearOverride(String user) {
+        overrides.remove(user);
+    }
+
+    /** The tier assigned to a user, or null. */
+    public String tierOf(String user) {
+        return userTiers.get(user);
+    }
+
+    /**
+     * The limits for a user.
+     *
+     * @param callerTier the tier the caller was identified with, or null
+     */
+    public Applied resolve(String user, String callerTier) {
+        Applied a = overrides.get(user);
+        if (a != null) {
+            return a;
+        }
+        String assigned = userTiers.get(user);
+        if (assigned != null && (a = tiers.get(assigned)) != null) {
+            return a;
+        }
+        if (callerTier != null && (a = tiers.get(callerTier)) != null) {
+            return a;
+        }
+        return tiers.get(DEFAULT);
+    }
+
+    private static void requireName(String field, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw InvalidQuotaConfigException.invalid(field, name,
+                    "1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.quotaware.engine;
+
+import java.util.List;
+
+import org.quotaware.Limit;
+import org.quotaware.LimitStatus;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaRequest;
+import org.quotaware.Violation;
+import org.quotaware.engine.Decision.Verdict;
+import org.quotaware.spi.StateOperation;
+
+/**
+ * The engine's operations as serializable values, so any store can run them where the state lives. Each is one call
+ * into {@link QuotaEngine}; a {@code null} state means the store could not take a new user.
+ */
+public final class Operations {
+
+    private Operations() {
+    }
+
+    /** The denial for a user the store has no room to track. */
+    static Decision untracked(long now) {
+        return new Decision(Verdict.DENIED, List.of(new Violation(Limit.TRACKED_USERS, 0, 0, 60)), List.of(), now);
+    }
+
+    /** Checks every limit and reserves: a slot (token) when admitted, a queue place when only the slots are full. */
+    public record Acquire(QuotaRequest request, QuotaLimits limits, long token, long leaseMillis)
+            implements StateOperation<Decision> {
+        @Override
+        public Decision apply(UserState state, long now) {
+            return state == null ? untracked(now) : QuotaEngine.decide(state, request, limits, now, true, token, leaseMillis);
+        }
+    }
+
+    /** The same decision as {@link Acquire}, leaving the state as it was. */
+    public record Check(QuotaRequest request, QuotaLimits limits) implements StateOperation<Decision> {
+        @Override
+        public Decision apply(UserState state, long now) {
+            return state == null ? untracked(now) : QuotaEngine.decide(state, request, limits, now, false, 0, 0);
+        }
+    }
+
+    /** The head of a queue takes a freed slot: {@code ADMITTED} when it did, {@code QUEUED} while none is free. */
+    public record Claim(QuotaLimits limits, long token, long leaseMillis) implements StateOperation<Decision> {
+        @Override
+        public Decision apply(UserState state, long now) {
+            if (state == null) {
+                return untracked(now);
+            }
+            boolean claimed = QuotaEngine.claim(state, limits, now, token, leaseMillis);
+            return new Decision(claimed ? Verdict.ADMITTED : Verdict.QUEUED, List.of(),
+                    QuotaEngine.statuses(state, limits, state.clamp(now)), now);
+        }
+    }
+
+    /**
+     * A queued request leaves the queue without a slot and gets back what it counted at {@code atMillis}. Answers the
+     * limits' state afterwards.
+     */
+    public record Unqueue(int files, long atMillis, QuotaLimits limits) implements StateOperation<List<LimitStatus>> {
+        @Override
+        public List<LimitStatus> apply(UserState state, long now) {
+            if (state == null) {
+                return List.of();
+            }
+            QuotaEngine.unqueue(state, files, atMillis, now);
+            return QuotaEngine.statuses(state, limits, state.clamp(now));
+        }
+    }
+
+    /** A task ends: its slot (if any) is freed and its outcome counted. */
+    public record Release(long token, boolean success) implements StateOperation<Boolean> {
+        @Override
+        public Boolean apply(UserState state, long now) {
+            return state != null && QuotaEngine.release(state, token, success, now);
+        }
+    }
+
+    /** Extends the leases of slots still held. Answers how many of them were found. */
+    public record Renew(long[] tokens, long leaseMillis) implements StateOperation<Integer> {
+        @Override
+        public Integer apply(UserState state, long now) {
+            if (state == null) {
+                return 0;
+            }
+            int found = 0;
+            long expiry = state.clamp(now) + leaseMillis;
+            for (long token : tokens) {
+                if (state.renewSlot(token, expiry)) {
+                    found++;
+                }
+            }
+            return found;
+        }
+    }
+
+    /** A read-only snapshot of the user's use. */
+    public record Inspect(QuotaLimits limits) implements StateOperation<Snapshot> {
+        @Override
+        public Snapshot apply(UserState state, long nowMillis) {
+            if (state == null) {
+                return new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, List.of());
+            }
+            long now = state.clamp(nowMillis);
+            return new Snapshot(state.used(SlidingWindow.MINUTE, now), state.used(SlidingWindow.HOUR, now),
+                    state.used(SlidingWindow.DAY, now), state.activeSlots(now), state.queued, state.completed,
+                    state.failed, state.lastActivity, QuotaEngine.statuses(state, limits, now));
+        }
+    }
+
+    /** What {@link Inspect} sees. {@code lastActivity} is 0 for a user without state. */
+    public record Snapshot(long requestsPerMinute, long filesPerHour, long filesPerDay, long activeTasks, long queued,
+                           long completed, long failed, long lastActivity, List<LimitStatus> limits)
+            implements java.io.Serializable {
+    }
+}

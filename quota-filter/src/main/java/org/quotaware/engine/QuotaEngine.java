@@ -1,0 +1,165 @@
+package org.quotaware.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.quotaware.Limit;
+import org.quotaware.LimitStatus;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaRequest;
+import org.quotaware.Violation;
+import org.quotaware.engine.Decision.Verdict;
+
+/**
+ * The pure decision: one user's state, one request, the limits and the store's time in; the verdict with every
+ * violated limit out, the state changed only when it reserves. No clock, no I/O, no locks: the store makes it atomic.
+ */
+public final class QuotaEngine {
+
+    /** The lease of a slot that never expires on its own (the holder is in this JVM and releases it by structure). */
+    public static final long NO_LEASE = Long.MAX_VALUE;
+
+    private QuotaEngine() {
+    }
+
+    /**
+     * Decides one request. With {@code reserve} it also counts the request in the windows and takes a slot with
+     * {@code token} (or a queue place) when admitted; without it the state is left exactly as it was.
+     */
+    static Decision decide(UserState s, QuotaRequest request, QuotaLimits limits, long nowMillis, boolean reserve,
+                           long token, long leaseMillis) {
+        long now = s.clamp(nowMillis);
+        if (reserve) {
+            s.advance(now);
+        }
+        List<Violation> violations = new ArrayList<>(2);
+        long maxSize = limits.maxFileSizeBytes();
+        if (maxSize != QuotaLimits.OFF && request.fileSizeBytes() > maxSize) {
+            violations.add(new Violation(Limit.FILE_SIZE, maxSize, request.fileSizeBytes(), Violation.NEVER));
+        }
+        checkWindow(s, SlidingWindow.MINUTE, limits, 1, now, violations);
+        if (request.files() > 0) {
+            checkWindow(s, SlidingWindow.HOUR, limits, request.files(), now, violations);
+            checkWindow(s, SlidingWindow.DAY, limits, request.files(), now, violations);
+        }
+        boolean queue = false;
+        long maxTasks = limits.maxConcurrentTasks();
+        boolean takesSlot = request.concurrent() && maxTasks != QuotaLimits.OFF;
+        if (takesSlot) {
+            int active = s.activeSlots(now);
+            // a newcomer never overtakes a queued request, even in the instant a slot is free between two steps
+            if (active >= maxTasks || s.queued > 0) {
+                boolean room = s.queued < limits.maxQueueSize();
+                if (room && violations.isEmpty()) {
+                    queue = true;
+                } else {
+                    violations.add(new Violation(Limit.CONCURRENT_TASKS, maxTasks, active, 1));
+                    if (!room && limits.maxQueueSize() > 0) {
+                        violations.add(new Violation(Limit.QUEUE_SIZE, limits.maxQueueSize(), s.queued, 1));
+                    }
+                }
+            }
+        }
+        Verdict verdict = !violations.isEmpty() ? Verdict.DENIED : queue ? Verdict.QUEUED : Verdict.ADMITTED;
+        if (reserve && verdict != Verdict.DENIED) {
+            SlidingWindow.MINUTE.add(s.counts, now, 1);
+            if (request.files() > 0) {
+                SlidingWindow.HOUR.add(s.counts, now, request.files());
+                SlidingWindow.DAY.add(s.counts, now, request.files());
+            }
+            if (queue) {
+                s.queued++;
+            } else if (takesSlot) {
+                s.takeSlot(token, expiry(now, leaseMillis));
+            }
+            s.lastActivity = now;
+        }
+        return new Decision(verdict, violations, statuses(s, limits, now), now);
+    }
+
+    private static void checkWindow(UserState s, SlidingWindow w, QuotaLimits limits, long need, long now,
+                                    List<Violation> violations) {
+        long max = limits.get(w.limit);
+        if (max == QuotaLimits.OFF) {
+            return;
+        }
+        long used = s.used(w, now);
+        if (used + need <= max) {
+            return;
+        }
+        long retry = need > max ? Violation.NEVER
+                : seconds(w.millisUntilFits(s.counts, s.advancedTo, now, need, max));
+        violations.add(new Violation(w.limit, max, used, retry));
+    }
+
+    /** A queued request takes a slot freed for it; false when none is free yet. */
+    static boolean claim(UserState s, QuotaLimits limits, long nowMillis, long token, long leaseMillis) {
+        long now = s.clamp(nowMillis);
+        s.advance(now);
+        long maxTasks = limits.maxConcurrentTasks();
+        if (s.queued == 0 || (maxTasks != QuotaLimits.OFF && s.activeSlots(now) >= maxTasks)) {
+            return false;
+        }
+        s.queued--;
+        s.takeSlot(token, expiry(now, leaseMillis));
+        s.lastActivity = now;
+        return true;
+    }
+
+    /** A queued request gives up its place and the units it counted at {@code atMillis}. */
+    static boolean unqueue(UserState s, int files, long atMillis, long nowMillis) {
+        long now = s.clamp(nowMillis);
+        s.advance(now);
+        if (s.queued == 0) {
+            return false;
+        }
+        s.queued--;
+        SlidingWindow.MINUTE.refund(s.counts, s.advancedTo, now, atMillis, 1);
+        if (files > 0) {
+            SlidingWindow.HOUR.refund(s.counts, s.advancedTo, now, atMillis, files);
+            SlidingWindow.DAY.refund(s.counts, s.advancedTo, now, atMillis, files);
+        }
+        return true;
+    }
+
+    /** Gives a slot back and counts the task's outcome; false when the slot was no longer held. */
+    static boolean release(UserState s, long token, boolean success, long nowMillis) {
+        long now = s.clamp(nowMillis);
+        boolean found = token != 0 && s.releaseSlot(token);
+        if (success) {
+            s.completed++;
+        } else {
+            s.failed++;
+        }
+        s.lastActivity = now;
+        return found;
+    }
+
+    /** Each enabled limit's state at {@code now}. */
+    static List<LimitStatus> statuses(UserState s, QuotaLimits limits, long now) {
+        List<LimitStatus> out = new ArrayList<>(4);
+        for (SlidingWindow w : SlidingWindow.all()) {
+            long max = limits.get(w.limit);
+            if (max != QuotaLimits.OFF) {
+                long used = s.used(w, now);
+                out.add(new LimitStatus(w.limit, max, used, Math.max(0, max - used),
+                        seconds(w.millisUntilReset(s.counts, s.advancedTo, now))));
+            }
+        }
+        long maxTasks = limits.maxConcurrentTasks();
+        if (maxTasks != QuotaLimits.OFF) {
+            long active = s.activeSlots(now);
+            out.add(new LimitStatus(Limit.CONCURRENT_TASKS, maxTasks, active, Math.max(0, maxTasks - active), 0));
+        }
+        return out;
+    }
+
+    private static long expiry(long now, long leaseMillis) {
+        return leaseMillis == NO_LEASE ? NO_LEASE : now + leaseMillis;
+    }
+
+    /** Whole seconds, rounded up; 0 stays 0. */
+    static long seconds(long millis) {
+        return millis <= 0 ? 0 : (millis + 999) / 1000;
+    }
+}

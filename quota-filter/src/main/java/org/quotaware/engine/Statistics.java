@@ -1,0 +1,52 @@
+package org.quotaware.engine;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.quotaware.Limit;
+import org.quotaware.QuotaStatistics;
+import org.quotaware.Violation;
+
+/** Counters of one manager; {@link LongAdder}s so that counting never contends on the request path. */
+final class Statistics {
+
+    private final LongAdder allowed = new LongAdder();
+    private final LongAdder denied = new LongAdder();
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder[] deniedByLimit = new LongAdder[Limit.values().length];
+
+    Statistics() {
+        for (int i = 0; i < deniedByLimit.length; i++) {
+            deniedByLimit[i] = new LongAdder();
+        }
+    }
+
+    void allowed() {
+        allowed.increment();
+    }
+
+    void denied(Iterable<Violation> violations) {
+        denied.increment();
+        for (Violation v : violations) {
+            deniedByLimit[v.limit().ordinal()].increment();
+        }
+    }
+
+    void ended(boolean success) {
+        (success ? completed : failed).increment();
+    }
+
+    QuotaStatistics snapshot(long active, long queued, long trackedUsers) {
+        Map<Limit, Long> byLimit = new EnumMap<>(Limit.class);
+        for (Limit l : Limit.values()) {
+            long n = deniedByLimit[l.ordinal()].sum();
+            if (n > 0) {
+                byLimit.put(l, n);
+            }
+        }
+        return new QuotaStatistics(allowed.sum(), byLimit, denied.sum(), active, queued, completed.sum(), failed.sum(),
+                trackedUsers);
+    }
+}

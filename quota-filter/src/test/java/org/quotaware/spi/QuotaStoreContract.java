@@ -1,0 +1,229 @@
+package org.quotaware.spi;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quotaware.Acquisition;
+import org.quotaware.Limit;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaManager;
+import org.quotaware.QuotaPermit;
+import org.quotaware.QuotaRequest;
+import org.quotaware.QuotaTiers;
+import org.quotaware.testing.MutableClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The behaviour every {@link QuotaStore} must have, run through a {@link QuotaManager} on the store. Extended once
+ * per store (in-memory here, Hazelcast in quota-cdi); shipped in this module's test-jar.
+ */
+public abstract class QuotaStoreContract {
+
+    protected static final int THREADS = 16;
+
+    protected MutableClock clock;
+    protected QuotaStore store;
+    private ExecutorService pool;
+
+    /** A new, empty store on this clock that tracks at most {@code maxTrackedUsers} users. */
+    protected abstract QuotaStore newStore(MutableClock clock, int maxTrackedUsers);
+
+    @BeforeEach
+    void setUpStore() {
+        clock = new MutableClock();
+        store = newStore(clock, 1_000);
+        pool = Executors.newFixedThreadPool(THREADS);
+    }
+
+    @AfterEach
+    void tearDownStore() throws InterruptedException {
+        pool.shutdownNow();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        store.close();
+    }
+
+    protected QuotaManager manager(QuotaLimits limits) {
+        return QuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
+    }
+
+    private <T> List<T> runAll(int n, Callable<T> task) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<T>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                return task.call();
+            }));
+        }
+        start.countDown();
+        List<T> out = new ArrayList<>();
+        for (Future<T> f : futures) {
+            out.add(f.get(60, TimeUnit.SECONDS));
+        }
+        return out;
+    }
+
+    @Test
+    void concurrentRequestsOfOneUserAdmitExactlyTheLimit() throws Exception {
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(25).off(Limit.CONCURRENT_TASKS).build());
+        List<Acquisition> results = runAll(100, () -> {
+            Acquisition a = m.acquire("alice", QuotaRequest.request());
+            if (a instanceof QuotaPermit p) {
+                p.close();
+            }
+            return a;
+        });
+        assertThat(results.stream().filter(Acquisition::admitted)).hasSize(25);
+        assertThat(results.stream().filter(a -> a.result().violated(Limit.REQUESTS_PER_MINUTE))).hasSize(75);
+        assertThat(m.usage("alice").requestsPerMinute()).isEqualTo(25);
+    }
+
+    @Test
+    void concurrentUploadsAdmitExactlyTheFileLimit() throws Exception {
+        QuotaManager m = manager(QuotaLimits.builder().filesPerHour(12).filesPerDay(40).off(Limit.CONCURRENT_TASKS)
+                .build());
+        List<Acquisition> results = runAll(60, () -> {
+            Acquisition a = m.acquire("alice", QuotaRequest.upload(1, 100));
+            if (a instanceof QuotaPermit p) {
+                p.close();
+            }
+            return a;
+        });
+        assertThat(results.stream().filter(Acquisition::admitted)).hasSize(12);
+        assertThat(m.usage("alice").filesPerHour()).isEqualTo(12);
+    }
+
+    @Test
+    void concurrencySlotsAreExactAndNeverLost() throws Exception {
+        QuotaManager m = manager(QuotaLimits.builder().maxConcurrentTasks(3).maxQueueSize(0).off(Limit.REQUESTS_PER_MINUTE)
+                .build());
+        CountDownLatch allTried = new CountDownLatch(40);
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger maxHeld = new AtomicInteger();
+        List<Acquisition> results = runAll(40, () -> {
+            Acquisition a = m.acquire("alice", QuotaRequest.request());
+            if (a instanceof QuotaPermit p) {
+                maxHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+                allTried.countDown();
+                allTried.await(30, TimeUnit.SECONDS); // hold the slot until every thread has tried
+                held.decrementAndGet();
+                p.close();
+                p.close();
+            } else {
+                allTried.countDown();
+            }
+            return a;
+        });
+        assertThat(results.stream().filter(Acquisition::admitted)).hasSize(3);
+        assertThat(results.stream().filter(a -> a.result().violated(Limit.CONCURRENT_TASKS))).hasSize(37);
+        assertThat(maxHeld.get()).isEqualTo(3);
+        assertThat(m.usage("alice").activeTasks()).isZero();
+        assertThat(m.statistics().active()).isZero();
+        // all three slots are back
+        List<QuotaPermit> again = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            again.add((QuotaPermit) m.acquire("alice", QuotaRequest.request()));
+        }
+        assertThat(m.acquire("alice", QuotaRequest.request()).admitted()).isFalse();
+        again.forEach(QuotaPermit::close);
+    }
+
+    @Test
+    void usersNeverShareAQuota() throws Exception {
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(10).off(Limit.CONCURRENT_TASKS).build());
+        AtomicInteger next = new AtomicInteger();
+        List<String> admittedUsers = runAll(8 * 30, () -> {
+            String user = "user-" + (next.getAndIncrement() % 8);
+            Acquisition a = m.acquire(user, QuotaRequest.request());
+            if (a instanceof QuotaPermit p) {
+                p.close();
+                return user;
+            }
+            return null;
+        });
+        for (int u = 0; u < 8; u++) {
+            String user = "user-" + u;
+            assertThat(admittedUsers.stream().filter(user::equals)).as(user).hasSize(10);
+            assertThat(m.usage(user).requestsPerMinute()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void checkChangesNothing() {
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(1).build());
+        for (int i = 0; i < 5; i++) {
+            assertThat(m.check("alice", QuotaRequest.upload(1, 10)).allowed()).isTrue();
+        }
+        assertThat(store.trackedUsers()).isZero();
+        try (QuotaPermit p = (QuotaPermit) m.acquire("alice", QuotaRequest.upload(1, 10))) {
+            assertThat(m.check("alice", QuotaRequest.request()).violated(Limit.REQUESTS_PER_MINUTE)).isTrue();
+            assertThat(m.usage("alice").activeTasks()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void windowsSlideWithTheStoresClock() {
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(2).build());
+        m.acquire("alice", QuotaRequest.request().withConcurrent(false));
+        m.acquire("alice", QuotaRequest.request().withConcurrent(false));
+        Acquisition denied = m.acquire("alice", QuotaRequest.request().withConcurrent(false));
+        assertThat(denied.admitted()).isFalse();
+        long retry = denied.result().retryAfterSeconds();
+        clock.advance(Duration.ofSeconds(retry - 1));
+        assertThat(m.acquire("alice", QuotaRequest.request().withConcurrent(false)).admitted()).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(m.acquire("alice", QuotaRequest.request().withConcurrent(false)).admitted()).isTrue();
+    }
+
+    @Test
+    void idleStateIsDroppedOnceItsLongestWindowHasPassed() {
+        QuotaManager m = manager(QuotaLimits.defaults());
+        m.acquire("alice", QuotaRequest.upload(1, 10)).result();
+        ((QuotaPermit) m.acquire("bob", QuotaRequest.request())).close();
+        assertThat(store.trackedUsers()).isEqualTo(2);
+        clock.advance(Duration.ofHours(25));
+        // bob's next request finds a fresh state; alice's permit is still open, so her state stays
+        assertThat(m.acquire("bob", QuotaRequest.request().withConcurrent(false)).admitted()).isTrue();
+        assertThat(m.usage("alice").activeTasks()).isEqualTo(1);
+        assertThat(store.trackedUsers()).isEqualTo(2);
+    }
+
+    @Test
+    void aFullStoreDeniesNewUsersAndKeepsEnforcingTrackedOnes() {
+        store.close();
+        store = newStore(clock, 2);
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(1).build());
+        assertThat(m.acquire("a", QuotaRequest.request().withConcurrent(false)).admitted()).isTrue();
+        assertThat(m.acquire("b", QuotaRequest.request().withConcurrent(false)).admitted()).isTrue();
+        Acquisition c = m.acquire("c", QuotaRequest.request().withConcurrent(false));
+        assertThat(c.admitted()).isFalse();
+        assertThat(c.result().violated(Limit.TRACKED_USERS)).isTrue();
+        assertThat(m.acquire("a", QuotaRequest.request().withConcurrent(false)).result().violated(
+                Limit.REQUESTS_PER_MINUTE)).isTrue();
+        assertThat(store.trackedUsers()).isEqualTo(2);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(m.acquire("c", QuotaRequest.request().withConcurrent(false)).admitted()).isTrue();
+    }
+
+    @Test
+    void releasingAnUnknownSlotIsHarmless() {
+        QuotaManager m = manager(QuotaLimits.builder().maxConcurrentTasks(1).maxQueueSize(0).build());
+        QuotaPermit held = (QuotaPermit) m.acquire("alice", QuotaRequest.request());
+        assertThat((Boolean) store.execute("alice", new org.quotaware.engine.Operations.Release(42, true))).isFalse();
+        assertThat(m.acquire("alice", QuotaRequest.request()).admitted()).isFalse();
+        held.close();
+        assertThat(m.usage("alice").activeTasks()).isZero();
+    }
+}
