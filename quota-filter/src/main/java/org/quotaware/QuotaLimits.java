@@ -80,6 +80,29 @@ public final class QuotaLimits implements Serializable {
         return b.build();
     }
 
+    /**
+     * This member's share of these limits when {@code members} members decide without seeing each other (a
+     * distributed store's fallback): every enabled count limit divided by {@code members}, rounded down, at least 1.
+     * The file size and the queue wait stay as they are.
+     */
+    public QuotaLimits share(int members) {
+        requireRange("members", members, 1, 10_000);
+        if (members == 1) {
+            return this;
+        }
+        Builder b = toBuilder();
+        b.requestsPerMinute = part(requestsPerMinute, members);
+        b.filesPerHour = part(filesPerHour, members);
+        b.filesPerDay = part(filesPerDay, members);
+        b.maxConcurrentTasks = part(maxConcurrentTasks, members);
+        b.maxQueueSize = maxQueueSize == OFF ? OFF : maxQueueSize / members;
+        return b.build();
+    }
+
+    private static long part(long value, int members) {
+        return value == OFF ? OFF : Math.max(1, value / members);
+    }
+
     private static long times(long value, long factor, long max) {
         return value == OFF ? OFF : Math.min(value * factor, max);
     }

@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -46,6 +49,9 @@ public final class DefaultQuotaManager implements QuotaManager {
     private final QuotaStore store;
     private final QuotaTiers tiers;
     private final long queuePollNanos;
+    private final long leaseMillis;
+    /** Permits holding a leased slot, renewed by {@link #renewLeases()}; null when the store's slots never expire. */
+    private final Set<QuotaPermit> leased;
     private volatile SystemLimits systemLimits;
     private final Statistics statistics = new Statistics();
     private final AtomicInteger active = new AtomicInteger();
@@ -58,6 +64,8 @@ public final class DefaultQuotaManager implements QuotaManager {
         this.tiers = b.tiers;
         this.systemLimits = b.systemLimits;
         this.queuePollNanos = b.queuePoll.toNanos();
+        this.leaseMillis = store.slotLeaseMillis();
+        this.leased = leaseMillis == QuotaEngine.NO_LEASE ? null : ConcurrentHashMap.newKeySet();
     }
 
     public static Builder builder() {
@@ -100,7 +108,7 @@ public final class DefaultQuotaManager implements QuotaManager {
         long token = concurrent && limits.enabled(Limit.CONCURRENT_TASKS) ? newToken() : 0;
         Decision d;
         try {
-            d = store.execute(user, new Operations.Acquire(request, limits, token, QuotaEngine.NO_LEASE));
+            d = store.execute(user, new Operations.Acquire(request, limits, token, leaseMillis));
         } catch (RuntimeException | Error e) {
             if (concurrent) {
                 active.decrementAndGet();
@@ -187,7 +195,7 @@ public final class DefaultQuotaManager implements QuotaManager {
                 long token = newToken();
                 Decision d;
                 try {
-                    d = store.execute(user, new Operations.Claim(head.limits, token, QuotaEngine.NO_LEASE));
+                    d = store.execute(user, new Operations.Claim(head.limits, token, leaseMillis));
                 } catch (RuntimeException | Error e) {
                     active.decrementAndGet();
                     throw e;
@@ -216,7 +224,31 @@ public final class DefaultQuotaManager implements QuotaManager {
     }
 
     private QuotaPermit permit(String user, long token, boolean concurrent, QuotaCheckResult result) {
-        return new QuotaPermit(user, token, result, concurrent ? this::releaseSlot : this::releaseNoSlot);
+        QuotaPermit p = new QuotaPermit(user, token, result, concurrent ? this::releaseSlot : this::releaseNoSlot);
+        if (leased != null && token != 0) {
+            leased.add(p);
+        }
+        return p;
+    }
+
+    /**
+     * Extends the lease of every slot this manager's permits hold; call it well within the store's lease (quota-cdi
+     * does, every third of it). Answers how many slots were renewed; a slot not found had outlived its lease.
+     */
+    public int renewLeases() {
+        if (leased == null) {
+            return 0;
+        }
+        Map<String, List<Long>> byUser = new HashMap<>();
+        for (QuotaPermit p : leased) {
+            byUser.computeIfAbsent(p.user(), u -> new ArrayList<>()).add(p.slot());
+        }
+        int renewed = 0;
+        for (Map.Entry<String, List<Long>> e : byUser.entrySet()) {
+            long[] tokens = e.getValue().stream().mapToLong(Long::longValue).toArray();
+            renewed += store.execute(e.getKey(), new Operations.Renew(tokens, leaseMillis));
+        }
+        return renewed;
     }
 
     private void releaseNoSlot(QuotaPermit permit, boolean success) {
@@ -225,6 +257,9 @@ public final class DefaultQuotaManager implements QuotaManager {
 
     private void releaseSlot(QuotaPermit permit, boolean success) {
         String user = permit.user();
+        if (leased != null) {
+            leased.remove(permit);
+        }
         try {
             if (permit.slot() != 0) {
                 store.execute(user, new Operations.Release(permit.slot(), success));

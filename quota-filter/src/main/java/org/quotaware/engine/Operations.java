@@ -24,9 +24,21 @@ public final class Operations {
         return new Decision(Verdict.DENIED, List.of(new Violation(Limit.TRACKED_USERS, 0, 0, 60)), List.of(), now);
     }
 
+    /** An operation that carries limits, so a store can decide with a share of them (see {@link QuotaLimits#share}). */
+    public interface WithLimits<R> extends StateOperation<R> {
+        QuotaLimits limits();
+
+        StateOperation<R> withLimits(QuotaLimits limits);
+    }
+
     /** Checks every limit and reserves: a slot (token) when admitted, a queue place when only the slots are full. */
     public record Acquire(QuotaRequest request, QuotaLimits limits, long token, long leaseMillis)
-            implements StateOperation<Decision> {
+            implements WithLimits<Decision> {
+        @Override
+        public Acquire withLimits(QuotaLimits other) {
+            return new Acquire(request, other, token, leaseMillis);
+        }
+
         @Override
         public Decision apply(UserState state, long now) {
             return state == null ? untracked(now) : QuotaEngine.decide(state, request, limits, now, true, token, leaseMillis);
@@ -34,7 +46,12 @@ public final class Operations {
     }
 
     /** The same decision as {@link Acquire}, leaving the state as it was. */
-    public record Check(QuotaRequest request, QuotaLimits limits) implements StateOperation<Decision> {
+    public record Check(QuotaRequest request, QuotaLimits limits) implements WithLimits<Decision> {
+        @Override
+        public Check withLimits(QuotaLimits other) {
+            return new Check(request, other);
+        }
+
         @Override
         public Decision apply(UserState state, long now) {
             return state == null ? untracked(now) : QuotaEngine.decide(state, request, limits, now, false, 0, 0);
@@ -42,7 +59,12 @@ public final class Operations {
     }
 
     /** The head of a queue takes a freed slot: {@code ADMITTED} when it did, {@code QUEUED} while none is free. */
-    public record Claim(QuotaLimits limits, long token, long leaseMillis) implements StateOperation<Decision> {
+    public record Claim(QuotaLimits limits, long token, long leaseMillis) implements WithLimits<Decision> {
+        @Override
+        public Claim withLimits(QuotaLimits other) {
+            return new Claim(other, token, leaseMillis);
+        }
+
         @Override
         public Decision apply(UserState state, long now) {
             if (state == null) {
@@ -58,7 +80,12 @@ public final class Operations {
      * A queued request leaves the queue without a slot and gets back what it counted at {@code atMillis}. Answers the
      * limits' state afterwards.
      */
-    public record Unqueue(int files, long atMillis, QuotaLimits limits) implements StateOperation<List<LimitStatus>> {
+    public record Unqueue(int files, long atMillis, QuotaLimits limits) implements WithLimits<List<LimitStatus>> {
+        @Override
+        public Unqueue withLimits(QuotaLimits other) {
+            return new Unqueue(files, atMillis, other);
+        }
+
         @Override
         public List<LimitStatus> apply(UserState state, long now) {
             if (state == null) {
@@ -95,8 +122,33 @@ public final class Operations {
         }
     }
 
+    /** Adds what was counted elsewhere (a fallback's state) to this user's windows; see {@link UserState#absorb}. */
+    public record Merge(UserState counted) implements StateOperation<Boolean> {
+        @Override
+        public Boolean apply(UserState state, long now) {
+            if (state == null) {
+                return false;
+            }
+            state.absorb(counted, now);
+            return true;
+        }
+    }
+
+    /** A copy of the user's state (null for a user without state), e.g. to hand it to another store. */
+    public record Export() implements StateOperation<UserState> {
+        @Override
+        public UserState apply(UserState state, long now) {
+            return state == null ? null : state.copy();
+        }
+    }
+
     /** A read-only snapshot of the user's use. */
-    public record Inspect(QuotaLimits limits) implements StateOperation<Snapshot> {
+    public record Inspect(QuotaLimits limits) implements WithLimits<Snapshot> {
+        @Override
+        public Inspect withLimits(QuotaLimits other) {
+            return new Inspect(other);
+        }
+
         @Override
         public Snapshot apply(UserState state, long nowMillis) {
             if (state == null) {

@@ -98,6 +98,36 @@ public final class UserState implements Serializable {
         return false;
     }
 
+    /** A deep copy, for a store that hands state from one place to another. */
+    public UserState copy() {
+        UserState c = new UserState();
+        c.advancedTo = advancedTo;
+        System.arraycopy(counts, 0, c.counts, 0, counts.length);
+        c.slots = slots.length == 0 ? NO_SLOTS : slots.clone();
+        c.queued = queued;
+        c.completed = completed;
+        c.failed = failed;
+        c.lastActivity = lastActivity;
+        return c;
+    }
+
+    /**
+     * Adds the window counts and outcome counters of {@code other} (e.g. what a member counted alone while the
+     * distributed store was out of reach) to this state. Slots and queue places stay with the store that issued them.
+     */
+    void absorb(UserState other, long now) {
+        long t = Math.max(clamp(now), other.advancedTo);
+        advance(t);
+        UserState o = other.copy();
+        o.advance(t);
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = (int) Math.min((long) counts[i] + o.counts[i], Integer.MAX_VALUE);
+        }
+        completed += o.completed;
+        failed += o.failed;
+        lastActivity = Math.max(lastActivity, o.lastActivity);
+    }
+
     /**
      * True when the state holds nothing a later decision needs: no slot, nobody queued, no unit counted in any
      * window. A store drops an idle state; the user then starts again from zero, which is exactly what the state said.

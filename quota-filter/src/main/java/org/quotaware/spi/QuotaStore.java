@@ -21,6 +21,16 @@ public interface QuotaStore extends AutoCloseable {
     /** The store's wall-clock time in epoch milliseconds, the same time operations see. */
     long currentTimeMillis();
 
+    /**
+     * How long a concurrency slot lives without renewal, in milliseconds. A store inside one JVM answers
+     * {@link Long#MAX_VALUE}: its slots are released by structure. A store shared by several JVMs answers a finite
+     * lease, so the slots of a member that died come back; the {@link org.quotaware.QuotaManager} then renews the
+     * leases of its live permits when {@code renewLeases()} is called (quota-cdi schedules it).
+     */
+    default long slotLeaseMillis() {
+        return Long.MAX_VALUE;
+    }
+
     @Override
     default void close() {
     }

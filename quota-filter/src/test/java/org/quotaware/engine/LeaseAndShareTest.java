@@ -1,0 +1,108 @@
+package org.quotaware.engine;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.quotaware.Limit;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaManager;
+import org.quotaware.QuotaPermit;
+import org.quotaware.QuotaRequest;
+import org.quotaware.QuotaTiers;
+import org.quotaware.local.InMemoryQuotaStore;
+import org.quotaware.spi.QuotaStore;
+import org.quotaware.spi.StateOperation;
+import org.quotaware.testing.MutableClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a store shared by several JVMs relies on: leased slots, limit shares, merging counts. */
+class LeaseAndShareTest {
+
+    private final MutableClock clock = new MutableClock();
+
+    /** The in-memory store, but with a finite lease as a distributed store has. */
+    private final QuotaStore leasing = new QuotaStore() {
+        private final InMemoryQuotaStore delegate = new InMemoryQuotaStore(clock, 100);
+
+        @Override
+        public <R> R execute(String user, StateOperation<R> operation) {
+            return delegate.execute(user, operation);
+        }
+
+        @Override
+        public long trackedUsers() {
+            return delegate.trackedUsers();
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return delegate.currentTimeMillis();
+        }
+
+        @Override
+        public long slotLeaseMillis() {
+            return 1_000;
+        }
+    };
+
+    @Test
+    void renewedLeasesKeepTheirSlotsAndAbandonedOnesComeBack() {
+        DefaultQuotaManager m = QuotaManager.builder().store(leasing).tiers(new QuotaTiers(QuotaLimits.builder()
+                .maxConcurrentTasks(1).maxQueueSize(0).build())).build();
+        QuotaPermit held = (QuotaPermit) m.acquire("alice", QuotaRequest.request());
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMillis(900));
+            assertThat(m.renewLeases()).isEqualTo(1);
+        }
+        assertThat(m.acquire("alice", QuotaRequest.request()).result().violated(Limit.CONCURRENT_TASKS)).isTrue();
+        held.close();
+        assertThat(m.renewLeases()).isZero();
+
+        // a holder that stops renewing (its member died) loses the slot once the lease runs out
+        m.acquire("alice", QuotaRequest.request());
+        clock.advance(Duration.ofMillis(999));
+        assertThat(m.acquire("alice", QuotaRequest.request()).admitted()).isFalse();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(m.acquire("alice", QuotaRequest.request()).admitted()).isTrue();
+    }
+
+    @Test
+    void aShareDividesCountLimitsAndNeverReachesZero() {
+        QuotaLimits half = QuotaLimits.defaults().share(2);
+        assertThat(half.requestsPerMinute()).isEqualTo(15);
+        assertThat(half.filesPerHour()).isEqualTo(25);
+        assertThat(half.filesPerDay()).isEqualTo(100);
+        assertThat(half.maxConcurrentTasks()).isEqualTo(1);
+        assertThat(half.maxQueueSize()).isEqualTo(5);
+        assertThat(half.maxFileSizeBytes()).isEqualTo(QuotaLimits.defaults().maxFileSizeBytes());
+        assertThat(QuotaLimits.builder().maxConcurrentTasks(1).build().share(3).maxConcurrentTasks()).isEqualTo(1);
+        assertThat(QuotaLimits.defaults().share(1)).isSameAs(QuotaLimits.defaults());
+    }
+
+    @Test
+    void mergedCountsJoinTheSameWindows() {
+        QuotaLimits limits = QuotaLimits.builder().requestsPerMinute(10).off(Limit.CONCURRENT_TASKS).build();
+        UserState fallback = new UserState();
+        UserState main = new UserState();
+        long t = clock.millis();
+        for (int i = 0; i < 4; i++) {
+            QuotaEngine.decide(fallback, QuotaRequest.upload(1, 1), limits, t, true, 0, QuotaEngine.NO_LEASE);
+            QuotaEngine.decide(main, QuotaRequest.upload(1, 1), limits, t + 6_000, true, 0, QuotaEngine.NO_LEASE);
+        }
+        assertThat(new Operations.Merge(fallback).apply(main, t + 7_000)).isTrue();
+        assertThat(main.used(SlidingWindow.MINUTE, t + 7_000)).isEqualTo(8);
+        assertThat(main.used(SlidingWindow.HOUR, t + 7_000)).isEqualTo(8);
+        // the fallback's units leave with their own bucket, a bucket before the main store's
+        assertThat(main.used(SlidingWindow.MINUTE, t + 65_000)).isEqualTo(4);
+        assertThat(new Operations.Export().apply(main, t)).isNotSameAs(main);
+    }
+
+    @Test
+    void operationsWithLimitsCanBeGivenAShare() {
+        Operations.WithLimits<Decision> op = new Operations.Acquire(QuotaRequest.request(), QuotaLimits.defaults(), 5, 9);
+        StateOperation<Decision> shared = op.withLimits(op.limits().share(3));
+        assertThat(((Operations.Acquire) shared).limits().requestsPerMinute()).isEqualTo(10);
+        assertThat(((Operations.Acquire) shared).token()).isEqualTo(5);
+    }
+}
