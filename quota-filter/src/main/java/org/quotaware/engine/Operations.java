@@ -142,6 +142,25 @@ public final class Operations {
         }
     }
 
+    /**
+     * Hands over what the user's windows counted: answers a copy of the state (null for a user without state) and
+     * zeroes its window and outcome counters here, keeping slots and queue places. Used to move a fallback's counts
+     * into the distributed store exactly once.
+     */
+    public record Drain() implements StateOperation<UserState> {
+        @Override
+        public UserState apply(UserState state, long now) {
+            if (state == null) {
+                return null;
+            }
+            UserState copy = state.copy();
+            java.util.Arrays.fill(state.counts, 0);
+            state.completed = 0;
+            state.failed = 0;
+            return copy;
+        }
+    }
+
     /** A read-only snapshot of the user's use. */
     public record Inspect(QuotaLimits limits) implements WithLimits<Snapshot> {
         @Override
