@@ -9,10 +9,13 @@ import static org.quotaware.InvalidQuotaConfigException.requireRange;
  * @param fileSizeBytes the size of the largest file, or -1 when not known before the body is read
  * @param concurrent    whether it holds a concurrency slot while it runs
  * @param tier          the tier to apply when the user has no tier or override of its own; null for {@code default}
+ * @param countsRequest whether it counts against requests per minute; false when the same HTTP request was already
+ *                      counted (by the filter, before a {@code @Quota} method adds its files)
  */
-public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, String tier) implements java.io.Serializable {
+public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, String tier, boolean countsRequest)
+        implements java.io.Serializable {
 
-    private static final QuotaRequest PLAIN = new QuotaRequest(0, -1, true, null);
+    private static final QuotaRequest PLAIN = new QuotaRequest(0, -1, true, null, true);
 
     public QuotaRequest {
         requireRange("files", files, 0, QuotaLimits.MAX_RATE);
@@ -26,14 +29,19 @@ public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, St
 
     /** An upload of {@code files} files, the largest {@code fileSizeBytes} bytes (-1 if unknown). */
     public static QuotaRequest upload(int files, long fileSizeBytes) {
-        return new QuotaRequest(files, fileSizeBytes, true, null);
+        return new QuotaRequest(files, fileSizeBytes, true, null, true);
     }
 
     public QuotaRequest withTier(String tier) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest);
     }
 
     public QuotaRequest withConcurrent(boolean concurrent) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest);
+    }
+
+    /** The same, not counted against requests per minute again. */
+    public QuotaRequest alreadyCounted() {
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, false);
     }
 }

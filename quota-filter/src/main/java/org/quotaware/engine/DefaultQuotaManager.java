@@ -132,7 +132,7 @@ public final class DefaultQuotaManager implements QuotaManager {
         SystemLimits sys = systemLimits;
         if (!reserve(queued, sys.maxQueuedRequests())) {
             List<LimitStatus> limits = store.execute(user,
-                    new Operations.Unqueue(w.request.files(), w.queuedAtMillis, w.limits));
+                    new Operations.Unqueue(w.request, w.queuedAtMillis, w.limits));
             return deny(w.tier, List.of(new Violation(Limit.SYSTEM_QUEUE_SIZE, sys.maxQueuedRequests(), queued.get(), 1)),
                     limits);
         }
@@ -177,7 +177,7 @@ public final class DefaultQuotaManager implements QuotaManager {
         List<LimitStatus> limits = List.of();
         if (stillWaiting) {
             queued.decrementAndGet();
-            limits = store.execute(user, new Operations.Unqueue(w.request.files(), w.queuedAtMillis, w.limits));
+            limits = store.execute(user, new Operations.Unqueue(w.request, w.queuedAtMillis, w.limits));
         }
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         return deny(w.tier, List.of(new Violation(Limit.QUEUE_WAIT, w.limits.maxQueueWait().toMillis(), waitedMillis, 1)),

@@ -80,10 +80,11 @@ public final class Operations {
      * A queued request leaves the queue without a slot and gets back what it counted at {@code atMillis}. Answers the
      * limits' state afterwards.
      */
-    public record Unqueue(int files, long atMillis, QuotaLimits limits) implements WithLimits<List<LimitStatus>> {
+    public record Unqueue(QuotaRequest request, long atMillis, QuotaLimits limits)
+            implements WithLimits<List<LimitStatus>> {
         @Override
         public Unqueue withLimits(QuotaLimits other) {
-            return new Unqueue(files, atMillis, other);
+            return new Unqueue(request, atMillis, other);
         }
 
         @Override
@@ -91,7 +92,7 @@ public final class Operations {
             if (state == null) {
                 return List.of();
             }
-            QuotaEngine.unqueue(state, files, atMillis, now);
+            QuotaEngine.unqueue(state, request, atMillis, now);
             return QuotaEngine.statuses(state, limits, state.clamp(now));
         }
     }

@@ -37,7 +37,9 @@ public final class QuotaEngine {
         if (maxSize != QuotaLimits.OFF && request.fileSizeBytes() > maxSize) {
             violations.add(new Violation(Limit.FILE_SIZE, maxSize, request.fileSizeBytes(), Violation.NEVER));
         }
-        checkWindow(s, SlidingWindow.MINUTE, limits, 1, now, violations);
+        if (request.countsRequest()) {
+            checkWindow(s, SlidingWindow.MINUTE, limits, 1, now, violations);
+        }
         if (request.files() > 0) {
             checkWindow(s, SlidingWindow.HOUR, limits, request.files(), now, violations);
             checkWindow(s, SlidingWindow.DAY, limits, request.files(), now, violations);
@@ -62,7 +64,9 @@ public final class QuotaEngine {
         }
         Verdict verdict = !violations.isEmpty() ? Verdict.DENIED : queue ? Verdict.QUEUED : Verdict.ADMITTED;
         if (reserve && verdict != Verdict.DENIED) {
-            SlidingWindow.MINUTE.add(s.counts, now, 1);
+            if (request.countsRequest()) {
+                SlidingWindow.MINUTE.add(s.counts, now, 1);
+            }
             if (request.files() > 0) {
                 SlidingWindow.HOUR.add(s.counts, now, request.files());
                 SlidingWindow.DAY.add(s.counts, now, request.files());
@@ -107,14 +111,17 @@ public final class QuotaEngine {
     }
 
     /** A queued request gives up its place and the units it counted at {@code atMillis}. */
-    static boolean unqueue(UserState s, int files, long atMillis, long nowMillis) {
+    static boolean unqueue(UserState s, QuotaRequest request, long atMillis, long nowMillis) {
         long now = s.clamp(nowMillis);
         s.advance(now);
         if (s.queued == 0) {
             return false;
         }
         s.queued--;
-        SlidingWindow.MINUTE.refund(s.counts, s.advancedTo, now, atMillis, 1);
+        if (request.countsRequest()) {
+            SlidingWindow.MINUTE.refund(s.counts, s.advancedTo, now, atMillis, 1);
+        }
+        int files = request.files();
         if (files > 0) {
             SlidingWindow.HOUR.refund(s.counts, s.advancedTo, now, atMillis, files);
             SlidingWindow.DAY.refund(s.counts, s.advancedTo, now, atMillis, files);

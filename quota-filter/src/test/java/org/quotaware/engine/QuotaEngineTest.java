@@ -156,4 +156,17 @@ class QuotaEngineTest {
         p.close();
         assertThat(m.usage("nobody").lastActivity()).isNull();
     }
+
+    @Test
+    void aRequestAlreadyCountedAddsOnlyItsFilesAndSlot() {
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(1).filesPerHour(5).build());
+        QuotaPermit outer = (QuotaPermit) m.acquire("alice", QuotaRequest.request().withConcurrent(false));
+        QuotaPermit inner = (QuotaPermit) m.acquire("alice", QuotaRequest.upload(2, 1).alreadyCounted());
+        var usage = m.usage("alice");
+        assertThat(usage.requestsPerMinute()).isEqualTo(1);
+        assertThat(usage.filesPerHour()).isEqualTo(2);
+        assertThat(usage.activeTasks()).isEqualTo(1);
+        inner.close();
+        outer.close();
+    }
 }
