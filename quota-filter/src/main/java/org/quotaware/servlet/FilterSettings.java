@@ -1,0 +1,85 @@
+package org.quotaware.servlet;
+
+import java.util.Map;
+import java.util.Objects;
+
+import org.quotaware.QuotaManager;
+import org.quotaware.QuotaTiers;
+import org.quotaware.SystemLimits;
+
+/**
+ * Everything {@link QuotaFilter} is configured with: the tiers and system limits a new {@link QuotaManager} is built
+ * from, how callers are identified and which paths count. Made by {@link SettingsParser} from init-params (or
+ * {@code quotaware.*} context-params), so every value is validated before the filter serves a request.
+ * <p>
+ * When the filter is given a ready {@link QuotaManager}, the tiers, system limits and tracked-users setting here are not
+ * used (the manager has its own); identity and path settings are, and API-key tier assignments go to the manager's tiers.
+ */
+public final class FilterSettings {
+
+    private final QuotaTiers tiers;
+    private final SystemLimits systemLimits;
+    private final int maxTrackedUsers;
+    private final CallerIdentity identity;
+    private final String anonymousTier;
+    private final PathRules paths;
+
+    FilterSettings(QuotaTiers tiers, SystemLimits systemLimits, int maxTrackedUsers, CallerIdentity identity,
+                   String anonymousTier, PathRules paths) {
+        this.tiers = Objects.requireNonNull(tiers);
+        this.systemLimits = Objects.requireNonNull(systemLimits);
+        this.maxTrackedUsers = maxTrackedUsers;
+        this.identity = Objects.requireNonNull(identity);
+        this.anonymousTier = anonymousTier;
+        this.paths = Objects.requireNonNull(paths);
+    }
+
+    /** The settings of a filter declared without any init-param: the seed's default tier, every path counted. */
+    public static FilterSettings defaults() {
+        return parse(Map.of());
+    }
+
+    /**
+     * Parses settings written as init-params.
+     *
+     * @throws org.quotaware.InvalidQuotaConfigException naming the key, the value and what is allowed
+     */
+    public static FilterSettings parse(Map<String, String> params) {
+        return SettingsParser.parse("", params.keySet(), params::get);
+    }
+
+    /** The tiers parsed from {@code tiers} and {@code <tier>.*}; users of API keys with a tier are assigned here. */
+    public QuotaTiers tiers() {
+        return tiers;
+    }
+
+    public SystemLimits systemLimits() {
+        return systemLimits;
+    }
+
+    public int maxTrackedUsers() {
+        return maxTrackedUsers;
+    }
+
+    /** A new manager over these tiers and limits, with the system clock. */
+    public QuotaManager newManager() {
+        return QuotaManager.builder()
+                .tiers(tiers)
+                .systemLimits(systemLimits)
+                .maxTrackedUsers(maxTrackedUsers)
+                .build();
+    }
+
+    CallerIdentity identity() {
+        return identity;
+    }
+
+    /** The configured {@code identity.anonymous-tier}, or null to choose {@code anonymous} when defined. */
+    String anonymousTier() {
+        return anonymousTier;
+    }
+
+    PathRules paths() {
+        return paths;
+    }
+}

@@ -1,0 +1,90 @@
+package org.quotaware.servlet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which requests count, and which count as file uploads. A pattern is an exact path ({@code /api/pricelists}) or a
+ * prefix ({@code /api/*}, which also matches {@code /api} itself); patterns are normalised like request paths, so they
+ * match case-insensitively and regardless of a trailing slash.
+ */
+final class PathRules {
+
+    private final List<String> include;
+    private final List<String> exclude;
+    private final List<String> files;
+    private final Set<String> fileMethods;
+
+    PathRules(List<String> include, List<String> exclude, List<String> files, Set<String> fileMethods) {
+        this.include = List.copyOf(include);
+        this.exclude = List.copyOf(exclude);
+        this.files = List.copyOf(files);
+        this.fileMethods = Set.copyOf(fileMethods);
+    }
+
+    static PathRules defaults() {
+        return new PathRules(List.of("/*"), List.of(), List.of(), Set.of("POST", "PUT"));
+    }
+
+    /** True when a request to this normalised path counts against the caller's quota. */
+    boolean counted(String path) {
+        return matchesAny(include, path) && !matchesAny(exclude, path);
+    }
+
+    /** True when a counted request is also an upload of one file. */
+    boolean upload(String path, String method) {
+        return method != null && fileMethods.contains(method.toUpperCase(Locale.ROOT)) && matchesAny(files, path);
+    }
+
+    private static boolean matchesAny(List<String> patterns, String path) {
+        for (String pattern : patterns) {
+            if (pattern.equals("/*")) {
+                return true;
+            }
+            if (pattern.endsWith("/*")) {
+                String prefix = pattern.substring(0, pattern.length() - 2);
+                if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+                    return true;
+                }
+            } else if (path.equals(pattern)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Parses a comma list of patterns; each must start with '/' and may end in '/*'. */
+    static List<String> parsePatterns(String key, String raw) {
+        List<String> patterns = new ArrayList<>();
+        for (String item : ConfigValues.list(raw)) {
+            boolean prefix = item.endsWith("/*");
+            String path = prefix ? item.substring(0, item.length() - 2) : item;
+            if (!item.startsWith("/") || path.contains("*")) {
+                throw ConfigValues.fail(key, "pathPattern", item, "an exact path such as /api/upload or a prefix "
+                        + "such as /api/*, starting with '/'");
+            }
+            try {
+                String normal = RequestPath.normalise(path);
+                patterns.add(prefix ? (normal.equals("/") ? "/*" : normal + "/*") : normal);
+            } catch (RequestPath.MalformedPathException e) {
+                throw ConfigValues.fail(key, "pathPattern", item, "a plain path (" + e.getMessage() + ")");
+            }
+        }
+        return patterns;
+    }
+
+    /** Parses {@code files.methods}: HTTP method tokens, upper-cased. */
+    static Set<String> parseMethods(String key, String raw) {
+        Set<String> methods = new TreeSet<>();
+        for (String item : ConfigValues.list(raw)) {
+            if (!item.matches("[A-Za-z]{1,20}")) {
+                throw ConfigValues.fail(key, "method", item, "HTTP methods such as POST,PUT");
+            }
+            methods.add(item.toUpperCase(Locale.ROOT));
+        }
+        return methods;
+    }
+}

@@ -1,0 +1,81 @@
+package org.quotaware.servlet;
+
+import java.io.IOException;
+import java.util.List;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.quotaware.Limit;
+import org.quotaware.QuotaCheckResult;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaPermit;
+import org.quotaware.Violation;
+
+/**
+ * Runs the rest of the chain while holding a permit, and gives the slot back exactly once on every path: a normal
+ * return, an exception or an {@link Error} (counted as failed), or, for a request left in asynchronous mode, when it
+ * completes, times out or fails (a client that goes away shows up as one of those).
+ */
+final class PermitHolder {
+
+    private final QuotaFilter filter;
+    private final QuotaPermit permit;
+    private final long maxBytes;
+
+    /** @param maxBytes the largest body this upload may have, {@link QuotaLimits#OFF} when not limited */
+    PermitHolder(QuotaFilter filter, QuotaPermit permit, long maxBytes) {
+        this.filter = filter;
+        this.permit = permit;
+        this.maxBytes = maxBytes;
+    }
+
+    void run(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        SizeLimitedRequest limited = maxBytes == QuotaLimits.OFF ? null : new SizeLimitedRequest(request, maxBytes);
+        boolean handedOver = false;
+        try {
+            chain.doFilter(limited == null ? request : limited, response);
+            handedOver = handOverIfAsync(request);
+        } catch (Throwable t) {
+            permit.failed();
+            if (limited != null && limited.exceeded() && !response.isCommitted()) {
+                tooLarge(request, response, limited.maxBytes());
+                return;
+            }
+            throw t;
+        } finally {
+            if (!handedOver) {
+                permit.close();
+            }
+        }
+    }
+
+    /**
+     * For a request still asynchronous after the chain returned, the slot is released by an {@link AsyncPermitRelease}.
+     * Its events cannot fire before this returns: the container defers an early {@code complete()} until the dispatch
+     * that started the asynchronous cycle has returned.
+     */
+    private boolean handOverIfAsync(HttpServletRequest request) {
+        if (!request.isAsyncStarted()) {
+            return false;
+        }
+        try {
+            request.getAsyncContext().addListener(new AsyncPermitRelease(permit));
+            return true;
+        } catch (IllegalStateException alreadyOver) {
+            return false;
+        }
+    }
+
+    /** The body grew past the limit while the application read it: the same answer as a too large Content-Length. */
+    private void tooLarge(HttpServletRequest request, HttpServletResponse response, long max) throws IOException {
+        response.reset();
+        QuotaCheckResult result = QuotaCheckResult.denied(permit.result().tier(),
+                List.of(new Violation(Limit.FILE_SIZE, max, max + 1, Violation.NEVER)), permit.result().limits());
+        RateLimitHeaders.set(response, result);
+        filter.deny(request, response, result);
+    }
+}

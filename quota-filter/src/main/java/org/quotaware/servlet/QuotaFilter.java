@@ -1,0 +1,208 @@
+package org.quotaware.servlet;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.logging.Logger;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.UnavailableException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.quotaware.Acquisition;
+import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.Limit;
+import org.quotaware.QuotaCheckResult;
+import org.quotaware.QuotaDenial;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaManager;
+import org.quotaware.QuotaPermit;
+import org.quotaware.QuotaRequest;
+import org.quotaware.QuotaTiers;
+import org.quotaware.Violation;
+
+/**
+ * Enforces quotas on HTTP requests: identifies the caller, acquires a permit from a {@link QuotaManager}, holds it while
+ * the request runs (also asynchronously) and answers 429, 413 or 401 with an {@code application/problem+json} body when
+ * it is denied. Every counted response carries {@code RateLimit-Policy} and {@code RateLimit} headers.
+ * <p>
+ * Declared in web.xml, the public no-argument constructor is used and {@link #init} reads the init-params described in
+ * {@code docs/configuration.md}; a bad value makes the deployment fail. For programmatic or CDI use, pass a ready
+ * manager to {@link #QuotaFilter(QuotaManager, FilterSettings)}. Declare the filter {@code async-supported}.
+ */
+public class QuotaFilter implements Filter {
+
+    /** The servlet-context attribute under which the filter publishes its {@link QuotaManager}, unless one is there. */
+    public static final String MANAGER_ATTRIBUTE = QuotaManager.class.getName();
+
+    /** Marks a request already counted, so a second filter instance or a re-dispatch does not count it again. */
+    static final String COUNTED = QuotaFilter.class.getName() + ".counted";
+
+    private static final Logger LOG = Logger.getLogger(QuotaFilter.class.getName());
+
+    private QuotaManager manager;
+    private FilterSettings settings;
+    private boolean ownsManager;
+    private String anonymousTier;
+    private ServletContext context;
+
+    /** For web.xml: the settings are read from init-params in {@link #init}. */
+    public QuotaFilter() {
+    }
+
+    /**
+     * A filter over a ready manager; its tiers, system limits and clock are the manager's.
+     *
+     * @param settings identity and path settings; API keys with a tier are assigned in {@code manager.tiers()}
+     * @throws InvalidQuotaConfigException when a tier named in the settings does not exist in the manager
+     */
+    public QuotaFilter(QuotaManager manager, FilterSettings settings) {
+        this.manager = java.util.Objects.requireNonNull(manager, "manager");
+        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        prepare();
+    }
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        context = config.getServletContext();
+        if (manager == null) {
+            try {
+                List<String> names = Collections.list(config.getInitParameterNames());
+                settings = SettingsParser.parse("", names, config::getInitParameter);
+                manager = settings.newManager();
+                ownsManager = true;
+                prepare();
+            } catch (InvalidQuotaConfigException e) {
+                UnavailableException failure = new UnavailableException(
+                        "QuotaFilter '" + config.getFilterName() + "' is misconfigured: " + e.getMessage());
+                failure.initCause(e);
+                throw failure;
+            }
+        }
+        if (context != null && context.getAttribute(MANAGER_ATTRIBUTE) == null) {
+            context.setAttribute(MANAGER_ATTRIBUTE, manager);
+        }
+        LOG.info(() -> "QuotaFilter '" + config.getFilterName() + "' enforcing tiers "
+                + manager.tiers().all().keySet() + ", anonymous callers in tier '" + anonymousTier + "'");
+    }
+
+    /** Resolves the anonymous tier and assigns API-key users to their tiers in the manager. */
+    private void prepare() {
+        QuotaTiers tiers = manager.tiers();
+        String configured = settings.anonymousTier();
+        if (configured != null && !tiers.exists(configured)) {
+            throw InvalidQuotaConfigException.invalid("tier", configured, "one of the tiers " + tiers.all().keySet())
+                    .forKey(SettingsParser.ANONYMOUS_TIER);
+        }
+        anonymousTier = configured != null ? configured
+                : tiers.exists(SettingsParser.ANONYMOUS) ? SettingsParser.ANONYMOUS : QuotaTiers.DEFAULT;
+        settings.identity().apiKeys().forEach((key, apiKey) -> {
+            if (apiKey.tier() != null) {
+                try {
+                    tiers.assign(CallerIdentity.KEY + apiKey.user(), apiKey.tier());
+                } catch (InvalidQuotaConfigException e) {
+                    throw e.forKey(SettingsParser.API_KEYS);
+                }
+            }
+        });
+    }
+
+    /** The manager this filter enforces. */
+    public QuotaManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
+                || request.getDispatcherType() != DispatcherType.REQUEST || request.getAttribute(COUNTED) != null
+                || "OPTIONS".equalsIgnoreCase(request.getMethod())) {
+            // OPTIONS is free so CORS preflights cost nothing; forwards, includes and error pages were counted already
+            chain.doFilter(req, res);
+            return;
+        }
+        String path;
+        try {
+            path = RequestPath.of(request.getRequestURI(), request.getContextPath());
+        } catch (RequestPath.MalformedPathException e) {
+            new Problem(Problem.BAD_PATH, "Bad request path", 400, e.getMessage(), request.getRequestURI(), null)
+                    .send(response);
+            return;
+        }
+        if (!settings.paths().counted(path)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        request.setAttribute(COUNTED, Boolean.TRUE);
+        CallerIdentity.Caller caller = settings.identity().identify(request, anonymousTier);
+        if (caller.unknownKey()) {
+            rejectUnknownKey(request, response, caller);
+            return;
+        }
+        boolean upload = settings.paths().upload(path, request.getMethod());
+        QuotaRequest quota = (upload ? QuotaRequest.upload(1, request.getContentLengthLong()) : QuotaRequest.request())
+                .withTier(caller.tier());
+        Acquisition acquisition = manager.acquire(caller.user(), quota);
+        RateLimitHeaders.set(response, acquisition.result());
+        if (acquisition instanceof QuotaDenial denial) {
+            deny(request, response, denial.result());
+            return;
+        }
+        long maxBytes = upload ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes()
+                : QuotaLimits.OFF;
+        new PermitHolder(this, (QuotaPermit) acquisition, maxBytes).run(request, response, chain);
+    }
+
+    /** An unknown key is counted as one request of the client address, so guessing keys is rate limited too. */
+    private void rejectUnknownKey(HttpServletRequest request, HttpServletResponse response,
+                                  CallerIdentity.Caller caller) throws IOException {
+        Acquisition attempt = manager.acquire(caller.user(),
+                QuotaRequest.request().withConcurrent(false).withTier(caller.tier()));
+        if (attempt instanceof QuotaPermit permit) {
+            permit.failed();
+            permit.close();
+            response.setHeader("WWW-Authenticate", "ApiKey realm=\"quotaware\"");
+            new Problem(Problem.UNKNOWN_API_KEY, "Unknown API key", 401,
+                    "the API key sent is not configured; send a valid key or none", request.getRequestURI(), null)
+                    .send(response);
+        } else {
+            RateLimitHeaders.set(response, attempt.result());
+            deny(request, response, attempt.result());
+        }
+    }
+
+    /** 413 when the file is too large (whatever else was violated: waiting will not help), otherwise 429. */
+    void deny(HttpServletRequest request, HttpServletResponse response, QuotaCheckResult result) throws IOException {
+        boolean tooLarge = result.violated(Limit.FILE_SIZE);
+        StringJoiner detail = new StringJoiner("; ");
+        for (Violation v : result.violations()) {
+            detail.add(v.describe());
+        }
+        if (tooLarge) {
+            response.setHeader("Connection", "close"); // the body was not read; do not make the client send it
+        }
+        new Problem(tooLarge ? Problem.PAYLOAD_TOO_LARGE : Problem.QUOTA_EXCEEDED,
+                tooLarge ? "Payload too large" : "Quota exceeded", tooLarge ? 413 : 429, detail.toString(),
+                request.getRequestURI(), result).send(response);
+    }
+
+    @Override
+    public void destroy() {
+        if (context != null && context.getAttribute(MANAGER_ATTRIBUTE) == manager) {
+            context.removeAttribute(MANAGER_ATTRIBUTE);
+        }
+        if (ownsManager) {
+            manager.close();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.quotaware.servlet;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+
+import org.quotaware.InvalidQuotaConfigException;
+
+/**
+ * The drop-in: with the jar in {@code WEB-INF/lib} and the context-param {@code quotaware.enabled=true}, registers
+ * {@link QuotaFilter} on {@code /*} with the {@code quotaware.*} context-params as its settings. Without that
+ * context-param it does nothing, so adding the jar alone never changes an application; when the application declares a
+ * {@link QuotaFilter} itself it does nothing either, so requests are never counted twice.
+ */
+public final class QuotaInitializer implements ServletContainerInitializer {
+
+    /** The context-param that switches the drop-in on: {@code true} or {@code false}. */
+    public static final String ENABLED = SettingsParser.CONTEXT_PREFIX + "enabled";
+    /** The name the drop-in filter is registered under. */
+    public static final String FILTER_NAME = "quotaware";
+
+    private static final Logger LOG = Logger.getLogger(QuotaInitializer.class.getName());
+
+    @Override
+    public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
+        String enabled = context.getInitParameter(ENABLED);
+        if (enabled == null || enabled.trim().equalsIgnoreCase("false")) {
+            return;
+        }
+        if (!enabled.trim().equalsIgnoreCase("true")) {
+            throw new ServletException(ENABLED + ": must be true or false, was " + enabled);
+        }
+        for (FilterRegistration registration : context.getFilterRegistrations().values()) {
+            if (QuotaFilter.class.getName().equals(registration.getClassName())) {
+                LOG.info(() -> "QuotaFilter is declared as '" + registration.getName() + "'; the drop-in stays out");
+                return;
+            }
+        }
+        Map<String, String> params = settings(context);
+        try {
+            // validate now, so a typo fails the deployment with the key the user wrote (quotaware.…)
+            Map<String, String> written = prefixed(params);
+            SettingsParser.parse(SettingsParser.CONTEXT_PREFIX, written.keySet(), written::get);
+        } catch (InvalidQuotaConfigException e) {
+            throw new ServletException(e.getMessage(), e);
+        }
+        FilterRegistration.Dynamic filter = context.addFilter(FILTER_NAME, QuotaFilter.class);
+        if (filter == null) {
+            LOG.info(() -> "a filter named '" + FILTER_NAME + "' already exists; the drop-in stays out");
+            return;
+        }
+        filter.setAsyncSupported(true);
+        filter.setInitParameters(params);
+        // after the filters the application declares, so an authentication filter can set the principal first
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+
+    /** The {@code quotaware.*} context-params without the prefix (and without {@code quotaware.enabled}). */
+    private static Map<String, String> settings(ServletContext context) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String name : Collections.list(context.getInitParameterNames())) {
+            if (name.startsWith(SettingsParser.CONTEXT_PREFIX) && !name.equals(ENABLED)) {
+                params.put(name.substring(SettingsParser.CONTEXT_PREFIX.length()), context.getInitParameter(name));
+            }
+        }
+        return params;
+    }
+
+    private static Map<String, String> prefixed(Map<String, String> params) {
+        Map<String, String> out = new LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(SettingsParser.CONTEXT_PREFIX + k, v));
+        return out;
+    }
+}

@@ -1,0 +1,72 @@
+package org.quotaware.servlet;
+
+import java.util.List;
+import java.util.StringJoiner;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.quotaware.Limit;
+import org.quotaware.LimitStatus;
+import org.quotaware.QuotaCheckResult;
+import org.quotaware.Violation;
+
+/**
+ * The response headers of the IETF draft "RateLimit header fields for HTTP", as structured-field lists: one item per
+ * quota ({@code rpm}, {@code files-hour}, {@code files-day}, {@code tasks}), e.g.
+ * <pre>
+ * RateLimit-Policy: "rpm";q=30;w=60, "files-hour";q=50;w=3600, "files-day";q=200;w=86400, "tasks";q=3;qu="concurrent-requests"
+ * RateLimit: "rpm";r=12;t=40, "files-hour";r=50, "files-day";r=200, "tasks";r=2
+ * </pre>
+ * Per-request limits (file size, queue length, queue wait) are not quotas a client can spend, so they are left out.
+ */
+final class RateLimitHeaders {
+
+    static final String POLICY = "RateLimit-Policy";
+    static final String STATE = "RateLimit";
+    static final String RETRY_AFTER = "Retry-After";
+
+    private RateLimitHeaders() {
+    }
+
+    /** Sets both headers (and Retry-After for a denial that can pass later); nothing when no quota is enabled. */
+    static void set(HttpServletResponse response, QuotaCheckResult result) {
+        String policy = policy(result.limits());
+        if (!policy.isEmpty()) {
+            response.setHeader(POLICY, policy);
+            response.setHeader(STATE, state(result.limits()));
+        }
+        if (!result.allowed() && result.retryAfterSeconds() != Violation.NEVER && result.retryAfterSeconds() > 0) {
+            response.setHeader(RETRY_AFTER, Long.toString(result.retryAfterSeconds()));
+        }
+    }
+
+    static String policy(List<LimitStatus> limits) {
+        StringJoiner items = new StringJoiner(", ");
+        for (LimitStatus s : limits) {
+            if (s.limit().windowed()) {
+                items.add(name(s.limit()) + ";q=" + s.max() + ";w=" + s.limit().windowSeconds());
+            } else if (s.limit() == Limit.CONCURRENT_TASKS) {
+                items.add(name(s.limit()) + ";q=" + s.max() + ";qu=\"concurrent-requests\"");
+            }
+        }
+        return items.toString();
+    }
+
+    static String state(List<LimitStatus> limits) {
+        StringJoiner items = new StringJoiner(", ");
+        for (LimitStatus s : limits) {
+            if (s.limit().windowed()) {
+                // t is optional in the draft; 0 would claim a reset now, so it is sent only when something is in use
+                items.add(name(s.limit()) + ";r=" + s.remaining() + (s.resetSeconds() > 0 ? ";t=" + s.resetSeconds() : ""));
+            } else if (s.limit() == Limit.CONCURRENT_TASKS) {
+                items.add(name(s.limit()) + ";r=" + s.remaining());
+            }
+        }
+        return items.toString();
+    }
+
+    /** A structured-field string; policy names are fixed ASCII words, so no escaping is needed. */
+    private static String name(Limit limit) {
+        return '"' + limit.policyName() + '"';
+    }
+}

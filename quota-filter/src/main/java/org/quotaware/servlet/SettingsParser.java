@@ -1,0 +1,214 @@
+package org.quotaware.servlet;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaTiers;
+import org.quotaware.SystemLimits;
+
+/**
+ * Turns the filter's settings (init-params, or context-params with a {@code quotaware.} prefix) into
+ * {@link FilterSettings}. Every key is checked, so a misspelt one fails the deployment instead of being ignored; every
+ * message starts with the key as the user wrote it. The keys are listed in {@code docs/configuration.md}.
+ */
+public final class SettingsParser {
+
+    /** The prefix of the context-params read by the drop-in {@link QuotaInitializer}. */
+    public static final String CONTEXT_PREFIX = "quotaware.";
+
+    static final String TIERS = "tiers";
+    static final String SYSTEM_TASKS = "system.max-concurrent-tasks";
+    static final String SYSTEM_QUEUE = "system.max-queued-requests";
+    static final String MAX_TRACKED_USERS = "max-tracked-users";
+    static final String API_KEY_HEADER = "identity.api-key-header";
+    static final String API_KEYS = "identity.api-keys";
+    static final String USER_HEADER = "identity.user-header";
+    static final String TRUSTED_PROXIES = "identity.trusted-proxies";
+    static final String ANONYMOUS_TIER = "identity.anonymous-tier";
+    static final String PATHS_INCLUDE = "paths.include";
+    static final String PATHS_EXCLUDE = "paths.exclude";
+    static final String PATHS_FILES = "paths.files";
+    static final String FILES_METHODS = "files.methods";
+    static final String ANONYMOUS = "anonymous";
+
+    private static final List<String> FIXED = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, MAX_TRACKED_USERS,
+            API_KEY_HEADER, API_KEYS, USER_HEADER, TRUSTED_PROXIES, ANONYMOUS_TIER, PATHS_INCLUDE, PATHS_EXCLUDE,
+            PATHS_FILES, FILES_METHODS);
+
+    private final String prefix;
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    private SettingsParser(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /**
+     * @param prefix the prefix every name carries ("" for init-params, {@link #CONTEXT_PREFIX} for context-params)
+     * @param names  the names of the settings present, with the prefix
+     * @param lookup the value of a name
+     * @throws InvalidQuotaConfigException for an unknown key or a bad value
+     */
+    public static FilterSettings parse(String prefix, Collection<String> names, Function<String, String> lookup) {
+        SettingsParser parser = new SettingsParser(prefix);
+        for (String name : names) {
+            String value = lookup.apply(name);
+            if (name.startsWith(prefix) && value != null) {
+                parser.values.put(name.substring(prefix.length()), value);
+            }
+        }
+        return parser.parse();
+    }
+
+    private FilterSettings parse() {
+        List<String> tierNames = new ArrayList<>(List.of(QuotaTiers.DEFAULT));
+        for (String tier : ConfigValues.list(values.get(TIERS))) {
+            if (!tierNames.contains(tier)) {
+                tierNames.add(tier);
+            }
+        }
+        checkKeys(tierNames);
+        QuotaLimits defaults = tierLimits(QuotaTiers.DEFAULT, QuotaLimits.defaults());
+        QuotaTiers tiers = new QuotaTiers(defaults);
+        for (String tier : tierNames.subList(1, tierNames.size())) {
+            try {
+                tiers.define(tier, tierLimits(tier, scaled(tier, defaults)));
+            } catch (InvalidQuotaConfigException e) {
+                throw e.field().equals("tier") ? e.forKey(key(TIERS)) : e;
+            }
+        }
+        return new FilterSettings(tiers, systemLimits(), maxTrackedUsers(), IdentityParser.identity(this, tiers),
+                anonymousTier(tiers), paths());
+    }
+
+    private QuotaLimits scaled(String tier, QuotaLimits defaults) {
+        String scale = values.get(tier + "." + TierSetting.SCALE);
+        if (scale == null) {
+            return defaults;
+        }
+        String key = key(tier + "." + TierSetting.SCALE);
+        long factor = ConfigValues.count(key, "factor", scale, 1, 1_000, false);
+        try {
+            return defaults.scaled(factor);
+        } catch (InvalidQuotaConfigException e) {
+            throw e.forKey(key);
+        }
+    }
+
+    private QuotaLimits tierLimits(String tier, QuotaLimits base) {
+        QuotaLimits.Builder builder = base.toBuilder();
+        for (TierSetting setting : TierSetting.values()) {
+            String name = tier + "." + setting.suffix();
+            String raw = values.get(name);
+            if (raw != null) {
+                setting.apply(builder, key(name), raw);
+            }
+        }
+        return builder.build();
+    }
+
+    private SystemLimits systemLimits() {
+        long tasks = optionalCount(SYSTEM_TASKS, "systemMaxConcurrentTasks", 1);
+        long queued = optionalCount(SYSTEM_QUEUE, "systemMaxQueuedRequests", 0);
+        try {
+            return new SystemLimits(tasks, queued);
+        } catch (InvalidQuotaConfigException e) {
+            String name = e.field().equals("systemMaxConcurrentTasks") ? SYSTEM_TASKS : SYSTEM_QUEUE;
+            throw e.forKey(key(name));
+        }
+    }
+
+    private long optionalCount(String name, String field, long min) {
+        String raw = values.get(name);
+        if (raw == null || ConfigValues.isOff(raw)) {
+            return QuotaLimits.OFF;
+        }
+        return ConfigValues.count(key(name), field, raw, min, 1_000_000, true);
+    }
+
+    private int maxTrackedUsers() {
+        String raw = values.get(MAX_TRACKED_USERS);
+        if (raw == null) {
+            return 100_000;
+        }
+        String key = key(MAX_TRACKED_USERS);
+        long n = ConfigValues.count(key, "maxTrackedUsers", raw, 1, 100_000_000, false);
+        try {
+            return (int) InvalidQuotaConfigException.requireRange("maxTrackedUsers", n, 1, 100_000_000);
+        } catch (InvalidQuotaConfigException e) {
+            throw e.forKey(key);
+        }
+    }
+
+    private String anonymousTier(QuotaTiers tiers) {
+        String tier = values.get(ANONYMOUS_TIER);
+        if (tier == null) {
+            return null;
+        }
+        if (!tiers.exists(tier.trim())) {
+            throw ConfigValues.fail(key(ANONYMOUS_TIER), "tier", tier, "one of the tiers " + tiers.all().keySet());
+        }
+        return tier.trim();
+    }
+
+    private PathRules paths() {
+        List<String> includes = PathRules.parsePatterns(key(PATHS_INCLUDE), values.getOrDefault(PATHS_INCLUDE, "/*"));
+        List<String> excludes = PathRules.parsePatterns(key(PATHS_EXCLUDE), values.get(PATHS_EXCLUDE));
+        List<String> files = PathRules.parsePatterns(key(PATHS_FILES), values.get(PATHS_FILES));
+        String methods = values.getOrDefault(FILES_METHODS, "POST,PUT");
+        return new PathRules(includes, excludes, files, PathRules.parseMethods(key(FILES_METHODS), methods));
+    }
+
+    /** Every key must be a fixed setting or {@code <tier>.<setting>} of a listed tier. */
+    private void checkKeys(List<String> tierNames) {
+        for (String name : values.keySet()) {
+            if (FIXED.contains(name)) {
+                continue;
+            }
+            int dot = name.lastIndexOf('.');
+            String tier = dot < 0 ? null : name.substring(0, dot);
+            String setting = dot < 0 ? null : name.substring(dot + 1);
+            boolean tierSetting = setting != null
+                    && (TierSetting.bySuffix(setting) != null || setting.equals(TierSetting.SCALE));
+            if (tierSetting && tierNames.contains(tier)) {
+                if (tier.equals(QuotaTiers.DEFAULT) && setting.equals(TierSetting.SCALE)) {
+                    throw ConfigValues.fail(key(name), "setting", name, "a per-tier setting of a tier other than "
+                            + "'default' (the default tier is what other tiers scale)");
+                }
+                continue;
+            }
+            if (tierSetting) {
+                throw ConfigValues.fail(key(name), "tier", tier, "one of the tiers listed in '" + key(TIERS)
+                        + "' " + tierNames);
+            }
+            if (tier != null && tierNames.contains(tier)) {
+                throw ConfigValues.fail(key(name), "setting", setting, "one of " + tierSettingNames());
+            }
+            throw ConfigValues.fail(key(name), "setting", name, "one of " + FIXED
+                    + " or <tier>.<setting> for a tier in " + tierNames);
+        }
+    }
+
+    private static List<String> tierSettingNames() {
+        List<String> names = new ArrayList<>();
+        for (TierSetting s : TierSetting.values()) {
+            names.add(s.suffix());
+        }
+        names.add(TierSetting.SCALE);
+        return names;
+    }
+
+    String value(String name) {
+        return values.get(name);
+    }
+
+    /** The key as the user wrote it, with the prefix, for messages. */
+    String key(String name) {
+        return prefix + name;
+    }
+}
