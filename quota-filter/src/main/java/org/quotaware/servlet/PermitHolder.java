@@ -75,7 +75,7 @@ final class PermitHolder {
         response.reset();
         QuotaCheckResult result = QuotaCheckResult.denied(permit.result().tier(),
                 List.of(new Violation(Limit.FILE_SIZE, max, max + 1, Violation.NEVER)), permit.result().limits());
-        RateLimitHeaders.set(response, result);
+        Responses.headers(response, result);
         filter.deny(request, response, result);
     }
 }

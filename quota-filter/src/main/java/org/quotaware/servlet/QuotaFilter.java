@@ -3,7 +3,6 @@ package org.quotaware.servlet;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
-import java.util.StringJoiner;
 import java.util.logging.Logger;
 
 import jakarta.servlet.DispatcherType;
@@ -20,7 +19,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.quotaware.Acquisition;
 import org.quotaware.InvalidQuotaConfigException;
-import org.quotaware.Limit;
 import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaDenial;
 import org.quotaware.QuotaLimits;
@@ -28,7 +26,7 @@ import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
-import org.quotaware.Violation;
+import org.quotaware.http.Problem;
 
 /**
  * Enforces quotas on HTTP requests: identifies the caller, acquires a permit from a {@link QuotaManager}, holds it while
@@ -135,8 +133,8 @@ public class QuotaFilter implements Filter {
         try {
             path = RequestPath.of(request.getRequestURI(), request.getContextPath());
         } catch (RequestPath.MalformedPathException e) {
-            new Problem(Problem.BAD_PATH, "Bad request path", 400, e.getMessage(), request.getRequestURI(), null)
-                    .send(response);
+            Responses.send(response, new Problem(Problem.BAD_PATH, "Bad request path", 400, e.getMessage(),
+                    request.getRequestURI(), null));
             return;
         }
         if (!settings.paths().counted(path)) {
@@ -153,7 +151,7 @@ public class QuotaFilter implements Filter {
         QuotaRequest quota = (upload ? QuotaRequest.upload(1, request.getContentLengthLong()) : QuotaRequest.request())
                 .withTier(caller.tier());
         Acquisition acquisition = manager.acquire(caller.user(), quota);
-        RateLimitHeaders.set(response, acquisition.result());
+        Responses.headers(response, acquisition.result());
         if (acquisition instanceof QuotaDenial denial) {
             deny(request, response, denial.result());
             return;
@@ -172,28 +170,17 @@ public class QuotaFilter implements Filter {
             permit.failed();
             permit.close();
             response.setHeader("WWW-Authenticate", "ApiKey realm=\"quotaware\"");
-            new Problem(Problem.UNKNOWN_API_KEY, "Unknown API key", 401,
-                    "the API key sent is not configured; send a valid key or none", request.getRequestURI(), null)
-                    .send(response);
+            Responses.send(response, new Problem(Problem.UNKNOWN_API_KEY, "Unknown API key", 401,
+                    "the API key sent is not configured; send a valid key or none", request.getRequestURI(), null));
         } else {
-            RateLimitHeaders.set(response, attempt.result());
+            Responses.headers(response, attempt.result());
             deny(request, response, attempt.result());
         }
     }
 
-    /** 413 when the file is too large (whatever else was violated: waiting will not help), otherwise 429. */
+    /** 413 when the file is too large, otherwise 429; see {@link Problem#denial}. */
     void deny(HttpServletRequest request, HttpServletResponse response, QuotaCheckResult result) throws IOException {
-        boolean tooLarge = result.violated(Limit.FILE_SIZE);
-        StringJoiner detail = new StringJoiner("; ");
-        for (Violation v : result.violations()) {
-            detail.add(v.describe());
-        }
-        if (tooLarge) {
-            response.setHeader("Connection", "close"); // the body was not read; do not make the client send it
-        }
-        new Problem(tooLarge ? Problem.PAYLOAD_TOO_LARGE : Problem.QUOTA_EXCEEDED,
-                tooLarge ? "Payload too large" : "Quota exceeded", tooLarge ? 413 : 429, detail.toString(),
-                request.getRequestURI(), result).send(response);
+        Responses.send(response, Problem.denial(result, request.getRequestURI()));
     }
 
     @Override

@@ -1,9 +1,9 @@
-package org.quotaware.servlet;
+package org.quotaware.http;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
-
-import jakarta.servlet.http.HttpServletResponse;
 
 import org.quotaware.Limit;
 import org.quotaware.LimitStatus;
@@ -19,28 +19,32 @@ import org.quotaware.Violation;
  * </pre>
  * Per-request limits (file size, queue length, queue wait) are not quotas a client can spend, so they are left out.
  */
-final class RateLimitHeaders {
+public final class RateLimitHeaders {
 
-    static final String POLICY = "RateLimit-Policy";
-    static final String STATE = "RateLimit";
-    static final String RETRY_AFTER = "Retry-After";
+    public static final String POLICY = "RateLimit-Policy";
+    public static final String STATE = "RateLimit";
+    public static final String RETRY_AFTER = "Retry-After";
 
     private RateLimitHeaders() {
     }
 
-    /** Sets both headers (and Retry-After for a denial that can pass later); nothing when no quota is enabled. */
-    static void set(HttpServletResponse response, QuotaCheckResult result) {
+    /**
+     * Both headers (and Retry-After for a denial that can pass later), in order; empty when no quota is enabled.
+     */
+    public static Map<String, String> of(QuotaCheckResult result) {
+        Map<String, String> headers = new LinkedHashMap<>(4);
         String policy = policy(result.limits());
         if (!policy.isEmpty()) {
-            response.setHeader(POLICY, policy);
-            response.setHeader(STATE, state(result.limits()));
+            headers.put(POLICY, policy);
+            headers.put(STATE, state(result.limits()));
         }
         if (!result.allowed() && result.retryAfterSeconds() != Violation.NEVER && result.retryAfterSeconds() > 0) {
-            response.setHeader(RETRY_AFTER, Long.toString(result.retryAfterSeconds()));
+            headers.put(RETRY_AFTER, Long.toString(result.retryAfterSeconds()));
         }
+        return headers;
     }
 
-    static String policy(List<LimitStatus> limits) {
+    public static String policy(List<LimitStatus> limits) {
         StringJoiner items = new StringJoiner(", ");
         for (LimitStatus s : limits) {
             if (s.limit().windowed()) {
@@ -52,7 +56,7 @@ final class RateLimitHeaders {
         return items.toString();
     }
 
-    static String state(List<LimitStatus> limits) {
+    public static String state(List<LimitStatus> limits) {
         StringJoiner items = new StringJoiner(", ");
         for (LimitStatus s : limits) {
             if (s.limit().windowed()) {

@@ -1,12 +1,9 @@
-package org.quotaware.servlet;
+package org.quotaware.http;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.StringJoiner;
 
-import jakarta.servlet.http.HttpServletResponse;
-
+import org.quotaware.Limit;
 import org.quotaware.QuotaCheckResult;
 import org.quotaware.Violation;
 
@@ -14,34 +11,31 @@ import org.quotaware.Violation;
  * An RFC 9457 {@code application/problem+json} body, written by hand because the main scope has no JSON library.
  * Besides the standard members it carries {@code tier}, {@code retryAfter} (seconds, null when waiting will not help)
  * and {@code violations}: every violated limit with its {@code limit}, {@code max}, {@code current} and
- * {@code retryAfter}.
+ * {@code retryAfter}. Plain Java, so the servlet filter and the JAX-RS interceptor answer with the same body.
  */
-record Problem(String type, String title, int status, String detail, String instance, QuotaCheckResult result) {
+public record Problem(String type, String title, int status, String detail, String instance, QuotaCheckResult result) {
 
-    static final String MEDIA_TYPE = "application/problem+json";
-    static final String QUOTA_EXCEEDED = "urn:quotaware:problem:quota-exceeded";
-    static final String PAYLOAD_TOO_LARGE = "urn:quotaware:problem:payload-too-large";
-    static final String UNKNOWN_API_KEY = "urn:quotaware:problem:unknown-api-key";
-    static final String BAD_PATH = "urn:quotaware:problem:bad-path";
+    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final String QUOTA_EXCEEDED = "urn:quotaware:problem:quota-exceeded";
+    public static final String PAYLOAD_TOO_LARGE = "urn:quotaware:problem:payload-too-large";
+    public static final String UNKNOWN_API_KEY = "urn:quotaware:problem:unknown-api-key";
+    public static final String BAD_PATH = "urn:quotaware:problem:bad-path";
 
-    /** Resets whatever was buffered and writes this problem as the whole response. */
-    void send(HttpServletResponse response) throws IOException {
-        response.resetBuffer();
-        response.setStatus(status);
-        response.setContentType(MEDIA_TYPE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader("Cache-Control", "no-store");
-        String json = toJson();
-        try {
-            response.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));
-        } catch (IllegalStateException writerInUse) {
-            PrintWriter out = response.getWriter();
-            out.write(json);
-            out.flush();
+    /**
+     * The answer to a denial: 413 when the file is too large (whatever else was violated: waiting will not help),
+     * otherwise 429; the detail lists every violation in words.
+     */
+    public static Problem denial(QuotaCheckResult result, String instance) {
+        boolean tooLarge = result.violated(Limit.FILE_SIZE);
+        StringJoiner detail = new StringJoiner("; ");
+        for (Violation v : result.violations()) {
+            detail.add(v.describe());
         }
+        return new Problem(tooLarge ? PAYLOAD_TOO_LARGE : QUOTA_EXCEEDED, tooLarge ? "Payload too large"
+                : "Quota exceeded", tooLarge ? 413 : 429, detail.toString(), instance, result);
     }
 
-    String toJson() {
+    public String toJson() {
         StringBuilder json = new StringBuilder(256).append('{');
         member(json, "type", type).append(',');
         member(json, "title", title).append(',');
@@ -77,7 +71,7 @@ record Problem(String type, String title, int status, String detail, String inst
     }
 
     /** A JSON string (RFC 8259): quote, backslash and control characters escaped; the rest is UTF-8 as it is. */
-    static StringBuilder quote(StringBuilder json, String value) {
+    public static StringBuilder quote(StringBuilder json, String value) {
         json.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
