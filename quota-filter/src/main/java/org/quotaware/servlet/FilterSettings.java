@@ -1,7 +1,10 @@
 package org.quotaware.servlet;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
@@ -23,15 +26,19 @@ public final class FilterSettings {
     private final CallerIdentity identity;
     private final String anonymousTier;
     private final PathRules paths;
+    private final boolean countFiles;
+    private final List<String> limitKeys;
 
     FilterSettings(QuotaTiers tiers, SystemLimits systemLimits, int maxTrackedUsers, CallerIdentity identity,
-                   String anonymousTier, PathRules paths) {
+                   String anonymousTier, PathRules paths, boolean countFiles, List<String> limitKeys) {
         this.tiers = Objects.requireNonNull(tiers);
         this.systemLimits = Objects.requireNonNull(systemLimits);
         this.maxTrackedUsers = maxTrackedUsers;
         this.identity = Objects.requireNonNull(identity);
         this.anonymousTier = anonymousTier;
         this.paths = Objects.requireNonNull(paths);
+        this.countFiles = countFiles;
+        this.limitKeys = List.copyOf(limitKeys);
     }
 
     /** The settings of a filter declared without any init-param: the seed's default tier, every path counted. */
@@ -81,5 +88,39 @@ public final class FilterSettings {
 
     PathRules paths() {
         return paths;
+    }
+
+    /** Whether uploads count as files here ({@code files.count}); false when a {@code @Quota} method counts them. */
+    boolean countFiles() {
+        return countFiles;
+    }
+
+    /** The limit keys given (tiers, per-tier and system settings), as written; empty when only identity and paths. */
+    public List<String> limitKeys() {
+        return limitKeys;
+    }
+
+    /**
+     * The tier of callers without a principal or key: {@code identity.anonymous-tier}, else {@code anonymous} when
+     * {@code tiers} defines it, else {@code default}.
+     */
+    public String anonymousTierIn(QuotaTiers tiers) {
+        if (anonymousTier != null) {
+            return anonymousTier;
+        }
+        return tiers.exists(SettingsParser.ANONYMOUS) ? SettingsParser.ANONYMOUS : QuotaTiers.DEFAULT;
+    }
+
+    /**
+     * Who the caller of a request is, by the same rules as the filter: the one the filter already identified when it
+     * ran, else principal, API key, trusted user header, client address. For a {@code @Quota} method on a request
+     * the filter did not see.
+     */
+    public QuotaCaller identify(HttpServletRequest request, QuotaTiers tiers) {
+        if (request.getAttribute(QuotaCaller.ATTRIBUTE) instanceof QuotaCaller known) {
+            return known;
+        }
+        CallerIdentity.Caller c = identity.identify(request, anonymousTierIn(tiers));
+        return QuotaCaller.identified(c.user(), c.tier(), c.unknownKey());
     }
 }

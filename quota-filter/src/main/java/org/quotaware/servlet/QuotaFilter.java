@@ -76,8 +76,20 @@ public class QuotaFilter implements Filter {
             try {
                 List<String> names = Collections.list(config.getInitParameterNames());
                 settings = SettingsParser.parse("", names, config::getInitParameter);
-                manager = settings.newManager();
-                ownsManager = true;
+                Object shared = context == null ? null : context.getAttribute(MANAGER_ATTRIBUTE);
+                if (shared instanceof QuotaManager application) {
+                    // one manager per application (quota-cdi publishes it): limits have one source, never two
+                    if (!settings.limitKeys().isEmpty()) {
+                        throw InvalidQuotaConfigException.invalid("init-param", settings.limitKeys(),
+                                "absent: this application's QuotaManager (from quota-cdi, configured by MicroProfile "
+                                        + "Config quotaware.* keys) defines the limits; keep only identity.*, paths.* "
+                                        + "and files.* here");
+                    }
+                    manager = application;
+                } else {
+                    manager = settings.newManager();
+                    ownsManager = true;
+                }
                 prepare();
             } catch (InvalidQuotaConfigException e) {
                 UnavailableException failure = new UnavailableException(
@@ -90,7 +102,8 @@ public class QuotaFilter implements Filter {
             context.setAttribute(MANAGER_ATTRIBUTE, manager);
         }
         LOG.info(() -> "QuotaFilter '" + config.getFilterName() + "' enforcing tiers "
-                + manager.tiers().all().keySet() + ", anonymous callers in tier '" + anonymousTier + "'");
+                + manager.tiers().all().keySet() + (ownsManager ? "" : " of the application's QuotaManager")
+                + ", anonymous callers in tier '" + anonymousTier + "'");
     }
 
     /** Resolves the anonymous tier and assigns API-key users to their tiers in the manager. */
@@ -101,8 +114,7 @@ public class QuotaFilter implements Filter {
             throw InvalidQuotaConfigException.invalid("tier", configured, "one of the tiers " + tiers.all().keySet())
                     .forKey(SettingsParser.ANONYMOUS_TIER);
         }
-        anonymousTier = configured != null ? configured
-                : tiers.exists(SettingsParser.ANONYMOUS) ? SettingsParser.ANONYMOUS : QuotaTiers.DEFAULT;
+        anonymousTier = settings.anonymousTierIn(tiers);
         settings.identity().apiKeys().forEach((key, apiKey) -> {
             if (apiKey.tier() != null) {
                 try {
@@ -148,14 +160,16 @@ public class QuotaFilter implements Filter {
             return;
         }
         boolean upload = settings.paths().upload(path, request.getMethod());
-        QuotaRequest quota = (upload ? QuotaRequest.upload(1, request.getContentLengthLong()) : QuotaRequest.request())
-                .withTier(caller.tier());
+        int files = upload && settings.countFiles() ? 1 : 0;
+        QuotaRequest quota = (upload ? QuotaRequest.upload(files, request.getContentLengthLong())
+                : QuotaRequest.request()).withTier(caller.tier());
         Acquisition acquisition = manager.acquire(caller.user(), quota);
         Responses.headers(response, acquisition.result());
         if (acquisition instanceof QuotaDenial denial) {
             deny(request, response, denial.result());
             return;
         }
+        request.setAttribute(QuotaCaller.ATTRIBUTE, new QuotaCaller(caller.user(), caller.tier(), files, true, false));
         long maxBytes = upload ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes()
                 : QuotaLimits.OFF;
         new PermitHolder(this, (QuotaPermit) acquisition, maxBytes).run(request, response, chain);

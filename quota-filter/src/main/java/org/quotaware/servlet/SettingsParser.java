@@ -35,11 +35,14 @@ public final class SettingsParser {
     static final String PATHS_EXCLUDE = "paths.exclude";
     static final String PATHS_FILES = "paths.files";
     static final String FILES_METHODS = "files.methods";
+    static final String FILES_COUNT = "files.count";
     static final String ANONYMOUS = "anonymous";
 
     private static final List<String> FIXED = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, MAX_TRACKED_USERS,
             API_KEY_HEADER, API_KEYS, USER_HEADER, TRUSTED_PROXIES, ANONYMOUS_TIER, PATHS_INCLUDE, PATHS_EXCLUDE,
-            PATHS_FILES, FILES_METHODS);
+            PATHS_FILES, FILES_METHODS, FILES_COUNT);
+    /** The keys that define limits rather than identity or paths. */
+    private static final List<String> LIMIT_KEYS = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, MAX_TRACKED_USERS);
 
     private final String prefix;
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -83,7 +86,7 @@ public final class SettingsParser {
             }
         }
         return new FilterSettings(tiers, systemLimits(), maxTrackedUsers(), IdentityParser.identity(this, tiers),
-                anonymousTier(tiers), paths());
+                anonymousTier(tiers), paths(), countFiles(), limitKeys());
     }
 
     private QuotaLimits scaled(String tier, QuotaLimits defaults) {
@@ -162,6 +165,28 @@ public final class SettingsParser {
         List<String> files = PathRules.parsePatterns(key(PATHS_FILES), values.get(PATHS_FILES));
         String methods = values.getOrDefault(FILES_METHODS, "POST,PUT");
         return new PathRules(includes, excludes, files, PathRules.parseMethods(key(FILES_METHODS), methods));
+    }
+
+    private boolean countFiles() {
+        String raw = values.get(FILES_COUNT);
+        if (raw == null || raw.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (raw.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw ConfigValues.fail(key(FILES_COUNT), "filesCount", raw, "true or false");
+    }
+
+    /** The keys given that define limits (tiers, per-tier settings, system limits), as the user wrote them. */
+    private List<String> limitKeys() {
+        List<String> keys = new ArrayList<>();
+        for (String name : values.keySet()) {
+            if (LIMIT_KEYS.contains(name) || !FIXED.contains(name)) {
+                keys.add(key(name));
+            }
+        }
+        return keys;
     }
 
     /** Every key must be a fixed setting or {@code <tier>.<setting>} of a listed tier. */

@@ -1,0 +1,26 @@
+package org.quotaware.servlet;
+
+/**
+ * Who a request's caller is for quotas, and what the filter already counted for it. The filter leaves it in the
+ * request attribute {@link #ATTRIBUTE}, so a {@code @Quota} method on the same request adds only what the filter did
+ * not count: never the request twice, never a second slot.
+ *
+ * @param user        the quota key: {@code principal:alice}, {@code key:alice}, {@code user:alice} or {@code ip:...}
+ * @param tier        the tier the caller was identified with (e.g. {@code anonymous}), null for the user's own
+ * @param files       files the filter counted for this request
+ * @param slot        whether the filter holds a concurrency slot for this request
+ * @param unknownKey  whether the caller sent an API key that is not configured
+ */
+public record QuotaCaller(String user, String tier, int files, boolean slot, boolean unknownKey) {
+
+    public static final String ATTRIBUTE = QuotaCaller.class.getName();
+
+    /** A caller nothing has been counted for yet. */
+    static QuotaCaller identified(String user, String tier, boolean unknownKey) {
+        return new QuotaCaller(user, tier, 0, false, unknownKey);
+    }
+
+    QuotaCaller counted(int files, boolean slot) {
+        return new QuotaCaller(user, tier, files, slot, unknownKey);
+    }
+}
