@@ -1,0 +1,39 @@
+package org.quotaware.sample.pricelist;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the analyzer found in one price list.
+ *
+ * @param id            the id the list is stored under
+ * @param analyzedAt    when it was analysed
+ * @param rowCount      data rows (header and blank lines not counted)
+ * @param validRowCount rows without any issue
+ * @param invalidRows   rows with issues, in file order
+ * @param duplicates    skus appearing more than once, in order of first appearance
+ * @param currencies    price statistics per ISO 4217 code, alphabetical
+ */
+public record PriceListAnalysis(
+        String id,
+        Instant analyzedAt,
+        int rowCount,
+        int validRowCount,
+        List<InvalidRow> invalidRows,
+        List<DuplicateSku> duplicates,
+        Map<String, PriceStatistics> currencies) {
+
+    public PriceListAnalysis {
+        invalidRows = List.copyOf(invalidRows);
+        duplicates = List.copyOf(duplicates);
+        currencies = Collections.unmodifiableMap(new LinkedHashMap<>(currencies));
+    }
+
+    /** The same analysis under another id and time (the analyzer does not know where it will be stored). */
+    public PriceListAnalysis withId(String newId, Instant at) {
+        return new PriceListAnalysis(newId, at, rowCount, validRowCount, invalidRows, duplicates, currencies);
+    }
+}

@@ -1,0 +1,112 @@
+package org.quotaware.sample.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class CsvParserTest {
+
+    @Test
+    void splitsPlainFieldsAndNumbersLines() {
+        List<CsvRecord> records = CsvParser.parse("a,b,c\n1,2,3\n");
+
+        assertThat(records).containsExactly(
+                new CsvRecord(1, List.of("a", "b", "c")),
+                new CsvRecord(2, List.of("1", "2", "3")));
+    }
+
+    @Test
+    void quotedFieldsKeepCommasNewlinesAndDoubledQuotes() {
+        List<CsvRecord> records = CsvParser.parse("""
+                sku,name
+                A1,"Widget, large"
+                A2,"two
+                lines"
+                A3,"say ""hi\"""
+                A4,""
+                """);
+
+        assertThat(records).extracting(CsvRecord::fields).containsExactly(
+                List.of("sku", "name"),
+                List.of("A1", "Widget, large"),
+                List.of("A2", "two\nlines"),
+                List.of("A3", "say \"hi\""),
+                List.of("A4", ""));
+        // the quoted newline makes A2 span lines 3-4, so A3 starts on line 5
+        assertThat(records).extracting(CsvRecord::line).containsExactly(1, 2, 3, 5, 6);
+    }
+
+    @Test
+    void acceptsCrlfAndLoneCrAndAMissingFinalNewline() {
+        assertThat(CsvParser.parse("a,b\r\n1,2\r\n")).extracting(CsvRecord::fields)
+                .containsExactly(List.of("a", "b"), List.of("1", "2"));
+        assertThat(CsvParser.parse("a,b\r1,2")).extracting(CsvRecord::line).containsExactly(1, 2);
+        assertThat(CsvParser.parse("a,b\r\n\"x\r\ny\",2\r\n3,4")).extracting(CsvRecord::line).containsExactly(1, 2, 4);
+    }
+
+    @Test
+    void keepsEmptyTrailingFieldsAndSkipsBlankLines() {
+        List<CsvRecord> records = CsvParser.parse("a,b\n\n1,\n\n");
+
+        assertThat(records).containsExactly(
+                new CsvRecord(1, List.of("a", "b")),
+                new CsvRecord(3, List.of("1", "")));
+    }
+
+    @Test
+    void skipsUtf8ByteOrderMark() {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] body = "sku,name\nA1,Crème brûlée\n".getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[bom.length + body.length];
+        System.arraycopy(bom, 0, withBom, 0, bom.length);
+        System.arraycopy(body, 0, withBom, bom.length, body.length);
+
+        List<CsvRecord> records = CsvParser.parse(withBom);
+
+        assertThat(records.get(0).fields()).containsExactly("sku", "name");
+        assertThat(records.get(1).fields()).containsExactly("A1", "Crème brûlée");
+    }
+
+    @Test
+    void unterminatedQuoteNamesTheLineItOpensOn() {
+        assertThatThrownBy(() -> CsvParser.parse("a,b\n1,2\n3,\"never closed\n4,5\n"))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessageContaining("unterminated quote")
+                .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(3));
+    }
+
+    @Test
+    void strayQuoteInsideAnUnquotedFieldIsMalformed() {
+        assertThatThrownBy(() -> CsvParser.parse("a,b\n1,2 \"inch\"\n"))
+                .isInstanceOf(MalformedCsvException.class)
+                .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(2));
+    }
+
+    @Test
+    void textAfterAClosingQuoteIsMalformed() {
+        assertThatThrownBy(() -> CsvParser.parse("a,b\n\"x\ny\"z,2\n"))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessageContaining("after the closing quote")
+                .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(3));
+    }
+
+    @Test
+    void invalidUtf8NamesItsLine() {
+        byte[] latin1 = "sku,name\nA1,ok\nA2,Cr\u00e8me\n".getBytes(StandardCharsets.ISO_8859_1);
+
+        assertThatThrownBy(() -> CsvParser.parse(latin1))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessageContaining("not valid UTF-8")
+                .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(3));
+    }
+
+    @Test
+    void emptyInputHasNoRecords() {
+        assertThat(CsvParser.parse("")).isEmpty();
+        assertThat(CsvParser.parse("\uFEFF\n\r\n")).isEmpty();
+    }
+}

@@ -1,0 +1,235 @@
+package org.quotaware.sample.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The WAR Maven built, as is, on a real Payara Micro: the price list API behind the quota filter configured in its
+ * web.xml. One deployment for all checks (each start costs ~15 s). Each identity is used by one concern only, so the
+ * counts are exact: anonymous (no key) for the API itself, alice (default tier) for size and rate, bob (premium) for
+ * the doubled rate. Denied requests are not counted by the filter, so the 413 does not spend alice's minute.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(120)
+class PriceListApiIT {
+
+    private static final String DEFAULT_KEY = "demo-default-key";
+    private static final String PREMIUM_KEY = "demo-premium-key";
+    private static final String CSV = """
+            sku,name,price,currency,stock\r
+            A1,"Widget, large",10.00,EUR,3\r
+            A2,"Gadget ""mini""\",2.50,EUR,1\r
+            A1,Widget again,12.00,EUR,0\r
+            B1,Bolt,abc,USD,9\r
+            B2,Nut,1.25,USD\r
+            """;
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @ArquillianResource
+    private URL base;
+
+    @Deployment(testable = false)
+    static WebArchive sampleWar() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class,
+                new File(System.getProperty("sample.war", "target/sample-webapp.war")));
+    }
+
+    @Test
+    @Order(1)
+    void analysesAnUploadAndReturnsItAgain() throws Exception {
+        HttpResponse<String> created = send(upload(CSV, null));
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonObject analysis = json(created);
+        assertThat(analysis.getInt("rowCount")).isEqualTo(5);
+        assertThat(analysis.getInt("validRowCount")).isEqualTo(3);
+        assertThat(analysis.getJsonArray("invalidRows")).extracting(
+                row -> row.asJsonObject().getInt("line"),
+                row -> row.asJsonObject().getJsonArray("issues").getJsonObject(0).getString("code"))
+                .containsExactly(tuple(5, "BAD_PRICE"), tuple(6, "WRONG_FIELD_COUNT"));
+        JsonObject duplicate = analysis.getJsonArray("duplicates").getJsonObject(0);
+        assertThat(duplicate.getString("sku")).isEqualTo("A1");
+        assertThat(duplicate.getJsonArray("lines")).extracting(line -> ((JsonNumber) line).intValue())
+                .containsExactly(2, 4);
+        JsonObject eur = analysis.getJsonObject("currencies").getJsonObject("EUR");
+        assertThat(eur.getInt("count")).isEqualTo(3);
+        assertThat(eur.getJsonNumber("min").bigDecimalValue()).isEqualByComparingTo("2.50");
+        assertThat(eur.getJsonNumber("max").bigDecimalValue()).isEqualByComparingTo("12.00");
+        assertThat(eur.getJsonNumber("mean").bigDecimalValue()).isEqualByComparingTo("8.17");
+        assertThat(eur.getJsonNumber("median").bigDecimalValue()).isEqualByComparingTo("10.00");
+        assertThat(analysis.getJsonObject("currencies")).containsOnlyKeys("EUR");
+        String id = analysis.getString("id");
+        assertThat(created.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/api/pricelists/" + id));
+
+        HttpResponse<String> fetched = send(get("api/pricelists/" + id));
+
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        assertThat(json(fetched)).isEqualTo(analysis);
+    }
+
+    @Test
+    @Order(2)
+    void unknownIdIsProblem404() throws Exception {
+        HttpResponse<String> response = send(get("api/pricelists/no-such-id"));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertProblemJson(response);
+    }
+
+    @Test
+    @Order(3)
+    void malformedCsvIsProblem400WithItsLine() throws Exception {
+        HttpResponse<String> response = send(upload("sku,name,price,currency\nA1,ok,1.00,EUR\nA2,\"never closed,2,EUR\n",
+                null));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertProblemJson(response);
+        JsonObject problem = json(response);
+        assertThat(problem.getInt("status")).isEqualTo(400);
+        assertThat(problem.getString("detail")).contains("unterminated quote");
+        assertThat(problem.getJsonArray("lines")).extracting(line -> ((JsonNumber) line).intValue()).containsExactly(3);
+    }
+
+    @Test
+    @Order(4)
+    void aBodyThatIsNotCsvIsProblem415() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("api/pricelists"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
+
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertProblemJson(response);
+    }
+
+    @Test
+    @Order(5)
+    void elevenMegabytesIsTooLargeForTheDefaultTier() throws Exception {
+        byte[] big = new byte[11 * 1024 * 1024];
+        Arrays.fill(big, (byte) 'x');
+        byte[] header = "sku,name,price,currency\n".getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(header, 0, big, 0, header.length);
+
+        // A fresh connection: on a reused keep-alive connection the JDK client reads no response before it has sent
+        // the whole body, while the server stops reading once it answered 413; that stalls until Grizzly's 30 s idle
+        // timeout and ends in "EOF reached while reading". curl, and the JDK client on a new connection, read the
+        // early 413 at once.
+        HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response = fresh.send(HttpRequest.newBuilder(uri("api/pricelists"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "text/csv")
+                .header("X-API-Key", DEFAULT_KEY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big))
+                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertProblemJson(response);
+        assertThat(response.body()).contains("\"status\":413", "file-size");
+    }
+
+    @Test
+    @Order(6)
+    void the31stUploadInAMinuteWithTheDefaultKeyIs429() throws Exception {
+        for (int i = 1; i <= 30; i++) {
+            assertThat(send(upload(CSV, DEFAULT_KEY)).statusCode()).as("upload %d", i).isEqualTo(201);
+        }
+
+        HttpResponse<String> denied = send(upload(CSV, DEFAULT_KEY));
+
+        assertThat(denied.statusCode()).isEqualTo(429);
+        assertThat(denied.headers().firstValue("Retry-After")).hasValueSatisfying(
+                // the minute window is 12 buckets of 5 s: a request counts for one window plus at most one bucket
+                seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 65L));
+        assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValueSatisfying(
+                policy -> assertThat(policy).contains("\"rpm\";q=30;w=60"));
+        assertThat(denied.headers().firstValue("RateLimit")).hasValueSatisfying(
+                state -> assertThat(state).contains("\"rpm\";r=0"));
+        assertProblemJson(denied);
+        assertThat(denied.body()).contains("\"status\":429", "\"limit\":\"rpm\"");
+    }
+
+    @Test
+    @Order(7)
+    void thePremiumKeyGetsTwiceAsMany() throws Exception {
+        for (int i = 1; i <= 60; i++) {
+            assertThat(send(upload(CSV, PREMIUM_KEY)).statusCode()).as("upload %d", i).isEqualTo(201);
+        }
+
+        HttpResponse<String> denied = send(upload(CSV, PREMIUM_KEY));
+
+        assertThat(denied.statusCode()).isEqualTo(429);
+        assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValueSatisfying(
+                policy -> assertThat(policy).contains("\"rpm\";q=60;w=60"));
+    }
+
+    private HttpRequest upload(String csv, String apiKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("api/pricelists"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv, StandardCharsets.UTF_8));
+        if (apiKey != null) {
+            request.header("X-API-Key", apiKey);
+        }
+        return request.build();
+    }
+
+    private HttpRequest get(String path) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build();
+    }
+
+    private URI uri(String path) {
+        return URI.create(base.toExternalForm()).resolve(path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertProblemJson(HttpResponse<String> response) {
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    private static JsonObject json(HttpResponse<String> response) {
+        try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
+            return reader.readObject();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package org.quotaware.sample.pricelist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.quotaware.sample.csv.MalformedCsvException;
+import org.quotaware.sample.pricelist.Issue.Code;
+
+class PriceListAnalyzerTest {
+
+    private final PriceListAnalyzer analyzer = new PriceListAnalyzer();
+
+    @Test
+    void countsRowsAndComputesStatisticsPerCurrency() {
+        PriceListAnalysis analysis = analyzer.analyze("""
+                sku,name,price,currency
+                A1,Apple,1.00,EUR
+                A2,Pear,2.00,EUR
+                A3,Plum,4.00,EUR
+                A4,"Melon, big",10.00,EUR
+                B1,Bread,3,USD
+                B2,Butter,1.5,USD
+                B3,Beer,2.25,USD
+                """);
+
+        assertThat(analysis.rowCount()).isEqualTo(7);
+        assertThat(analysis.validRowCount()).isEqualTo(7);
+        assertThat(analysis.invalidRows()).isEmpty();
+        assertThat(analysis.duplicates()).isEmpty();
+        assertThat(analysis.currencies()).containsOnlyKeys("EUR", "USD");
+        // even count: median is the mean of the two middle prices
+        assertThat(analysis.currencies().get("EUR")).isEqualTo(new PriceStatistics(4,
+                new BigDecimal("1.00"), new BigDecimal("10.00"), new BigDecimal("4.25"), new BigDecimal("3.00")));
+        // odd count: median is the middle price, scaled to the currency's minor unit
+        assertThat(analysis.currencies().get("USD")).isEqualTo(new PriceStatistics(3,
+                new BigDecimal("1.50"), new BigDecimal("3.00"), new BigDecimal("2.25"), new BigDecimal("2.25")));
+    }
+
+    @Test
+    void roundsMeanAndMedianHalfEvenToTheCurrencysMinorUnit() {
+        PriceListAnalysis analysis = analyzer.analyze("""
+                sku,name,price,currency
+                Y1,a,100,JPY
+                Y2,b,101,JPY
+                Y3,c,101,JPY
+                Y4,d,105,JPY
+                """);
+
+        PriceStatistics yen = analysis.currencies().get("JPY");
+        assertThat(yen.mean()).isEqualTo(new BigDecimal("102")); // 101.75 -> 102
+        assertThat(yen.median()).isEqualTo(new BigDecimal("101"));
+        assertThat(yen.min()).isEqualTo(new BigDecimal("100"));
+    }
+
+    @Test
+    void keepsAFinerInputScaleThanTheMinorUnit() {
+        PriceListAnalysis analysis = analyzer.analyze("sku,name,price,currency\nS1,a,0.125,EUR\nS2,b,0.5,EUR\n");
+
+        PriceStatistics eur = analysis.currencies().get("EUR");
+        assertThat(eur.min()).isEqualTo(new BigDecimal("0.125"));
+        assertThat(eur.max()).isEqualTo(new BigDecimal("0.500"));
+        assertThat(eur.median()).isEqualTo(new BigDecimal("0.312")); // 0.3125 half-even
+    }
+
+    @Test
+    void acceptsColumnsInAnyOrderAndCaseWithExtraColumns() {
+        PriceListAnalysis analysis = analyzer.analyze("""
+                Currency,Price,Stock,Name,SKU
+                EUR,9.99,3,Lamp,L1
+                """);
+
+        assertThat(analysis.validRowCount()).isEqualTo(1);
+        assertThat(analysis.currencies().get("EUR").max()).isEqualTo(new BigDecimal("9.99"));
+    }
+
+    @Test
+    void reportsEveryIssueOfAnInvalidRowWithItsLine() {
+        PriceListAnalysis analysis = analyzer.analyze("""
+                sku,name,price,currency
+                A1,ok,1.00,EUR
+                ,no sku,1.00,EUR
+                A3,bad price,abc,EUR
+                A4,negative,-2.50,EUR
+                A5,lower case,1.00,eur
+                A6,not iso,1.00,QQQ
+                A7,too few,1.00
+                A8,too,many,1.00,EUR
+                ,everything,,US
+                A10,"multi
+                line",1.00,EUR
+                A11,empty price,,EUR
+                """);
+
+        assertThat(analysis.rowCount()).isEqualTo(11);
+        assertThat(analysis.validRowCount()).isEqualTo(2);
+        assertThat(analysis.invalidRows()).extracting(InvalidRow::line)
+                .containsExactly(3, 4, 5, 6, 7, 8, 9, 10, 13);
+        assertThat(analysis.invalidRows()).extracting(r -> r.issues().get(0).code()).containsExactly(
+                Code.MISSING_SKU, Code.BAD_PRICE, Code.NEGATIVE_PRICE, Code.INVALID_CURRENCY, Code.UNKNOWN_CURRENCY,
+                Code.WRONG_FIELD_COUNT, Code.WRONG_FIELD_COUNT, Code.MISSING_SKU, Code.BAD_PRICE);
+        assertThat(analysis.invalidRows().get(7).issues()).extracting(Issue::code)
+                .containsExactly(Code.MISSING_SKU, Code.BAD_PRICE, Code.INVALID_CURRENCY);
+        assertThat(analysis.invalidRows().get(1).sku()).isEqualTo("A3");
+        assertThat(analysis.invalidRows().get(1).issues().get(0).detail()).contains("'abc'");
+        assertThat(analysis.invalidRows().get(5).issues().get(0).detail())
+                .isEqualTo("expected 4 fields as in the header, found 3");
+        assertThat(analysis.currencies().get("EUR").count()).isEqualTo(2);
+    }
+
+    @Test
+    void reportsDuplicateSkusWithAllTheirLines() {
+        PriceListAnalysis analysis = analyzer.analyze("""
+                sku,name,price,currency
+                A1,first,1.00,EUR
+                B1,other,2.00,EUR
+                A1,second,1.50,EUR
+                B2,x,3.00,EUR
+                A1,third,bad,EUR
+                B2,y,3.00,USD
+                """);
+
+        assertThat(analysis.duplicates()).containsExactly(
+                new DuplicateSku("A1", List.of(2, 4, 6)),
+                new DuplicateSku("B2", List.of(5, 7)));
+        assertThat(analysis.validRowCount()).isEqualTo(5);
+    }
+
+    @Test
+    void headerOnlyIsAnEmptyAnalysis() {
+        PriceListAnalysis analysis = analyzer.analyze("sku,name,price,currency\r\n");
+
+        assertThat(analysis.rowCount()).isZero();
+        assertThat(analysis.currencies()).isEmpty();
+    }
+
+    @Test
+    void emptyBodyIsMalformed() {
+        assertThatThrownBy(() -> analyzer.analyze(new byte[0]))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessageContaining("empty");
+    }
+
+    @Test
+    void missingHeaderIsMalformedOnLineOne() {
+        assertThatThrownBy(() -> analyzer.analyze("\nA1,Apple,1.00,EUR\n"))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessageContaining("no header row")
+                .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(2));
+    }
+
+    @Test
+    void missingRequiredColumnsAreNamed() {
+        assertThatThrownBy(() -> analyzer.analyze("sku,name,cost\nA1,Apple,1.00\n"))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessageContaining("price,currency")
+                .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(1));
+    }
+
+    @Test
+    void aColumnNamedTwiceIsMalformed() {
+        assertThatThrownBy(() -> analyzer.analyze("sku,name,price,currency,Price\n"))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessageContaining("'price' twice");
+    }
+
+    @Test
+    void unterminatedQuoteFailsTheWholeListWithItsLine() {
+        assertThatThrownBy(() -> analyzer.analyze("sku,name,price,currency\nA1,\"Apple,1.00,EUR\nA2,Pear,2.00,EUR\n"))
+                .isInstanceOf(MalformedCsvException.class)
+                .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(2));
+    }
+}

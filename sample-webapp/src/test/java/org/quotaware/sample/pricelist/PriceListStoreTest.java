@@ -1,0 +1,37 @@
+package org.quotaware.sample.pricelist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class PriceListStoreTest {
+
+    @Test
+    void evictsTheOldestAnalysisBeyondCapacity() {
+        PriceListStore store = new PriceListStore(2);
+
+        store.put(analysis("a"));
+        store.put(analysis("b"));
+        store.get("a"); // reading does not refresh: eviction is by age, not by use
+        store.put(analysis("c"));
+
+        assertThat(store.get("a")).isEmpty();
+        assertThat(store.get("b")).isPresent();
+        assertThat(store.get("c")).map(PriceListAnalysis::id).contains("c");
+        assertThat(store.size()).isEqualTo(2);
+    }
+
+    @Test
+    void rejectsANonPositiveCapacity() {
+        assertThatThrownBy(() -> new PriceListStore(0)).hasMessage("capacity must be >= 1, was 0");
+    }
+
+    private static PriceListAnalysis analysis(String id) {
+        return new PriceListAnalysis(id, Instant.EPOCH, 0, 0, List.of(), List.of(), Map.of());
+    }
+}
