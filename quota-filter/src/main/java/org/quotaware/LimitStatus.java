@@ -10,5 +10,6 @@ package org.quotaware;
  * @param resetSeconds whole seconds until some of the used amount is given back (0 when nothing is used; for the
  *                     concurrency limit, 0: a slot comes back when a task ends)
  */
-public record LimitStatus(Limit limit, long max, long used, long remaining, long resetSeconds) {
+public record LimitStatus(Limit limit, long max, long used, long remaining, long resetSeconds)
+        implements java.io.Serializable {
 }

@@ -9,7 +9,7 @@ package org.quotaware;
  * @param retryAfterSeconds whole seconds, rounded up, until this limit alone would let the request through (at least 1);
  *                          {@link Long#MAX_VALUE} when it never will (a file over the size limit, a cost above the limit)
  */
-public record Violation(Limit limit, long max, long current, long retryAfterSeconds) {
+public record Violation(Limit limit, long max, long current, long retryAfterSeconds) implements java.io.Serializable {
 
     public static final long NEVER = Long.MAX_VALUE;
 

@@ -1,0 +1,66 @@
+package org.quotaware.cdi;
+
+import java.security.Principal;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.quotaware.QuotaManager;
+import org.quotaware.servlet.QuotaCaller;
+
+/**
+ * Who the current caller is, by the filter's rules: the caller the filter identified (with what it already counted),
+ * else the same rules applied to the current HTTP request with the {@code quotaware.identity.*} settings, else the
+ * container's principal for a call that is not an HTTP request.
+ */
+@ApplicationScoped
+public class Callers {
+
+    @Inject
+    Instance<HttpServletRequest> request;
+
+    @Inject
+    Instance<Principal> principal;
+
+    @Inject
+    QuotaExtension extension;
+
+    @Inject
+    QuotaManager manager;
+
+    /** The current caller; never null. */
+    public QuotaCaller current() {
+        HttpServletRequest http = httpRequest();
+        if (http != null) {
+            return extension.configuration().settings.identify(http, manager.tiers());
+        }
+        String name = principalName();
+        if (name != null) {
+            return new QuotaCaller("principal:" + name, null, 0, false, false);
+        }
+        return new QuotaCaller("anonymous", extension.configuration().settings.anonymousTierIn(manager.tiers()), 0,
+                false, false);
+    }
+
+    private HttpServletRequest httpRequest() {
+        try {
+            HttpServletRequest http = request.isResolvable() ? request.get() : null;
+            // touching the proxy tells whether a request is active in this thread
+            return http != null && http.getMethod() != null ? http : null;
+        } catch (ContextNotActiveException | IllegalStateException outsideARequest) {
+            return null;
+        }
+    }
+
+    private String principalName() {
+        try {
+            Principal p = principal.isResolvable() ? principal.get() : null;
+            return p == null || p.getName() == null || p.getName().equals("ANONYMOUS") ? null : p.getName();
+        } catch (RuntimeException noSecurityContext) {
+            return null;
+        }
+    }
+}

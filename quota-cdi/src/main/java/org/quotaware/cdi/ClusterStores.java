@@ -1,0 +1,89 @@
+package org.quotaware.cdi;
+
+import java.util.logging.Logger;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+import com.hazelcast.core.HazelcastInstance;
+
+import org.quotaware.hazelcast.FallbackQuotaStore;
+import org.quotaware.hazelcast.HazelcastQuotaStore;
+import org.quotaware.hazelcast.QuotaStoreUnavailableException;
+import org.quotaware.hazelcast.StoreFailure;
+import org.quotaware.local.InMemoryQuotaStore;
+import org.quotaware.spi.QuotaStore;
+import org.quotaware.spi.StateOperation;
+
+/**
+ * Chooses where quota state lives ({@code quotaware.cluster.store}):
+ * <ul>
+ * <li>{@code auto} (default): the application's own {@link HazelcastInstance} bean if it has one, else Payara's
+ * (JNDI {@code payara/Hazelcast}); behind a {@link FallbackQuotaStore}, so decisions go on locally with a safe share of
+ * the limits when the cluster does not answer. A member without any Hazelcast runs in that fallback from the start.</li>
+ * <li>{@code hazelcast}: the same, but a missing instance fails the deployment.</li>
+ * <li>{@code local}: this JVM alone, the full limits; for a single instance.</li>
+ * </ul>
+ */
+final class ClusterStores {
+
+    static final String PAYARA_JNDI = "payara/Hazelcast";
+    private static final Logger LOG = Logger.getLogger(ClusterStores.class.getName());
+
+    private ClusterStores() {
+    }
+
+    static QuotaStore choose(QuotaConfiguration config, HazelcastInstance application) {
+        int maxUsers = config.settings.maxTrackedUsers();
+        if (config.store == QuotaConfiguration.StoreChoice.LOCAL) {
+            LOG.info("quotaware: quota state is local to this JVM (quotaware.cluster.store=local)");
+            return new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers);
+        }
+        HazelcastInstance hz = application != null ? application : payara();
+        QuotaStore primary;
+        if (hz == null) {
+            if (config.store == QuotaConfiguration.StoreChoice.HAZELCAST) {
+                throw new IllegalStateException("quotaware.cluster.store=hazelcast, but this member has no Hazelcast "
+                        + "instance: no HazelcastInstance bean and no JNDI " + PAYARA_JNDI);
+            }
+            LOG.warning("quotaware: no Hazelcast on this member; deciding locally with 1/"
+                    + config.fallbackMembers + " of each limit (quotaware.cluster.fallback-members)");
+            primary = new Absent();
+        } else {
+            LOG.info(() -> "quotaware: quota state in Hazelcast map '" + config.mapName + "' of "
+                    + (application != null ? "the application's instance " : "Payara's instance ") + hz.getName());
+            primary = HazelcastQuotaStore.builder(hz).mapName(config.mapName).slotLease(config.slotLease)
+                    .maxTrackedUsers(maxUsers).build();
+        }
+        return FallbackQuotaStore.builder(primary).local(new InMemoryQuotaStore(java.time.InstantSource.system(),
+                maxUsers)).fallbackMembers(config.fallbackMembers).build();
+    }
+
+    private static HazelcastInstance payara() {
+        try {
+            Object found = new InitialContext().lookup(PAYARA_JNDI);
+            return found instanceof HazelcastInstance hz && hz.getLifecycleService().isRunning() ? hz : null;
+        } catch (NamingException | RuntimeException | LinkageError absent) {
+            return null; // --nohazelcast, or not Payara
+        }
+    }
+
+    /** The primary of a member without Hazelcast: never answers, so the fallback decides. */
+    private static final class Absent implements QuotaStore {
+        @Override
+        public <R> R execute(String user, StateOperation<R> operation) {
+            throw new QuotaStoreUnavailableException(StoreFailure.UNREACHABLE,
+                    new IllegalStateException("this member runs without Hazelcast"));
+        }
+
+        @Override
+        public long trackedUsers() {
+            return 0;
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return System.currentTimeMillis();
+        }
+    }
+}

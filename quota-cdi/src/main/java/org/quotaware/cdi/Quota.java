@@ -1,0 +1,42 @@
+package org.quotaware.cdi;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import jakarta.enterprise.util.Nonbinding;
+import jakarta.interceptor.InterceptorBinding;
+
+/**
+ * Puts a CDI bean method (typically a JAX-RS resource method) under the caller's quota: the call is admitted or
+ * answered 429 (413 for size) before the method runs, and holds its concurrency slot until it returns, throws, or its
+ * asynchronous result completes. On a class it applies to every business method.
+ * <p>
+ * Every member can be overridden with MicroProfile Config, first match wins: {@code <class>/<method>/Quota/<member>},
+ * then {@code <class>/Quota/<member>}, then {@code Quota/<member>}, then the annotation.
+ * Every {@code @Quota} is validated at deployment; a bad one fails the deployment naming the class, method and problem.
+ */
+@InterceptorBinding
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface Quota {
+
+    /**
+     * Empty (the default): the caller's own quota, with the limits of the caller's tier, shared with the servlet
+     * filter. A tier name: a separate quota per caller for this method, with the limits of that tier (which must be
+     * defined).
+     */
+    @Nonbinding
+    String tier() default "";
+
+    /** How many files one call counts as against the hourly and daily file limits; 0 for a plain request. */
+    @Nonbinding
+    int cost() default 1;
+
+    /** Whether the call holds a concurrency slot while it runs. */
+    @Nonbinding
+    boolean concurrent() default true;
+}

@@ -1,0 +1,92 @@
+package org.quotaware.cdi;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+
+import com.hazelcast.core.HazelcastInstance;
+
+import org.quotaware.QuotaManager;
+import org.quotaware.QuotaTiers;
+import org.quotaware.engine.DefaultQuotaManager;
+import org.quotaware.spi.QuotaStore;
+
+/**
+ * The application's one {@link QuotaManager}, built from MicroProfile Config on the store {@link ClusterStores}
+ * chooses; also injectable: its {@link QuotaTiers} (the current limits, changeable at runtime). When the store leases
+ * slots (a cluster), the manager's leases are renewed every third of the lease on the container's managed scheduler.
+ */
+@ApplicationScoped
+public class QuotaBeans {
+
+    private static final Logger LOG = Logger.getLogger(QuotaBeans.class.getName());
+
+    @Inject
+    QuotaExtension extension;
+
+    @Inject
+    Instance<HazelcastInstance> applicationHazelcast;
+
+    private ScheduledFuture<?> renewal;
+
+    /** A normal-scoped producer of the interface: the implementation is final and cannot be proxied. */
+    @Produces
+    @ApplicationScoped
+    QuotaManager manager() {
+        QuotaConfiguration config = extension.configuration();
+        QuotaStore store = ClusterStores.choose(config, applicationInstance());
+        DefaultQuotaManager manager = QuotaManager.builder().store(store).tiers(config.settings.tiers())
+                .systemLimits(config.settings.systemLimits()).build();
+        long lease = store.slotLeaseMillis();
+        ManagedScheduledExecutorService scheduler = lease == Long.MAX_VALUE ? null : ManagedScheduler.lookup();
+        if (scheduler != null) {
+            long every = Math.max(1, lease / 3);
+            renewal = scheduler.scheduleAtFixedRate(() -> renew(manager), every, every, TimeUnit.MILLISECONDS);
+        }
+        return manager;
+    }
+
+    private static void renew(DefaultQuotaManager manager) {
+        try {
+            manager.renewLeases();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "quotaware: renewing slot leases failed; retrying at the next tick", e);
+        }
+    }
+
+    void close(@Disposes QuotaManager manager) {
+        stopRenewal();
+        manager.close();
+    }
+
+    /** The manager's tiers (dependent: it is the manager's own instance, changes apply at once). */
+    @Produces
+    QuotaTiers tiers(QuotaManager manager) {
+        return manager.tiers();
+    }
+
+    @PreDestroy
+    void stopRenewal() {
+        if (renewal != null) {
+            renewal.cancel(false);
+            renewal = null;
+        }
+    }
+
+    private HazelcastInstance applicationInstance() {
+        try {
+            return applicationHazelcast.isResolvable() ? applicationHazelcast.get() : null;
+        } catch (RuntimeException unavailable) {
+            return null; // e.g. a container producer of Hazelcast on a member started with --nohazelcast
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.quotaware.cdi;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.AnnotatedMethod;
+import jakarta.enterprise.inject.spi.AnnotatedType;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.WithAnnotations;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.quotaware.InvalidQuotaConfigException;
+
+/**
+ * Finds every {@code @Quota} at deployment, resolves it against MicroProfile Config and validates it; a bad one (an
+ * unknown tier, a negative cost, a cost no tier could ever grant, a bad {@code quotaware.*} key) fails the deployment
+ * with a message naming the class, the method and the problem. The resolved settings are cached per method, so the
+ * interceptor does no reflection and no configuration lookup per call.
+ */
+public class QuotaExtension implements Extension {
+
+    private static final Logger LOG = Logger.getLogger(QuotaExtension.class.getName());
+
+    private final List<AnnotatedType<?>> annotated = new ArrayList<>();
+    private final Map<Method, QuotaMethod> methods = new ConcurrentHashMap<>();
+    private volatile QuotaConfiguration configuration;
+
+    void collect(@Observes @WithAnnotations(Quota.class) ProcessAnnotatedType<?> event) {
+        annotated.add(event.getAnnotatedType());
+    }
+
+    void validate(@Observes AfterBeanDiscovery event) {
+        try {
+            configuration = QuotaConfiguration.load(ConfigProvider.getConfig(Thread.currentThread()
+                    .getContextClassLoader()));
+        } catch (InvalidQuotaConfigException e) {
+            event.addDefinitionError(new DeploymentException("quotaware configuration: " + e.getMessage(), e));
+            return;
+        }
+        for (AnnotatedType<?> type : annotated) {
+            Quota onClass = type.getAnnotation(Quota.class);
+            for (AnnotatedMethod<?> m : type.getMethods()) {
+                Method method = m.getJavaMember();
+                Quota quota = m.isAnnotationPresent(Quota.class) ? m.getAnnotation(Quota.class) : onClass;
+                if (quota == null || !business(method)) {
+                    continue;
+                }
+                try {
+                    methods.put(method, configuration.resolve(method, quota));
+                } catch (IllegalArgumentException e) {
+                    event.addDefinitionError(new DeploymentException("@Quota on " + QuotaMethod.describe(method)
+                            + ": " + e.getMessage(), e));
+                }
+            }
+        }
+        annotated.clear();
+        LOG.info(() -> "quotaware: " + methods.size() + " @Quota method(s), tiers "
+                + configuration.settings.tiers().all().keySet());
+    }
+
+    private static boolean business(Method m) {
+        int mod = m.getModifiers();
+        return !Modifier.isStatic(mod) && !Modifier.isPrivate(mod) && m.getDeclaringClass() != Object.class;
+    }
+
+    /** The validated configuration; set once the deployment's beans are discovered. */
+    QuotaConfiguration configuration() {
+        QuotaConfiguration c = configuration;
+        if (c == null) {
+            throw new IllegalStateException("quotaware: the configuration is read at deployment; it is not ready yet");
+        }
+        return c;
+    }
+
+    /**
+     * The settings of an intercepted method. A method the deployment scan did not list (a proxy or bridge method of
+     * a validated one) is resolved once from its annotation and cached.
+     */
+    QuotaMethod method(Method method, Class<?> targetClass) {
+        QuotaMethod known = methods.get(method);
+        if (known != null) {
+            return known;
+        }
+        return methods.computeIfAbsent(method, m -> {
+            Quota quota = m.getAnnotation(Quota.class);
+            if (quota == null) {
+                quota = targetClass.getAnnotation(Quota.class);
+            }
+            if (quota == null) {
+                quota = m.getDeclaringClass().getAnnotation(Quota.class);
+            }
+            if (quota == null) {
+                throw new IllegalStateException("quotaware: no @Quota found for " + QuotaMethod.describe(m));
+            }
+            return configuration().resolve(m, quota);
+        });
+    }
+}

@@ -1,0 +1,112 @@
+package org.quotaware.cdi;
+
+import java.io.Serializable;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import jakarta.ws.rs.container.AsyncResponse;
+
+import org.quotaware.Acquisition;
+import org.quotaware.QuotaDenial;
+import org.quotaware.QuotaManager;
+import org.quotaware.QuotaPermit;
+import org.quotaware.QuotaRequest;
+import org.quotaware.http.Problem;
+import org.quotaware.servlet.QuotaCaller;
+
+/**
+ * Acquires before a {@code @Quota} method and releases after it on every path: return, exception, {@link Error},
+ * a {@link CompletionStage} result when it completes, a suspended {@link AsyncResponse} when it is resumed, cancelled,
+ * times out or disconnects (or its lease ends). A denial is thrown as {@link QuotaExceededException}, which JAX-RS
+ * answers with the filter's 429/413 response. On a request the filter already counted, only what the filter did not
+ * count is added: no second request, no second slot.
+ */
+@Quota
+@Interceptor
+@Priority(Interceptor.Priority.LIBRARY_BEFORE + 100)
+public class QuotaInterceptor implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    QuotaExtension extension;
+
+    @Inject
+    QuotaManager manager;
+
+    @Inject
+    Callers callers;
+
+    @Inject
+    AsyncLeases asyncLeases;
+
+    @AroundInvoke
+    Object enforce(InvocationContext ctx) throws Exception {
+        QuotaMethod method = extension.method(ctx.getMethod(), ctx.getTarget().getClass());
+        QuotaCaller caller = callers.current();
+        if (caller.unknownKey()) {
+            throw new QuotaExceededException(new Problem(Problem.UNKNOWN_API_KEY, "Unknown API key", 401,
+                    "the API key sent is not configured; send a valid key or none", null, null));
+        }
+        Acquisition acquisition = manager.acquire(method.key(caller.user()), request(method, caller));
+        if (acquisition instanceof QuotaDenial denial) {
+            throw new QuotaExceededException(denial.result(), null);
+        }
+        QuotaPermit permit = (QuotaPermit) acquisition;
+        Object result;
+        try {
+            result = ctx.proceed();
+        } catch (Exception | Error e) {
+            permit.failed();
+            permit.close();
+            throw e;
+        }
+        if (result instanceof CompletionStage<?> stage) {
+            stage.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    permit.failed();
+                }
+                permit.close();
+            });
+            return result;
+        }
+        AsyncResponse async = suspended(ctx.getParameters());
+        if (async != null) {
+            try {
+                asyncLeases.hold(async, permit);
+            } catch (RuntimeException e) {
+                permit.close(); // never keep a slot nothing will release
+                throw e;
+            }
+        } else {
+            permit.close();
+        }
+        return result;
+    }
+
+    /** What this call counts as, less what the filter already counted for the same quota. */
+    private static QuotaRequest request(QuotaMethod method, QuotaCaller caller) {
+        boolean sameQuota = method.tier().isEmpty();
+        int files = sameQuota ? Math.max(0, method.cost() - caller.files()) : method.cost();
+        boolean slot = method.concurrent() && !(sameQuota && caller.slot());
+        QuotaRequest request = QuotaRequest.upload(files, -1).withConcurrent(slot)
+                .withTier(sameQuota ? caller.tier() : method.tier());
+        boolean countedByFilter = sameQuota && caller.slot();
+        return countedByFilter ? request.alreadyCounted() : request;
+    }
+
+    private static AsyncResponse suspended(Object[] parameters) {
+        if (parameters != null) {
+            for (Object p : parameters) {
+                if (p instanceof AsyncResponse a) {
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,41 @@
+package org.quotaware.cdi;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.quotaware.QuotaManager;
+import org.quotaware.QuotaStatistics;
+import org.quotaware.UserQuotaUsage;
+import org.quotaware.engine.DefaultQuotaManager;
+import org.quotaware.servlet.QuotaCaller;
+
+/** Read-only view of usage and statistics, injectable where a page or an endpoint shows them. */
+@ApplicationScoped
+public class QuotaUsageView {
+
+    @Inject
+    QuotaManager manager;
+
+    @Inject
+    Callers callers;
+
+    /** The current caller's usage, with the limits of the tier the caller was identified with. */
+    public UserQuotaUsage mine() {
+        QuotaCaller caller = callers.current();
+        return usage(caller.user(), caller.tier());
+    }
+
+    /** A user's usage (a quota key such as {@code key:alice}). */
+    public UserQuotaUsage usage(String user) {
+        return usage(user, null);
+    }
+
+    private UserQuotaUsage usage(String user, String callerTier) {
+        return manager instanceof DefaultQuotaManager d ? d.usage(user, callerTier) : manager.usage(user);
+    }
+
+    /** Counters since start and the current load of this member. */
+    public QuotaStatistics statistics() {
+        return manager.statistics();
+    }
+}

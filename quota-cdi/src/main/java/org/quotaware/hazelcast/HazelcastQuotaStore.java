@@ -1,0 +1,260 @@
+package org.quotaware.hazelcast;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.engine.SlidingWindow;
+import org.quotaware.engine.UserState;
+import org.quotaware.spi.QuotaStore;
+import org.quotaware.spi.StateOperation;
+
+/**
+ * Users' quota state in a Hazelcast {@link IMap}, shared by every member of the cluster.
+ * <p>
+ * <b>Exact.</b> Each operation is one {@code executeOnKey} with a {@link StateProcessor}: the engine's pure function
+ * runs on the partition owner under the entry's lock, so two members can never both admit the last unit.
+ * <p>
+ * <b>Time.</b> The store's clock (default: Hazelcast's cluster time) is read by the caller and carried in the
+ * processor. Members' clocks may differ a little; the engine never lets a user's time run backwards past a time the
+ * state has already seen, so a member whose clock is behind cannot free units early, and one whose clock is ahead can
+ * only make units leave the window early by its skew (cluster time keeps that small).
+ * <p>
+ * <b>Durable and bounded.</b> The map has synchronous backups (default 1) so counters survive a member's death;
+ * concurrency slots are leases ({@link #slotLeaseMillis()}), so a dead member's slots come back after the lease, while
+ * live members keep theirs by calling {@code DefaultQuotaManager.renewLeases()} every third of the lease. An idle state
+ * is removed by the operation that leaves it idle; every other entry is written with a time-to-live of the longest
+ * window plus a bucket (25 h) plus the lease, after which nothing in it can count any more. The tracked-user cap is
+ * enforced against an estimate, see {@link Builder#maxTrackedUsers(int)}.
+ * <p>
+ * Failures of the cluster surface as {@link QuotaStoreUnavailableException}, never as a bare Hazelcast exception or
+ * NullPointerException; wrap the store in a {@link FallbackQuotaStore} to keep deciding while they last.
+ */
+public final class HazelcastQuotaStore implements QuotaStore {
+
+    public static final String DEFAULT_MAP_NAME = "quotaware-users";
+    public static final Duration DEFAULT_SLOT_LEASE = Duration.ofSeconds(30);
+    /** The day window (24 h) plus its one-hour bucket: the longest a unit can count. */
+    static final long LONGEST_COUNT_MILLIS = Duration.ofHours(24).toMillis() + SlidingWindow.DAY.bucketMillis();
+    private static final long SWEEP_AT_CAP_EVERY_MILLIS = 1_000;
+    private static final Logger LOG = Logger.getLogger(HazelcastQuotaStore.class.getName());
+
+    private final HazelcastInstance hz;
+    private final IMap<String, UserState> map;
+    private final InstantSource clock;
+    private final long leaseMillis;
+    private final long ttlMillis;
+    private final int maxTrackedUsers;
+    private final TrackedUsers tracked;
+    private final AtomicLong lastSweep;
+    private final AtomicBoolean classesMissingLogged = new AtomicBoolean();
+
+    private HazelcastQuotaStore(Builder b) {
+        this.hz = b.hz;
+        this.clock = b.clock != null ? b.clock : new ClusterClock(hz);
+        this.leaseMillis = b.slotLease.toMillis();
+        this.ttlMillis = LONGEST_COUNT_MILLIS + leaseMillis;
+        this.maxTrackedUsers = b.maxTrackedUsers;
+        ensureMapConfig(hz, b.mapName, b.backupCount);
+        this.map = hz.getMap(b.mapName);
+        this.tracked = new TrackedUsers(map::size, System::nanoTime);
+        this.lastSweep = new AtomicLong(clock.millis());
+    }
+
+    public static Builder builder(HazelcastInstance hz) {
+        return new Builder(hz);
+    }
+
+    @Override
+    public <R> R execute(String user, StateOperation<R> operation) {
+        Objects.requireNonNull(user, "user");
+        try {
+            long now = clock.millis();
+            StateProcessor.Outcome<R> out = map.executeOnKey(user,
+                    new StateProcessor<>(operation, now, roomForNewUser(now), ttlMillis));
+            tracked.add(out.trackedDelta());
+            return out.answer();
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Whether a user without state may get one: checked against the estimate, sweeping idle states at the cap. */
+    private boolean roomForNewUser(long now) {
+        if (tracked.estimate() < maxTrackedUsers) {
+            return true;
+        }
+        long last = lastSweep.get();
+        if (now - last >= SWEEP_AT_CAP_EVERY_MILLIS && lastSweep.compareAndSet(last, now)) {
+            // a full scan, but only while the cap is reached and at most once a second of store time
+            map.executeOnEntries(new StateProcessor<>(null, now, false, ttlMillis));
+            tracked.refresh();
+        }
+        return tracked.estimate() < maxTrackedUsers;
+    }
+
+    private RuntimeException translate(RuntimeException e) {
+        StoreFailure failure = StoreFailure.classify(e);
+        if (failure == null) {
+            return e; // an operation's own exception: a bug to see as it is
+        }
+        QuotaStoreUnavailableException unavailable = e instanceof QuotaStoreUnavailableException q ? q
+                : new QuotaStoreUnavailableException(failure, e);
+        // a deployment mistake that will not heal by itself: say it once, loudly, with the fix
+        if (failure == StoreFailure.PROCESSOR_CLASSES_MISSING && classesMissingLogged.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, unavailable.getMessage(), e);
+        }
+        return unavailable;
+    }
+
+    /** Users with state in the whole cluster: an exact count, a call to every member. */
+    @Override
+    public long trackedUsers() {
+        try {
+            return tracked.refresh();
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public long currentTimeMillis() {
+        try {
+            return clock.millis();
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public long slotLeaseMillis() {
+        return leaseMillis;
+    }
+
+    /** Members of the cluster as this member sees it now, 0 when the instance is not running. */
+    public int members() {
+        try {
+            return hz.getLifecycleService().isRunning() ? hz.getCluster().getMembers().size() : 0;
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The map's name. */
+    public String mapName() {
+        return map.getName();
+    }
+
+    /** Leaves the map and the instance alone: both belong to the cluster, not to this store. */
+    @Override
+    public void close() {
+    }
+
+    /** Adds a map configuration with synchronous backups, unless the operator configured the map already. */
+    private static void ensureMapConfig(HazelcastInstance hz, String name, int backupCount) {
+        Config config = hz.getConfig();
+        try {
+            if (config.getMapConfigOrNull(name) != null) {
+                return;
+            }
+        } catch (UnsupportedOperationException e) {
+            // a client's view of the configuration cannot be read; adding is still allowed
+        }
+        try {
+            config.addMapConfig(new MapConfig(name).setBackupCount(backupCount).setAsyncBackupCount(0));
+        } catch (RuntimeException e) {
+            // another member added a different configuration first: the cluster keeps that one
+            LOG.log(Level.INFO, "Keeping the cluster's configuration of map " + name + ": " + e);
+        }
+    }
+
+    /** Hazelcast's cluster time: the same clock on every member, within the cluster's clock-sync error. */
+    private static final class ClusterClock implements InstantSource {
+        private final HazelcastInstance hz;
+
+        ClusterClock(HazelcastInstance hz) {
+            this.hz = hz;
+        }
+
+        @Override
+        public long millis() {
+            return hz.getCluster().getClusterTime();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+    }
+
+    /** Builds a {@link HazelcastQuotaStore}; every setting but the instance has a default. */
+    public static final class Builder {
+        private final HazelcastInstance hz;
+        private String mapName = DEFAULT_MAP_NAME;
+        private InstantSource clock;
+        private Duration slotLease = DEFAULT_SLOT_LEASE;
+        private int maxTrackedUsers = 100_000;
+        private int backupCount = 1;
+
+        private Builder(HazelcastInstance hz) {
+            this.hz = Objects.requireNonNull(hz, "hazelcastInstance");
+        }
+
+        /** The map holding users' state, default {@value HazelcastQuotaStore#DEFAULT_MAP_NAME}; same on every member. */
+        public Builder mapName(String mapName) {
+            if (mapName == null || mapName.isBlank()) {
+                throw InvalidQuotaConfigException.invalid("mapName", mapName, "a non-blank map name");
+            }
+            this.mapName = mapName;
+            return this;
+        }
+
+        /** The time decisions use; default the cluster time, which every member shares. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How long a concurrency slot lives without renewal, default 30 s: how long a dead member's slots stay
+         * taken. The managers on this store must call {@code renewLeases()} every third of it.
+         */
+        public Builder slotLease(Duration lease) {
+            InvalidQuotaConfigException.requireRange("slotLeaseMillis", lease.toMillis(), 1_000, 3_600_000);
+            this.slotLease = lease;
+            return this;
+        }
+
+        /**
+         * The most users with state in the whole cluster, default 100 000. Enforced against this member's estimate
+         * (an exact count at most once a second plus its own changes), so the cluster may exceed it by the new users
+         * the other members admit within a second.
+         */
+        public Builder maxTrackedUsers(int max) {
+            this.maxTrackedUsers = (int) InvalidQuotaConfigException.requireRange("maxTrackedUsers", max, 1,
+                    100_000_000);
+            return this;
+        }
+
+        /** Synchronous backups of each entry, default 1: how many members may die at once without losing counts. */
+        public Builder backupCount(int count) {
+            this.backupCount = (int) InvalidQuotaConfigException.requireRange("backupCount", count, 0, 6);
+            return this;
+        }
+
+        public HazelcastQuotaStore build() {
+            return new HazelcastQuotaStore(this);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.quotaware.cdi.it;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.MediaType;
+
+import org.quotaware.QuotaManager;
+import org.quotaware.QuotaTiers;
+import org.quotaware.cdi.Quota;
+import org.quotaware.cdi.QuotaUsageView;
+
+/** The endpoints the integration tests call; each shows one path a slot must come back on. */
+@Path("/limited")
+@RequestScoped
+public class LimitedResource {
+
+    /** Holds "slow" calls until the test lets them go, so concurrency is counted while they are all running. */
+    static volatile CountDownLatch gate = new CountDownLatch(1);
+
+    @Inject
+    QuotaUsageView usage;
+
+    @Inject
+    QuotaTiers tiers;
+
+    @Inject
+    QuotaManager manager;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @POST
+    @Path("upload")
+    @Quota
+    public String upload(String body) {
+        return "stored " + body.length();
+    }
+
+    @GET
+    @Path("report")
+    @Quota(tier = "reports", cost = 0)
+    public String report() {
+        return "report";
+    }
+
+    @GET
+    @Path("slow")
+    @Quota(cost = 0)
+    public String slow() throws InterruptedException {
+        return gate.await(20, TimeUnit.SECONDS) ? "released" : "timed out";
+    }
+
+    @POST
+    @Path("gate")
+    public String gate(@QueryParam("open") boolean open) {
+        if (open) {
+            gate.countDown();
+        } else {
+            gate = new CountDownLatch(1);
+        }
+        return "ok";
+    }
+
+    @GET
+    @Path("boom")
+    @Quota(cost = 0)
+    public String boom() {
+        throw new IllegalStateException("boom");
+    }
+
+    @GET
+    @Path("stage")
+    @Quota(cost = 0)
+    public CompletionStage<String> stage() {
+        return CompletableFuture.supplyAsync(() -> "staged", executor);
+    }
+
+    @GET
+    @Path("async")
+    @Quota(cost = 0)
+    public void async(@Suspended AsyncResponse response) {
+        executor.submit(() -> response.resume("resumed"));
+    }
+
+    @GET
+    @Path("state")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String state(@QueryParam("user") String user) {
+        var stats = usage.statistics();
+        var mine = user == null ? usage.mine() : usage.usage(user);
+        return Json.createObjectBuilder()
+                .add("tiers", String.join(",", tiers.all().keySet()))
+                .add("active", stats.active())
+                .add("allowed", stats.allowed())
+                .add("denied", stats.denied())
+                .add("user", mine.user())
+                .add("userActive", mine.activeTasks())
+                .add("userFilesPerHour", mine.filesPerHour())
+                .add("sameManager", manager.tiers() == tiers)
+                .build().toString();
+    }
+}

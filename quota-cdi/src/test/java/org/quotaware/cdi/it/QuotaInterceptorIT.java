@@ -1,0 +1,166 @@
+package org.quotaware.cdi.it;
+
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code @Quota} in a real Payara Micro: one deployment shared by every test (each uses its own API key, so its own
+ * quota). The WAR holds the test resource, a MicroProfile Config file and the two library jars as a user ships them.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class QuotaInterceptorIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        File libs = new File(System.getProperty("it.libs", "target/it-libs"));
+        return ShrinkWrap.create(WebArchive.class, "quota-it.war")
+                .addClasses(TestApplication.class, LimitedResource.class)
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
+                .addAsResource(new File("src/test/resources/it/microprofile-config.properties"),
+                        "META-INF/microprofile-config.properties")
+                .addAsLibraries(libs.listFiles((dir, name) -> name.endsWith(".jar")));
+    }
+
+    private HttpResponse<String> call(String method, String path, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "api/limited/" + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("sku,name,price,currency")
+                        : HttpRequest.BodyPublishers.noBody());
+        if (key != null) {
+            b.header("X-API-Key", key);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theInterceptorEnforcesTheFileLimitWithTheFiltersAnswer() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(call("POST", "upload", "key-upload").statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> denied = call("POST", "upload", "key-upload");
+        assertThat(denied.statusCode()).isEqualTo(429);
+        assertThat(denied.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(denied.headers().firstValue("Retry-After")).hasValueSatisfying(
+                v -> assertThat(Long.parseLong(v)).isBetween(3_600L, 3_900L));
+        assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValue(
+                "\"rpm\";q=1000;w=60, \"files-hour\";q=3;w=3600, \"files-day\";q=200;w=86400, "
+                        + "\"tasks\";q=2;qu=\"concurrent-requests\"");
+        assertThat(denied.headers().firstValue("RateLimit")).hasValueSatisfying(
+                v -> assertThat(v).contains("\"files-hour\";r=0;t="));
+        assertThat(denied.body()).contains("\"type\":\"urn:quotaware:problem:quota-exceeded\"", "\"status\":429",
+                "\"tier\":\"default\"", "{\"limit\":\"files-hour\",\"max\":3,\"current\":3,\"retryAfter\":");
+        assertThat(state("key:uploader")).contains("\"userFilesPerHour\":3");
+    }
+
+    @Test
+    void aMethodWithItsOwnTierHasASeparateQuota() throws Exception {
+        assertThat(call("GET", "report", "key-report").statusCode()).isEqualTo(200);
+        assertThat(call("GET", "report", "key-report").statusCode()).isEqualTo(200);
+        HttpResponse<String> denied = call("GET", "report", "key-report");
+        assertThat(denied.statusCode()).isEqualTo(429);
+        assertThat(denied.body()).contains("\"tier\":\"reports\"", "\"limit\":\"rpm\",\"max\":2");
+        // the caller's own quota is untouched by the report quota
+        assertThat(call("POST", "upload", "key-report").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void slotsComeBackOnExceptionsAsyncResponsesAndCompletionStages() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(call("GET", "boom", "key-slots").statusCode()).isEqualTo(500);
+        }
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> async = call("GET", "async", "key-slots");
+            assertThat(async.statusCode()).isEqualTo(200);
+            assertThat(async.body()).isEqualTo("resumed");
+            HttpResponse<String> stage = call("GET", "stage", "key-slots");
+            assertThat(stage.statusCode()).isEqualTo(200);
+            assertThat(stage.body()).isEqualTo("staged");
+        }
+        awaitState("key:worker", "\"userActive\":0");
+    }
+
+    @Test
+    void concurrentCallsAreAdmittedExactlyUpToTheSlots() throws Exception {
+        call("POST", "gate?open=false", null);
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return call("GET", "slow", "key-slow");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        // the six refused calls come back while the two admitted ones are held at the gate
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (calls.stream().filter(CompletableFuture::isDone).count() < 6 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        call("POST", "gate?open=true", null);
+        int ok = 0;
+        int refused = 0;
+        for (CompletableFuture<HttpResponse<String>> c : calls) {
+            HttpResponse<String> r = c.get(30, TimeUnit.SECONDS);
+            if (r.statusCode() == 200) {
+                ok++;
+            } else {
+                assertThat(r.statusCode()).isEqualTo(429);
+                assertThat(r.body()).contains("\"limit\":\"tasks\",\"max\":2,\"current\":2");
+                refused++;
+            }
+        }
+        assertThat(ok).isEqualTo(2);
+        assertThat(refused).isEqualTo(6);
+        awaitState("key:sloth", "\"userActive\":0");
+    }
+
+    @Test
+    void theBeansAreInjectable() throws Exception {
+        String state = call("GET", "state", "key-paths").body();
+        assertThat(state).contains("\"tiers\":\"default,reports\"", "\"user\":\"key:pathfinder\"",
+                "\"sameManager\":true");
+    }
+
+    private String state(String user) throws Exception {
+        return call("GET", "state?user=" + user, null).body();
+    }
+
+    private void awaitState(String user, String expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String s = state(user);
+        while (!s.contains(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            s = state(user);
+        }
+        assertThat(s).contains(expected);
+    }
+}

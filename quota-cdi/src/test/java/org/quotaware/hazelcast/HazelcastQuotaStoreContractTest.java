@@ -1,0 +1,160 @@
+package org.quotaware.hazelcast;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.hazelcast.core.HazelcastInstance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.quotaware.Acquisition;
+import org.quotaware.Limit;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaManager;
+import org.quotaware.QuotaPermit;
+import org.quotaware.QuotaRequest;
+import org.quotaware.QuotaTiers;
+import org.quotaware.spi.QuotaStore;
+import org.quotaware.spi.QuotaStoreContract;
+import org.quotaware.testing.MutableClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The store contract on member A of a real two-member cluster, and decisions made through both members at once. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
+
+    private static final AtomicInteger MAPS = new AtomicInteger();
+    private static TestCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = TestCluster.start("contract", 5801, 2);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    private String mapName;
+
+    /** The store on member A, with its real 30 s slot lease (the suite renews leases while it moves the clock). */
+    @Override
+    protected QuotaStore newStore(MutableClock clock, int maxTrackedUsers) {
+        mapName = "contract-" + MAPS.incrementAndGet();
+        return store(cluster.member(0), mapName, clock, maxTrackedUsers);
+    }
+
+    private static HazelcastQuotaStore store(HazelcastInstance hz, String map, MutableClock clock, int maxTracked) {
+        return HazelcastQuotaStore.builder(hz).mapName(map).clock(clock).maxTrackedUsers(maxTracked).build();
+    }
+
+    /** Two managers, one per member, on one map: as two application instances of a cluster. */
+    private List<QuotaManager> onBothMembers(QuotaLimits limits) {
+        String map = "both-" + MAPS.incrementAndGet();
+        List<QuotaManager> managers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            managers.add(QuotaManager.builder().store(store(cluster.member(i), map, clock, 1_000))
+                    .tiers(new QuotaTiers(limits)).build());
+        }
+        return managers;
+    }
+
+    @Test
+    void decisionsThroughBothMembersAdmitExactlyTheLimit() throws Exception {
+        List<QuotaManager> m = onBothMembers(QuotaLimits.builder().requestsPerMinute(40).filesPerHour(25)
+                .off(Limit.CONCURRENT_TASKS).build());
+        String user = TestCluster.keyOwnedBy(cluster.member(1), "carol-");
+        List<Acquisition> results = runOnBoth(m, 200, manager -> {
+            Acquisition a = manager.acquire(user, QuotaRequest.upload(1, 10));
+            if (a instanceof QuotaPermit p) {
+                p.close();
+            }
+            return a;
+        });
+        assertThat(results.stream().filter(Acquisition::admitted)).hasSize(25);
+        assertThat(results.stream().filter(a -> a.result().violated(Limit.FILES_PER_HOUR))).hasSize(175);
+        assertThat(m.get(0).usage(user).filesPerHour()).isEqualTo(25);
+        assertThat(m.get(1).usage(user).requestsPerMinute()).isEqualTo(25);
+
+        List<Acquisition> requests = runOnBoth(m, 100, manager -> manager.acquire(user, QuotaRequest.request()));
+        assertThat(requests.stream().filter(Acquisition::admitted)).hasSize(40 - 25);
+        assertThat(m.get(0).usage(user).requestsPerMinute()).isEqualTo(40);
+    }
+
+    @Test
+    void slotsTakenThroughBothMembersAreExact() throws Exception {
+        List<QuotaManager> m = onBothMembers(QuotaLimits.builder().maxConcurrentTasks(3).maxQueueSize(0)
+                .off(Limit.REQUESTS_PER_MINUTE).build());
+        String user = TestCluster.keyOwnedBy(cluster.member(0), "dave-");
+        CountDownLatch allTried = new CountDownLatch(40);
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger maxHeld = new AtomicInteger();
+        List<Acquisition> results = runOnBoth(m, 40, manager -> {
+            Acquisition a = manager.acquire(user, QuotaRequest.request());
+            if (a instanceof QuotaPermit p) {
+                maxHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+                allTried.countDown();
+                allTried.await(60, TimeUnit.SECONDS); // hold the slot until every thread has tried
+                held.decrementAndGet();
+                p.close();
+            } else {
+                allTried.countDown();
+            }
+            return a;
+        });
+        assertThat(results.stream().filter(Acquisition::admitted)).hasSize(3);
+        assertThat(results.stream().filter(a -> a.result().violated(Limit.CONCURRENT_TASKS))).hasSize(37);
+        assertThat(maxHeld.get()).isEqualTo(3);
+        assertThat(m.get(1).usage(user).activeTasks()).isZero();
+    }
+
+    @Test
+    void anIdleUserLeavesNoEntryInTheCluster() {
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(5).build());
+        ((QuotaPermit) m.acquire("erin", QuotaRequest.request())).close();
+        assertThat(cluster.member(1).getMap(mapName).size()).isEqualTo(1);
+        clock.advance(java.time.Duration.ofSeconds(65));
+        m.usage("erin"); // the next operation finds the state idle and removes it
+        assertThat(cluster.member(1).getMap(mapName).size()).isZero();
+    }
+
+    /** Runs {@code n} calls at once, alternating between the managers (so between the members). */
+    private static <T> List<T> runOnBoth(List<QuotaManager> managers, int n, Call<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                QuotaManager m = managers.get(i % managers.size());
+                Callable<T> task = () -> {
+                    start.await();
+                    return call.on(m);
+                };
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
+                out.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @FunctionalInterface
+    interface Call<T> {
+        T on(QuotaManager m) throws Exception;
+    }
+}

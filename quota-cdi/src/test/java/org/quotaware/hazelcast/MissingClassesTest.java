@@ -1,0 +1,101 @@
+package org.quotaware.hazelcast;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.concurrent.TimeUnit;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaManager;
+import org.quotaware.QuotaRequest;
+import org.quotaware.QuotaTiers;
+import org.quotaware.engine.Operations;
+import org.quotaware.local.InMemoryQuotaStore;
+import org.quotaware.testing.MutableClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The class-loading trap for real: member B runs Hazelcast from a class loader that has Hazelcast but none of the
+ * quota classes, as a Payara Micro member without the application (or with it under another name) does.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MissingClassesTest {
+
+    private final MutableClock clock = new MutableClock();
+    private HazelcastInstance a;
+    private Object b;
+    private Class<?> bInstanceType;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (b != null) {
+            Object lifecycle = bInstanceType.getMethod("getLifecycleService").invoke(b);
+            lifecycle.getClass().getMethod("terminate").invoke(lifecycle);
+        }
+        if (a != null) {
+            a.getLifecycleService().terminate();
+        }
+    }
+
+    @Test
+    void aMemberWithoutTheQuotaClassesIsReportedAndFallenBackFrom() throws Exception {
+        TestCluster plan = TestCluster.plan("trap", 5831, 2);
+        a = Hazelcast.newHazelcastInstance(plan.config(5831));
+        b = startIsolated(plan.config(5832));
+        String user = keyNotOwnedBy(a);
+        HazelcastQuotaStore store = HazelcastQuotaStore.builder(a).mapName("trap").clock(clock).build();
+
+        assertThatThrownBy(() -> store.execute(user, new Operations.Export()))
+                .isInstanceOfSatisfying(QuotaStoreUnavailableException.class, e -> {
+                    assertThat(e.failure()).isEqualTo(StoreFailure.PROCESSOR_CLASSES_MISSING);
+                    assertThat(e.getMessage()).contains("--addlibs", "same WAR file name");
+                });
+
+        FallbackQuotaStore fallback = FallbackQuotaStore.builder(store).local(new InMemoryQuotaStore(clock, 10)).build();
+        QuotaManager m = QuotaManager.builder().store(fallback)
+                .tiers(new QuotaTiers(QuotaLimits.builder().requestsPerMinute(6).build())).build();
+        long admitted = java.util.stream.IntStream.range(0, 10)
+                .filter(i -> m.acquire(user, QuotaRequest.request().withConcurrent(false)).admitted()).count();
+        assertThat(admitted).isEqualTo(3); // 6 shared by the 2 members
+        assertThat(fallback.mode()).isEqualTo(StoreMode.FALLBACK);
+    }
+
+    /** Starts a member whose classes come from the Hazelcast jar alone (and the JDK). */
+    private Object startIsolated(Config shape) throws Exception {
+        URL hazelcastJar = HazelcastInstance.class.getProtectionDomain().getCodeSource().getLocation();
+        URLClassLoader loader = new URLClassLoader(new URL[] {hazelcastJar}, ClassLoader.getPlatformClassLoader());
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader); // the member's threads inherit it
+        try {
+            Class<?> configType = loader.loadClass("com.hazelcast.config.Config");
+            Object config = loader.loadClass("com.hazelcast.config.InMemoryXmlConfig").getConstructor(String.class)
+                    .newInstance(TestCluster.xml(shape));
+            bInstanceType = loader.loadClass("com.hazelcast.core.HazelcastInstance");
+            return loader.loadClass("com.hazelcast.core.Hazelcast").getMethod("newHazelcastInstance", configType)
+                    .invoke(null, config);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    private static String keyNotOwnedBy(HazelcastInstance member) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (member.getCluster().getMembers().size() < 2 || !member.getPartitionService().isClusterSafe()) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        for (int i = 0; ; i++) {
+            String key = "grace-" + i;
+            if (!member.getPartitionService().getPartition(key).getOwner().localMember()) {
+                return key;
+            }
+        }
+    }
+}
