@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -125,14 +126,14 @@ public final class DefaultQuotaManager implements QuotaManager {
         if (d.verdict() == Verdict.DENIED) {
             return deny(applied.tier(), d.violations(), d.limits());
         }
-        return await(user, new Waiter(request, limits, applied.tier(), d.atMillis()));
+        return await(user, new Waiter(request, limits, applied.tier(), d.atMillis(), token));
     }
 
     private Acquisition await(String user, Waiter w) {
         SystemLimits sys = systemLimits;
         if (!reserve(queued, sys.maxQueuedRequests())) {
             List<LimitStatus> limits = store.execute(user,
-                    new Operations.Unqueue(w.request, w.queuedAtMillis, w.limits));
+                    new Operations.Unqueue(w.request, w.token, w.queuedAtMillis, w.limits));
             return deny(w.tier, List.of(new Violation(Limit.SYSTEM_QUEUE_SIZE, sys.maxQueuedRequests(), queued.get(), 1)),
                     limits);
         }
@@ -177,42 +178,64 @@ public final class DefaultQuotaManager implements QuotaManager {
         List<LimitStatus> limits = List.of();
         if (stillWaiting) {
             queued.decrementAndGet();
-            limits = store.execute(user, new Operations.Unqueue(w.request, w.queuedAtMillis, w.limits));
+            limits = store.execute(user, new Operations.Unqueue(w.request, w.token, w.queuedAtMillis, w.limits));
         }
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         return deny(w.tier, List.of(new Violation(Limit.QUEUE_WAIT, w.limits.maxQueueWait().toMillis(), waitedMillis, 1)),
                 limits);
     }
 
-    /** Hands freed slots to the user's waiters in arrival order, while the store has slots for them. */
+    /**
+     * Hands freed slots to the user's waiters. The store keeps the queue's order across every member, so each local
+     * waiter is offered in turn (only the first in line can claim); a pass stops when the store shows no free slot.
+     */
     private void pump(String user, UserQueue q) {
         synchronized (q) {
-            Waiter head;
-            while ((head = q.waiters.peek()) != null) {
-                if (!reserve(active, systemLimits.maxConcurrentTasks())) {
-                    return;
-                }
-                long token = newToken();
-                Decision d;
-                try {
-                    d = store.execute(user, new Operations.Claim(head.limits, token, leaseMillis));
-                } catch (RuntimeException | Error e) {
-                    active.decrementAndGet();
-                    throw e;
-                }
-                if (d.verdict() != Verdict.ADMITTED) {
-                    active.decrementAndGet();
-                    return;
-                }
-                q.waiters.poll();
-                queued.decrementAndGet();
-                statistics.allowed();
-                QuotaPermit p = permit(user, token, true, QuotaCheckResult.allowed(head.tier, true, d.limits()));
-                if (!head.permit.complete(p)) {
-                    p.close(); // the manager closed under the waiter: never keep a slot nobody holds
+            boolean claimed = true;
+            while (claimed && !q.waiters.isEmpty()) {
+                claimed = false;
+                for (Iterator<Waiter> it = q.waiters.iterator(); it.hasNext(); ) {
+                    Waiter w = it.next();
+                    Decision d = claim(user, w);
+                    if (d == null) {
+                        return; // this instance is full
+                    }
+                    if (d.verdict() == Verdict.ADMITTED) {
+                        it.remove();
+                        queued.decrementAndGet();
+                        statistics.allowed();
+                        QuotaPermit p = permit(user, w.token, true, QuotaCheckResult.allowed(w.tier, true, d.limits()));
+                        if (!w.permit.complete(p)) {
+                            p.close(); // the manager closed under the waiter: never keep a slot nobody holds
+                        }
+                        claimed = true;
+                        break;
+                    }
+                    LimitStatus tasks = QuotaCheckResult.allowed(w.tier, true, d.limits()).status(Limit.CONCURRENT_TASKS);
+                    if (tasks != null && tasks.remaining() == 0) {
+                        return; // no slot is free: nobody behind can claim either
+                    }
                 }
             }
         }
+    }
+
+    /** One claim for a waiter: the decision, or null when this instance has no system slot for it. */
+    private Decision claim(String user, Waiter w) {
+        if (!reserve(active, systemLimits.maxConcurrentTasks())) {
+            return null;
+        }
+        Decision d;
+        try {
+            d = store.execute(user, new Operations.Claim(w.limits, w.token, leaseMillis));
+        } catch (RuntimeException | Error e) {
+            active.decrementAndGet();
+            throw e;
+        }
+        if (d.verdict() != Verdict.ADMITTED) {
+            active.decrementAndGet();
+        }
+        return d;
     }
 
     private void dropIfEmpty(String user) {

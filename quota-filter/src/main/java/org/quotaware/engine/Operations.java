@@ -58,7 +58,10 @@ public final class Operations {
         }
     }
 
-    /** The head of a queue takes a freed slot: {@code ADMITTED} when it did, {@code QUEUED} while none is free. */
+    /**
+     * The queued request {@code token} takes a freed slot if it is first in line: {@code ADMITTED} when it did,
+     * {@code QUEUED} while it waits (its place's lease renewed).
+     */
     public record Claim(QuotaLimits limits, long token, long leaseMillis) implements WithLimits<Decision> {
         @Override
         public Claim withLimits(QuotaLimits other) {
@@ -80,11 +83,11 @@ public final class Operations {
      * A queued request leaves the queue without a slot and gets back what it counted at {@code atMillis}. Answers the
      * limits' state afterwards.
      */
-    public record Unqueue(QuotaRequest request, long atMillis, QuotaLimits limits)
+    public record Unqueue(QuotaRequest request, long token, long atMillis, QuotaLimits limits)
             implements WithLimits<List<LimitStatus>> {
         @Override
         public Unqueue withLimits(QuotaLimits other) {
-            return new Unqueue(request, atMillis, other);
+            return new Unqueue(request, token, atMillis, other);
         }
 
         @Override
@@ -92,7 +95,7 @@ public final class Operations {
             if (state == null) {
                 return List.of();
             }
-            QuotaEngine.unqueue(state, request, atMillis, now);
+            QuotaEngine.unqueue(state, request, token, atMillis, now);
             return QuotaEngine.statuses(state, limits, state.clamp(now));
         }
     }
@@ -105,7 +108,7 @@ public final class Operations {
         }
     }
 
-    /** Extends the leases of slots still held. Answers how many of them were found. */
+    /** Extends the leases of slots held and queue places. Answers how many of them were found. */
     public record Renew(long[] tokens, long leaseMillis) implements StateOperation<Integer> {
         @Override
         public Integer apply(UserState state, long now) {
@@ -115,7 +118,7 @@ public final class Operations {
             int found = 0;
             long expiry = state.clamp(now) + leaseMillis;
             for (long token : tokens) {
-                if (state.renewSlot(token, expiry)) {
+                if (Leases.renew(state.slots, token, expiry) || Leases.renew(state.waiting, token, expiry)) {
                     found++;
                 }
             }
@@ -176,7 +179,7 @@ public final class Operations {
             }
             long now = state.clamp(nowMillis);
             return new Snapshot(state.used(SlidingWindow.MINUTE, now), state.used(SlidingWindow.HOUR, now),
-                    state.used(SlidingWindow.DAY, now), state.activeSlots(now), state.queued, state.completed,
+                    state.used(SlidingWindow.DAY, now), state.activeSlots(now), state.queued(now), state.completed,
                     state.failed, state.lastActivity, QuotaEngine.statuses(state, limits, now));
         }
     }

@@ -49,15 +49,16 @@ public final class QuotaEngine {
         boolean takesSlot = request.concurrent() && maxTasks != QuotaLimits.OFF;
         if (takesSlot) {
             int active = s.activeSlots(now);
+            int queued = s.queued(now);
             // a newcomer never overtakes a queued request, even in the instant a slot is free between two steps
-            if (active >= maxTasks || s.queued > 0) {
-                boolean room = s.queued < limits.maxQueueSize();
+            if (active >= maxTasks || queued > 0) {
+                boolean room = queued < limits.maxQueueSize();
                 if (room && violations.isEmpty()) {
                     queue = true;
                 } else {
                     violations.add(new Violation(Limit.CONCURRENT_TASKS, maxTasks, active, 1));
                     if (!room && limits.maxQueueSize() > 0) {
-                        violations.add(new Violation(Limit.QUEUE_SIZE, limits.maxQueueSize(), s.queued, 1));
+                        violations.add(new Violation(Limit.QUEUE_SIZE, limits.maxQueueSize(), queued, 1));
                     }
                 }
             }
@@ -72,9 +73,9 @@ public final class QuotaEngine {
                 SlidingWindow.DAY.add(s.counts, now, request.files());
             }
             if (queue) {
-                s.queued++;
+                s.waiting = Leases.add(s.waiting, token, expiry(now, leaseMillis));
             } else if (takesSlot) {
-                s.takeSlot(token, expiry(now, leaseMillis));
+                s.slots = Leases.add(s.slots, token, expiry(now, leaseMillis));
             }
             s.lastActivity = now;
         }
@@ -96,28 +97,33 @@ public final class QuotaEngine {
         violations.add(new Violation(w.limit, max, used, retry));
     }
 
-    /** A queued request takes a slot freed for it; false when none is free yet. */
+    /**
+     * The queued request {@code token} takes a free slot if it is first in the queue (arrival order across every
+     * member); false while it must wait, and then its queue place's lease is renewed (waiting requests poll).
+     */
     static boolean claim(UserState s, QuotaLimits limits, long nowMillis, long token, long leaseMillis) {
         long now = s.clamp(nowMillis);
         s.advance(now);
         long maxTasks = limits.maxConcurrentTasks();
-        if (s.queued == 0 || (maxTasks != QuotaLimits.OFF && s.activeSlots(now) >= maxTasks)) {
+        boolean free = maxTasks == QuotaLimits.OFF || s.activeSlots(now) < maxTasks;
+        if (!free || Leases.first(s.waiting, now) != token) {
+            Leases.renew(s.waiting, token, expiry(now, leaseMillis));
             return false;
         }
-        s.queued--;
-        s.takeSlot(token, expiry(now, leaseMillis));
+        s.waiting = Leases.remove(s.waiting, token);
+        s.slots = Leases.add(s.slots, token, expiry(now, leaseMillis));
         s.lastActivity = now;
         return true;
     }
 
-    /** A queued request gives up its place and the units it counted at {@code atMillis}. */
-    static boolean unqueue(UserState s, QuotaRequest request, long atMillis, long nowMillis) {
+    /** The queued request {@code token} gives up its place and the units it counted at {@code atMillis}. */
+    static boolean unqueue(UserState s, QuotaRequest request, long token, long atMillis, long nowMillis) {
         long now = s.clamp(nowMillis);
         s.advance(now);
-        if (s.queued == 0) {
-            return false;
+        if (!Leases.contains(s.waiting, token)) {
+            return false; // its lease ran out: the place and its units went with it
         }
-        s.queued--;
+        s.waiting = Leases.remove(s.waiting, token);
         if (request.countsRequest()) {
             SlidingWindow.MINUTE.refund(s.counts, s.advancedTo, now, atMillis, 1);
         }
@@ -132,7 +138,8 @@ public final class QuotaEngine {
     /** Gives a slot back and counts the task's outcome; false when the slot was no longer held. */
     static boolean release(UserState s, long token, boolean success, long nowMillis) {
         long now = s.clamp(nowMillis);
-        boolean found = token != 0 && s.releaseSlot(token);
+        boolean found = token != 0 && Leases.contains(s.slots, token);
+        s.slots = Leases.remove(s.slots, token);
         if (success) {
             s.completed++;
         } else {

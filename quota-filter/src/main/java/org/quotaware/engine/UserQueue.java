@@ -19,13 +19,16 @@ final class UserQueue {
         final QuotaLimits limits;
         final String tier;
         final long queuedAtMillis;
+        /** The token of its queue place, and of its slot once it gets one. */
+        final long token;
         final CompletableFuture<QuotaPermit> permit = new CompletableFuture<>();
 
-        Waiter(QuotaRequest request, QuotaLimits limits, String tier, long queuedAtMillis) {
+        Waiter(QuotaRequest request, QuotaLimits limits, String tier, long queuedAtMillis, long token) {
             this.request = request;
             this.limits = limits;
             this.tier = tier;
             this.queuedAtMillis = queuedAtMillis;
+            this.token = token;
         }
     }
 

@@ -10,14 +10,14 @@ import java.io.Serializable;
 public final class UserState implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final long[] NO_SLOTS = new long[0];
 
     /** The time the windows were last advanced to; decisions never see time run backwards past it. */
     long advancedTo;
     final int[] counts = new int[SlidingWindow.TOTAL_SLOTS];
-    /** Pairs of (slot token, lease expiry in epoch ms); token 0 marks a free pair. */
-    long[] slots = NO_SLOTS;
-    int queued;
+    /** Slots held: (token, lease expiry) pairs, see {@link Leases}. */
+    long[] slots = Leases.NONE;
+    /** Queue places, in arrival order: (token, lease expiry) pairs. */
+    long[] waiting = Leases.NONE;
     long completed;
     long failed;
     long lastActivity;
@@ -27,17 +27,14 @@ public final class UserState implements Serializable {
         return Math.max(now, advancedTo);
     }
 
-    /** Moves every window to {@code now} and gives back slots whose lease expired. */
+    /** Moves every window to {@code now} and gives back slots and queue places whose lease ended. */
     void advance(long now) {
         for (SlidingWindow w : SlidingWindow.all()) {
             w.advance(counts, advancedTo, now);
         }
         advancedTo = now;
-        for (int i = 0; i < slots.length; i += 2) {
-            if (slots[i] != 0 && slots[i + 1] <= now) {
-                slots[i] = 0;
-            }
-        }
+        slots = Leases.expire(slots, now);
+        waiting = Leases.expire(waiting, now);
     }
 
     long used(SlidingWindow window, long now) {
@@ -46,56 +43,12 @@ public final class UserState implements Serializable {
 
     /** Slots held with a lease still running at {@code now}. */
     int activeSlots(long now) {
-        int n = 0;
-        for (int i = 0; i < slots.length; i += 2) {
-            if (slots[i] != 0 && slots[i + 1] > now) {
-                n++;
-            }
-        }
-        return n;
+        return Leases.live(slots, now);
     }
 
-    void takeSlot(long token, long leaseExpiry) {
-        for (int i = 0; i < slots.length; i += 2) {
-            if (slots[i] == 0) {
-                slots[i] = token;
-                slots[i + 1] = leaseExpiry;
-                return;
-            }
-        }
-        long[] grown = java.util.Arrays.copyOf(slots, slots.length + 2);
-        grown[slots.length] = token;
-        grown[slots.length + 1] = leaseExpiry;
-        slots = grown;
-    }
-
-    /** Frees the slot with this token; false when no slot has it (already freed, or its lease expired). */
-    boolean releaseSlot(long token) {
-        boolean found = false;
-        boolean anyLeft = false;
-        for (int i = 0; i < slots.length; i += 2) {
-            if (slots[i] == token) {
-                slots[i] = 0;
-                found = true;
-            } else if (slots[i] != 0) {
-                anyLeft = true;
-            }
-        }
-        if (!anyLeft) {
-            slots = NO_SLOTS;
-        }
-        return found;
-    }
-
-    /** Extends the lease of the slot with this token; false when no slot has it. */
-    boolean renewSlot(long token, long leaseExpiry) {
-        for (int i = 0; i < slots.length; i += 2) {
-            if (slots[i] == token) {
-                slots[i + 1] = leaseExpiry;
-                return true;
-            }
-        }
-        return false;
+    /** Queue places held with a lease still running at {@code now}. */
+    int queued(long now) {
+        return Leases.live(waiting, now);
     }
 
     /** A deep copy, for a store that hands state from one place to another. */
@@ -103,8 +56,8 @@ public final class UserState implements Serializable {
         UserState c = new UserState();
         c.advancedTo = advancedTo;
         System.arraycopy(counts, 0, c.counts, 0, counts.length);
-        c.slots = slots.length == 0 ? NO_SLOTS : slots.clone();
-        c.queued = queued;
+        c.slots = slots.length == 0 ? Leases.NONE : slots.clone();
+        c.waiting = waiting.length == 0 ? Leases.NONE : waiting.clone();
         c.completed = completed;
         c.failed = failed;
         c.lastActivity = lastActivity;
@@ -133,7 +86,7 @@ public final class UserState implements Serializable {
      * window. A store drops an idle state; the user then starts again from zero, which is exactly what the state said.
      */
     public boolean idle(long now) {
-        if (queued > 0 || activeSlots(now) > 0) {
+        if (queued(now) > 0 || activeSlots(now) > 0) {
             return false;
         }
         long t = clamp(now);

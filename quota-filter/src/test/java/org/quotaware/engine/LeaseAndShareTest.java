@@ -68,6 +68,33 @@ class LeaseAndShareTest {
     }
 
     @Test
+    void queuePlacesAreServedInArrivalOrderAndLapseWithTheirHolder() {
+        QuotaLimits one = QuotaLimits.builder().maxConcurrentTasks(1).maxQueueSize(3).build();
+        UserState s = new UserState();
+        long t = clock.millis();
+        QuotaRequest r = QuotaRequest.request();
+        assertThat(QuotaEngine.decide(s, r, one, t, true, 1, 1_000).verdict()).isEqualTo(Decision.Verdict.ADMITTED);
+        // two requests queue, as if on two members: 2 first, then 3
+        assertThat(QuotaEngine.decide(s, r, one, t, true, 2, 1_000).verdict()).isEqualTo(Decision.Verdict.QUEUED);
+        assertThat(QuotaEngine.decide(s, r, one, t, true, 3, 1_000).verdict()).isEqualTo(Decision.Verdict.QUEUED);
+        assertThat(QuotaEngine.release(s, 1, true, t + 10)).isTrue();
+        assertThat(QuotaEngine.claim(s, one, t + 20, 3, 1_000)).as("3 is behind 2").isFalse();
+        assertThat(QuotaEngine.claim(s, one, t + 30, 2, 1_000)).isTrue();
+        // 2's member dies holding the slot, 3 keeps polling (renewing its place): 3 gets the slot when 2's lease ends
+        for (long at = t + 100; at < t + 1_030; at += 100) {
+            assertThat(QuotaEngine.claim(s, one, at, 3, 1_000)).isFalse();
+        }
+        assertThat(QuotaEngine.claim(s, one, t + 1_030, 3, 1_000)).isTrue();
+        // a queue place whose holder stopped polling lapses too, so it never blocks newcomers
+        assertThat(QuotaEngine.decide(s, r, one, t + 1_040, true, 4, 1_000).verdict()).isEqualTo(Decision.Verdict.QUEUED);
+        assertThat(s.queued(t + 2_039)).isEqualTo(1);
+        assertThat(s.queued(t + 2_040)).isZero();
+        assertThat(QuotaEngine.release(s, 3, true, t + 2_050)).isTrue();
+        assertThat(QuotaEngine.decide(s, r, one, t + 2_060, true, 5, 1_000).verdict())
+                .isEqualTo(Decision.Verdict.ADMITTED);
+    }
+
+    @Test
     void aShareDividesCountLimitsAndNeverReachesZero() {
         QuotaLimits half = QuotaLimits.defaults().share(2);
         assertThat(half.requestsPerMinute()).isEqualTo(15);
