@@ -26,8 +26,16 @@ public interface QuotaManager extends AutoCloseable {
      */
     Acquisition acquire(String user, QuotaRequest request);
 
-    /** A user's usage now (zeros for a user without state). */
-    UserQuotaUsage usage(String user);
+    /** A user's usage now (zeros for a user without state), with the limits of the user's own or default tier. */
+    default UserQuotaUsage usage(String user) {
+        return usage(user, null);
+    }
+
+    /**
+     * A user's usage now, with the limits that apply to a caller identified with {@code callerTier} (e.g.
+     * {@code anonymous}); null for the user's own or the default tier.
+     */
+    UserQuotaUsage usage(String user, String callerTier);
 
     /** Counters since start and the current load of this instance. */
     QuotaStatistics statistics();

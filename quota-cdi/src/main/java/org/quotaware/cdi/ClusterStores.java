@@ -33,11 +33,15 @@ final class ClusterStores {
     private ClusterStores() {
     }
 
-    static QuotaStore choose(QuotaConfiguration config, HazelcastInstance application) {
+    /** The store chosen, and the Hazelcast instance it uses (null when none). */
+    record Choice(QuotaStore store, HazelcastInstance hazelcast) {
+    }
+
+    static Choice choose(QuotaConfiguration config, HazelcastInstance application) {
         int maxUsers = config.settings.maxTrackedUsers();
         if (config.store == QuotaConfiguration.StoreChoice.LOCAL) {
             LOG.info("quotaware: quota state is local to this JVM (quotaware.cluster.store=local)");
-            return new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers);
+            return new Choice(new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers), null);
         }
         HazelcastInstance hz = application != null ? application : payara();
         QuotaStore primary;
@@ -50,13 +54,13 @@ final class ClusterStores {
                     + config.fallbackMembers + " of each limit (quotaware.cluster.fallback-members)");
             primary = new Absent();
         } else {
-            LOG.info(() -> "quotaware: quota state in Hazelcast map '" + config.mapName + "' of "
-                    + (application != null ? "the application's instance " : "Payara's instance ") + hz.getName());
+            LOG.info(() -> "quotaware: quota state in Hazelcast map '" + config.mapName + "' of instance "
+                    + hz.getName() + (application != null ? " (a HazelcastInstance bean)" : " (JNDI " + PAYARA_JNDI + ")"));
             primary = HazelcastQuotaStore.builder(hz).mapName(config.mapName).slotLease(config.slotLease)
                     .maxTrackedUsers(maxUsers).build();
         }
-        return FallbackQuotaStore.builder(primary).local(new InMemoryQuotaStore(java.time.InstantSource.system(),
-                maxUsers)).fallbackMembers(config.fallbackMembers).build();
+        return new Choice(FallbackQuotaStore.builder(primary).local(new InMemoryQuotaStore(
+                java.time.InstantSource.system(), maxUsers)).fallbackMembers(config.fallbackMembers).build(), hz);
     }
 
     private static HazelcastInstance payara() {

@@ -1,9 +1,12 @@
 package org.quotaware.cdi;
 
 import jakarta.inject.Inject;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 
+import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaManager;
 import org.quotaware.servlet.QuotaFilter;
 
@@ -17,9 +20,24 @@ public class ManagerPublisher implements ServletContextListener {
     @Inject
     QuotaManager manager;
 
+    /**
+     * Publishes the manager, then checks every declared {@link QuotaFilter} against it (no limits of their own, only
+     * existing tiers), so a mistake fails the deployment instead of leaving the application unfiltered.
+     */
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        event.getServletContext().setAttribute(QuotaFilter.MANAGER_ATTRIBUTE, manager);
+        ServletContext context = event.getServletContext();
+        context.setAttribute(QuotaFilter.MANAGER_ATTRIBUTE, manager);
+        for (FilterRegistration registration : context.getFilterRegistrations().values()) {
+            if (QuotaFilter.class.getName().equals(registration.getClassName())) {
+                try {
+                    QuotaFilter.check(registration.getInitParameters(), manager);
+                } catch (InvalidQuotaConfigException e) {
+                    throw new IllegalStateException("QuotaFilter '" + registration.getName() + "' is misconfigured: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     @Override

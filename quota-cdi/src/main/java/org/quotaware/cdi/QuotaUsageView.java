@@ -6,7 +6,8 @@ import jakarta.inject.Inject;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaStatistics;
 import org.quotaware.UserQuotaUsage;
-import org.quotaware.engine.DefaultQuotaManager;
+import org.quotaware.hazelcast.FallbackQuotaStore;
+import org.quotaware.spi.QuotaStore;
 import org.quotaware.servlet.QuotaCaller;
 
 /** Read-only view of usage and statistics, injectable where a page or an endpoint shows them. */
@@ -18,6 +19,9 @@ public class QuotaUsageView {
 
     @Inject
     Callers callers;
+
+    @Inject
+    QuotaBeans beans;
 
     /** The current caller's usage, with the limits of the tier the caller was identified with. */
     public UserQuotaUsage mine() {
@@ -31,7 +35,16 @@ public class QuotaUsageView {
     }
 
     private UserQuotaUsage usage(String user, String callerTier) {
-        return manager instanceof DefaultQuotaManager d ? d.usage(user, callerTier) : manager.usage(user);
+        return manager.usage(user, callerTier);
+    }
+
+    /**
+     * Where this member's decisions are made now: {@code DISTRIBUTED} (the cluster store), {@code FALLBACK} (locally,
+     * with a share of the limits, while the cluster store does not answer) or {@code LOCAL} (a one-JVM store).
+     */
+    public String storeMode() {
+        QuotaStore store = beans.implementation().store();
+        return store instanceof FallbackQuotaStore f ? f.mode().name() : "LOCAL";
     }
 
     /** Counters since start and the current load of this member. */

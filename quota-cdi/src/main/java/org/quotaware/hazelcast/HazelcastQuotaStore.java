@@ -51,7 +51,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
     private static final Logger LOG = Logger.getLogger(HazelcastQuotaStore.class.getName());
 
     private final HazelcastInstance hz;
-    private final IMap<String, UserState> map;
+    private final IMap<String, byte[]> map;
     private final InstantSource clock;
     private final long leaseMillis;
     private final long ttlMillis;
@@ -59,6 +59,12 @@ public final class HazelcastQuotaStore implements QuotaStore {
     private final TrackedUsers tracked;
     private final AtomicLong lastSweep;
     private final AtomicBoolean classesMissingLogged = new AtomicBoolean();
+    /**
+     * Set once a member could not load {@link StateProcessor} (Payara Micro does not give a remote member's Hazelcast
+     * the application's classes): from then on decisions read, decide here and compare-and-set the entry's bytes,
+     * which no member needs any class of ours for. Still exact; two round trips instead of one, more under contention.
+     */
+    private volatile boolean compareAndSet;
 
     private HazelcastQuotaStore(Builder b) {
         this.hz = b.hz;
@@ -81,12 +87,69 @@ public final class HazelcastQuotaStore implements QuotaStore {
         Objects.requireNonNull(user, "user");
         try {
             long now = clock.millis();
-            StateProcessor.Outcome<R> out = map.executeOnKey(user,
-                    new StateProcessor<>(operation, now, roomForNewUser(now), ttlMillis));
-            tracked.add(out.trackedDelta());
-            return out.answer();
+            if (!compareAndSet) {
+                try {
+                    StateProcessor.Outcome<R> out = map.executeOnKey(user,
+                            new StateProcessor<>(operation, now, roomForNewUser(now), ttlMillis));
+                    tracked.add(out.trackedDelta());
+                    return out.answer();
+                } catch (RuntimeException e) {
+                    if (StoreFailure.classify(e) != StoreFailure.PROCESSOR_CLASSES_MISSING) {
+                        throw e;
+                    }
+                    // the processor never ran anywhere: deciding again by compare-and-set counts nothing twice
+                    switchToCompareAndSet(e);
+                }
+            }
+            return compareAndSet(user, operation, now);
         } catch (RuntimeException e) {
             throw translate(e);
+        }
+    }
+
+    private void switchToCompareAndSet(RuntimeException cause) {
+        if (!compareAndSet) {
+            compareAndSet = true;
+            LOG.log(Level.WARNING, "quotaware: a Hazelcast member cannot load the quota classes ("
+                    + StoreFailure.PROCESSOR_CLASSES_MISSING.name() + "); deciding by compare-and-set on the entry's "
+                    + "bytes instead: still exact, two round trips per decision. For one round trip give every member "
+                    + "the quota jars (see docs/cluster.md)", cause);
+        }
+    }
+
+    /**
+     * The same decision without running code on the owner: read the bytes, apply the pure operation here, and write
+     * only if nobody wrote in between ({@code putIfAbsent}, {@code replace} and {@code remove} compare the stored
+     * bytes on the owner); otherwise read again and decide again.
+     */
+    private <R> R compareAndSet(String user, StateOperation<R> operation, long now) {
+        for (int attempt = 1; ; attempt++) {
+            byte[] stored = map.get(user);
+            UserState state = stored != null ? UserState.fromBytes(stored)
+                    : roomForNewUser(now) ? new UserState() : null;
+            R answer = operation.apply(state, now);
+            if (state == null) {
+                return answer;
+            }
+            boolean idle = state.idle(now);
+            if (stored == null) {
+                if (idle || map.putIfAbsent(user, state.toBytes(), ttlMillis, TimeUnit.MILLISECONDS) == null) {
+                    tracked.add(idle ? 0 : 1);
+                    return answer;
+                }
+            } else if (idle) {
+                if (map.remove(user, stored)) {
+                    tracked.add(-1);
+                    return answer;
+                }
+            } else if (map.replace(user, stored, state.toBytes())) {
+                return answer;
+            }
+            if (attempt >= 10_000) {
+                throw new IllegalStateException("quotaware: no decision for " + user + " after " + attempt
+                        + " compare-and-set attempts");
+            }
+            Thread.onSpinWait();
         }
     }
 
@@ -98,7 +161,15 @@ public final class HazelcastQuotaStore implements QuotaStore {
         long last = lastSweep.get();
         if (now - last >= SWEEP_AT_CAP_EVERY_MILLIS && lastSweep.compareAndSet(last, now)) {
             // a full scan, but only while the cap is reached and at most once a second of store time
-            map.executeOnEntries(new StateProcessor<>(null, now, false, ttlMillis));
+            if (compareAndSet) {
+                map.forEach((user, bytes) -> {
+                    if (UserState.fromBytes(bytes).idle(now)) {
+                        map.remove(user, bytes);
+                    }
+                });
+            } else {
+                map.executeOnEntries(new StateProcessor<>(null, now, false, ttlMillis));
+            }
             tracked.refresh();
         }
         return tracked.estimate() < maxTrackedUsers;
@@ -172,7 +243,10 @@ public final class HazelcastQuotaStore implements QuotaStore {
             // a client's view of the configuration cannot be read; adding is still allowed
         }
         try {
-            config.addMapConfig(new MapConfig(name).setBackupCount(backupCount).setAsyncBackupCount(0));
+            // max-idle bounds entries written by compare-and-set, whose replace keeps the first write's TTL
+            config.addMapConfig(new MapConfig(name).setBackupCount(backupCount).setAsyncBackupCount(0)
+                    .setMaxIdleSeconds((int) Math.min(Integer.MAX_VALUE, (LONGEST_COUNT_MILLIS + DEFAULT_SLOT_LEASE
+                            .toMillis() * 10) / 1000)));
         } catch (RuntimeException e) {
             // another member added a different configuration first: the cluster keeps that one
             LOG.log(Level.INFO, "Keeping the cluster's configuration of map " + name + ": " + e);

@@ -15,12 +15,14 @@ import org.quotaware.spi.StateOperation;
  * <p>
  * Deterministic on purpose: the time and the tracked-user decision are taken by the caller and carried here, so
  * Hazelcast can replay the same processor on the backup replicas (its default backup processor) and reach the same
- * state. This class, {@link StateProcessor.Outcome} and the engine classes must be loadable on
- * every member; a WAR deployed under different names on different members is not enough (use {@code --addlibs}).
+ * state. The entry holds the state's bytes ({@link UserState#toBytes}), so reading a value never needs the engine's
+ * classes on the partition thread; this class, {@link StateProcessor.Outcome} and the engine classes must still be
+ * loadable on every member that runs it: a WAR deployed under different names on different members is not enough
+ * (use {@code --addlibs}).
  *
  * @param <R> the operation's answer
  */
-public final class StateProcessor<R> implements EntryProcessor<String, UserState, StateProcessor.Outcome<R>> {
+public final class StateProcessor<R> implements EntryProcessor<String, byte[], StateProcessor.Outcome<R>> {
 
     private static final long serialVersionUID = 1L;
 
@@ -38,8 +40,10 @@ public final class StateProcessor<R> implements EntryProcessor<String, UserState
     }
 
     @Override
-    public Outcome<R> process(Map.Entry<String, UserState> entry) {
-        UserState state = entry.getValue();
+    public Outcome<R> process(Map.Entry<String, byte[]> entry) {
+        // the value is plain bytes: reading it needs no class of the application on the partition thread
+        byte[] stored = entry.getValue();
+        UserState state = stored == null ? null : UserState.fromBytes(stored);
         boolean existed = state != null;
         if (operation == null) {
             if (existed && state.idle(nowMillis)) {
@@ -62,10 +66,11 @@ public final class StateProcessor<R> implements EntryProcessor<String, UserState
             return new Outcome<>(answer, existed ? -1 : 0);
         }
         // the TTL only bounds abandoned entries: a live entry is rewritten (and its TTL renewed) by every operation
-        if (entry instanceof ExtendedMapEntry<String, UserState> extended) {
-            extended.setValue(state, ttlMillis, TimeUnit.MILLISECONDS);
+        byte[] bytes = state.toBytes();
+        if (entry instanceof ExtendedMapEntry<String, byte[]> extended) {
+            extended.setValue(bytes, ttlMillis, TimeUnit.MILLISECONDS);
         } else {
-            entry.setValue(state);
+            entry.setValue(bytes);
         }
         return new Outcome<>(answer, existed ? 0 : 1);
     }

@@ -51,6 +51,16 @@ public final class UserState implements Serializable {
         return Leases.live(waiting, now);
     }
 
+    /** The compact binary form, for a store that keeps bytes; see {@link #fromBytes}. */
+    public byte[] toBytes() {
+        return StateCodec.encode(this);
+    }
+
+    /** The state {@link #toBytes} wrote. */
+    public static UserState fromBytes(byte[] bytes) {
+        return StateCodec.decode(bytes);
+    }
+
     /** A deep copy, for a store that hands state from one place to another. */
     public UserState copy() {
         UserState c = new UserState();

@@ -20,6 +20,7 @@ import org.quotaware.SystemLimits;
  */
 public final class FilterSettings {
 
+    private final String prefix;
     private final QuotaTiers tiers;
     private final SystemLimits systemLimits;
     private final int maxTrackedUsers;
@@ -29,8 +30,9 @@ public final class FilterSettings {
     private final boolean countFiles;
     private final List<String> limitKeys;
 
-    FilterSettings(QuotaTiers tiers, SystemLimits systemLimits, int maxTrackedUsers, CallerIdentity identity,
+    FilterSettings(String prefix, QuotaTiers tiers, SystemLimits systemLimits, int maxTrackedUsers, CallerIdentity identity,
                    String anonymousTier, PathRules paths, boolean countFiles, List<String> limitKeys) {
+        this.prefix = prefix;
         this.tiers = Objects.requireNonNull(tiers);
         this.systemLimits = Objects.requireNonNull(systemLimits);
         this.maxTrackedUsers = maxTrackedUsers;
@@ -52,7 +54,38 @@ public final class FilterSettings {
      * @throws org.quotaware.InvalidQuotaConfigException naming the key, the value and what is allowed
      */
     public static FilterSettings parse(Map<String, String> params) {
-        return SettingsParser.parse("", params.keySet(), params::get);
+        FilterSettings settings = SettingsParser.parse("", params.keySet(), params::get);
+        settings.checkTiers(settings.tiers());
+        return settings;
+    }
+
+    /** Checks the tiers (see {@link #checkTiers}) and puts every API key's user in its key's tier. */
+    public void assignKeyTiers(QuotaTiers tiers) {
+        checkTiers(tiers);
+        identity.apiKeys().forEach((key, apiKey) -> {
+            if (apiKey.tier() != null) {
+                tiers.assign(CallerIdentity.KEY + apiKey.user(), apiKey.tier());
+            }
+        });
+    }
+
+    /**
+     * Checks that every tier these settings name (API keys' tiers, the anonymous tier) exists in {@code tiers}: the
+     * parsed tiers for a filter of its own, the application's manager's tiers for a shared one.
+     *
+     * @throws org.quotaware.InvalidQuotaConfigException naming the key, the tier and the tiers there are
+     */
+    public void checkTiers(QuotaTiers tiers) {
+        identity.apiKeys().forEach((key, apiKey) -> {
+            if (apiKey.tier() != null && !tiers.exists(apiKey.tier())) {
+                throw ConfigValues.fail(prefix + SettingsParser.API_KEYS, "tier", apiKey.tier(), "one of the tiers "
+                        + tiers.all().keySet() + " (in the entry for user '" + apiKey.user() + "')");
+            }
+        });
+        if (anonymousTier != null && !tiers.exists(anonymousTier)) {
+            throw ConfigValues.fail(prefix + SettingsParser.ANONYMOUS_TIER, "tier", anonymousTier, "one of the tiers "
+                    + tiers.all().keySet());
+        }
     }
 
     /** The tiers parsed from {@code tiers} and {@code <tier>.*}; users of API keys with a tier are assigned here. */

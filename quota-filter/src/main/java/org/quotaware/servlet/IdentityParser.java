@@ -65,10 +65,6 @@ final class IdentityParser {
                 throw ConfigValues.fail(key, "apiKey", "entry " + (keys.size() + 1),
                         "key=user or key=user:tier, comma-separated");
             }
-            if (tier != null && !tiers.exists(tier)) {
-                throw ConfigValues.fail(key, "tier", tier, "one of the tiers " + tiers.all().keySet()
-                        + " (in the entry for user '" + user + "')");
-            }
             if (keys.putIfAbsent(apiKey, new CallerIdentity.ApiKey(user, tier)) != null) {
                 throw ConfigValues.fail(key, "apiKey", "a key given twice (second time for user '" + user + "')",
                         "unique");

@@ -3,6 +3,7 @@ package org.quotaware.servlet;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 import jakarta.servlet.DispatcherType;
@@ -69,22 +70,38 @@ public class QuotaFilter implements Filter {
         prepare();
     }
 
+    /**
+     * Validates a declared {@code QuotaFilter}'s init-params as {@link #init} will use them, against the application's
+     * manager when one is published; for container initializers and listeners, so that a bad value fails the
+     * deployment even in a container that only logs a filter's failed init.
+     *
+     * @param shared the application's manager, or null when the filter will build its own
+     * @throws InvalidQuotaConfigException naming the key, the value and what is allowed
+     */
+    public static FilterSettings check(Map<String, String> initParams, QuotaManager shared) {
+        FilterSettings settings = SettingsParser.parse("", initParams.keySet(), initParams::get);
+        if (shared != null && !settings.limitKeys().isEmpty()) {
+            throw InvalidQuotaConfigException.invalid("init-param", settings.limitKeys(),
+                    "absent: this application's QuotaManager (from quota-cdi, configured by MicroProfile Config "
+                            + "quotaware.* keys) defines the limits; keep only identity.*, paths.* and files.* here");
+        }
+        settings.checkTiers(shared != null ? shared.tiers() : settings.tiers());
+        return settings;
+    }
+
     @Override
     public void init(FilterConfig config) throws ServletException {
         context = config.getServletContext();
         if (manager == null) {
             try {
-                List<String> names = Collections.list(config.getInitParameterNames());
-                settings = SettingsParser.parse("", names, config::getInitParameter);
+                Map<String, String> params = new java.util.LinkedHashMap<>();
+                for (String name : Collections.list(config.getInitParameterNames())) {
+                    params.put(name, config.getInitParameter(name));
+                }
                 Object shared = context == null ? null : context.getAttribute(MANAGER_ATTRIBUTE);
+                // one manager per application (quota-cdi publishes it): limits have one source, never two
+                settings = check(params, shared instanceof QuotaManager application ? application : null);
                 if (shared instanceof QuotaManager application) {
-                    // one manager per application (quota-cdi publishes it): limits have one source, never two
-                    if (!settings.limitKeys().isEmpty()) {
-                        throw InvalidQuotaConfigException.invalid("init-param", settings.limitKeys(),
-                                "absent: this application's QuotaManager (from quota-cdi, configured by MicroProfile "
-                                        + "Config quotaware.* keys) defines the limits; keep only identity.*, paths.* "
-                                        + "and files.* here");
-                    }
                     manager = application;
                 } else {
                     manager = settings.newManager();
@@ -109,21 +126,8 @@ public class QuotaFilter implements Filter {
     /** Resolves the anonymous tier and assigns API-key users to their tiers in the manager. */
     private void prepare() {
         QuotaTiers tiers = manager.tiers();
-        String configured = settings.anonymousTier();
-        if (configured != null && !tiers.exists(configured)) {
-            throw InvalidQuotaConfigException.invalid("tier", configured, "one of the tiers " + tiers.all().keySet())
-                    .forKey(SettingsParser.ANONYMOUS_TIER);
-        }
+        settings.assignKeyTiers(tiers);
         anonymousTier = settings.anonymousTierIn(tiers);
-        settings.identity().apiKeys().forEach((key, apiKey) -> {
-            if (apiKey.tier() != null) {
-                try {
-                    tiers.assign(CallerIdentity.KEY + apiKey.user(), apiKey.tier());
-                } catch (InvalidQuotaConfigException e) {
-                    throw e.forKey(SettingsParser.API_KEYS);
-                }
-            }
-        });
     }
 
     /** The manager this filter enforces. */

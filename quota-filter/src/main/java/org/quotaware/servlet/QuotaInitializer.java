@@ -32,6 +32,7 @@ public final class QuotaInitializer implements ServletContainerInitializer {
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
+        checkDeclared(context);
         String enabled = context.getInitParameter(ENABLED);
         if (enabled == null || enabled.trim().equalsIgnoreCase("false")) {
             return;
@@ -49,7 +50,7 @@ public final class QuotaInitializer implements ServletContainerInitializer {
         try {
             // validate now, so a typo fails the deployment with the key the user wrote (quotaware.…)
             Map<String, String> written = prefixed(params);
-            SettingsParser.parse(SettingsParser.CONTEXT_PREFIX, written.keySet(), written::get);
+            checkOwnTiers(SettingsParser.parse(SettingsParser.CONTEXT_PREFIX, written.keySet(), written::get));
         } catch (InvalidQuotaConfigException e) {
             throw new ServletException(e.getMessage(), e);
         }
@@ -62,6 +63,35 @@ public final class QuotaInitializer implements ServletContainerInitializer {
         filter.setInitParameters(params);
         // after the filters the application declares, so an authentication filter can set the principal first
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+
+    /**
+     * Validates every {@link QuotaFilter} the application declares (web.xml, fragments), so a bad init-param fails the
+     * deployment: some containers (Payara among them) only log a filter whose init fails and serve the application
+     * without it. The application's shared manager, if any, is published later; the filter checks against it then.
+     */
+    static void checkDeclared(ServletContext context) throws ServletException {
+        for (FilterRegistration registration : context.getFilterRegistrations().values()) {
+            if (QuotaFilter.class.getName().equals(registration.getClassName())) {
+                try {
+                    Map<String, String> params = registration.getInitParameters();
+                    checkOwnTiers(SettingsParser.parse("", params.keySet(), params::get));
+                } catch (InvalidQuotaConfigException e) {
+                    throw new ServletException("QuotaFilter '" + registration.getName() + "' is misconfigured: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Settings that define limits make a filter of its own, so their tiers must hold every tier they name; settings
+     * without limits may be meant for the application's shared manager, whose tiers are checked when it is there.
+     */
+    private static void checkOwnTiers(FilterSettings settings) {
+        if (!settings.limitKeys().isEmpty()) {
+            settings.checkTiers(settings.tiers());
+        }
     }
 
     /** The {@code quotaware.*} context-params without the prefix (and without {@code quotaware.enabled}). */

@@ -85,7 +85,7 @@ public final class SettingsParser {
                 throw e.field().equals("tier") ? e.forKey(key(TIERS)) : e;
             }
         }
-        return new FilterSettings(tiers, systemLimits(), maxTrackedUsers(), IdentityParser.identity(this, tiers),
+        return new FilterSettings(prefix, tiers, systemLimits(), maxTrackedUsers(), IdentityParser.identity(this, tiers),
                 anonymousTier(tiers), paths(), countFiles(), limitKeys());
     }
 
@@ -153,10 +153,7 @@ public final class SettingsParser {
         if (tier == null) {
             return null;
         }
-        if (!tiers.exists(tier.trim())) {
-            throw ConfigValues.fail(key(ANONYMOUS_TIER), "tier", tier, "one of the tiers " + tiers.all().keySet());
-        }
-        return tier.trim();
+        return tier.trim(); // checked against the manager's tiers by FilterSettings.checkTiers
     }
 
     private PathRules paths() {

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.quotaware.cdi.Quota;
 import org.quotaware.sample.csv.MalformedCsvException;
 import org.quotaware.sample.pricelist.PriceListAnalysis;
 import org.quotaware.sample.pricelist.PriceListAnalyzer;
@@ -33,7 +34,9 @@ public class PriceListResource {
     private final PriceListAnalyzer analyzer = new PriceListAnalyzer();
     private final PriceListStore store = new PriceListStore(CAPACITY);
 
+    /** One file against the caller's files per hour and per day (the filter counted the request and its slot). */
     @POST
+    @Quota
     @Consumes("text/csv")
     @Produces(MediaType.APPLICATION_JSON)
     public Response upload(byte[] body, @Context HttpHeaders headers, @Context UriInfo uri) {
