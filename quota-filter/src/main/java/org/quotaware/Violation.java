@@ -19,6 +19,8 @@ public record Violation(Limit limit, long max, long current, long retryAfterSeco
         return switch (limit) {
             case FILE_SIZE -> "file-size: " + current + " bytes exceeds the limit of " + max + " bytes; " + retry;
             case QUEUE_WAIT -> "queue-wait: waited " + current + " ms for a concurrency slot, the limit is " + max + " ms; " + retry;
+            case LOAD_SHED -> "load-shed: this instance is overloaded and sheds this tier at protection level " + current
+                    + " of " + max + "; " + retry;
             default -> limit.policyName() + ": " + current + " of " + max + " used; " + retry;
         };
     }

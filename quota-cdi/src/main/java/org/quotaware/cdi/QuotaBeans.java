@@ -36,16 +36,26 @@ public class QuotaBeans {
     @Inject
     Instance<HazelcastInstance> applicationHazelcast;
 
+    @Inject
+    QuotaManager proxy;
+
     private ScheduledFuture<?> renewal;
+    private volatile DefaultQuotaManager created;
+    private volatile HazelcastInstance hazelcast;
 
     /** A normal-scoped producer of the interface: the implementation is final and cannot be proxied. */
     @Produces
     @ApplicationScoped
     QuotaManager manager() {
         QuotaConfiguration config = extension.configuration();
-        QuotaStore store = ClusterStores.choose(config, applicationInstance());
+        ClusterStores.Choice choice = ClusterStores.choose(config, applicationInstance());
+        QuotaStore store = choice.store();
+        hazelcast = choice.hazelcast();
         DefaultQuotaManager manager = QuotaManager.builder().store(store).tiers(config.settings.tiers())
                 .systemLimits(config.settings.systemLimits()).build();
+        // API keys configured here (quotaware.identity.api-keys=key=user:tier) are in their tiers without a filter too
+        config.settings.assignKeyTiers(manager.tiers());
+        created = manager;
         long lease = store.slotLeaseMillis();
         ManagedScheduledExecutorService scheduler = lease == Long.MAX_VALUE ? null : ManagedScheduler.lookup();
         if (scheduler != null) {
@@ -53,6 +63,31 @@ public class QuotaBeans {
             renewal = scheduler.scheduleAtFixedRate(() -> renew(manager), every, every, TimeUnit.MILLISECONDS);
         }
         return manager;
+    }
+
+    /** The manager itself, behind its client proxy: for this layer's beans that need its store or lease renewal. */
+    public DefaultQuotaManager implementation() {
+        if (created == null) {
+            proxy.tiers(); // creates the application-scoped manager
+        }
+        return created;
+    }
+
+    /** The Hazelcast instance the store shares state through, or null for a member without one. */
+    public HazelcastInstance hazelcast() {
+        implementation();
+        return hazelcast;
+    }
+
+    /** The validated configuration of this layer. */
+    public ScalingSettingsView scaling() {
+        ScalingSettings s = extension.configuration().scaling;
+        return new ScalingSettingsView(s.enabled, s.protection, s.interval, s.slotsPerMember, s.rules);
+    }
+
+    /** The scaling keys as read at deployment. */
+    public record ScalingSettingsView(boolean enabled, boolean protection, java.time.Duration interval,
+                                      long slotsPerMember, org.quotaware.scaling.ScalingRules rules) {
     }
 
     private static void renew(DefaultQuotaManager manager) {

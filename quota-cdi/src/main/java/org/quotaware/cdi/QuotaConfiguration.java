@@ -36,6 +36,7 @@ final class QuotaConfiguration {
     final Duration slotLease;
     final int fallbackMembers;
     final Duration asyncLease;
+    final ScalingSettings scaling;
     private final Config config;
 
     private QuotaConfiguration(Config config) {
@@ -43,16 +44,19 @@ final class QuotaConfiguration {
         List<String> names = new ArrayList<>();
         for (String name : config.getPropertyNames()) {
             // the filter's drop-in switch is read by the filter alone; our own keys are checked below
-            if (name.startsWith(PREFIX) && !OWN.contains(name) && !name.equals(PREFIX + "enabled")) {
+            if (name.startsWith(PREFIX) && !OWN.contains(name) && !ScalingSettings.KEYS.contains(name)
+                    && !name.startsWith(PREFIX + "admin.") && !name.equals(PREFIX + "enabled")) {
                 names.add(name);
             }
         }
         this.settings = SettingsParser.parse(PREFIX, names, this::raw);
+        settings.checkTiers(settings.tiers());
         this.store = choice(raw(STORE));
         this.mapName = Optional.ofNullable(raw(MAP_NAME)).orElse("quotaware-users");
         this.slotLease = Duration.ofSeconds(number(SLOT_LEASE, "slotLease (s)", 30, 2, 3_600));
         this.fallbackMembers = (int) number(FALLBACK_MEMBERS, "fallbackMembers", 2, 1, 10_000);
         this.asyncLease = Duration.ofSeconds(number(ASYNC_LEASE, "asyncLease (s)", 300, 1, 86_400));
+        this.scaling = new ScalingSettings(this::raw);
     }
 
     /** Reads and validates every key; throws {@link InvalidQuotaConfigException} naming the first bad one. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ import org.quotaware.Violation;
 import org.quotaware.engine.Decision.Verdict;
 import org.quotaware.engine.UserQueue.Waiter;
 import org.quotaware.local.InMemoryQuotaStore;
+import org.quotaware.scaling.LoadProtection;
 import org.quotaware.spi.QuotaStore;
 
 /**
@@ -59,6 +61,19 @@ public final class DefaultQuotaManager implements QuotaManager {
     private final AtomicInteger queued = new AtomicInteger();
     private final ConcurrentHashMap<String, UserQueue> queues = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile LoadProtection protection;
+    private final List<DecisionListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Told of every decision of {@link #acquire}: for metrics. Called on the request thread; must be quick. */
+    @FunctionalInterface
+    public interface DecisionListener {
+        /**
+         * @param tier   the tier whose limits applied
+         * @param result the decision
+         * @param nanos  how long the decision took, waiting in the queue included
+         */
+        void decided(String tier, QuotaCheckResult result, long nanos);
+    }
 
     private DefaultQuotaManager(Builder b) {
         this.store = b.store != null ? b.store : new InMemoryQuotaStore(b.clock, b.maxTrackedUsers);
@@ -90,6 +105,19 @@ public final class DefaultQuotaManager implements QuotaManager {
 
     @Override
     public Acquisition acquire(String user, QuotaRequest request) {
+        if (listeners.isEmpty()) {
+            return decide(user, request);
+        }
+        long start = System.nanoTime();
+        Acquisition a = decide(user, request);
+        long nanos = System.nanoTime() - start;
+        for (DecisionListener l : listeners) {
+            l.decided(a.result().tier(), a.result(), nanos);
+        }
+        return a;
+    }
+
+    private Acquisition decide(String user, QuotaRequest request) {
         Objects.requireNonNull(user, "user");
         QuotaTiers.Applied applied = tiers.resolve(user, request.tier());
         QuotaLimits limits = applied.limits();
@@ -98,6 +126,14 @@ public final class DefaultQuotaManager implements QuotaManager {
         if (closed) {
             return deny(applied.tier(), List.of(new Violation(Limit.SYSTEM_CONCURRENT_TASKS, 0, active.get(), 1)),
                     List.of());
+        }
+        LoadProtection shedding = protection;
+        if (shedding != null) {
+            LoadProtection.Admission admission = shedding.admit(applied.tier(), active::get);
+            if (admission.shed()) {
+                return deny(applied.tier(), List.of(new Violation(Limit.LOAD_SHED, shedding.maxLevel(),
+                        admission.level(), Math.max(1, admission.retryAfterSeconds()))), List.of());
+            }
         }
         if (concurrent && !reserve(active, sys.maxConcurrentTasks())) {
             // the instance is full; still tell the caller every other limit it would break
@@ -340,11 +376,6 @@ public final class DefaultQuotaManager implements QuotaManager {
     }
 
     @Override
-    public UserQuotaUsage usage(String user) {
-        return usage(user, null);
-    }
-
-    /** A user's usage with the limits of the tier the caller was identified with (e.g. {@code anonymous}). */
     public UserQuotaUsage usage(String user, String callerTier) {
         QuotaTiers.Applied applied = tiers.resolve(user, callerTier);
         Operations.Snapshot s = store.execute(user, new Operations.Inspect(applied.limits()));
@@ -371,6 +402,23 @@ public final class DefaultQuotaManager implements QuotaManager {
     @Override
     public void systemLimits(SystemLimits limits) {
         this.systemLimits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /**
+     * Lets this instance protect itself: while {@code protection} sheds a tier, its requests are denied with
+     * {@link Limit#LOAD_SHED} (503) before any quota is spent; null switches it off.
+     */
+    public void protection(LoadProtection protection) {
+        this.protection = protection;
+    }
+
+    public LoadProtection protection() {
+        return protection;
+    }
+
+    /** Adds a listener told of every decision. */
+    public void listen(DecisionListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** The store decisions run on. */

@@ -20,12 +20,17 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final String PAYLOAD_TOO_LARGE = "urn:quotaware:problem:payload-too-large";
     public static final String UNKNOWN_API_KEY = "urn:quotaware:problem:unknown-api-key";
     public static final String BAD_PATH = "urn:quotaware:problem:bad-path";
+    public static final String REDUCED_CAPACITY = "urn:quotaware:problem:temporary-reduced-capacity";
 
     /**
-     * The answer to a denial: 413 when the file is too large (whatever else was violated: waiting will not help),
-     * otherwise 429; the detail lists every violation in words.
+     * The answer to a denial: 503 when the instance sheds load (not the caller's doing), 413 when the file is too
+     * large (whatever else was violated: waiting will not help), otherwise 429; the detail lists every violation.
      */
     public static Problem denial(QuotaCheckResult result, String instance) {
+        if (result.violated(Limit.LOAD_SHED)) {
+            return new Problem(REDUCED_CAPACITY, "Temporarily reduced capacity", 503,
+                    result.violations().get(0).describe(), instance, result);
+        }
         boolean tooLarge = result.violated(Limit.FILE_SIZE);
         StringJoiner detail = new StringJoiner("; ");
         for (Violation v : result.violations()) {

@@ -169,4 +169,27 @@ class QuotaEngineTest {
         inner.close();
         outer.close();
     }
+
+    @Test
+    void anOverloadedInstanceShedsTheLowestTierFirstWith503AndSpendsNoQuota() {
+        QuotaTiers tiers = new QuotaTiers().define("anonymous", QuotaLimits.defaults())
+                .define("premium", QuotaLimits.defaults().scaled(2));
+        DefaultQuotaManager m = QuotaManager.builder().clock(clock).tiers(tiers).build();
+        org.quotaware.scaling.LoadProtection protection = org.quotaware.scaling.LoadProtection.builder(20).build();
+        m.protection(protection);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        m.listen((tier, result, nanos) -> seen.add(tier + ":" + result.allowed()));
+        protection.update(org.quotaware.scaling.SystemMetrics.of(clock.instant(), 0.99, 0.5, 0, 0));
+        QuotaCheckResult shed = m.acquire("ip:1.2.3.4", QuotaRequest.request().withTier("anonymous")).result();
+        assertThat(shed.violations()).extracting(Violation::limit).containsExactly(Limit.LOAD_SHED);
+        assertThat(org.quotaware.http.Problem.denial(shed, "/x").status()).isEqualTo(503);
+        assertThat(org.quotaware.http.Problem.denial(shed, "/x").type())
+                .isEqualTo("urn:quotaware:problem:temporary-reduced-capacity");
+        assertThat(m.usage("ip:1.2.3.4", "anonymous").requestsPerMinute()).isZero();
+        QuotaPermit regular = (QuotaPermit) m.acquire("alice", QuotaRequest.request());
+        regular.close();
+        assertThat(seen).containsExactly("anonymous:false", "default:true");
+        m.protection(null);
+        assertThat(m.acquire("ip:1.2.3.4", QuotaRequest.request().withTier("anonymous")).admitted()).isTrue();
+    }
 }

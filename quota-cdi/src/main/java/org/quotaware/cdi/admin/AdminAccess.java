@@ -1,0 +1,83 @@
+package org.quotaware.cdi.admin;
+
+import java.security.Principal;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.quotaware.InvalidQuotaConfigException;
+
+/**
+ * Who may call the admin API: nobody while it is disabled (it answers 404 as if absent); once enabled, a caller in the
+ * configured role or one presenting the admin key in {@value AdminSettings#KEY_HEADER}. The settings are read when the
+ * application starts, and a bad one fails the deployment.
+ */
+@ApplicationScoped
+public class AdminAccess {
+
+    static final String UNAUTHORIZED = "urn:quotaware:problem:admin-unauthorized";
+    static final String FORBIDDEN = "urn:quotaware:problem:admin-forbidden";
+    private static final Logger LOG = Logger.getLogger(AdminAccess.class.getName());
+
+    private volatile AdminSettings settings;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        AdminSettings s = settings();
+        if (s.enabled()) {
+            LOG.info(() -> "quotaware: the admin API is enabled under <JAX-RS root>/quota/admin, for "
+                    + (s.role() != null ? "role '" + s.role() + "'" : "") + (s.role() != null && s.keyHash() != null
+                    ? " or " : "") + (s.keyHash() != null ? "the admin key" : ""));
+        }
+    }
+
+    /** The validated settings. */
+    public AdminSettings settings() {
+        AdminSettings s = settings;
+        if (s == null) {
+            Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
+            try {
+                s = AdminSettings.load(config.getPropertyNames(),
+                        name -> config.getOptionalValue(name, String.class).orElse(null));
+            } catch (InvalidQuotaConfigException e) {
+                throw new DeploymentException("quotaware configuration: " + e.getMessage(), e);
+            }
+            settings = s;
+        }
+        return s;
+    }
+
+    /**
+     * Null when the caller may use the admin API, else the answer to send: 404 while it is disabled, 401 without
+     * credentials, 403 with a wrong key or without the role.
+     */
+    public Response refuse(SecurityContext security, String presentedKey, String path) {
+        AdminSettings s = settings();
+        if (!s.enabled()) {
+            return Response.status(Response.Status.NOT_FOUND).build();
+        }
+        Principal principal = security == null ? null : security.getUserPrincipal();
+        if (s.role() != null && principal != null && security.isUserInRole(s.role())) {
+            return null;
+        }
+        if (presentedKey != null) {
+            return s.keyMatches(presentedKey) ? null
+                    : AdminResponses.problem(FORBIDDEN, "Forbidden", 403, "the admin key is wrong", path);
+        }
+        if (principal != null) {
+            return AdminResponses.problem(FORBIDDEN, "Forbidden", 403, s.role() == null
+                    ? "the admin API takes the " + AdminSettings.KEY_HEADER + " header only"
+                    : "'" + principal.getName() + "' is not in the role '" + s.role() + "'", path);
+        }
+        return AdminResponses.problem(UNAUTHORIZED, "Unauthorized", 401, "the admin API needs "
+                + (s.keyHash() != null ? "the " + AdminSettings.KEY_HEADER + " header" : "")
+                + (s.keyHash() != null && s.role() != null ? " or " : "")
+                + (s.role() != null ? "an authenticated caller in the role '" + s.role() + "'" : ""), path);
+    }
+}

@@ -1,0 +1,115 @@
+package org.quotaware.cdi.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+import org.quotaware.InvalidQuotaConfigException;
+
+/**
+ * The {@code quotaware.admin.*} keys, read and validated at deployment: a bad value names the key and what is allowed
+ * (never the secret itself).
+ *
+ * @param enabled whether the admin API answers ({@code quotaware.admin.enabled}, default false: it answers 404)
+ * @param role    the role an authenticated caller needs, or null
+ * @param keyHash SHA-256 of the admin key, or null; the key itself is not kept
+ * @param me      whether {@code GET quota/me} answers ({@code quotaware.admin.me}, default true)
+ * @param mapName the Hazelcast map that carries tier changes to every member
+ */
+public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolean me, String mapName) {
+
+    public static final String PREFIX = "quotaware.admin.";
+    public static final String ENABLED = PREFIX + "enabled";
+    public static final String ROLE = PREFIX + "role";
+    public static final String KEY = PREFIX + "key";
+    public static final String ME = PREFIX + "me";
+    public static final String MAP = PREFIX + "map";
+    public static final List<String> KEYS = List.of(ENABLED, ROLE, KEY, ME, MAP);
+    /** The header that carries the admin key. */
+    public static final String KEY_HEADER = "X-Admin-Key";
+    public static final String DEFAULT_MAP = "quotaware-tiers";
+    static final int MIN_KEY_LENGTH = 16;
+
+    /**
+     * Reads the keys.
+     *
+     * @param names every configuration name present (to refuse a misspelt {@code quotaware.admin.*} key)
+     * @param raw   the value of a name, or null
+     * @throws InvalidQuotaConfigException naming the key and the problem
+     */
+    public static AdminSettings load(Iterable<String> names, Function<String, String> raw) {
+        for (String name : names) {
+            if (name.startsWith(PREFIX) && !KEYS.contains(name)) {
+                throw InvalidQuotaConfigException.invalid("setting", name, "one of " + KEYS).forKey(name);
+            }
+        }
+        boolean enabled = bool(raw, ENABLED, false);
+        boolean me = bool(raw, ME, true);
+        String role = blankToNull(raw.apply(ROLE));
+        String key = blankToNull(raw.apply(KEY));
+        String map = blankToNull(raw.apply(MAP));
+        if (key != null && key.length() < MIN_KEY_LENGTH) {
+            // the length only: a message must never show the secret
+            throw InvalidQuotaConfigException.invalid("key", key.length() + " characters",
+                    "at least " + MIN_KEY_LENGTH + " characters (a random secret)").forKey(KEY);
+        }
+        if (enabled && role == null && key == null) {
+            throw InvalidQuotaConfigException.invalid("enabled", "true", "false unless " + ROLE + " (a role checked "
+                    + "with SecurityContext.isUserInRole) or " + KEY + " (a secret sent in the " + KEY_HEADER
+                    + " header) is set").forKey(ENABLED);
+        }
+        return new AdminSettings(enabled, role, key == null ? null : sha256(key), me,
+                map == null ? DEFAULT_MAP : map);
+    }
+
+    /** The admin API switched off, {@code quota/me} on. */
+    public static AdminSettings disabled() {
+        return new AdminSettings(false, null, null, true, DEFAULT_MAP);
+    }
+
+    /**
+     * Whether {@code presented} is the admin key. Both sides are hashed first and compared with
+     * {@link MessageDigest#isEqual} (constant time for equal lengths), so the time taken tells nothing about the key,
+     * not even its length.
+     */
+    public boolean keyMatches(String presented) {
+        if (keyHash == null || presented == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(keyHash, sha256(presented));
+    }
+
+    private static boolean bool(Function<String, String> raw, String key, boolean fallback) {
+        String v = blankToNull(raw.apply(key));
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw InvalidQuotaConfigException.invalid(key.substring(PREFIX.length()), v, "true or false")
+                    .forKey(key);
+        };
+    }
+
+    private static String blankToNull(String v) {
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AdminSettings[enabled=" + enabled + ", role=" + role + ", key=" + (keyHash == null ? "none" : "set")
+                + ", me=" + me + ", map=" + mapName + "]";
+    }
+}

@@ -1,0 +1,162 @@
+package org.quotaware.cdi.admin;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaTiers;
+import org.quotaware.cdi.QuotaBeans;
+
+/**
+ * Applies tier changes on every member. A change is applied here at once, then written to a Hazelcast map
+ * ({@code quotaware.admin.map}, default {@value AdminSettings#DEFAULT_MAP}); every member listens to the map and applies
+ * what it sees to its own {@link QuotaTiers}, and a member that starts later applies the whole map first. Keys are
+ * {@code tier:<name>} (every setting of the tier, as {@link TierChange#text} writes it) and {@code user:<user>} (a tier
+ * name): plain strings, so the members holding the entries need no Quotaware class.
+ * <p>
+ * The map's last write wins on every member alike; the entries live as long as the cluster (a member restarting gets
+ * them back, a whole cluster restarting starts from the configuration). Without Hazelcast changes apply to this member
+ * only.
+ */
+@ApplicationScoped
+public class TierReplication {
+
+    static final String TIER = "tier:";
+    static final String USER = "user:";
+    private static final Logger LOG = Logger.getLogger(TierReplication.class.getName());
+
+    @Inject
+    QuotaBeans beans;
+
+    @Inject
+    AdminAccess access;
+
+    private volatile IMap<String, String> map;
+    private volatile UUID listener;
+    /** Assignments seen before their tier was: applied when the tier arrives. */
+    private final Map<String, String> pending = new ConcurrentHashMap<>();
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        HazelcastInstance hz = beans.hazelcast();
+        if (hz == null) {
+            return;
+        }
+        try {
+            IMap<String, String> m = hz.getMap(access.settings().mapName());
+            listener = m.addEntryListener(new Changes(), true);
+            // tiers first, so the assignments find them
+            m.entrySet().stream().filter(e -> e.getKey().startsWith(TIER)).forEach(e -> apply(e.getKey(), e.getValue()));
+            m.entrySet().stream().filter(e -> e.getKey().startsWith(USER)).forEach(e -> apply(e.getKey(), e.getValue()));
+            map = m;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "quotaware: tier changes cannot be shared through Hazelcast map '"
+                    + access.settings().mapName() + "'; they apply to this member only", e);
+        }
+    }
+
+    /** Whether changes reach the other members. */
+    public boolean clustered() {
+        return map != null;
+    }
+
+    /**
+     * Defines or replaces a tier here and on every member.
+     *
+     * @return null when the change reached the cluster, else why not (it applies here anyway)
+     */
+    public String define(String tier, QuotaLimits limits) {
+        tiers().define(tier, limits);
+        return publish(TIER + tier, TierChange.text(limits));
+    }
+
+    /** Puts a user in a tier here and on every member; the tier must exist. */
+    public String assign(String user, String tier) {
+        tiers().assign(user, tier);
+        return publish(USER + user, tier);
+    }
+
+    private String publish(String key, String value) {
+        IMap<String, String> m = map;
+        if (m == null) {
+            return "this member has no Hazelcast: applied here only";
+        }
+        try {
+            m.set(key, value);
+            return null;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "quotaware: a tier change could not be shared (" + key + "); applied here only", e);
+            return "the cluster did not take the change (" + e.getClass().getSimpleName() + "): applied here only";
+        }
+    }
+
+    private QuotaTiers tiers() {
+        return beans.implementation().tiers();
+    }
+
+    private void apply(String key, String value) {
+        try {
+            if (key.startsWith(TIER)) {
+                String tier = key.substring(TIER.length());
+                tiers().define(tier, TierChange.fromText(tier, value));
+                pending.forEach((user, t) -> {
+                    if (t.equals(tier) && pending.remove(user, t)) {
+                        tiers().assign(user, t);
+                    }
+                });
+            } else if (key.startsWith(USER)) {
+                String user = key.substring(USER.length());
+                if (tiers().exists(value)) {
+                    pending.remove(user);
+                    tiers().assign(user, value);
+                } else {
+                    pending.put(user, value);
+                }
+            }
+        } catch (RuntimeException e) {
+            // a member with other code or configuration: keep serving with what it has
+            LOG.log(Level.WARNING, "quotaware: ignoring the tier change " + key + "=" + value, e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        IMap<String, String> m = map;
+        UUID id = listener;
+        map = null;
+        if (m != null && id != null) {
+            try {
+                m.removeEntryListener(id);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "quotaware: the tier listener could not be removed (Hazelcast stopping)", e);
+            }
+        }
+    }
+
+    /** Runs on a Hazelcast event thread; QuotaTiers is thread-safe. */
+    private final class Changes implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
+        @Override
+        public void entryAdded(EntryEvent<String, String> event) {
+            apply(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, String> event) {
+            apply(event.getKey(), event.getValue());
+        }
+    }
+}

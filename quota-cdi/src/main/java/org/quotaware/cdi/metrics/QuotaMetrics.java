@@ -1,0 +1,119 @@
+package org.quotaware.cdi.metrics;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
+import org.quotaware.QuotaStatistics;
+import org.quotaware.cdi.QuotaBeans;
+import org.quotaware.cdi.QuotaUsageView;
+import org.quotaware.cdi.scaling.ScalingService;
+import org.quotaware.engine.DefaultQuotaManager;
+import org.quotaware.hazelcast.FallbackQuotaStore;
+import org.quotaware.hazelcast.StoreMode;
+
+/**
+ * Registers the application's quota metrics in the MicroProfile application registry when the application starts
+ * (Payara Micro serves them at {@code /metrics?scope=application}) and attaches {@link DecisionMetrics} to the manager.
+ * Every metric is listed in {@code docs/operations.md}.
+ * <p>
+ * Gauges read their value when scraped, from objects that answer without blocking (statistics counters, volatile
+ * fields of the scaling service). A gauge that fails reports -1 rather than failing the whole scrape.
+ */
+@ApplicationScoped
+public class QuotaMetrics {
+
+    public static final String ACTIVE = "quotaware.tasks.active";
+    public static final String QUEUED = "quotaware.tasks.queued";
+    public static final String TRACKED_USERS = "quotaware.users.tracked";
+    public static final String DESIRED_CAPACITY = "quotaware.capacity.desired";
+    public static final String ACTUAL_CAPACITY = "quotaware.capacity.actual";
+    public static final String PROTECTION_LEVEL = "quotaware.protection.level";
+    public static final String MEMBERS = "quotaware.cluster.members";
+    public static final String STORE_MODE = "quotaware.store.mode";
+    public static final String STORE_TRANSITIONS = "quotaware.store.transitions";
+    /** The values of the {@code mode} tag of {@value #STORE_MODE}: exactly one of them is 1 at any time. */
+    static final String[] MODES = {"LOCAL", StoreMode.DISTRIBUTED.name(), StoreMode.FALLBACK.name()};
+
+    private static final Logger LOG = Logger.getLogger(QuotaMetrics.class.getName());
+
+    @Inject
+    Instance<MetricRegistry> registries;
+
+    @Inject
+    QuotaBeans beans;
+
+    @Inject
+    QuotaUsageView usage;
+
+    @Inject
+    Instance<ScalingService> scaling;
+
+    private volatile DecisionMetrics decisions;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        if (!registries.isResolvable()) {
+            LOG.info("quotaware: no MicroProfile Metrics in this container; quota metrics are not published");
+            return;
+        }
+        MetricRegistry registry = registries.get();
+        DefaultQuotaManager manager = beans.implementation();
+
+        Timer allowed = registry.timer(DecisionMetrics.DURATION, new Tag("outcome", "allowed"));
+        Timer denied = registry.timer(DecisionMetrics.DURATION, new Tag("outcome", "denied"));
+        DecisionMetrics d = new DecisionMetrics(registry::counter, n -> allowed.update(Duration.ofNanos(n)),
+                n -> denied.update(Duration.ofNanos(n)));
+        manager.tiers().all().keySet().forEach(d::register);
+        manager.listen(d);
+        decisions = d;
+
+        gauge(registry, ACTIVE, () -> stats().active());
+        gauge(registry, QUEUED, () -> stats().queued());
+        gauge(registry, TRACKED_USERS, () -> stats().trackedUsers());
+        for (String mode : MODES) {
+            gauge(registry, STORE_MODE, () -> mode.equals(usage.storeMode()) ? 1 : 0, new Tag("mode", mode));
+        }
+        gauge(registry, STORE_TRANSITIONS,
+                () -> manager.store() instanceof FallbackQuotaStore f ? f.transitions() : 0);
+        if (scaling.isResolvable()) {
+            ScalingService s = scaling.get();
+            gauge(registry, DESIRED_CAPACITY, s::desiredCapacity);
+            gauge(registry, ACTUAL_CAPACITY, s::actualCapacity);
+            gauge(registry, PROTECTION_LEVEL, s::protectionLevel);
+            gauge(registry, MEMBERS, s::members);
+        }
+        LOG.fine("quotaware: quota metrics registered");
+    }
+
+    private QuotaStatistics stats() {
+        return usage.statistics();
+    }
+
+    private static void gauge(MetricRegistry registry, String name, LongSupplier value, Tag... tags) {
+        Supplier<Long> safe = () -> {
+            try {
+                return value.getAsLong();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "quotaware: gauge " + name + " failed", e);
+                return -1L;
+            }
+        };
+        registry.gauge(name, safe, tags);
+    }
+
+    /** The listener attached to the manager, or null when metrics are not published. */
+    public DecisionMetrics decisions() {
+        return decisions;
+    }
+}

@@ -1,0 +1,63 @@
+package org.quotaware.cdi.admin;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.quotaware.InvalidQuotaConfigException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AdminSettingsTest {
+
+    private static AdminSettings load(Map<String, String> values) {
+        return AdminSettings.load(values.keySet(), values::get);
+    }
+
+    @Test
+    void isOffByDefaultWithQuotaMeOn() {
+        AdminSettings s = load(Map.of());
+        assertThat(s.enabled()).isFalse();
+        assertThat(s.me()).isTrue();
+        assertThat(s.mapName()).isEqualTo("quotaware-tiers");
+    }
+
+    @Test
+    void enabledWithoutRoleOrKeyFailsNamingTheKeys() {
+        assertThatThrownBy(() -> load(Map.of("quotaware.admin.enabled", "true")))
+                .isInstanceOf(InvalidQuotaConfigException.class)
+                .hasMessage("quotaware.admin.enabled: enabled must be false unless quotaware.admin.role (a role checked "
+                        + "with SecurityContext.isUserInRole) or quotaware.admin.key (a secret sent in the X-Admin-Key "
+                        + "header) is set, was true");
+    }
+
+    @Test
+    void aShortKeyFailsWithoutShowingIt() {
+        assertThatThrownBy(() -> load(Map.of("quotaware.admin.enabled", "true", "quotaware.admin.key", "secret")))
+                .hasMessage("quotaware.admin.key: key must be at least 16 characters (a random secret), was 6 characters")
+                .hasMessageNotContaining("secret,");
+    }
+
+    @Test
+    void aMisspeltKeyOrABadSwitchFails() {
+        assertThatThrownBy(() -> load(Map.of("quotaware.admin.rol", "ops")))
+                .hasMessage("quotaware.admin.rol: setting must be one of [quotaware.admin.enabled, quotaware.admin.role, "
+                        + "quotaware.admin.key, quotaware.admin.me, quotaware.admin.map], was quotaware.admin.rol");
+        assertThatThrownBy(() -> load(Map.of("quotaware.admin.enabled", "yes")))
+                .hasMessage("quotaware.admin.enabled: enabled must be true or false, was yes");
+    }
+
+    @Test
+    void theKeyMatchesOnlyItselfAndIsNotKept() {
+        AdminSettings s = load(Map.of("quotaware.admin.enabled", "true",
+                "quotaware.admin.key", "0123456789abcdef-admin"));
+        assertThat(s.keyMatches("0123456789abcdef-admin")).isTrue();
+        assertThat(s.keyMatches("0123456789abcdef-admiN")).isFalse();
+        assertThat(s.keyMatches("0123456789abcdef")).isFalse();
+        assertThat(s.keyMatches("")).isFalse();
+        assertThat(s.keyMatches(null)).isFalse();
+        assertThat(s.toString()).doesNotContain("0123456789abcdef-admin").contains("key=set");
+        assertThat(load(Map.of("quotaware.admin.enabled", "true", "quotaware.admin.role", "ops")).keyMatches("x"))
+                .isFalse();
+    }
+}

@@ -1,0 +1,29 @@
+package org.quotaware.cdi.ops;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+
+import org.quotaware.cdi.Quota;
+
+/** Traffic for the operations IT. */
+@Path("/ops")
+@RequestScoped
+public class OpsResource {
+
+    /** The caller's own quota (its tier's limits). */
+    @GET
+    @Path("call")
+    @Quota(cost = 0)
+    public String call() {
+        return "ok";
+    }
+
+    /** A separate quota per caller with the limits of tier "metered": only the metrics test calls it. */
+    @GET
+    @Path("metered")
+    @Quota(tier = "metered", cost = 0)
+    public String metered() {
+        return "ok";
+    }
+}
