@@ -30,6 +30,8 @@ public class MyQuotaResource {
         if (!access.settings().me()) {
             return Response.status(Response.Status.NOT_FOUND).build();
         }
-        return AdminResponses.json(200, AdminJson.usage(usage.mine()));
+        // where this member decides now: DISTRIBUTED, FALLBACK (the cluster store does not answer) or LOCAL
+        return AdminResponses.json(200, jakarta.json.Json.createObjectBuilder(AdminJson.usage(usage.mine()))
+                .add("store", usage.storeMode()).build());
     }
 }

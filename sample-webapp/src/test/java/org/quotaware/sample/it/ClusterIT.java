@@ -73,7 +73,7 @@ class ClusterIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String seen = "";
         while (System.nanoTime() < deadline && !seen.contains("\"filesPerHour\":1,")) {
-            seen = send(PORTS[1], "GET", "/api/usage", "demo-premium-key").body();
+            seen = send(PORTS[1], "GET", "/api/quota/me", "demo-premium-key").body();
             Thread.sleep(250);
         }
         assertThat(seen).as("member B sees member A's count").contains("\"filesPerHour\":1,",
@@ -134,7 +134,8 @@ class ClusterIT {
 
         // 2. anonymous callers (one user: 127.0.0.1) hold both of their slots on member B with long tasks
         {
-            List<CompletableFuture<HttpResponse<String>>> held = List.of(slowTask(PORTS[1]), slowTask(PORTS[1]));
+            List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>(List.of(slowTask(PORTS[1]),
+                    slowTask(PORTS[1])));
             awaitAnonymousActive(PORTS[0], 2, held);
             HttpResponse<String> third = send(PORTS[0], "GET", "/api/pricelists/none", null);
             assertThat(third.statusCode()).as("a third slot, asked on member A").isEqualTo(429);
@@ -148,8 +149,8 @@ class ClusterIT {
             long deadline = killedAt + TimeUnit.SECONDS.toNanos(90);
             String usage = "";
             while (System.nanoTime() < deadline) {
-                usage = send(PORTS[0], "GET", "/api/usage", KEY).body();
-                HttpResponse<String> anon = send(PORTS[0], "GET", "/api/usage", null);
+                usage = send(PORTS[0], "GET", "/api/quota/me", KEY).body();
+                HttpResponse<String> anon = send(PORTS[0], "GET", "/api/quota/me", null);
                 // the anonymous usage call holds one slot itself: admitted, and alone, once the dead slots are gone
                 if (anon.statusCode() == 200 && anon.body().contains("\"activeTasks\":1")
                         && usage.contains("\"store\":\"DISTRIBUTED\"")) {
@@ -161,7 +162,8 @@ class ClusterIT {
             System.out.println("ClusterIT: the dead member's slots were back after " + seconds + " s");
             assertThat(System.nanoTime()).as("slots back within 90 s of the kill; last usage " + usage)
                     .isLessThan(deadline);
-            assertThat(seconds).as("not before the lease ran out").isGreaterThanOrEqualTo(5);
+            // renewed every 2 s, a 6 s lease ends 4 to 6 s after the kill (seconds are truncated: at least 3)
+            assertThat(seconds).as("not before the lease ran out").isGreaterThanOrEqualTo(3);
 
             // 4. the survivor kept the user's counters: the 41st file is still refused, counted 40
             assertThat(usage).contains("\"filesPerHour\":40", "\"store\":\"DISTRIBUTED\"");
@@ -182,6 +184,14 @@ class ClusterIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String body = "";
         while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            // a slow task that lost its slot to a probe (both arrive at once) is sent again
+            for (int i = 0; i < held.size(); i++) {
+                if (held.get(i).isDone()) {
+                    held.set(i, slowTask(PORTS[1]));
+                }
+            }
+            Thread.sleep(500);
             // with every anonymous slot taken, an anonymous probe is refused and the refusal says how many are held
             HttpResponse<String> probe = send(port, "GET", "/api/pricelists/none", null);
             body = probe.body();
