@@ -88,9 +88,20 @@ public enum SlidingWindow {
     /** Units counted at {@code now}. */
     long used(int[] counts, long advancedTo, long now) {
         long newest = bucket(now);
+        long held = bucket(advancedTo);
+        // the buckets both counted at now and still held by the ring; one modulo, then a cursor (this is the hot path)
+        long from = Math.max(newest - buckets, held - slots + 1);
+        long to = Math.min(newest, held);
+        if (from > to) {
+            return 0;
+        }
+        int i = (int) (from % slots);
         long sum = 0;
-        for (long i = newest - buckets; i <= newest; i++) {
-            sum += countAt(counts, advancedTo, i);
+        for (long n = to - from; n >= 0; n--) {
+            sum += counts[offset + i];
+            if (++i == slots) {
+                i = 0;
+            }
         }
         return sum;
     }
@@ -114,9 +125,16 @@ public enum SlidingWindow {
     /** Milliseconds from {@code now} until the oldest counted unit leaves the window, 0 when none is counted. */
     long millisUntilReset(int[] counts, long advancedTo, long now) {
         long newest = bucket(now);
-        for (long i = newest - buckets; i <= newest; i++) {
-            if (countAt(counts, advancedTo, i) > 0) {
-                return leavesAt(i) - now;
+        long held = bucket(advancedTo);
+        long from = Math.max(newest - buckets, held - slots + 1);
+        long to = Math.min(newest, held);
+        int i = from > to ? 0 : (int) (from % slots);
+        for (long index = from; index <= to; index++) {
+            if (counts[offset + i] > 0) {
+                return leavesAt(index) - now;
+            }
+            if (++i == slots) {
+                i = 0;
             }
         }
         return 0;
