@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds the benchmarks and the sample, runs every benchmark side by side on this machine and writes
+# docs/benchmarks.md from the results (benchmarks/target/results/, copied to benchmarks/results/). About 13 minutes on
+# 2 cores.
+#
+#   benchmarks/run.sh            everything
+#   SKIP_HTTP=1 benchmarks/run.sh   without the Payara Micro + wrk part
+#
+# Quotas "off" for the HTTP runs: QUOTA_OFF_PROPS="-D..." uses the same WAR with that switch; without it, a copy of
+# the WAR whose web.xml declares no QuotaFilter (the sample's GET has no @Quota, so no quota code runs on it).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+OUT="$ROOT/benchmarks/target/results"
+CP="$ROOT/benchmarks/target/classes:$ROOT/benchmarks/target/lib/*"
+JAVA="${JAVA:-java}"
+STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+T0=$(date +%s)
+
+log() { printf '\n=== %s (%ss)\n' "$*" "$(( $(date +%s) - T0 ))"; }
+
+rm -rf "$OUT" && mkdir -p "$OUT"
+exec > >(tee "$OUT/run.log") 2>&1   # the console output is kept with the results
+uptime > "$OUT/load-start.txt"
+
+log "build: quota-filter, quota-cdi, sample-webapp, benchmarks (no tests)"
+mvn -B -q package -Dmaven.test.skip=true -pl benchmarks,sample-webapp -am
+mvn -B -q dependency:copy -Dartifact=fish.payara.extras:payara-micro:6.2025.10 \
+    -DoutputDirectory="$ROOT/benchmarks/target" -Dmdep.stripVersion=true
+
+JMH=("$JAVA" -cp "$CP" org.openjdk.jmh.Main -foe true)
+
+log "1/4 in-JVM decision, 1 thread"
+"${JMH[@]}" DecisionBenchmark -t 1 -rf json -rff "$OUT/decision-t1.json" | tee "$OUT/decision-t1.txt"
+log "1/4 in-JVM decision, 2 threads"
+"${JMH[@]}" DecisionBenchmark -t 2 -rf json -rff "$OUT/decision-t2.json" | tee "$OUT/decision-t2.txt"
+log "1/4 profile: allocation and hottest frames, ours against bucket4j one bandwidth (1 user, success, 1 thread)"
+"${JMH[@]}" DecisionBenchmark -t 1 -wi 1 -i 2 -p users=1 -p path=SUCCESS -p limiter=quotaware,bucket4j-1 \
+    -prof gc -prof "stack:lines=2;top=8" -rf json -rff "$OUT/profile.json" | tee "$OUT/profile.txt"
+
+log "2/4 Hazelcast, two members on loopback: throughput and latency, 1 thread"
+"${JMH[@]}" ClusterBenchmark -t 1 -bm thrpt,sample -rf json -rff "$OUT/cluster-t1.json" | tee "$OUT/cluster-t1.txt"
+log "2/4 Hazelcast: throughput, 4 threads"
+"${JMH[@]}" ClusterBenchmark -t 4 -bm thrpt -rf json -rff "$OUT/cluster-t4.json" | tee "$OUT/cluster-t4.txt"
+log "2/4 Hazelcast: invocations and bytes per decision"
+"$JAVA" -cp "$CP" org.quotaware.benchmarks.RoundTrips 5000 2>"$OUT/roundtrips.log" | tee "$OUT/roundtrips.json"
+
+log "3/4 memory per tracked user"
+"$JAVA" -Xms2g -Xmx2g -Djdk.attach.allowAttachSelf=true -cp "$CP" org.quotaware.benchmarks.MemoryFootprint \
+    2>"$OUT/memory.log" | tee "$OUT/memory.json"
+
+if [[ -z "${SKIP_HTTP:-}" ]]; then
+  log "4/4 HTTP: wrk against the sample on Payara Micro"
+  "$ROOT/benchmarks/http.sh" "$ROOT/sample-webapp/target/sample-webapp.war" "$ROOT/benchmarks/target/payara-micro.jar" "$OUT"
+fi
+
+uptime > "$OUT/load-end.txt"
+log "report"
+python3 "$ROOT/benchmarks/report.py" "$OUT" "$ROOT/docs/benchmarks.md" "$STARTED_AT" "$(( $(date +%s) - T0 ))"
+# the raw output behind docs/benchmarks.md, kept in the source tree (without the WAR copy and Payara's full logs)
+rm -rf "$ROOT/benchmarks/results" && mkdir -p "$ROOT/benchmarks/results"
+(cd "$OUT" && find . -type f ! -name '*.war' ! -name '*-payara.log' ! -name '*-probe.txt' \
+    -exec cp --parents {} "$ROOT/benchmarks/results/" \;)
+log "done: docs/benchmarks.md, raw output in benchmarks/results/"
