@@ -8,7 +8,9 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaManager;
+import org.quotaware.servlet.QuotaFilter;
 import org.quotaware.servlet.QuotaCaller;
 
 /**
@@ -43,6 +45,14 @@ public class Callers {
         }
         return new QuotaCaller("anonymous", extension.configuration().settings.anonymousTierIn(manager.tiers()), 0,
                 false, false);
+    }
+
+    /** Brings the filter's RateLimit headers up to date with a decision on the caller's own quota (if any). */
+    void updateHeaders(QuotaCheckResult result) {
+        HttpServletRequest http = httpRequest();
+        if (http != null) {
+            QuotaFilter.updateHeaders(http, result);
+        }
     }
 
     private HttpServletRequest httpRequest() {

@@ -57,6 +57,9 @@ public class QuotaInterceptor implements Serializable {
             throw new QuotaExceededException(denial.result(), null);
         }
         QuotaPermit permit = (QuotaPermit) acquisition;
+        if (method.tier().isEmpty() && caller.slot()) {
+            callers.updateHeaders(permit.result()); // the headers now count this call's files too
+        }
         Object result;
         try {
             result = ctx.proceed();

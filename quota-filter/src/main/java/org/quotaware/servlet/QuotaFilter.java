@@ -43,6 +43,19 @@ public class QuotaFilter implements Filter {
     /** The servlet-context attribute under which the filter publishes its {@link QuotaManager}, unless one is there. */
     public static final String MANAGER_ATTRIBUTE = QuotaManager.class.getName();
 
+    /** The response of a counted request, so a {@code @Quota} method can bring its RateLimit headers up to date. */
+    static final String RESPONSE = QuotaFilter.class.getName() + ".response";
+
+    /**
+     * Replaces the RateLimit headers the filter set on this request's response with those of a later decision on the
+     * same quota (a {@code @Quota} method that counted the upload's file), while the response is not committed.
+     */
+    public static void updateHeaders(HttpServletRequest request, QuotaCheckResult result) {
+        if (request.getAttribute(RESPONSE) instanceof HttpServletResponse response && !response.isCommitted()) {
+            Responses.headers(response, result);
+        }
+    }
+
     /** Marks a request already counted, so a second filter instance or a re-dispatch does not count it again. */
     static final String COUNTED = QuotaFilter.class.getName() + ".counted";
 
@@ -174,6 +187,7 @@ public class QuotaFilter implements Filter {
             return;
         }
         request.setAttribute(QuotaCaller.ATTRIBUTE, new QuotaCaller(caller.user(), caller.tier(), files, true, false));
+        request.setAttribute(RESPONSE, response);
         long maxBytes = upload ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes()
                 : QuotaLimits.OFF;
         new PermitHolder(this, (QuotaPermit) acquisition, maxBytes).run(request, response, chain);

@@ -73,6 +73,9 @@ class PriceListApiIT {
         HttpResponse<String> created = send(upload(CSV, null));
 
         assertThat(created.statusCode()).isEqualTo(201);
+        // the filter counted the request, @Quota the file: the headers show both (anonymous: 5 files an hour)
+        assertThat(created.headers().firstValue("RateLimit")).hasValueSatisfying(
+                v -> assertThat(v).contains("\"files-hour\";r=4;"));
         assertThat(created.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/json"));
         JsonObject analysis = json(created);
