@@ -82,12 +82,13 @@ public class QuotaBeans {
     /** The validated configuration of this layer. */
     public ScalingSettingsView scaling() {
         ScalingSettings s = extension.configuration().scaling;
-        return new ScalingSettingsView(s.enabled, s.protection, s.interval, s.slotsPerMember, s.rules);
+        return new ScalingSettingsView(s.enabled, s.protection, s.interval, s.slotsPerMember, s.rules, s.ranges);
     }
 
     /** The scaling keys as read at deployment. */
     public record ScalingSettingsView(boolean enabled, boolean protection, java.time.Duration interval,
-                                      long slotsPerMember, org.quotaware.scaling.ScalingRules rules) {
+                                      long slotsPerMember, org.quotaware.scaling.ScalingRules rules,
+                                      org.quotaware.scaling.TierRanges ranges) {
     }
 
     private static void renew(DefaultQuotaManager manager) {

@@ -45,6 +45,7 @@ final class QuotaConfiguration {
         for (String name : config.getPropertyNames()) {
             // the filter's drop-in switch is read by the filter alone; our own keys are checked below
             if (name.startsWith(PREFIX) && !OWN.contains(name) && !ScalingSettings.KEYS.contains(name)
+                    && !name.startsWith(ScalingSettings.RANGE)
                     && !name.startsWith(PREFIX + "admin.") && !name.equals(PREFIX + "enabled")) {
                 names.add(name);
             }
@@ -56,7 +57,7 @@ final class QuotaConfiguration {
         this.slotLease = Duration.ofSeconds(number(SLOT_LEASE, "slotLease (s)", 30, 2, 3_600));
         this.fallbackMembers = (int) number(FALLBACK_MEMBERS, "fallbackMembers", 2, 1, 10_000);
         this.asyncLease = Duration.ofSeconds(number(ASYNC_LEASE, "asyncLease (s)", 300, 1, 86_400));
-        this.scaling = new ScalingSettings(this::raw);
+        this.scaling = new ScalingSettings(this::raw, config.getPropertyNames(), settings.tiers());
     }
 
     /** Reads and validates every key; throws {@link InvalidQuotaConfigException} naming the first bad one. */

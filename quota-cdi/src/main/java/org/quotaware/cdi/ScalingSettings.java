@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.function.Function;
 
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.QuotaTiers;
 import org.quotaware.scaling.ScalingRules;
+import org.quotaware.scaling.TierRanges;
 
 /**
  * The {@code quotaware.scaling.*} and {@code quotaware.protection.*} keys: the scaler's rules (the seed's defaults
@@ -24,6 +26,8 @@ final class ScalingSettings {
     static final String PROTECT_CPU = PREFIX + "protection.cpu";
     static final String PROTECT_MEMORY = PREFIX + "protection.memory";
     static final String RESERVED_SHARE = PREFIX + "protection.reserved-share";
+    /** {@code quotaware.scaling.range.<tier>.<setting>=low-high}: adaptive rate limits. */
+    static final String RANGE = PREFIX + "scaling.range.";
     static final java.util.List<String> KEYS = java.util.List.of(ENABLED, INTERVAL, SLOTS_PER_MEMBER, COOLDOWN,
             MIN_CAPACITY, MAX_CAPACITY, PROTECTION, PROTECT_CPU, PROTECT_MEMORY, RESERVED_SHARE);
 
@@ -33,8 +37,9 @@ final class ScalingSettings {
     /** Slots per member, or 0 to take the system limit ({@code system.max-concurrent-tasks}), else 50. */
     final long slotsPerMember;
     final ScalingRules rules;
+    final TierRanges ranges;
 
-    ScalingSettings(Function<String, String> raw) {
+    ScalingSettings(Function<String, String> raw, Iterable<String> names, QuotaTiers tiers) {
         this.enabled = bool(raw, ENABLED);
         this.protection = bool(raw, PROTECTION);
         this.interval = Duration.ofSeconds(number(raw, INTERVAL, "interval (s)", 5, 1, 3_600));
@@ -51,6 +56,13 @@ final class ScalingSettings {
         } catch (InvalidQuotaConfigException e) {
             throw e.forKey(PREFIX + "scaling");
         }
+        java.util.Map<String, String> ranged = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            if (name.startsWith(RANGE)) {
+                ranged.put(name.substring(RANGE.length()), raw.apply(name));
+            }
+        }
+        this.ranges = TierRanges.parse(RANGE, ranged, tiers);
     }
 
     private static void apply(Function<String, String> raw, String key, java.util.function.Consumer<String> setter) {

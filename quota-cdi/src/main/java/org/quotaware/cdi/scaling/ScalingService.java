@@ -22,6 +22,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 
+import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
 import org.quotaware.QuotaLimits;
 import org.quotaware.cdi.QuotaBeans;
@@ -31,6 +32,7 @@ import org.quotaware.scaling.LoadProtection;
 import org.quotaware.scaling.ScalerState;
 import org.quotaware.scaling.ScalingDecision;
 import org.quotaware.scaling.SystemMetrics;
+import org.quotaware.scaling.TierRanges;
 
 /**
  * Runs the monitor, the member's self-protection and the cluster's scaler on the container's managed scheduler (no
@@ -66,6 +68,8 @@ public class ScalingService {
     private volatile int members = 1;
     private long slotsPerMember;
     private Duration interval;
+    private TierRanges ranges;
+    private QuotaTiers tiers;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         QuotaBeans.ScalingSettingsView settings = beans.scaling();
@@ -75,6 +79,9 @@ public class ScalingService {
                 : system.maxConcurrentTasks() != QuotaLimits.OFF ? system.maxConcurrentTasks() : 50;
         interval = settings.interval();
         scaler = new AdaptiveScaler(settings.rules());
+        ranges = settings.ranges();
+        tiers = manager.tiers();
+        ranges.apply(tiers, Double.NaN); // the bottom of each range until the first decision says there is room
         monitor = SystemMonitor.of(manager);
         if (settings.protection()) {
             protection = LoadProtection.builder(slotsPerMember).rules(settings.rules()).build();
@@ -106,9 +113,12 @@ public class ScalingService {
                 decider = true;
                 members = 1;
                 last = scaler.step(m, slotsPerMember);
-                return;
+            } else {
+                shareAndDecide(hz, m);
             }
-            shareAndDecide(hz, m);
+            // every member applies the decider's published spare capacity, so a shared window has one limit
+            ScalingDecision d = last;
+            ranges.apply(tiers, d == null ? Double.NaN : d.spareCapacity());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "quotaware: a scaling tick failed; the next one retries", e);
         }
