@@ -158,7 +158,7 @@ public final class Operations {
                 return null;
             }
             UserState copy = state.copy();
-            java.util.Arrays.fill(state.counts, 0);
+            state.clearCounts();
             state.completed = 0;
             state.failed = 0;
             return copy;

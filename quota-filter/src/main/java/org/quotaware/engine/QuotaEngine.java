@@ -66,11 +66,11 @@ public final class QuotaEngine {
         Verdict verdict = !violations.isEmpty() ? Verdict.DENIED : queue ? Verdict.QUEUED : Verdict.ADMITTED;
         if (reserve && verdict != Verdict.DENIED) {
             if (request.countsRequest()) {
-                SlidingWindow.MINUTE.add(s.counts, now, 1);
+                SlidingWindow.MINUTE.add(s, now, 1);
             }
             if (request.files() > 0) {
-                SlidingWindow.HOUR.add(s.counts, now, request.files());
-                SlidingWindow.DAY.add(s.counts, now, request.files());
+                SlidingWindow.HOUR.add(s, now, request.files());
+                SlidingWindow.DAY.add(s, now, request.files());
             }
             if (queue) {
                 s.waiting = Leases.add(s.waiting, token, expiry(now, leaseMillis));
@@ -93,7 +93,7 @@ public final class QuotaEngine {
             return;
         }
         long retry = need > max ? Violation.NEVER
-                : seconds(w.millisUntilFits(s.counts, s.advancedTo, now, need, max));
+                : seconds(w.millisUntilFits(s, now, need, max));
         violations.add(new Violation(w.limit, max, used, retry));
     }
 
@@ -125,12 +125,12 @@ public final class QuotaEngine {
         }
         s.waiting = Leases.remove(s.waiting, token);
         if (request.countsRequest()) {
-            SlidingWindow.MINUTE.refund(s.counts, s.advancedTo, now, atMillis, 1);
+            SlidingWindow.MINUTE.refund(s, now, atMillis, 1);
         }
         int files = request.files();
         if (files > 0) {
-            SlidingWindow.HOUR.refund(s.counts, s.advancedTo, now, atMillis, files);
-            SlidingWindow.DAY.refund(s.counts, s.advancedTo, now, atMillis, files);
+            SlidingWindow.HOUR.refund(s, now, atMillis, files);
+            SlidingWindow.DAY.refund(s, now, atMillis, files);
         }
         return true;
     }
@@ -157,7 +157,7 @@ public final class QuotaEngine {
             if (max != QuotaLimits.OFF) {
                 long used = s.used(w, now);
                 out.add(new LimitStatus(w.limit, max, used, Math.max(0, max - used),
-                        seconds(w.millisUntilReset(s.counts, s.advancedTo, now))));
+                        seconds(w.millisUntilReset(s, now))));
             }
         }
         long maxTasks = limits.maxConcurrentTasks();

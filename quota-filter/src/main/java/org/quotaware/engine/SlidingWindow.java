@@ -3,7 +3,7 @@ package org.quotaware.engine;
 import org.quotaware.Limit;
 
 /**
- * The three windowed limits, each a ring of {@code buckets + 1} counters in {@link UserState#counts}.
+ * The three windowed limits, each a ring of {@code buckets + 1} counters of a {@link UserState}, with a running total.
  * <p>
  * A unit counted at time {@code e} goes into bucket {@code floor(e / width)} and is counted by every decision until
  * that bucket is more than {@code buckets} buckets old, that is for at least one window ({@code buckets * width}) and at
@@ -67,54 +67,76 @@ public enum SlidingWindow {
         return millis / width;
     }
 
+    /** Position of bucket {@code index} in the ring, as an index into the state's counters. */
+    private int at(long index) {
+        return offset + (int) (index % slots);
+    }
+
     /** The count held for bucket {@code index}, 0 when the ring no longer (or not yet) holds it. */
-    private long countAt(int[] counts, long advancedTo, long index) {
-        long newest = bucket(advancedTo);
+    private long countAt(UserState s, long index) {
+        long newest = bucket(s.advancedTo);
         if (index > newest || index <= newest - slots) {
             return 0;
         }
-        return counts[offset + (int) (index % slots)];
+        return s.count(at(index));
     }
 
-    /** Zeroes the buckets that time {@code to} reuses since {@code from}. */
-    void advance(int[] counts, long from, long to) {
+    /** Zeroes the buckets that time {@code to} reuses since {@code from}, keeping the running total their sum. */
+    void advance(UserState s, long from, long to) {
         long first = bucket(from);
-        long steps = Math.min(bucket(to) - first, slots);
-        for (long k = 1; k <= steps; k++) {
-            counts[offset + (int) ((first + k) % slots)] = 0;
+        long steps = bucket(to) - first;
+        if (steps <= 0 || s.total(this) == 0) {
+            return; // an empty ring stays empty
         }
+        if (steps >= slots) {
+            for (int i = 0; i < slots; i++) {
+                s.setCount(offset + i, 0);
+            }
+            s.addTotal(this, -s.total(this));
+            return;
+        }
+        long gone = 0;
+        for (long k = 1; k <= steps; k++) {
+            int i = at(first + k);
+            gone += s.count(i);
+            s.setCount(i, 0);
+        }
+        s.addTotal(this, -gone);
     }
 
-    /** Units counted at {@code now}. */
-    long used(int[] counts, long advancedTo, long now) {
-        long newest = bucket(now);
-        long held = bucket(advancedTo);
-        // the buckets both counted at now and still held by the ring; one modulo, then a cursor (this is the hot path)
-        long from = Math.max(newest - buckets, held - slots + 1);
-        long to = Math.min(newest, held);
-        if (from > to) {
+    /**
+     * Units counted at {@code now} (not earlier than the state's time): the running total, less the buckets that have
+     * left the window since the state was last advanced. This is the hot path: one read while time has not moved on.
+     */
+    long used(UserState s, long now) {
+        long held = bucket(s.advancedTo);
+        long total = s.total(this);
+        long gone = bucket(now) - held;
+        if (gone <= 0 || total == 0) {
+            return total;
+        }
+        if (gone >= slots) {
             return 0;
         }
-        int i = (int) (from % slots);
-        long sum = 0;
-        for (long n = to - from; n >= 0; n--) {
-            sum += counts[offset + i];
-            if (++i == slots) {
-                i = 0;
+        int i = at(held + 1);
+        for (long n = gone; n > 0; n--) {
+            total -= s.count(i);
+            if (++i == offset + slots) {
+                i = offset;
             }
         }
-        return sum;
+        return total;
     }
 
     /**
      * Milliseconds from {@code now} until {@code need} more units fit under {@code limit}: the time the oldest
      * buckets leave the window. Assumes they do not fit now and {@code need <= limit}.
      */
-    long millisUntilFits(int[] counts, long advancedTo, long now, long need, long limit) {
+    long millisUntilFits(UserState s, long now, long need, long limit) {
         long newest = bucket(now);
-        long sum = used(counts, advancedTo, now);
+        long sum = used(s, now);
         for (long i = newest - buckets; i <= newest; i++) {
-            sum -= countAt(counts, advancedTo, i);
+            sum -= countAt(s, i);
             if (sum + need <= limit) {
                 return leavesAt(i) - now;
             }
@@ -123,37 +145,49 @@ public enum SlidingWindow {
     }
 
     /** Milliseconds from {@code now} until the oldest counted unit leaves the window, 0 when none is counted. */
-    long millisUntilReset(int[] counts, long advancedTo, long now) {
+    long millisUntilReset(UserState s, long now) {
+        if (s.total(this) == 0) {
+            return 0;
+        }
         long newest = bucket(now);
-        long held = bucket(advancedTo);
+        long held = bucket(s.advancedTo);
         long from = Math.max(newest - buckets, held - slots + 1);
         long to = Math.min(newest, held);
-        int i = from > to ? 0 : (int) (from % slots);
+        if (from > to) {
+            return 0;
+        }
+        int i = at(from);
         for (long index = from; index <= to; index++) {
-            if (counts[offset + i] > 0) {
+            if (s.count(i) > 0) {
                 return leavesAt(index) - now;
             }
-            if (++i == slots) {
-                i = 0;
+            if (++i == offset + slots) {
+                i = offset;
             }
         }
         return 0;
     }
 
     /** Counts {@code amount} units at {@code now}; the windows must have been advanced to {@code now}. */
-    void add(int[] counts, long now, int amount) {
-        int i = offset + (int) (bucket(now) % slots);
-        counts[i] = (int) Math.min((long) counts[i] + amount, Integer.MAX_VALUE);
+    void add(UserState s, long now, int amount) {
+        int i = at(bucket(now));
+        int before = s.count(i);
+        int after = (int) Math.min((long) before + amount, Integer.MAX_VALUE);
+        s.setCount(i, after);
+        s.addTotal(this, after - before);
     }
 
     /** Takes back units counted at {@code at}, if their bucket is still counted. */
-    void refund(int[] counts, long advancedTo, long now, long at, int amount) {
+    void refund(UserState s, long now, long at, int amount) {
         long index = bucket(at);
-        if (index < bucket(now) - buckets || countAt(counts, advancedTo, index) == 0) {
+        if (index < bucket(now) - buckets || countAt(s, index) == 0) {
             return;
         }
-        int i = offset + (int) (index % slots);
-        counts[i] = Math.max(0, counts[i] - amount);
+        int i = at(index);
+        int before = s.count(i);
+        int after = Math.max(0, before - amount);
+        s.setCount(i, after);
+        s.addTotal(this, after - before);
     }
 
     /** The time bucket {@code index} stops being counted. */

@@ -24,8 +24,8 @@ final class StateCodec {
         int[] pos = {0};
         out[pos[0]++] = VERSION;
         putLong(out, pos, s.advancedTo);
-        for (int c : s.counts) {
-            putVarint(out, pos, c & 0xFFFFFFFFL);
+        for (int i = 0; i < SlidingWindow.TOTAL_SLOTS; i++) {
+            putVarint(out, pos, s.count(i));
         }
         putLeases(out, pos, s.slots);
         putLeases(out, pos, s.waiting);
@@ -42,9 +42,14 @@ final class StateCodec {
         int[] pos = {1};
         UserState s = new UserState();
         s.advancedTo = getLong(in, pos);
-        for (int i = 0; i < s.counts.length; i++) {
-            s.counts[i] = (int) getVarint(in, pos);
+        for (int i = 0; i < SlidingWindow.TOTAL_SLOTS; i++) {
+            long count = getVarint(in, pos);
+            if (count > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("a window count above " + Integer.MAX_VALUE + " in a quota state");
+            }
+            s.setCount(i, (int) count);
         }
+        s.sumTotals();
         s.slots = getLeases(in, pos);
         s.waiting = getLeases(in, pos);
         s.completed = getVarint(in, pos);

@@ -3,17 +3,31 @@ package org.quotaware.engine;
 import java.io.Serializable;
 
 /**
- * One user's quota state, constant in size for the windows: 51 counters, the concurrency slots held (a token and a
- * lease expiry each), the queue length and two outcome counters. Changed only by the engine's operations, which a
- * store runs atomically; never shared outside a store's critical section.
+ * One user's quota state, constant in size for the windows: 51 counters with a running total per window, the
+ * concurrency slots held (a token and a lease expiry each), the queue places and two outcome counters. Changed only by
+ * the engine's operations, which a store runs atomically; never shared outside a store's critical section.
+ * <p>
+ * Small on purpose (a store holds one per tracked user): the counters are 16 bits each while every one fits (51
+ * {@code char}s) and two {@code char}s each from the first count above 65 535 on, so no count is ever cut; the running
+ * totals make every window's use a read instead of a sum over its buckets.
  */
 public final class UserState implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    private static final int NARROW = SlidingWindow.TOTAL_SLOTS;
+    private static final int WIDE = 2 * SlidingWindow.TOTAL_SLOTS;
+    /** The counters of a state a store has dropped; see {@link #retire()}. */
+    private static final char[] RETIRED = new char[0];
 
     /** The time the windows were last advanced to; decisions never see time run backwards past it. */
     long advancedTo;
-    final int[] counts = new int[SlidingWindow.TOTAL_SLOTS];
+    /** Every window's ring of counters, {@link #NARROW} or {@link #WIDE} long; see {@link #count}. */
+    private char[] counts = new char[NARROW];
+    /** The sum of each window's ring ({@link SlidingWindow#MINUTE}, {@code HOUR}, {@code DAY}). */
+    private long minuteTotal;
+    private long hourTotal;
+    private long dayTotal;
     /** Slots held: (token, lease expiry) pairs, see {@link Leases}. */
     long[] slots = Leases.NONE;
     /** Queue places, in arrival order: (token, lease expiry) pairs. */
@@ -29,16 +43,18 @@ public final class UserState implements Serializable {
 
     /** Moves every window to {@code now} and gives back slots and queue places whose lease ended. */
     void advance(long now) {
-        for (SlidingWindow w : SlidingWindow.all()) {
-            w.advance(counts, advancedTo, now);
+        if (now > advancedTo) {
+            for (SlidingWindow w : SlidingWindow.all()) {
+                w.advance(this, advancedTo, now);
+            }
+            advancedTo = now;
         }
-        advancedTo = now;
         slots = Leases.expire(slots, now);
         waiting = Leases.expire(waiting, now);
     }
 
     long used(SlidingWindow window, long now) {
-        return window.used(counts, advancedTo, now);
+        return window.used(this, now);
     }
 
     /** Slots held with a lease still running at {@code now}. */
@@ -49,6 +65,83 @@ public final class UserState implements Serializable {
     /** Queue places held with a lease still running at {@code now}. */
     int queued(long now) {
         return Leases.live(waiting, now);
+    }
+
+    /** Counter {@code i} of all windows' rings ({@link SlidingWindow#TOTAL_SLOTS} of them). */
+    int count(int i) {
+        char[] c = counts;
+        return c.length == NARROW ? c[i] : c[2 * i] << 16 | c[2 * i + 1];
+    }
+
+    /** Sets counter {@code i} to {@code value} (0 to {@link Integer#MAX_VALUE}); the running total is the caller's. */
+    void setCount(int i, int value) {
+        char[] c = counts;
+        if (c.length == NARROW) {
+            if (value <= Character.MAX_VALUE) {
+                c[i] = (char) value;
+                return;
+            }
+            c = widen();
+        }
+        c[2 * i] = (char) (value >>> 16);
+        c[2 * i + 1] = (char) value;
+    }
+
+    private char[] widen() {
+        char[] wide = new char[WIDE];
+        for (int i = 0; i < NARROW; i++) {
+            wide[2 * i + 1] = counts[i];
+        }
+        counts = wide;
+        return wide;
+    }
+
+    long total(SlidingWindow w) {
+        return switch (w) {
+            case MINUTE -> minuteTotal;
+            case HOUR -> hourTotal;
+            case DAY -> dayTotal;
+        };
+    }
+
+    void addTotal(SlidingWindow w, long delta) {
+        switch (w) {
+            case MINUTE -> minuteTotal += delta;
+            case HOUR -> hourTotal += delta;
+            case DAY -> dayTotal += delta;
+        }
+    }
+
+    /** Zeroes every window counter (and so every total). */
+    void clearCounts() {
+        counts = new char[NARROW];
+        minuteTotal = 0;
+        hourTotal = 0;
+        dayTotal = 0;
+    }
+
+    /** Recomputes the totals from the counters, after they were set one by one (decoding, merging). */
+    void sumTotals() {
+        for (SlidingWindow w : SlidingWindow.all()) {
+            long sum = 0;
+            for (int i = 0; i < w.slots; i++) {
+                sum += count(w.offset + i);
+            }
+            addTotal(w, sum - total(w));
+        }
+    }
+
+    /**
+     * Marks this state as dropped by its store; a store that looks states up without a lock checks {@link #retired()}
+     * under the state's lock, and looks again when another thread dropped it in between. Uses the counters' field so
+     * the mark costs no memory; a retired state is never read again.
+     */
+    public void retire() {
+        counts = RETIRED;
+    }
+
+    public boolean retired() {
+        return counts == RETIRED;
     }
 
     /** The compact binary form, for a store that keeps bytes; see {@link #fromBytes}. */
@@ -65,7 +158,10 @@ public final class UserState implements Serializable {
     public UserState copy() {
         UserState c = new UserState();
         c.advancedTo = advancedTo;
-        System.arraycopy(counts, 0, c.counts, 0, counts.length);
+        c.counts = counts.clone();
+        c.minuteTotal = minuteTotal;
+        c.hourTotal = hourTotal;
+        c.dayTotal = dayTotal;
         c.slots = slots.length == 0 ? Leases.NONE : slots.clone();
         c.waiting = waiting.length == 0 ? Leases.NONE : waiting.clone();
         c.completed = completed;
@@ -83,9 +179,10 @@ public final class UserState implements Serializable {
         advance(t);
         UserState o = other.copy();
         o.advance(t);
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = (int) Math.min((long) counts[i] + o.counts[i], Integer.MAX_VALUE);
+        for (int i = 0; i < NARROW; i++) {
+            setCount(i, (int) Math.min((long) count(i) + o.count(i), Integer.MAX_VALUE));
         }
+        sumTotals();
         completed += o.completed;
         failed += o.failed;
         lastActivity = Math.max(lastActivity, o.lastActivity);
@@ -101,7 +198,7 @@ public final class UserState implements Serializable {
         }
         long t = clamp(now);
         for (SlidingWindow w : SlidingWindow.all()) {
-            if (w.used(counts, advancedTo, t) > 0) {
+            if (w.used(this, t) > 0) {
                 return false;
             }
         }

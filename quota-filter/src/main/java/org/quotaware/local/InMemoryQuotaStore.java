@@ -12,7 +12,7 @@ import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.StateOperation;
 
 /**
- * The store of one JVM: a {@link ConcurrentHashMap} whose {@code compute} is the atomic primitive.
+ * The store of one JVM: a {@link ConcurrentHashMap} of states, each operation run under its state's lock.
  * <p>
  * Memory stays bounded: a state is dropped as soon as an operation leaves it idle, idle states are swept at most once
  * a minute of store time (and at most once a second when the cap is reached), and at most {@code maxTrackedUsers}
@@ -42,34 +42,68 @@ public final class InMemoryQuotaStore implements QuotaStore {
         this.lastSweep.set(clock.millis());
     }
 
+    /**
+     * Runs the operation under the user's state's own lock: looking a state up is a lock-free read, so users never
+     * wait for each other, and one user's operations are serial. A state is dropped (and marked retired) under its
+     * lock; an operation that finds a retired state looks the user up again.
+     */
     @Override
     public <R> R execute(String user, StateOperation<R> operation) {
         long now = clock.millis();
         maybeSweep(now, SWEEP_EVERY_MILLIS);
-        if (tracked.get() >= maxTrackedUsers && !states.containsKey(user)) {
+        while (true) {
+            UserState s = states.get(user);
+            if (s == null) {
+                s = new UserState();
+                synchronized (s) { // locked before it is published, so nobody uses it before this operation
+                    if (!reserveRoom(now)) {
+                        if (states.containsKey(user)) {
+                            continue; // another thread created this user meanwhile: use its state
+                        }
+                        return operation.apply(null, now);
+                    }
+                    if (states.putIfAbsent(user, s) == null) {
+                        return apply(user, s, operation, now);
+                    }
+                    tracked.decrementAndGet();
+                }
+                continue;
+            }
+            synchronized (s) {
+                if (!s.retired()) {
+                    return apply(user, s, operation, now);
+                }
+            }
+        }
+    }
+
+    private <R> R apply(String user, UserState s, StateOperation<R> operation, long now) {
+        try {
+            return operation.apply(s, now);
+        } finally {
+            if (s.idle(now)) {
+                drop(user, s); // also when the operation threw: a new user's empty state must not stay behind
+            }
+        }
+    }
+
+    /** Counts a new user in if the cap allows, sweeping idle states first when it does not. */
+    private boolean reserveRoom(long now) {
+        if (tracked.get() >= maxTrackedUsers) {
             maybeSweep(now, SWEEP_AT_CAP_EVERY_MILLIS);
         }
-        Object[] answer = new Object[1];
-        states.compute(user, (key, state) -> {
-            UserState s = state;
-            if (s == null) {
-                if (tracked.incrementAndGet() > maxTrackedUsers) {
-                    tracked.decrementAndGet();
-                    answer[0] = operation.apply(null, now);
-                    return null;
-                }
-                s = new UserState();
-            }
-            answer[0] = operation.apply(s, now);
-            if (s.idle(now)) {
-                tracked.decrementAndGet();
-                return null;
-            }
-            return s;
-        });
-        @SuppressWarnings("unchecked")
-        R result = (R) answer[0];
-        return result;
+        if (tracked.incrementAndGet() > maxTrackedUsers) {
+            tracked.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Removes a state; the caller holds its lock. */
+    private void drop(String user, UserState s) {
+        s.retire();
+        states.remove(user, s);
+        tracked.decrementAndGet();
     }
 
     private void maybeSweep(long now, long every) {
@@ -77,16 +111,13 @@ public final class InMemoryQuotaStore implements QuotaStore {
         if (now - last < every || !lastSweep.compareAndSet(last, now)) {
             return;
         }
-        // removal happens inside computeIfPresent, so it never races an operation on the same user
-        for (String user : states.keySet()) {
-            states.computeIfPresent(user, (key, state) -> {
-                if (state.idle(now)) {
-                    tracked.decrementAndGet();
-                    return null;
+        states.forEach((user, s) -> {
+            synchronized (s) {
+                if (!s.retired() && s.idle(now)) {
+                    drop(user, s);
                 }
-                return state;
-            });
-        }
+            }
+        });
     }
 
     @Override

@@ -28,7 +28,12 @@ class StateCodecTest {
         UserState back = UserState.fromBytes(s.toBytes());
         assertThat(back.toBytes()).isEqualTo(s.toBytes());
         assertThat(back.advancedTo).isEqualTo(s.advancedTo);
-        assertThat(back.counts).isEqualTo(s.counts);
+        for (int i = 0; i < SlidingWindow.TOTAL_SLOTS; i++) {
+            assertThat(back.count(i)).as("counter %d", i).isEqualTo(s.count(i));
+        }
+        for (SlidingWindow w : SlidingWindow.all()) {
+            assertThat(back.total(w)).isEqualTo(s.total(w));
+        }
         assertThat(back.slots).isEqualTo(s.slots);
         assertThat(back.waiting).isEqualTo(s.waiting);
         assertThat(back.failed).isEqualTo(1);
