@@ -1,6 +1,7 @@
 package org.quotaware;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * An admitted request. Holds its concurrency slot until closed; closing it any number of times, from any thread,
@@ -20,11 +21,22 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
         void release(QuotaPermit permit, boolean success);
     }
 
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(QuotaPermit.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final String user;
     private final long slot;
     private final QuotaCheckResult result;
     private final Releaser releaser;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set once, by the first close; a field with a VarHandle rather than an AtomicBoolean per permit. */
+    private volatile boolean closed;
     private volatile boolean failed;
 
     /**
@@ -57,13 +69,13 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
     }
 
     public boolean isClosed() {
-        return closed.get();
+        return closed;
     }
 
     /** Releases the slot; only the first call has an effect. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (CLOSED.compareAndSet(this, false, true)) {
             releaser.release(this, !failed);
         }
     }

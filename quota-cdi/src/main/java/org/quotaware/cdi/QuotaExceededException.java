@@ -40,7 +40,7 @@ public class QuotaExceededException extends WebApplicationException {
                 .header("Cache-Control", "no-store")
                 .entity(problem.toJson());
         if (result != null) {
-            RateLimitHeaders.of(result).forEach(r::header);
+            RateLimitHeaders.write(result, r::header);
         }
         if (problem.status() == 401) {
             r.header("WWW-Authenticate", "ApiKey realm=\"quotaware\"");

@@ -32,17 +32,18 @@ public final class QuotaEngine {
         if (reserve) {
             s.advance(now);
         }
-        List<Violation> violations = new ArrayList<>(2);
+        List<Violation> violations = null; // made on the first violation: an admitted request needs none
         long maxSize = limits.maxFileSizeBytes();
         if (maxSize != QuotaLimits.OFF && request.fileSizeBytes() > maxSize) {
-            violations.add(new Violation(Limit.FILE_SIZE, maxSize, request.fileSizeBytes(), Violation.NEVER));
+            violations = add(violations, new Violation(Limit.FILE_SIZE, maxSize, request.fileSizeBytes(),
+                    Violation.NEVER));
         }
         if (request.countsRequest()) {
-            checkWindow(s, SlidingWindow.MINUTE, limits, 1, now, violations);
+            violations = checkWindow(s, SlidingWindow.MINUTE, limits, 1, now, violations);
         }
         if (request.files() > 0) {
-            checkWindow(s, SlidingWindow.HOUR, limits, request.files(), now, violations);
-            checkWindow(s, SlidingWindow.DAY, limits, request.files(), now, violations);
+            violations = checkWindow(s, SlidingWindow.HOUR, limits, request.files(), now, violations);
+            violations = checkWindow(s, SlidingWindow.DAY, limits, request.files(), now, violations);
         }
         boolean queue = false;
         long maxTasks = limits.maxConcurrentTasks();
@@ -53,17 +54,17 @@ public final class QuotaEngine {
             // a newcomer never overtakes a queued request, even in the instant a slot is free between two steps
             if (active >= maxTasks || queued > 0) {
                 boolean room = queued < limits.maxQueueSize();
-                if (room && violations.isEmpty()) {
+                if (room && violations == null) {
                     queue = true;
                 } else {
-                    violations.add(new Violation(Limit.CONCURRENT_TASKS, maxTasks, active, 1));
+                    violations = add(violations, new Violation(Limit.CONCURRENT_TASKS, maxTasks, active, 1));
                     if (!room && limits.maxQueueSize() > 0) {
-                        violations.add(new Violation(Limit.QUEUE_SIZE, limits.maxQueueSize(), queued, 1));
+                        violations = add(violations, new Violation(Limit.QUEUE_SIZE, limits.maxQueueSize(), queued, 1));
                     }
                 }
             }
         }
-        Verdict verdict = !violations.isEmpty() ? Verdict.DENIED : queue ? Verdict.QUEUED : Verdict.ADMITTED;
+        Verdict verdict = violations != null ? Verdict.DENIED : queue ? Verdict.QUEUED : Verdict.ADMITTED;
         if (reserve && verdict != Verdict.DENIED) {
             if (request.countsRequest()) {
                 SlidingWindow.MINUTE.add(s, now, 1);
@@ -79,22 +80,30 @@ public final class QuotaEngine {
             }
             s.lastActivity = now;
         }
-        return new Decision(verdict, violations, statuses(s, limits, now), now);
+        return new Decision(verdict, violations == null ? List.of() : List.copyOf(violations),
+                statuses(s, limits, now), now);
     }
 
-    private static void checkWindow(UserState s, SlidingWindow w, QuotaLimits limits, long need, long now,
-                                    List<Violation> violations) {
+    private static List<Violation> add(List<Violation> violations, Violation v) {
+        List<Violation> out = violations != null ? violations : new ArrayList<>(4);
+        out.add(v);
+        return out;
+    }
+
+    /** The violations with this window's, if the request does not fit in it. */
+    private static List<Violation> checkWindow(UserState s, SlidingWindow w, QuotaLimits limits, long need, long now,
+                                               List<Violation> violations) {
         long max = limits.get(w.limit);
         if (max == QuotaLimits.OFF) {
-            return;
+            return violations;
         }
         long used = s.used(w, now);
         if (used + need <= max) {
-            return;
+            return violations;
         }
         long retry = need > max ? Violation.NEVER
                 : seconds(w.millisUntilFits(s, now, need, max));
-        violations.add(new Violation(w.limit, max, used, retry));
+        return add(violations, new Violation(w.limit, max, used, retry));
     }
 
     /**
@@ -149,23 +158,31 @@ public final class QuotaEngine {
         return found;
     }
 
-    /** Each enabled limit's state at {@code now}. */
+    /** Each enabled limit's state at {@code now}, as an unmodifiable list (results keep it without copying). */
     static List<LimitStatus> statuses(UserState s, QuotaLimits limits, long now) {
-        List<LimitStatus> out = new ArrayList<>(4);
+        LimitStatus[] out = new LimitStatus[4];
+        int n = 0;
         for (SlidingWindow w : SlidingWindow.all()) {
             long max = limits.get(w.limit);
             if (max != QuotaLimits.OFF) {
                 long used = s.used(w, now);
-                out.add(new LimitStatus(w.limit, max, used, Math.max(0, max - used),
-                        seconds(w.millisUntilReset(s, now))));
+                out[n++] = new LimitStatus(w.limit, max, used, Math.max(0, max - used),
+                        seconds(w.millisUntilReset(s, now)));
             }
         }
         long maxTasks = limits.maxConcurrentTasks();
         if (maxTasks != QuotaLimits.OFF) {
             long active = s.activeSlots(now);
-            out.add(new LimitStatus(Limit.CONCURRENT_TASKS, maxTasks, active, Math.max(0, maxTasks - active), 0));
+            out[n++] = new LimitStatus(Limit.CONCURRENT_TASKS, maxTasks, active, Math.max(0, maxTasks - active), 0);
         }
-        return out;
+        // an immutable list, which QuotaCheckResult keeps as it is (List.copyOf returns such a list unchanged)
+        return switch (n) {
+            case 0 -> List.of();
+            case 1 -> List.of(out[0]);
+            case 2 -> List.of(out[0], out[1]);
+            case 3 -> List.of(out[0], out[1], out[2]);
+            default -> List.of(out[0], out[1], out[2], out[3]);
+        };
     }
 
     private static long expiry(long now, long leaseMillis) {

@@ -1,9 +1,9 @@
 package org.quotaware.http;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 import org.quotaware.Limit;
 import org.quotaware.LimitStatus;
@@ -28,49 +28,92 @@ public final class RateLimitHeaders {
     private RateLimitHeaders() {
     }
 
+    /** Where the headers go: a servlet response's {@code setHeader}, a JAX-RS response builder's {@code header}. */
+    @FunctionalInterface
+    public interface Sink {
+        void header(String name, String value);
+    }
+
+    /** The last policies written: the text changes only with the limits, so requests of a tier share one string. */
+    private static final Policy[] POLICIES = new Policy[16];
+
+    private record Policy(long[] key, String text) {
+    }
+
     /**
      * Both headers (and Retry-After for a denial that can pass later), in order; empty when no quota is enabled.
      */
     public static Map<String, String> of(QuotaCheckResult result) {
         Map<String, String> headers = new LinkedHashMap<>(4);
-        String policy = policy(result.limits());
-        if (!policy.isEmpty()) {
-            headers.put(POLICY, policy);
-            headers.put(STATE, state(result.limits()));
-        }
-        if (!result.allowed() && result.retryAfterSeconds() != Violation.NEVER && result.retryAfterSeconds() > 0) {
-            headers.put(RETRY_AFTER, Long.toString(result.retryAfterSeconds()));
-        }
+        write(result, headers::put);
         return headers;
     }
 
+    /** Writes what {@link #of} answers, without building a map (the filter does this on every request). */
+    public static void write(QuotaCheckResult result, Sink sink) {
+        List<LimitStatus> limits = result.limits();
+        String policy = policy(limits);
+        if (!policy.isEmpty()) {
+            sink.header(POLICY, policy);
+            sink.header(STATE, state(limits));
+        }
+        if (!result.allowed() && result.retryAfterSeconds() != Violation.NEVER && result.retryAfterSeconds() > 0) {
+            sink.header(RETRY_AFTER, Long.toString(result.retryAfterSeconds()));
+        }
+    }
+
     public static String policy(List<LimitStatus> limits) {
-        StringJoiner items = new StringJoiner(", ");
+        long[] key = policyKey(limits);
+        int slot = Math.floorMod(Arrays.hashCode(key), POLICIES.length);
+        Policy cached = POLICIES[slot]; // a racy cache of immutable records: a miss only costs building the text again
+        if (cached != null && Arrays.equals(cached.key, key)) {
+            return cached.text;
+        }
+        StringBuilder items = new StringBuilder(96);
         for (LimitStatus s : limits) {
             if (s.limit().windowed()) {
-                items.add(name(s.limit()) + ";q=" + s.max() + ";w=" + s.limit().windowSeconds());
+                item(items, s.limit()).append(";q=").append(s.max()).append(";w=").append(s.limit().windowSeconds());
             } else if (s.limit() == Limit.CONCURRENT_TASKS) {
-                items.add(name(s.limit()) + ";q=" + s.max() + ";qu=\"concurrent-requests\"");
+                item(items, s.limit()).append(";q=").append(s.max()).append(";qu=\"concurrent-requests\"");
             }
         }
-        return items.toString();
+        String text = items.toString();
+        POLICIES[slot] = new Policy(key, text);
+        return text;
+    }
+
+    /** What the policy text depends on: each status's limit and maximum. */
+    private static long[] policyKey(List<LimitStatus> limits) {
+        long[] key = new long[limits.size() * 2];
+        for (int i = 0; i < limits.size(); i++) {
+            LimitStatus s = limits.get(i);
+            key[2 * i] = s.limit().ordinal();
+            key[2 * i + 1] = s.max();
+        }
+        return key;
     }
 
     public static String state(List<LimitStatus> limits) {
-        StringJoiner items = new StringJoiner(", ");
+        StringBuilder items = new StringBuilder(80);
         for (LimitStatus s : limits) {
             if (s.limit().windowed()) {
+                item(items, s.limit()).append(";r=").append(s.remaining());
                 // t is optional in the draft; 0 would claim a reset now, so it is sent only when something is in use
-                items.add(name(s.limit()) + ";r=" + s.remaining() + (s.resetSeconds() > 0 ? ";t=" + s.resetSeconds() : ""));
+                if (s.resetSeconds() > 0) {
+                    items.append(";t=").append(s.resetSeconds());
+                }
             } else if (s.limit() == Limit.CONCURRENT_TASKS) {
-                items.add(name(s.limit()) + ";r=" + s.remaining());
+                item(items, s.limit()).append(";r=").append(s.remaining());
             }
         }
         return items.toString();
     }
 
-    /** A structured-field string; policy names are fixed ASCII words, so no escaping is needed. */
-    private static String name(Limit limit) {
-        return '"' + limit.policyName() + '"';
+    /** Starts the next list item: its quoted name, after ", " unless it is the first. */
+    private static StringBuilder item(StringBuilder items, Limit limit) {
+        if (items.length() > 0) {
+            items.append(", ");
+        }
+        return items.append('"').append(limit.policyName()).append('"');
     }
 }

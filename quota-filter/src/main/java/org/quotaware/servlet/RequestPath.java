@@ -42,7 +42,7 @@ final class RequestPath {
         if (path.equals(context)) {
             return "/";
         }
-        if (path.startsWith(context + "/")) {
+        if (path.startsWith(context) && path.charAt(context.length()) == '/') {
             return path.substring(context.length());
         }
         // the container routed the request here under another spelling of the context: the whole path still counts
@@ -54,6 +54,14 @@ final class RequestPath {
         if (raw == null || raw.isEmpty()) {
             return "/";
         }
+        if (alreadyNormal(raw)) {
+            return raw; // the usual spelling: one scan, no copy
+        }
+        return normaliseFully(raw);
+    }
+
+    /** {@link #normalise} without the shortcut for a path that is already normal. */
+    static String normaliseFully(String raw) throws MalformedPathException {
         if (raw.indexOf('\\') >= 0) {
             throw new MalformedPathException("backslash in path");
         }
@@ -80,6 +88,35 @@ final class RequestPath {
             segments.addLast(segment.toLowerCase(Locale.ROOT));
         }
         return segments.isEmpty() ? "/" : "/" + String.join("/", segments);
+    }
+
+    /**
+     * True when {@link #normalise} would return {@code raw} unchanged: it starts with '/', has no empty, '.' or '..'
+     * segment, no trailing '/', and only lower-case ASCII without '%', ';' or '\\' (anything else takes the full path).
+     */
+    private static boolean alreadyNormal(String raw) {
+        int n = raw.length();
+        if (raw.charAt(0) != '/') {
+            return false;
+        }
+        if (n == 1) {
+            return true;
+        }
+        int segmentStart = 1;
+        for (int i = 1; i <= n; i++) {
+            char c = i == n ? '/' : raw.charAt(i);
+            if (c == '/') {
+                int length = i - segmentStart;
+                if (length == 0 || (raw.charAt(segmentStart) == '.' && (length == 1
+                        || (length == 2 && raw.charAt(segmentStart + 1) == '.')))) {
+                    return false; // empty (also a trailing '/'), '.' or '..'
+                }
+                segmentStart = i + 1;
+            } else if (c >= 0x80 || (c >= 'A' && c <= 'Z') || c == '%' || c == ';' || c == '\\' || c < 0x20) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Percent-decoding, once, as UTF-8; '+' stays '+' (it is a space only in query strings). */

@@ -18,7 +18,7 @@ final class Responses {
 
     /** Sets the RateLimit headers (and Retry-After for a denial). */
     static void headers(HttpServletResponse response, QuotaCheckResult result) {
-        RateLimitHeaders.of(result).forEach(response::setHeader);
+        RateLimitHeaders.write(result, response::setHeader);
     }
 
     /** Resets whatever was buffered and writes the problem as the whole response. */

@@ -48,6 +48,19 @@ class ProblemAndHeadersTest {
     }
 
     @Test
+    void theRememberedPolicyTextIsAlwaysTheOneOfTheLimitsGiven() {
+        for (int round = 0; round < 3; round++) {
+            for (long max = 1; max <= 40; max++) { // more distinct policies than the cache has places
+                List<LimitStatus> limits = List.of(new LimitStatus(Limit.REQUESTS_PER_MINUTE, max, 0, max, 0),
+                        new LimitStatus(Limit.CONCURRENT_TASKS, 41 - max, 0, 41 - max, 0));
+                assertThat(RateLimitHeaders.policy(limits)).isEqualTo("\"rpm\";q=" + max + ";w=60, \"tasks\";q="
+                        + (41 - max) + ";qu=\"concurrent-requests\"");
+            }
+        }
+        assertThat(RateLimitHeaders.policy(List.of())).isEmpty();
+    }
+
+    @Test
     void aDenialIs413WhenTheFileIsTooLargeElse429() {
         QuotaCheckResult size = QuotaCheckResult.denied("default", List.of(
                 new Violation(Limit.REQUESTS_PER_MINUTE, 30, 30, 12),

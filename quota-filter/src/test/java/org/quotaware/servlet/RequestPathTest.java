@@ -28,6 +28,27 @@ class RequestPathTest {
     }
 
     @Test
+    void theShortcutForNormalPathsAnswersWhatTheFullNormalisationDoes() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        String[] pieces = {"/", "/", "a", "b", "Z", ".", "..", "%", "%2e", "%41", ";", ";x=1", "\u00e9", "\\", "1", "-"};
+        for (int i = 0; i < 100_000; i++) {
+            StringBuilder raw = new StringBuilder(random.nextBoolean() ? "/" : "");
+            for (int n = random.nextInt(8); n >= 0; n--) {
+                raw.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String path = raw.toString();
+            String full;
+            try {
+                full = RequestPath.normaliseFully(path);
+            } catch (RequestPath.MalformedPathException e) {
+                assertThatThrownBy(() -> RequestPath.normalise(path)).isInstanceOf(RequestPath.MalformedPathException.class);
+                continue;
+            }
+            assertThat(RequestPath.normalise(path)).as(path).isEqualTo(full);
+        }
+    }
+
+    @Test
     void decodesOnceAndKeepsPlus() throws Exception {
         assertThat(RequestPath.normalise("/a%2570")).isEqualTo("/a%70");
         assertThat(RequestPath.normalise("/a+b")).isEqualTo("/a+b");
