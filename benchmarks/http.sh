@@ -12,8 +12,8 @@ mkdir -p "$OUT"
 JAVA="${JAVA:-java}"
 WRK_CONNECTIONS="${WRK_CONNECTIONS:-16}"
 WARMUP="${HTTP_WARMUP:-15s}"
-DURATION="${HTTP_DURATION:-10s}"
-ROUNDS="${HTTP_ROUNDS:-3}"
+DURATION="${HTTP_DURATION:-8s}"
+ROUNDS="${HTTP_ROUNDS:-7}"
 KEY="X-API-Key: demo-premium-key"
 # limits nothing reaches; the load-driven scaler and the CPU self-protection (503 for low tiers while the member is hot)
 # are switched off too: a benchmark that saturates two cores would otherwise measure load shedding, not the filter
@@ -26,6 +26,7 @@ if ! command -v wrk >/dev/null; then
 fi
 wrk --version 2>&1 | head -1 > "$OUT/wrk-version.txt" || true
 echo "${LIMITS[*]}" > "$OUT/limits.txt"
+echo "$ROUNDS interleaved rounds of $DURATION" > "$OUT/rounds.txt"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
