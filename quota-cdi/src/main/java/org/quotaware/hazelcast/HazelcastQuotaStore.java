@@ -89,10 +89,11 @@ public final class HazelcastQuotaStore implements QuotaStore {
             long now = clock.millis();
             if (!compareAndSet) {
                 try {
-                    StateProcessor.Outcome<R> out = map.executeOnKey(user,
-                            new StateProcessor<>(operation, now, roomForNewUser(now), ttlMillis));
-                    tracked.add(out.trackedDelta());
-                    return out.answer();
+                    byte[] result = map.executeOnKey(user,
+                            new StateProcessor(operation, now, roomForNewUser(now), ttlMillis));
+                    @SuppressWarnings("unchecked") // the operation's own answer, decoded from its bytes
+                    R answer = (R) StateProcessor.answer(result, tracked::add);
+                    return answer;
                 } catch (RuntimeException e) {
                     if (StoreFailure.classify(e) != StoreFailure.PROCESSOR_CLASSES_MISSING) {
                         throw e;
@@ -168,7 +169,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
                     }
                 });
             } else {
-                map.executeOnEntries(new StateProcessor<>(null, now, false, ttlMillis));
+                map.executeOnEntries(new StateProcessor(null, now, false, ttlMillis));
             }
             tracked.refresh();
         }
