@@ -108,8 +108,8 @@ public final class AnswerCodec {
     private static List<LimitStatus> statuses(ByteReader in) {
         LimitStatus[] statuses = new LimitStatus[in.getCount(in.remaining())];
         for (int i = 0; i < statuses.length; i++) {
-            statuses[i] = new LimitStatus(constant(in, LIMITS), in.getSignedVarint(), in.getSignedVarint(), in.getSignedVarint(),
-                    in.getSignedVarint());
+            statuses[i] = new LimitStatus(constant(in, LIMITS), in.getSignedVarint(), in.getSignedVarint(),
+                    in.getSignedVarint(), in.getSignedVarint());
         }
         return List.of(statuses);
     }
