@@ -21,10 +21,11 @@ import org.quotaware.spi.StateOperation;
  * Runs one engine operation on the member that owns the user's entry, under the entry's partition lock: the
  * {@link HazelcastQuotaStore}'s atomic primitive.
  * <p>
- * Deterministic on purpose: the time and the tracked-user decision are taken by the caller and carried here, so
- * Hazelcast can replay the same processor on the backup replicas (its default backup processor) and reach the same
- * state. The entry holds the state's bytes ({@link UserState#toBytes}), so reading a value never needs the engine's
- * classes on the partition thread.
+ * Deterministic on purpose: the time and the tracked-user decision are taken by the caller and carried here, so the
+ * answer depends only on the entry and the processor. The backup replicas do not run the engine again: they get what
+ * this processor wrote ({@link #getBackupProcessor}), synchronously, as for any other write of the map. The entry holds
+ * the state's bytes ({@link UserState#toBytes}), so reading a value never needs the engine's classes on the partition
+ * thread.
  * <p>
  * Compact on the wire: {@link DataSerializable}, carrying the operation in {@link OperationCodec}'s form, and
  * answering a {@code byte[]} (the tracked-user change, then the answer in {@link AnswerCodec}'s form), which Hazelcast
@@ -40,6 +41,8 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
     private long nowMillis;
     private boolean roomForNewUser;
     private long ttlMillis;
+    /** What {@link #process} left in the entry, for the backups; null when it wrote nothing. Never sent. */
+    private transient StateBackup backup;
 
     /** For Hazelcast, which fills it in {@link #readData}. */
     public StateProcessor() {
@@ -54,6 +57,7 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
 
     @Override
     public byte[] process(Map.Entry<String, byte[]> entry) {
+        backup = null;
         // the value is plain bytes: reading it needs no class of the application on the partition thread
         byte[] stored = entry.getValue();
         UserState state = stored == null ? null : UserState.fromBytes(stored);
@@ -73,18 +77,35 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
         }
         if (state.idle(nowMillis)) {
             if (existed) {
-                entry.setValue(null);
+                backup = new StateBackup(null, ttlMillis);
+                write(entry, null, ttlMillis);
             }
             return result(existed ? -1 : 0, answer);
         }
         // the TTL only bounds abandoned entries: a live entry is rewritten (and its TTL renewed) by every operation
         byte[] bytes = state.toBytes();
-        if (entry instanceof ExtendedMapEntry<String, byte[]> extended) {
+        backup = new StateBackup(bytes, ttlMillis);
+        write(entry, bytes, ttlMillis);
+        return result(existed ? 0 : 1, answer);
+    }
+
+    /**
+     * Called by Hazelcast on the owner right after {@link #process} on this same instance: the backups set the bytes
+     * it wrote (or remove the entry), and get nothing when it wrote nothing. The sweep runs over a whole partition and
+     * is replayed as it is: the backup holds the same states, so it removes the same idle entries.
+     */
+    @Override
+    public EntryProcessor<String, byte[], byte[]> getBackupProcessor() {
+        return operation == null ? this : backup;
+    }
+
+    /** Sets a state's bytes with its time-to-live, or removes the entry for null bytes. */
+    static void write(Map.Entry<String, byte[]> entry, byte[] bytes, long ttlMillis) {
+        if (bytes != null && entry instanceof ExtendedMapEntry<String, byte[]> extended) {
             extended.setValue(bytes, ttlMillis, TimeUnit.MILLISECONDS);
         } else {
             entry.setValue(bytes);
         }
-        return result(existed ? 0 : 1, answer);
     }
 
     /** The change in the number of entries (+1 created, -1 removed) first, for the caller's tracked-user estimate. */
@@ -94,7 +115,7 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
         return out.toBytes();
     }
 
-    /** The operation's answer in what {@link #process} returned; hands the tracked-user change to {@code trackedDelta}. */
+    /** The operation's answer in a {@link #process} result; the tracked-user change goes to {@code trackedDelta}. */
     static Object answer(byte[] result, IntConsumer trackedDelta) {
         ByteReader in = new ByteReader(result);
         trackedDelta.accept(in.getByte());
