@@ -24,7 +24,9 @@ import org.quotaware.spi.StateOperation;
  * Users' quota state in a Hazelcast {@link IMap}, shared by every member of the cluster.
  * <p>
  * <b>Exact.</b> Each operation is one {@code executeOnKey} with a {@link StateProcessor}: the engine's pure function
- * runs on the partition owner under the entry's lock, so two members can never both admit the last unit.
+ * runs on the partition owner under the entry's lock, so two members can never both admit the last unit. The
+ * operation and its answer travel in a compact binary form, and the synchronous backups receive the state bytes the
+ * owner wrote ({@link StateBackup}) rather than running the engine again.
  * <p>
  * <b>Time.</b> The store's clock (default: Hazelcast's cluster time) is read by the caller and carried in the
  * processor. Members' clocks may differ a little; the engine never lets a user's time run backwards past a time the
@@ -89,10 +91,11 @@ public final class HazelcastQuotaStore implements QuotaStore {
             long now = clock.millis();
             if (!compareAndSet) {
                 try {
-                    StateProcessor.Outcome<R> out = map.executeOnKey(user,
-                            new StateProcessor<>(operation, now, roomForNewUser(now), ttlMillis));
-                    tracked.add(out.trackedDelta());
-                    return out.answer();
+                    byte[] result = map.executeOnKey(user,
+                            new StateProcessor(operation, now, roomForNewUser(now), ttlMillis));
+                    @SuppressWarnings("unchecked") // the operation's own answer, decoded from its bytes
+                    R answer = (R) StateProcessor.answer(result, tracked::add);
+                    return answer;
                 } catch (RuntimeException e) {
                     if (StoreFailure.classify(e) != StoreFailure.PROCESSOR_CLASSES_MISSING) {
                         throw e;
@@ -168,7 +171,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
                     }
                 });
             } else {
-                map.executeOnEntries(new StateProcessor<>(null, now, false, ttlMillis));
+                map.executeOnEntries(new StateProcessor(null, now, false, ttlMillis));
             }
             tracked.refresh();
         }

@@ -1,11 +1,19 @@
 package org.quotaware.hazelcast;
 
-import java.io.Serializable;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import org.quotaware.engine.AnswerCodec;
+import org.quotaware.engine.ByteReader;
+import org.quotaware.engine.ByteWriter;
+import org.quotaware.engine.OperationCodec;
 import org.quotaware.engine.UserState;
 import org.quotaware.spi.StateOperation;
 
@@ -13,26 +21,34 @@ import org.quotaware.spi.StateOperation;
  * Runs one engine operation on the member that owns the user's entry, under the entry's partition lock: the
  * {@link HazelcastQuotaStore}'s atomic primitive.
  * <p>
- * Deterministic on purpose: the time and the tracked-user decision are taken by the caller and carried here, so
- * Hazelcast can replay the same processor on the backup replicas (its default backup processor) and reach the same
- * state. The entry holds the state's bytes ({@link UserState#toBytes}), so reading a value never needs the engine's
- * classes on the partition thread; this class, {@link StateProcessor.Outcome} and the engine classes must still be
- * loadable on every member that runs it: a WAR deployed under different names on different members is not enough
- * (use {@code --addlibs}).
- *
- * @param <R> the operation's answer
+ * Deterministic on purpose: the time and the tracked-user decision are taken by the caller and carried here, so the
+ * answer depends only on the entry and the processor. The backup replicas do not run the engine again: they get what
+ * this processor wrote ({@link #getBackupProcessor}), synchronously, as for any other write of the map. The entry holds
+ * the state's bytes ({@link UserState#toBytes}), so reading a value never needs the engine's classes on the partition
+ * thread.
+ * <p>
+ * Compact on the wire: {@link DataSerializable}, carrying the operation in {@link OperationCodec}'s form, and
+ * answering a {@code byte[]} (the tracked-user change, then the answer in {@link AnswerCodec}'s form), which Hazelcast
+ * sends without a class descriptor. This class and the engine classes must still be loadable on every member that
+ * runs it: a WAR deployed under different names on different members is not enough (use {@code --addlibs}).
  */
-public final class StateProcessor<R> implements EntryProcessor<String, byte[], StateProcessor.Outcome<R>> {
+public final class StateProcessor implements EntryProcessor<String, byte[], byte[]>, DataSerializable {
 
     private static final long serialVersionUID = 1L;
 
     /** Null for a sweep: drop the entry if idle, otherwise leave it untouched (no write, no TTL renewal). */
-    private final StateOperation<R> operation;
-    private final long nowMillis;
-    private final boolean roomForNewUser;
-    private final long ttlMillis;
+    private StateOperation<?> operation;
+    private long nowMillis;
+    private boolean roomForNewUser;
+    private long ttlMillis;
+    /** What {@link #process} left in the entry, for the backups; null when it wrote nothing. Never sent. */
+    private transient StateBackup backup;
 
-    StateProcessor(StateOperation<R> operation, long nowMillis, boolean roomForNewUser, long ttlMillis) {
+    /** For Hazelcast, which fills it in {@link #readData}. */
+    public StateProcessor() {
+    }
+
+    StateProcessor(StateOperation<?> operation, long nowMillis, boolean roomForNewUser, long ttlMillis) {
         this.operation = operation;
         this.nowMillis = nowMillis;
         this.roomForNewUser = roomForNewUser;
@@ -40,7 +56,8 @@ public final class StateProcessor<R> implements EntryProcessor<String, byte[], S
     }
 
     @Override
-    public Outcome<R> process(Map.Entry<String, byte[]> entry) {
+    public byte[] process(Map.Entry<String, byte[]> entry) {
+        backup = null;
         // the value is plain bytes: reading it needs no class of the application on the partition thread
         byte[] stored = entry.getValue();
         UserState state = stored == null ? null : UserState.fromBytes(stored);
@@ -48,57 +65,79 @@ public final class StateProcessor<R> implements EntryProcessor<String, byte[], S
         if (operation == null) {
             if (existed && state.idle(nowMillis)) {
                 entry.setValue(null);
-                return new Outcome<>(null, -1);
             }
-            return null;
+            return null; // the sweep's caller counts the entries exactly afterwards: nothing to send back
         }
         if (!existed && roomForNewUser) {
             state = new UserState();
         }
-        R answer = operation.apply(state, nowMillis); // a null state: the operation denies an untracked user
+        Object answer = operation.apply(state, nowMillis); // a null state: the operation denies an untracked user
         if (state == null) {
-            return new Outcome<>(answer, 0);
+            return result(0, answer);
         }
         if (state.idle(nowMillis)) {
             if (existed) {
-                entry.setValue(null);
+                backup = new StateBackup(null, ttlMillis);
+                write(entry, null, ttlMillis);
             }
-            return new Outcome<>(answer, existed ? -1 : 0);
+            return result(existed ? -1 : 0, answer);
         }
         // the TTL only bounds abandoned entries: a live entry is rewritten (and its TTL renewed) by every operation
         byte[] bytes = state.toBytes();
-        if (entry instanceof ExtendedMapEntry<String, byte[]> extended) {
+        backup = new StateBackup(bytes, ttlMillis);
+        write(entry, bytes, ttlMillis);
+        return result(existed ? 0 : 1, answer);
+    }
+
+    /**
+     * Called by Hazelcast on the owner right after {@link #process} on this same instance: the backups set the bytes
+     * it wrote (or remove the entry), and get nothing when it wrote nothing. The sweep runs over a whole partition and
+     * is replayed as it is: the backup holds the same states, so it removes the same idle entries.
+     */
+    @Override
+    public EntryProcessor<String, byte[], byte[]> getBackupProcessor() {
+        return operation == null ? this : backup;
+    }
+
+    /** Sets a state's bytes with its time-to-live, or removes the entry for null bytes. */
+    static void write(Map.Entry<String, byte[]> entry, byte[] bytes, long ttlMillis) {
+        if (bytes != null && entry instanceof ExtendedMapEntry<String, byte[]> extended) {
             extended.setValue(bytes, ttlMillis, TimeUnit.MILLISECONDS);
         } else {
             entry.setValue(bytes);
         }
-        return new Outcome<>(answer, existed ? 0 : 1);
     }
 
-    /**
-     * The operation's answer and the change in the number of entries (+1 created, -1 removed), which the caller's
-     * tracked-user estimate adds up between two exact counts.
-     *
-     * @param <R> the operation's answer
-     */
-    public static final class Outcome<R> implements Serializable {
+    /** The change in the number of entries (+1 created, -1 removed) first, for the caller's tracked-user estimate. */
+    private static byte[] result(int trackedDelta, Object answer) {
+        ByteWriter out = new ByteWriter().putByte(trackedDelta);
+        AnswerCodec.write(out, answer);
+        return out.toBytes();
+    }
 
-        private static final long serialVersionUID = 1L;
+    /** The operation's answer in a {@link #process} result; the tracked-user change goes to {@code trackedDelta}. */
+    static Object answer(byte[] result, IntConsumer trackedDelta) {
+        ByteReader in = new ByteReader(result);
+        trackedDelta.accept(in.getByte());
+        Object answer = AnswerCodec.read(in);
+        in.requireEnd();
+        return answer;
+    }
 
-        private final R answer;
-        private final int trackedDelta;
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeByteArray(operation == null ? null : OperationCodec.encode(operation)); // null: the sweep
+        out.writeLong(nowMillis);
+        out.writeBoolean(roomForNewUser);
+        out.writeLong(ttlMillis);
+    }
 
-        Outcome(R answer, int trackedDelta) {
-            this.answer = answer;
-            this.trackedDelta = trackedDelta;
-        }
-
-        public R answer() {
-            return answer;
-        }
-
-        public int trackedDelta() {
-            return trackedDelta;
-        }
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        byte[] encoded = in.readByteArray();
+        operation = encoded == null ? null : OperationCodec.decode(encoded);
+        nowMillis = in.readLong();
+        roomForNewUser = in.readBoolean();
+        ttlMillis = in.readLong();
     }
 }

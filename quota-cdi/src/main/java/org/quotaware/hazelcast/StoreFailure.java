@@ -14,7 +14,9 @@ public enum StoreFailure {
     /**
      * A member could not load {@link StateProcessor} or an engine class. Hazelcast reports it as
      * {@code NullPointerException: ... "this.entryProcessor" is null} (the processor deserialized to nothing on a member
-     * whose application has another name), or as a serialization failure with a {@link ClassNotFoundException} cause.
+     * whose application has another name), or as a serialization failure ({@code Problem while reading
+     * DataSerializable ... class: 'org.quotaware.hazelcast.StateProcessor'}) with a {@link ClassNotFoundException}
+     * cause.
      */
     PROCESSOR_CLASSES_MISSING("the quota classes (org.quotaware.hazelcast.StateProcessor and the quota engine) are "
             + "missing on a Hazelcast member. Deploy the application under the same WAR file name on every member, or "

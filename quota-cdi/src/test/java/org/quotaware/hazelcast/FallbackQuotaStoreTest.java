@@ -206,6 +206,12 @@ class FallbackQuotaStoreTest {
     void failuresAreClassifiedAndAnOperationsOwnBugIsNotHidden() {
         assertThat(StoreFailure.classify(new HazelcastSerializationException(new ClassNotFoundException(
                 "org.quotaware.hazelcast.StateProcessor")))).isEqualTo(StoreFailure.PROCESSOR_CLASSES_MISSING);
+        // what a member without our classes answers to the DataSerializable processor (seen in MissingClassesTest)
+        assertThat(StoreFailure.classify(new com.hazelcast.core.HazelcastException(new HazelcastSerializationException(
+                "Problem while reading DataSerializable, namespace: 0, ID: 0, class: "
+                        + "'org.quotaware.hazelcast.StateProcessor'",
+                new ClassNotFoundException("org.quotaware.hazelcast.StateProcessor")))))
+                .isEqualTo(StoreFailure.PROCESSOR_CLASSES_MISSING);
         assertThat(StoreFailure.classify(new RuntimeException(new HazelcastInstanceNotActiveException())))
                 .isEqualTo(StoreFailure.UNREACHABLE);
         assertThat(StoreFailure.classify(new com.hazelcast.core.OperationTimeoutException("slow")))

@@ -1,0 +1,177 @@
+package org.quotaware.engine;
+
+import java.time.Duration;
+
+import org.quotaware.Limit;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaRequest;
+import org.quotaware.engine.Operations.Acquire;
+import org.quotaware.engine.Operations.Check;
+import org.quotaware.engine.Operations.Claim;
+import org.quotaware.engine.Operations.Drain;
+import org.quotaware.engine.Operations.Export;
+import org.quotaware.engine.Operations.Inspect;
+import org.quotaware.engine.Operations.Merge;
+import org.quotaware.engine.Operations.Release;
+import org.quotaware.engine.Operations.Renew;
+import org.quotaware.engine.Operations.Unqueue;
+import org.quotaware.spi.StateOperation;
+
+/**
+ * The compact binary form of the {@link Operations}, for a store that ships them to where the state lives: a tag
+ * byte, then the fields (tokens as fixed longs, being random; everything else as varints). Tens of bytes, where Java
+ * serialization spends hundreds on class descriptors. Any other operation travels Java-serialized under its own tag.
+ * Both ends must run the same version of the library.
+ */
+public final class OperationCodec {
+
+    private static final int ACQUIRE = 1;
+    private static final int CHECK = 2;
+    private static final int CLAIM = 3;
+    private static final int UNQUEUE = 4;
+    private static final int RELEASE = 5;
+    private static final int RENEW = 6;
+    private static final int MERGE = 7;
+    private static final int EXPORT = 8;
+    private static final int DRAIN = 9;
+    private static final int INSPECT = 10;
+    private static final int SERIALIZED = 11;
+    /** The count limits in the order they are written; the queue wait follows them. */
+    private static final Limit[] LIMITS = {Limit.REQUESTS_PER_MINUTE, Limit.FILES_PER_HOUR, Limit.FILES_PER_DAY,
+        Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE, Limit.FILE_SIZE};
+
+    private OperationCodec() {
+    }
+
+    public static byte[] encode(StateOperation<?> operation) {
+        ByteWriter out = new ByteWriter();
+        if (operation instanceof Acquire a) {
+            out.putByte(ACQUIRE);
+            request(out, a.request());
+            limits(out, a.limits());
+            out.putLong(a.token()).putSignedVarint(a.leaseMillis());
+        } else if (operation instanceof Check c) {
+            out.putByte(CHECK);
+            request(out, c.request());
+            limits(out, c.limits());
+        } else if (operation instanceof Claim c) {
+            out.putByte(CLAIM);
+            limits(out, c.limits());
+            out.putLong(c.token()).putSignedVarint(c.leaseMillis());
+        } else if (operation instanceof Unqueue u) {
+            out.putByte(UNQUEUE);
+            request(out, u.request());
+            out.putLong(u.token()).putSignedVarint(u.atMillis());
+            limits(out, u.limits());
+        } else if (operation instanceof Release r) {
+            out.putByte(RELEASE).putLong(r.token()).putByte(r.success() ? 1 : 0);
+        } else if (operation instanceof Renew r) {
+            out.putByte(RENEW).putVarint(r.tokens().length);
+            for (long token : r.tokens()) {
+                out.putLong(token);
+            }
+            out.putSignedVarint(r.leaseMillis());
+        } else if (operation instanceof Merge m) {
+            out.putByte(MERGE).putBytes(m.counted().toBytes());
+        } else if (operation instanceof Export) {
+            out.putByte(EXPORT);
+        } else if (operation instanceof Drain) {
+            out.putByte(DRAIN);
+        } else if (operation instanceof Inspect i) {
+            out.putByte(INSPECT);
+            limits(out, i.limits());
+        } else {
+            out.putByte(SERIALIZED).putSerialized(operation);
+        }
+        return out.toBytes();
+    }
+
+    /** The operation {@link #encode} wrote; malformed bytes give an {@link IllegalArgumentException}. */
+    public static StateOperation<?> decode(byte[] bytes) {
+        ByteReader in = new ByteReader(bytes);
+        int tag = in.getByte();
+        StateOperation<?> operation = switch (tag) {
+            case ACQUIRE -> new Acquire(request(in), limits(in), in.getLong(), in.getSignedVarint());
+            case CHECK -> new Check(request(in), limits(in));
+            case CLAIM -> new Claim(limits(in), in.getLong(), in.getSignedVarint());
+            case UNQUEUE -> new Unqueue(request(in), in.getLong(), in.getSignedVarint(), limits(in));
+            case RELEASE -> new Release(in.getLong(), bool(in));
+            case RENEW -> {
+                long[] tokens = new long[in.getCount(in.remaining() / 8)];
+                for (int i = 0; i < tokens.length; i++) {
+                    tokens[i] = in.getLong();
+                }
+                yield new Renew(tokens, in.getSignedVarint());
+            }
+            case MERGE -> new Merge(UserState.fromBytes(in.getBytes()));
+            case EXPORT -> new Export();
+            case DRAIN -> new Drain();
+            case INSPECT -> new Inspect(limits(in));
+            case SERIALIZED -> serialized(in);
+            default -> throw in.malformed("unknown operation tag " + tag);
+        };
+        in.requireEnd();
+        return operation;
+    }
+
+    private static void request(ByteWriter out, QuotaRequest r) {
+        out.putVarint(r.files()).putSignedVarint(r.fileSizeBytes())
+                .putByte((r.concurrent() ? 1 : 0) | (r.countsRequest() ? 2 : 0)).putString(r.tier());
+    }
+
+    private static QuotaRequest request(ByteReader in) {
+        int files = in.getCount(Integer.MAX_VALUE);
+        long fileSizeBytes = in.getSignedVarint();
+        int flags = in.getByte();
+        if ((flags & ~3) != 0) {
+            throw in.malformed("request flags " + flags);
+        }
+        return new QuotaRequest(files, fileSizeBytes, (flags & 1) != 0, in.getString(), (flags & 2) != 0);
+    }
+
+    /** Each count limit as its value plus one, so {@link QuotaLimits#OFF} is 0; then the queue wait in ms. */
+    private static void limits(ByteWriter out, QuotaLimits l) {
+        for (Limit limit : LIMITS) {
+            out.putVarint(l.get(limit) + 1);
+        }
+        out.putVarint(l.get(Limit.QUEUE_WAIT));
+    }
+
+    /** Rebuilt through the builder, which refuses values no {@link QuotaLimits} can hold. */
+    private static QuotaLimits limits(ByteReader in) {
+        QuotaLimits.Builder b = QuotaLimits.builder();
+        for (Limit limit : LIMITS) {
+            long value = in.getVarint() - 1;
+            if (value == QuotaLimits.OFF) {
+                b.off(limit);
+                continue;
+            }
+            switch (limit) {
+                case REQUESTS_PER_MINUTE -> b.requestsPerMinute(value);
+                case FILES_PER_HOUR -> b.filesPerHour(value);
+                case FILES_PER_DAY -> b.filesPerDay(value);
+                case CONCURRENT_TASKS -> b.maxConcurrentTasks(value);
+                case QUEUE_SIZE -> b.maxQueueSize(value);
+                default -> b.maxFileSizeBytes(value);
+            }
+        }
+        return b.maxQueueWait(Duration.ofMillis(in.getVarint())).build();
+    }
+
+    private static StateOperation<?> serialized(ByteReader in) {
+        Object value = in.getSerialized();
+        if (value instanceof StateOperation<?> operation) {
+            return operation;
+        }
+        throw in.malformed("a serialized " + (value == null ? "null" : value.getClass().getName())
+                + " where an operation belongs");
+    }
+
+    private static boolean bool(ByteReader in) {
+        int b = in.getByte();
+        if (b != 0 && b != 1) {
+            throw in.malformed("a boolean of " + b);
+        }
+        return b == 1;
+    }
+}

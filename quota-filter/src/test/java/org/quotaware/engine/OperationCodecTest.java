@@ -1,0 +1,123 @@
+package org.quotaware.engine;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.quotaware.Limit;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaRequest;
+import org.quotaware.spi.StateOperation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OperationCodecTest {
+
+    private static final QuotaLimits EVERY_LIMIT_OFF = QuotaLimits.builder().off(Limit.REQUESTS_PER_MINUTE)
+            .off(Limit.FILES_PER_HOUR).off(Limit.FILES_PER_DAY).off(Limit.CONCURRENT_TASKS).off(Limit.QUEUE_SIZE)
+            .off(Limit.FILE_SIZE).maxQueueWait(Duration.ZERO).build();
+    private static final QuotaLimits AT_THE_MAXIMA = QuotaLimits.builder().requestsPerMinute(QuotaLimits.MAX_RATE)
+            .filesPerHour(QuotaLimits.MAX_RATE).filesPerDay(QuotaLimits.MAX_FILES_PER_DAY)
+            .maxConcurrentTasks(QuotaLimits.MAX_CONCURRENT_TASKS).maxQueueSize(QuotaLimits.MAX_QUEUE_SIZE)
+            .maxFileSizeBytes(QuotaLimits.MAX_FILE_SIZE)
+            .maxQueueWait(Duration.ofMillis(QuotaLimits.MAX_QUEUE_WAIT_MILLIS)).build();
+    private static final QuotaRequest UPLOAD = new QuotaRequest(7, 1L << 40, false, "prémium", false);
+
+    @Test
+    void everyOperationWithRequestAndLimitsSurvivesItsBytes() {
+        for (QuotaLimits limits : List.of(QuotaLimits.defaults(), EVERY_LIMIT_OFF, AT_THE_MAXIMA,
+                QuotaLimits.builder().maxQueueSize(0).build())) {
+            for (QuotaRequest request : List.of(QuotaRequest.request(), UPLOAD, QuotaRequest.upload(0, -1))) {
+                assertRoundTrip(new Operations.Acquire(request, limits, Long.MIN_VALUE, 30_000));
+                assertRoundTrip(new Operations.Acquire(request, limits, 0, QuotaEngine.NO_LEASE));
+                assertRoundTrip(new Operations.Check(request, limits));
+                assertRoundTrip(new Operations.Unqueue(request, -42, 1_767_571_200_000L, limits));
+                assertRoundTrip(new Operations.Unqueue(request, Long.MAX_VALUE, -1, limits));
+            }
+            assertRoundTrip(new Operations.Claim(limits, Long.MAX_VALUE, -30_000));
+            assertRoundTrip(new Operations.Inspect(limits));
+        }
+    }
+
+    @Test
+    void offLimitsComeBackOffAndTheQueueWaitExactly() {
+        Operations.Inspect back = (Operations.Inspect) roundTrip(new Operations.Inspect(EVERY_LIMIT_OFF));
+        for (Limit limit : List.of(Limit.REQUESTS_PER_MINUTE, Limit.FILES_PER_HOUR, Limit.FILES_PER_DAY,
+                Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE, Limit.FILE_SIZE)) {
+            assertThat(back.limits().enabled(limit)).as(limit.name()).isFalse();
+        }
+        assertThat(back.limits().maxQueueWait()).isEqualTo(Duration.ZERO);
+        assertThat(((Operations.Inspect) roundTrip(new Operations.Inspect(AT_THE_MAXIMA))).limits().maxQueueWait())
+                .isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void operationsWithoutLimitsSurviveTheirBytes() {
+        assertRoundTrip(new Operations.Release(-1, true));
+        assertRoundTrip(new Operations.Release(Long.MIN_VALUE, false));
+        assertRoundTrip(new Operations.Export());
+        assertRoundTrip(new Operations.Drain());
+
+        Operations.Renew renew = (Operations.Renew) roundTrip(
+                new Operations.Renew(new long[] {Long.MIN_VALUE, 0, -1, Long.MAX_VALUE}, 30_000));
+        assertThat(renew.tokens()).containsExactly(Long.MIN_VALUE, 0, -1, Long.MAX_VALUE);
+        assertThat(renew.leaseMillis()).isEqualTo(30_000);
+        assertThat(((Operations.Renew) roundTrip(new Operations.Renew(new long[0], 1))).tokens()).isEmpty();
+    }
+
+    @Test
+    void aMergeCarriesTheStateByteForByte() {
+        UserState counted = new UserState();
+        QuotaEngine.decide(counted, UPLOAD, QuotaLimits.defaults(), 1_767_571_200_000L, true, 99, 30_000);
+        UserState back = ((Operations.Merge) roundTrip(new Operations.Merge(counted))).counted();
+        assertThat(back.toBytes()).isEqualTo(counted.toBytes());
+    }
+
+    @Test
+    void aDecisionTravelsInTensOfBytes() {
+        byte[] acquire = OperationCodec.encode(new Operations.Acquire(QuotaRequest.request(), QuotaLimits.defaults(),
+                -8_123_456_789_012_345_678L, 30_000));
+        assertThat(acquire.length).isLessThanOrEqualTo(32);
+    }
+
+    @Test
+    void anOperationOfTheUsersOwnTravelsJavaSerialized() {
+        StateOperation<String> own = new Greeting("hello");
+        byte[] bytes = OperationCodec.encode(own);
+        assertThat(bytes[0]).isEqualTo((byte) 11);
+        assertThat(OperationCodec.decode(bytes)).isEqualTo(own);
+    }
+
+    @Test
+    void malformedBytesAreRefusedClearly() {
+        byte[] acquire = OperationCodec.encode(new Operations.Check(UPLOAD, QuotaLimits.defaults()));
+        assertThatThrownBy(() -> OperationCodec.decode(new byte[0]))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("end early");
+        assertThatThrownBy(() -> OperationCodec.decode(new byte[] {99}))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown operation tag 99");
+        assertThatThrownBy(() -> OperationCodec.decode(java.util.Arrays.copyOf(acquire, acquire.length - 1)))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("end early");
+        assertThatThrownBy(() -> OperationCodec.decode(java.util.Arrays.copyOf(acquire, acquire.length + 1)))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 unread bytes");
+        assertThatThrownBy(() -> OperationCodec.decode(new byte[] {5, 0, 0, 0, 0, 0, 0, 0, 0, 2}))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("a boolean of 2");
+        assertThatThrownBy(() -> OperationCodec.decode(new byte[] {11, 1, 0}))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot deserialize");
+    }
+
+    private static void assertRoundTrip(StateOperation<?> operation) {
+        assertThat(roundTrip(operation)).isEqualTo(operation);
+    }
+
+    private static StateOperation<?> roundTrip(StateOperation<?> operation) {
+        return OperationCodec.decode(OperationCodec.encode(operation));
+    }
+
+    private record Greeting(String text) implements StateOperation<String> {
+        @Override
+        public String apply(UserState state, long nowMillis) {
+            return text;
+        }
+    }
+}
