@@ -14,8 +14,17 @@ import java.util.Arrays;
  */
 public final class ByteWriter {
 
-    private byte[] buf = new byte[64];
+    private byte[] buf;
     private int pos;
+
+    public ByteWriter() {
+        this(64);
+    }
+
+    /** A writer whose first buffer holds {@code capacity} bytes (it grows as needed). */
+    public ByteWriter(int capacity) {
+        buf = new byte[Math.max(16, capacity)];
+    }
 
     public ByteWriter putByte(int b) {
         ensure(1);
