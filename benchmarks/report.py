@@ -135,7 +135,11 @@ for r in decision:
 
 w("## 1. One decision inside the JVM")
 w("")
-w("`DecisionBenchmark`, JMH 1.37, throughput, 1 fork, 2 warm-up iterations of 1 s, 3 measured iterations of 1 s, "
+settings = decision[0] if decision else {}
+w(f"`DecisionBenchmark`, JMH 1.37, throughput, 1 fork, {settings.get('warmupIterations', '?')} warm-up iterations of "
+  f"{settings.get('warmupTime', '?')}, {settings.get('measurementIterations', '?')} measured iterations of "
+  f"{settings.get('measurementTime', '?')} (our decision needs about four seconds of warm-up before the JIT has "
+  "compiled it; fewer iterations measured it half-compiled), "
   "`-Xms1g -Xmx1g`, 1 and 2 threads. Each call is one user's decision and, when admitted, its end:")
 w("")
 w("- **quotaware**: `acquire(user, upload(1 file, 1 kB))` then `close()`, every limit on: requests per minute, files "

@@ -25,7 +25,7 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
 
     static {
         try {
-            CLOSED = MethodHandles.lookup().findVarHandle(QuotaPermit.class, "closed", boolean.class);
+            CLOSED = MethodHandles.lookup().findVarHandle(QuotaPermit.class, "closed", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -35,8 +35,11 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
     private final long slot;
     private final QuotaCheckResult result;
     private final Releaser releaser;
-    /** Set once, by the first close; a field with a VarHandle rather than an AtomicBoolean per permit. */
-    private volatile boolean closed;
+    /**
+     * 1 once the first close won; a field with a VarHandle rather than an AtomicBoolean per permit, and an int because
+     * a boolean compare-and-set is emulated with a loop on most processors.
+     */
+    private volatile int closed;
     private volatile boolean failed;
 
     /**
@@ -69,13 +72,13 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
     }
 
     public boolean isClosed() {
-        return closed;
+        return closed != 0;
     }
 
     /** Releases the slot; only the first call has an effect. */
     @Override
     public void close() {
-        if (CLOSED.compareAndSet(this, false, true)) {
+        if (CLOSED.compareAndSet(this, 0, 1)) {
             releaser.release(this, !failed);
         }
     }

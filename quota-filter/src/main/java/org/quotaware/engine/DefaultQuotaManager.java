@@ -144,7 +144,7 @@ public final class DefaultQuotaManager implements QuotaManager {
             all.add(new Violation(Limit.SYSTEM_CONCURRENT_TASKS, sys.maxConcurrentTasks(), active.get(), 1));
             return deny(applied.tier(), all, d.limits());
         }
-        long token = concurrent && limits.enabled(Limit.CONCURRENT_TASKS) ? newToken() : 0;
+        long token = concurrent && limits.maxConcurrentTasks() != QuotaLimits.OFF ? newToken() : 0;
         Decision d;
         try {
             d = store.execute(user, new Operations.Acquire(request, limits, token, leaseMillis));

@@ -93,7 +93,7 @@ public final class QuotaEngine {
     /** The violations with this window's, if the request does not fit in it. */
     private static List<Violation> checkWindow(UserState s, SlidingWindow w, QuotaLimits limits, long need, long now,
                                                List<Violation> violations) {
-        long max = limits.get(w.limit);
+        long max = w.max(limits);
         if (max == QuotaLimits.OFF) {
             return violations;
         }
@@ -162,14 +162,9 @@ public final class QuotaEngine {
     static List<LimitStatus> statuses(UserState s, QuotaLimits limits, long now) {
         LimitStatus[] out = new LimitStatus[4];
         int n = 0;
-        for (SlidingWindow w : SlidingWindow.all()) {
-            long max = limits.get(w.limit);
-            if (max != QuotaLimits.OFF) {
-                long used = s.used(w, now);
-                out[n++] = new LimitStatus(w.limit, max, used, Math.max(0, max - used),
-                        seconds(w.millisUntilReset(s, now)));
-            }
-        }
+        n = status(s, SlidingWindow.MINUTE, limits, now, out, n);
+        n = status(s, SlidingWindow.HOUR, limits, now, out, n);
+        n = status(s, SlidingWindow.DAY, limits, now, out, n);
         long maxTasks = limits.maxConcurrentTasks();
         if (maxTasks != QuotaLimits.OFF) {
             long active = s.activeSlots(now);
@@ -183,6 +178,17 @@ public final class QuotaEngine {
             case 3 -> List.of(out[0], out[1], out[2]);
             default -> List.of(out[0], out[1], out[2], out[3]);
         };
+    }
+
+    /** Adds window {@code w}'s status at {@code out[n]} if its limit is on; answers the next free index. */
+    private static int status(UserState s, SlidingWindow w, QuotaLimits limits, long now, LimitStatus[] out, int n) {
+        long max = w.max(limits);
+        if (max == QuotaLimits.OFF) {
+            return n;
+        }
+        long used = s.used(w, now);
+        out[n] = new LimitStatus(w.limit, max, used, Math.max(0, max - used), seconds(w.millisUntilReset(s, now)));
+        return n + 1;
     }
 
     private static long expiry(long now, long leaseMillis) {

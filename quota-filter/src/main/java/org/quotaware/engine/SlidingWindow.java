@@ -1,6 +1,7 @@
 package org.quotaware.engine;
 
 import org.quotaware.Limit;
+import org.quotaware.QuotaLimits;
 
 /**
  * The three windowed limits, each a ring of {@code buckets + 1} counters of a {@link UserState}, with a running total.
@@ -57,19 +58,42 @@ public enum SlidingWindow {
         };
     }
 
+    /** This window's limit in {@code limits} ({@link QuotaLimits#OFF} when off); folds to a field read per window. */
+    long max(QuotaLimits limits) {
+        if (this == MINUTE) {
+            return limits.requestsPerMinute();
+        }
+        if (this == HOUR) {
+            return limits.filesPerHour();
+        }
+        return limits.filesPerDay();
+    }
+
     /** The bucket length in milliseconds: the longest a unit may count beyond the window. */
     public long bucketMillis() {
         return width;
     }
 
-    /** Bucket index of a time. */
+    /**
+     * Bucket index of a time. The divisors are written out: a division by a constant compiles to a multiplication, a
+     * division by a field to a hardware division of tens of cycles, and a decision takes about thirty of them.
+     */
     long bucket(long millis) {
-        return millis / width;
+        if (this == MINUTE) {
+            return millis / 5_000;
+        }
+        if (this == HOUR) {
+            return millis / 300_000;
+        }
+        return millis / 3_600_000;
     }
 
-    /** Position of bucket {@code index} in the ring, as an index into the state's counters. */
+    /** Position of bucket {@code index} in the ring, as an index into the state's counters (constant divisors too). */
     private int at(long index) {
-        return offset + (int) (index % slots);
+        if (this == DAY) {
+            return 26 + (int) (index % 25);
+        }
+        return offset + (int) (index % 13);
     }
 
     /** The count held for bucket {@code index}, 0 when the ring no longer (or not yet) holds it. */

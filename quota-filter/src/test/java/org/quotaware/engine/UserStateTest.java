@@ -56,7 +56,7 @@ class UserStateTest {
                             long at = entry[0] * w.width;
                             long before = exact(log, w, now);
                             w.refund(s, now, at, 1);
-                            if (exact(log, w, now) > 0 && counted(log, w, now, entry[0]) > 0) {
+                            if (exact(log, w, now) > 0 && counted(w, now, entry[0]) > 0) {
                                 takeOne(log, entry[0]);
                             }
                             assertThat(exact(log, w, now)).isBetween(before - 1, before);
@@ -87,6 +87,19 @@ class UserStateTest {
     }
 
     @Test
+    void theWrittenOutDivisorsAreTheWindowsOwn() {
+        Random random = new Random(3);
+        for (SlidingWindow w : SlidingWindow.all()) {
+            assertThat(w.slots).isEqualTo(w == SlidingWindow.DAY ? 25 : 13);
+            assertThat(w.offset).isEqualTo(w.ordinal() * 13);
+            for (int i = 0; i < 10_000; i++) {
+                long millis = random.nextLong(Long.MAX_VALUE);
+                assertThat(w.bucket(millis)).isEqualTo(millis / w.width);
+            }
+        }
+    }
+
+    @Test
     void aRetiredStateSaysSo() {
         UserState s = new UserState();
         assertThat(s.retired()).isFalse();
@@ -105,7 +118,7 @@ class UserStateTest {
         return Math.min(sum, Integer.MAX_VALUE);
     }
 
-    private static long counted(List<long[]> log, SlidingWindow w, long now, long bucket) {
+    private static long counted(SlidingWindow w, long now, long bucket) {
         return bucket > w.bucket(now) - w.slots ? 1 : 0;
     }
 
