@@ -358,7 +358,7 @@ if wrk:
     w(f"`benchmarks/http.sh`: the sample WAR on Payara Micro 6.2025.10 (`-Xms512m -Xmx512m`), "
       f"`{read('http/wrk-version.txt') or 'wrk'}` with 1 thread and 16 connections on the same two cores, "
       "`GET /api/pricelists/{id}` (after one upload) with the premium demo key `X-API-Key: demo-premium-key`; "
-      "the three setups run at the same time (each idle while another is measured), each warmed up 15 s, then "
+      "the three setups run at the same time (each idle while another is measured), "
       f"measured in {read('http/rounds.txt') or 'interleaved rounds'} (off, local, hazelcast, off, ...), so a change in the machine's load "
       "hits all three alike; the table gives the median of the rounds, and the median of each round's ratio to the "
       "\"off\" measured just before it (the figure the target uses: it cancels most of the drift between rounds). Limits raised by system properties (MicroProfile Config): "
