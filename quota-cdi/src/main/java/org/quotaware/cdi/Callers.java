@@ -37,13 +37,13 @@ public class Callers {
     public QuotaCaller current() {
         HttpServletRequest http = httpRequest();
         if (http != null) {
-            return extension.configuration().settings.identify(http, manager.tiers());
+            return extension.configuration().settings.identify(http, manager().tiers());
         }
         String name = principalName();
         if (name != null) {
             return new QuotaCaller("principal:" + name, null, 0, false, false);
         }
-        return new QuotaCaller("anonymous", extension.configuration().settings.anonymousTierIn(manager.tiers()), 0,
+        return new QuotaCaller("anonymous", extension.configuration().settings.anonymousTierIn(manager().tiers()), 0,
                 false, false);
     }
 
@@ -72,5 +72,11 @@ public class Callers {
         } catch (RuntimeException noSecurityContext) {
             return null;
         }
+    }
+
+    /** The manager without its client proxy once it exists; the proxy's first call creates it. */
+    private QuotaManager manager() {
+        QuotaManager direct = extension.manager();
+        return direct != null ? direct : manager;
     }
 }

@@ -18,7 +18,7 @@ import org.quotaware.servlet.QuotaFilter;
 public class ManagerPublisher implements ServletContextListener {
 
     @Inject
-    QuotaManager manager;
+    QuotaBeans beans;
 
     /**
      * Publishes the manager, then checks every declared {@link QuotaFilter} against it (no limits of their own, only
@@ -27,6 +27,8 @@ public class ManagerPublisher implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
+        // the manager itself, not its client proxy: the filter calls it on every request
+        QuotaManager manager = beans.implementation();
         context.setAttribute(QuotaFilter.MANAGER_ATTRIBUTE, manager);
         for (FilterRegistration registration : context.getFilterRegistrations().values()) {
             if (QuotaFilter.class.getName().equals(registration.getClassName())) {

@@ -56,6 +56,7 @@ public class QuotaBeans {
         // API keys configured here (quotaware.identity.api-keys=key=user:tier) are in their tiers without a filter too
         config.settings.assignKeyTiers(manager.tiers());
         created = manager;
+        extension.manager(manager);
         long lease = store.slotLeaseMillis();
         ManagedScheduledExecutorService scheduler = lease == Long.MAX_VALUE ? null : ManagedScheduler.lookup();
         if (scheduler != null) {
@@ -100,6 +101,7 @@ public class QuotaBeans {
     }
 
     void close(@Disposes QuotaManager manager) {
+        extension.manager(null);
         stopRenewal();
         manager.close();
     }

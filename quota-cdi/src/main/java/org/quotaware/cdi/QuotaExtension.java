@@ -19,6 +19,7 @@ import jakarta.enterprise.inject.spi.WithAnnotations;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.engine.DefaultQuotaManager;
 
 /**
  * Finds every {@code @Quota} at deployment, resolves it against MicroProfile Config and validates it; a bad one (an
@@ -33,6 +34,11 @@ public class QuotaExtension implements Extension {
     private final List<AnnotatedType<?>> annotated = new ArrayList<>();
     private final Map<Method, QuotaMethod> methods = new ConcurrentHashMap<>();
     private volatile QuotaConfiguration configuration;
+    /**
+     * The application's manager once created, without its client proxy: Weld's proxy of a producer's interface calls
+     * through reflection, which cost the filter half of its time per request; the hot paths call this one directly.
+     */
+    private volatile DefaultQuotaManager manager;
 
     void collect(@Observes @WithAnnotations(Quota.class) ProcessAnnotatedType<?> event) {
         annotated.add(event.getAnnotatedType());
@@ -103,5 +109,15 @@ public class QuotaExtension implements Extension {
             }
             return configuration().resolve(m, quota);
         });
+    }
+
+    /** Remembers (or, with null, forgets) the manager {@link QuotaBeans} created. */
+    void manager(DefaultQuotaManager created) {
+        manager = created;
+    }
+
+    /** The manager itself, null until {@link QuotaBeans} created it (the first call through its proxy does). */
+    DefaultQuotaManager manager() {
+        return manager;
     }
 }

@@ -52,7 +52,7 @@ public class QuotaInterceptor implements Serializable {
             throw new QuotaExceededException(new Problem(Problem.UNKNOWN_API_KEY, "Unknown API key", 401,
                     "the API key sent is not configured; send a valid key or none", null, null));
         }
-        Acquisition acquisition = manager.acquire(method.key(caller.user()), request(method, caller));
+        Acquisition acquisition = manager().acquire(method.key(caller.user()), request(method, caller));
         if (acquisition instanceof QuotaDenial denial) {
             throw new QuotaExceededException(denial.result(), null);
         }
@@ -111,5 +111,11 @@ public class QuotaInterceptor implements Serializable {
             }
         }
         return null;
+    }
+
+    /** The manager without its client proxy once it exists; the proxy's first call creates it. */
+    private QuotaManager manager() {
+        QuotaManager direct = extension.manager();
+        return direct != null ? direct : manager;
     }
 }
