@@ -227,13 +227,18 @@ rt = load("roundtrips.json") or {}
 CL = ["quotaware-decision", "quotaware-slot", "bucket4j-1", "bucket4j-3"]
 w("## 2. One decision on a two-member Hazelcast cluster")
 w("")
+csettings = cluster[0] if cluster else {}
 w("`ClusterBenchmark`: Hazelcast 5.3.8, two members embedded in the benchmark JVM, joined over TCP on 127.0.0.1 "
   "(their own cluster name, no multicast), one synchronous backup for both maps. The benchmark calls from one member, "
   "always for users whose partition the **other** member owns, so every decision crosses a real loopback TCP "
   "connection with full serialization; one JVM keeps setup and teardown inside JMH (the cost: both members share "
   "the JVM's two cores and its GC). The same 1 000 users for every contender; success path, real clocks (ours: "
-  "Hazelcast's cluster time; bucket4j: its default). 1 fork, 3 warm-up and 5 measured iterations of 1 s; throughput "
-  "with 1 and 4 calling threads, latency (JMH `SampleTime`) with 1 thread.")
+  "Hazelcast's cluster time; bucket4j: its default). "
+  f"1 fork, {csettings.get('warmupIterations', '?')} warm-up iterations of {csettings.get('warmupTime', '?')} and "
+  f"{csettings.get('measurementIterations', '?')} measured iterations of {csettings.get('measurementTime', '?')}; "
+  "throughput with 1 and 4 calling threads, latency (JMH `SampleTime`) with 1 thread. The tail percentiles move "
+  "between runs on a shared two-core machine by more than the difference between the contenders; read them "
+  "together with the median.")
 w("")
 w("- **quotaware-decision**: our store (`HazelcastQuotaStore`, one `executeOnKey` per operation), windows and file "
   "size, no concurrency slot: one operation per call.")

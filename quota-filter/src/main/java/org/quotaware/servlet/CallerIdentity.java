@@ -5,6 +5,7 @@ import java.security.Principal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +40,8 @@ final class CallerIdentity {
 
     private final String apiKeyHeader;
     private final Map<String, ApiKey> apiKeys;
+    /** The caller each key stands for, made once: identifying a key's caller allocates nothing per request. */
+    private final Map<String, Caller> keyCallers;
     private final String userHeader;
     private final List<IpAddresses.Range> trustedProxies;
 
@@ -52,6 +55,9 @@ final class CallerIdentity {
                    List<IpAddresses.Range> trustedProxies) {
         this.apiKeyHeader = apiKeyHeader;
         this.apiKeys = Map.copyOf(apiKeys);
+        Map<String, Caller> callers = new HashMap<>();
+        apiKeys.forEach((key, apiKey) -> callers.put(key, new Caller(KEY + apiKey.user(), null, false)));
+        this.keyCallers = Map.copyOf(callers);
         this.userHeader = userHeader;
         this.trustedProxies = List.copyOf(trustedProxies);
     }
@@ -68,12 +74,12 @@ final class CallerIdentity {
         // without configured keys the header is the application's business, not ours: never answer 401 for it
         String key = apiKeyHeader == null || apiKeys.isEmpty() ? null : request.getHeader(apiKeyHeader);
         if (key != null && !key.isBlank()) {
-            ApiKey known = apiKeys.get(key.trim());
+            Caller known = keyCallers.get(key.trim());
             if (known == null) {
                 // never fall through to anonymous: a mistyped or revoked key must be noticed, not silently downgraded
                 return new Caller(IP + clientAddress(request), anonymousTier, true);
             }
-            return new Caller(KEY + known.user(), null, false);
+            return known;
         }
         InetAddress peer = IpAddresses.parse(request.getRemoteAddr());
         if (userHeader != null && peer != null && trusted(peer)) {

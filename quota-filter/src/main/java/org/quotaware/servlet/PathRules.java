@@ -13,15 +13,32 @@ import java.util.TreeSet;
  */
 final class PathRules {
 
-    private final List<String> include;
-    private final List<String> exclude;
-    private final List<String> files;
+    private final List<Pattern> include;
+    private final List<Pattern> exclude;
+    private final List<Pattern> files;
     private final Set<String> fileMethods;
 
+    /** One parsed pattern: an exact path, or a prefix (without its "/*"; "" for "/*", which matches everything). */
+    private record Pattern(String path, boolean prefix) {
+        static Pattern of(String pattern) {
+            return pattern.endsWith("/*") ? new Pattern(pattern.substring(0, pattern.length() - 2), true)
+                    : new Pattern(pattern, false);
+        }
+
+        /** Matched on every request: compares in place, no substring or concatenation. */
+        boolean matches(String candidate) {
+            if (!prefix) {
+                return candidate.equals(path);
+            }
+            int n = path.length();
+            return candidate.startsWith(path) && (candidate.length() == n || candidate.charAt(n) == '/' || n == 0);
+        }
+    }
+
     PathRules(List<String> include, List<String> exclude, List<String> files, Set<String> fileMethods) {
-        this.include = List.copyOf(include);
-        this.exclude = List.copyOf(exclude);
-        this.files = List.copyOf(files);
+        this.include = include.stream().map(Pattern::of).toList();
+        this.exclude = exclude.stream().map(Pattern::of).toList();
+        this.files = files.stream().map(Pattern::of).toList();
         this.fileMethods = Set.copyOf(fileMethods);
     }
 
@@ -39,17 +56,9 @@ final class PathRules {
         return method != null && fileMethods.contains(method.toUpperCase(Locale.ROOT)) && matchesAny(files, path);
     }
 
-    private static boolean matchesAny(List<String> patterns, String path) {
-        for (String pattern : patterns) {
-            if (pattern.equals("/*")) {
-                return true;
-            }
-            if (pattern.endsWith("/*")) {
-                String prefix = pattern.substring(0, pattern.length() - 2);
-                if (path.equals(prefix) || path.startsWith(prefix + "/")) {
-                    return true;
-                }
-            } else if (path.equals(pattern)) {
+    private static boolean matchesAny(List<Pattern> patterns, String path) {
+        for (Pattern pattern : patterns) {
+            if (pattern.matches(path)) {
                 return true;
             }
         }
