@@ -14,8 +14,9 @@ WRK_CONNECTIONS="${WRK_CONNECTIONS:-16}"
 WARMUP="${HTTP_WARMUP:-20s}"
 # two passes: Payara's JIT is still compiling after one short load (rounds kept climbing by half after a 15 s warm-up)
 WARMUP_PASSES="${HTTP_WARMUP_PASSES:-2}"
-DURATION="${HTTP_DURATION:-8s}"
-ROUNDS="${HTTP_ROUNDS:-6}"
+# many short rounds: each setup's ratio to the "off" measured just before it cancels the machine's drift best
+DURATION="${HTTP_DURATION:-5s}"
+ROUNDS="${HTTP_ROUNDS:-10}"
 KEY="X-API-Key: demo-premium-key"
 # limits nothing reaches; the load-driven scaler and the CPU self-protection (503 for low tiers while the member is hot)
 # are switched off too: a benchmark that saturates two cores would otherwise measure load shedding, not the filter
