@@ -76,7 +76,6 @@ public class Callers {
 
     /** The manager without its client proxy once it exists; the proxy's first call creates it. */
     private QuotaManager manager() {
-        QuotaManager direct = extension.manager();
-        return direct != null ? direct : manager;
+        return extension.manager(manager);
     }
 }

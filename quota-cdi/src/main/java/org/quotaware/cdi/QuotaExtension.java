@@ -19,6 +19,7 @@ import jakarta.enterprise.inject.spi.WithAnnotations;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.QuotaManager;
 import org.quotaware.engine.DefaultQuotaManager;
 
 /**
@@ -116,8 +117,9 @@ public class QuotaExtension implements Extension {
         manager = created;
     }
 
-    /** The manager itself, null until {@link QuotaBeans} created it (the first call through its proxy does). */
-    DefaultQuotaManager manager() {
-        return manager;
+    /** The manager itself once {@link QuotaBeans} created it, else {@code proxy} (whose first call creates it). */
+    QuotaManager manager(QuotaManager proxy) {
+        QuotaManager direct = manager;
+        return direct != null ? direct : proxy;
     }
 }

@@ -115,7 +115,6 @@ public class QuotaInterceptor implements Serializable {
 
     /** The manager without its client proxy once it exists; the proxy's first call creates it. */
     private QuotaManager manager() {
-        QuotaManager direct = extension.manager();
-        return direct != null ? direct : manager;
+        return extension.manager(manager);
     }
 }

@@ -1,6 +1,5 @@
 package org.quotaware.http;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,21 @@ public final class RateLimitHeaders {
     /** The last policies written: the text changes only with the limits, so requests of a tier share one string. */
     private static final Policy[] POLICIES = new Policy[16];
 
+    /** A policy text and the limits and maxima it was written for. */
     private record Policy(long[] key, String text) {
+        /** True when {@code limits} are the ones this text was written for; reads them in place. */
+        boolean describes(List<LimitStatus> limits) {
+            if (key.length != limits.size() * 2) {
+                return false;
+            }
+            for (int i = 0; i < limits.size(); i++) {
+                LimitStatus s = limits.get(i);
+                if (key[2 * i] != s.limit().ordinal() || key[2 * i + 1] != s.max()) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /**
@@ -63,11 +76,14 @@ public final class RateLimitHeaders {
     }
 
     public static String policy(List<LimitStatus> limits) {
-        long[] key = policyKey(limits);
-        int slot = Math.floorMod(Arrays.hashCode(key), POLICIES.length);
+        int hash = 1;
+        for (LimitStatus s : limits) {
+            hash = 31 * (31 * hash + s.limit().ordinal()) + Long.hashCode(s.max());
+        }
+        int slot = Math.floorMod(hash, POLICIES.length);
         Policy cached = POLICIES[slot]; // a racy cache of immutable records: a miss only costs building the text again
-        if (cached != null && Arrays.equals(cached.key, key)) {
-            return cached.text;
+        if (cached != null && cached.describes(limits)) {
+            return cached.text; // the usual case: nothing allocated
         }
         StringBuilder items = new StringBuilder(96);
         for (LimitStatus s : limits) {
@@ -78,7 +94,7 @@ public final class RateLimitHeaders {
             }
         }
         String text = items.toString();
-        POLICIES[slot] = new Policy(key, text);
+        POLICIES[slot] = new Policy(policyKey(limits), text);
         return text;
     }
 
