@@ -182,6 +182,10 @@ public final class DefaultQuotaManager implements QuotaManager {
             }
             return uq;
         });
+        if (closed) {
+            // close() may have passed this user's queue before the waiter was in it; never wait out the queue for it
+            denyClosed(w);
+        }
         long start = System.nanoTime();
         long deadline = start + w.limits.maxQueueWait().toNanos();
         boolean interrupted = false;
@@ -434,12 +438,14 @@ public final class DefaultQuotaManager implements QuotaManager {
         closed = true;
         for (UserQueue q : queues.values()) {
             synchronized (q) {
-                for (Waiter w : q.waiters) {
-                    w.permit.completeExceptionally(new IllegalStateException("quota manager closed"));
-                }
+                q.waiters.forEach(DefaultQuotaManager::denyClosed);
             }
         }
         store.close();
+    }
+
+    private static void denyClosed(Waiter w) {
+        w.permit.completeExceptionally(new IllegalStateException("quota manager closed"));
     }
 
     /** Builds a {@link DefaultQuotaManager}; every setting has a default. */

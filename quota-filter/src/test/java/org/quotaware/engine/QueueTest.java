@@ -165,4 +165,26 @@ class QueueTest {
         held.close();
         assertThat(m.statistics().active()).isZero();
     }
+
+    /**
+     * A request that passed the closed check just before {@code close()} and queues just after it is still denied at
+     * once, not left waiting for its whole queue wait. The waiter is counted before it is registered, so each round
+     * closes the manager inside that gap or near it.
+     */
+    @Test
+    void aWaiterQueueingWhileTheManagerClosesIsDenied() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            QuotaManager m = manager(1, 2, Duration.ofSeconds(60));
+            QuotaPermit held = (QuotaPermit) m.acquire("alice", QuotaRequest.request());
+            Future<Acquisition> waiter = pool.submit(() -> m.acquire("alice", QuotaRequest.request()));
+            while (m.statistics().queued() == 0 && !waiter.isDone()) {
+                Thread.onSpinWait();
+            }
+            m.close();
+            assertThat(waiter.get(10, TimeUnit.SECONDS).admitted()).as("round %d", round).isFalse();
+            held.close();
+            assertThat(m.statistics().active()).isZero();
+            assertThat(m.statistics().queued()).isZero();
+        }
+    }
 }
