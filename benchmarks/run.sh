@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and the sample, runs every benchmark side by side on this machine and writes
-# docs/benchmarks.md from the results (benchmarks/target/results/, copied to benchmarks/results/). About 13 minutes on
+# docs/benchmarks.md from the results (benchmarks/target/results/, copied to benchmarks/results/). About 16 minutes on
 # 2 cores.
 #
 #   benchmarks/run.sh            everything
