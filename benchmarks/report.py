@@ -85,8 +85,8 @@ w("The script runs, in order (classpath `benchmarks/target/classes:benchmarks/ta
 w("")
 w("```sh")
 w("mvn -B -q package -Dmaven.test.skip=true -pl benchmarks,sample-webapp -am")
-w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 1 -gc true -rf json ...")
-w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 2 -gc true -rf json ...")
+w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 1 -rf json ...")
+w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 2 -rf json ...")
 w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 1 -wi 1 -i 2 -p users=1 -p path=SUCCESS "
   "-p limiter=quotaware,bucket4j-1 -prof gc -prof stack ...")
 w("java -cp $CP org.openjdk.jmh.Main -foe true ClusterBenchmark -t 1 -bm thrpt,sample -rf json ...")
@@ -139,8 +139,8 @@ settings = decision[0] if decision else {}
 w(f"`DecisionBenchmark`, JMH 1.37, throughput, 1 fork, {settings.get('warmupIterations', '?')} warm-up iterations of "
   f"{settings.get('warmupTime', '?')}, {settings.get('measurementIterations', '?')} measured iterations of "
   f"{settings.get('measurementTime', '?')} (our decision needs about four seconds of warm-up before the JIT has "
-  "compiled it; fewer iterations measured it half-compiled), a full GC before every iteration (`-gc true`: "
-  "every contender's user states then start each iteration compacted, as in a server that has run for a while; "
+  "compiled it; fewer iterations measured it half-compiled), one `System.gc()` before every iteration "
+  "(every contender's user states then start each iteration compacted, as in a server that has run for a while; "
   "without it, whether a collection had happened to move 100 000 users' states together changed those rows by up "
   "to a factor of two from one iteration to the next), "
   "`-Xms1g -Xmx1g`, 1 and 2 threads. Each call is one user's decision and, when admitted, its end:")

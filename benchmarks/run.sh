@@ -32,9 +32,9 @@ mvn -B -q dependency:copy -Dartifact=fish.payara.extras:payara-micro:6.2025.10 \
 JMH=("$JAVA" -cp "$CP" org.openjdk.jmh.Main -foe true)
 
 log "1/4 in-JVM decision, 1 thread"
-"${JMH[@]}" DecisionBenchmark -t 1 -gc true -rf json -rff "$OUT/decision-t1.json" | tee "$OUT/decision-t1.txt"
+"${JMH[@]}" DecisionBenchmark -t 1 -rf json -rff "$OUT/decision-t1.json" | tee "$OUT/decision-t1.txt"
 log "1/4 in-JVM decision, 2 threads"
-"${JMH[@]}" DecisionBenchmark -t 2 -gc true -rf json -rff "$OUT/decision-t2.json" | tee "$OUT/decision-t2.txt"
+"${JMH[@]}" DecisionBenchmark -t 2 -rf json -rff "$OUT/decision-t2.json" | tee "$OUT/decision-t2.txt"
 log "1/4 profile: allocation and hottest frames, ours against bucket4j one bandwidth (1 user, success, 1 thread)"
 "${JMH[@]}" DecisionBenchmark -t 1 -wi 1 -i 2 -p users=1 -p path=SUCCESS -p limiter=quotaware,bucket4j-1 \
     -prof gc -prof "stack:lines=2;top=8" -rf json -rff "$OUT/profile.json" | tee "$OUT/profile.txt"
