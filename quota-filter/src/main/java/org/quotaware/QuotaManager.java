@@ -1,5 +1,7 @@
 package org.quotaware;
 
+import java.util.concurrent.CompletionStage;
+
 import org.quotaware.engine.DefaultQuotaManager;
 
 /**
@@ -25,6 +27,15 @@ public interface QuotaManager extends AutoCloseable {
      * limit.
      */
     Acquisition acquire(String user, QuotaRequest request);
+
+    /**
+     * The same decision as {@link #acquire}, but a request that has to queue holds no thread while it waits: the
+     * stage completes when its slot is handed over or its wait ends (with a {@link QuotaDenial}), on the thread that
+     * freed the slot or the manager's poll. Decisions made at once come back completed. To give up a wait (the caller
+     * went away), cancel {@code toCompletableFuture()}: a slot handed over to a cancelled wait is given back. Dependent
+     * actions run on that thread: keep them short, or hand them to an executor.
+     */
+    CompletionStage<Acquisition> acquireAsync(String user, QuotaRequest request);
 
     /** A user's usage now (zeros for a user without state), with the limits of the user's own or default tier. */
     default UserQuotaUsage usage(String user) {

@@ -9,13 +9,14 @@ import java.util.Map;
  * @param deniedByLimit denials per limit; a request violating two limits counts once under each
  * @param denied       requests denied
  * @param active       concurrency slots held on this instance
- * @param queued       requests waiting on this instance
+ * @param queued       requests waiting on this instance, however they wait
+ * @param blocked      of those, the requests waiting on a blocked thread (they could not wait asynchronously)
  * @param completed    tasks that ended successfully
  * @param failed       tasks that ended in failure
  * @param trackedUsers users the store holds state for
  */
 public record QuotaStatistics(long allowed, Map<Limit, Long> deniedByLimit, long denied, long active, long queued,
-                              long completed, long failed, long trackedUsers) {
+                              long blocked, long completed, long failed, long trackedUsers) {
 
     public QuotaStatistics {
         deniedByLimit = Map.copyOf(deniedByLimit);

@@ -5,18 +5,26 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.quotaware.Acquisition;
 import org.quotaware.InvalidQuotaConfigException;
@@ -34,20 +42,22 @@ import org.quotaware.SystemLimits;
 import org.quotaware.UserQuotaUsage;
 import org.quotaware.Violation;
 import org.quotaware.engine.Decision.Verdict;
-import org.quotaware.engine.UserQueue.Waiter;
 import org.quotaware.local.InMemoryQuotaStore;
 import org.quotaware.scaling.LoadProtection;
 import org.quotaware.spi.QuotaStore;
 
 /**
  * The {@link QuotaManager}: resolves the user's limits, runs one atomic store operation per decision, and keeps the
- * per-instance parts here (system limits, the queue's waiting threads, statistics).
+ * per-instance parts here (system limits, leases, statistics); waiting requests are the {@link WaitingRoom}'s.
  * <p>
- * A queued request waits on its own thread; it is handed a slot by the release of the same user's task (in arrival
- * order), and also re-checks every {@code queuePoll} in case the slot was freed elsewhere (another instance, another
- * user's release of a system slot).
+ * A request that has to queue waits without a thread when it comes through {@link #acquireAsync}: it is handed a slot
+ * by the release of the same user's task (in arrival order), by a poll every {@code queuePoll} that finds a slot
+ * freed elsewhere (another member, another user's release of a system slot), or is denied when its wait ends. Through
+ * {@link #acquire} it blocks its thread, and only up to the system's {@code maxBlockedWaits}.
  */
 public final class DefaultQuotaManager implements QuotaManager {
+
+    private static final Logger LOG = Logger.getLogger(DefaultQuotaManager.class.getName());
 
     private final QuotaStore store;
     private final QuotaTiers tiers;
@@ -58,8 +68,11 @@ public final class DefaultQuotaManager implements QuotaManager {
     private volatile SystemLimits systemLimits;
     private final Statistics statistics = new Statistics();
     private final AtomicInteger active = new AtomicInteger();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final ConcurrentHashMap<String, UserQueue> queues = new ConcurrentHashMap<>();
+    private final WaitingRoom room;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
+    private final AtomicBoolean polling = new AtomicBoolean();
+    private volatile long pollFailureLoggedAt;
     private volatile boolean closed;
     private volatile LoadProtection protection;
     private final List<DecisionListener> listeners = new CopyOnWriteArrayList<>();
@@ -84,6 +97,9 @@ public final class DefaultQuotaManager implements QuotaManager {
         this.queuePollNanos = b.queuePoll.toNanos();
         this.leaseMillis = store.slotLeaseMillis();
         this.leased = leaseMillis == QuotaEngine.NO_LEASE ? null : ConcurrentHashMap.newKeySet();
+        this.room = new WaitingRoom(new Slots(), b.nanoClock);
+        this.ownsScheduler = b.scheduler == null;
+        this.scheduler = b.scheduler != null ? b.scheduler : pollThread();
     }
 
     public static Builder builder() {
@@ -99,27 +115,55 @@ public final class DefaultQuotaManager implements QuotaManager {
         if (request.concurrent() && d.verdict() == Verdict.ADMITTED && !hasRoom(active, sys.maxConcurrentTasks())) {
             extra.add(new Violation(Limit.SYSTEM_CONCURRENT_TASKS, sys.maxConcurrentTasks(), active.get(), 1));
         }
-        if (d.verdict() == Verdict.QUEUED && !hasRoom(queued, sys.maxQueuedRequests())) {
-            extra.add(new Violation(Limit.SYSTEM_QUEUE_SIZE, sys.maxQueuedRequests(), queued.get(), 1));
+        if (d.verdict() == Verdict.QUEUED && sys.maxQueuedRequests() != QuotaLimits.OFF
+                && room.waiting() >= sys.maxQueuedRequests()) {
+            extra.add(new Violation(Limit.SYSTEM_QUEUE_SIZE, sys.maxQueuedRequests(), room.waiting(), 1));
         }
         return result(applied.tier(), d, extra);
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * A request that has to queue blocks this thread; at most the system's {@code maxBlockedWaits} requests do so at
+     * once, beyond that they are denied ({@link Limit#SYSTEM_BLOCKED_WAITS}). Prefer {@link #acquireAsync}.
+     */
     @Override
     public Acquisition acquire(String user, QuotaRequest request) {
-        if (listeners.isEmpty()) {
-            return decide(user, request);
-        }
-        long start = System.nanoTime();
-        Acquisition a = decide(user, request);
-        long nanos = System.nanoTime() - start;
-        for (DecisionListener l : listeners) {
-            l.decided(a.result().tier(), a.result(), nanos);
+        long start = listeners.isEmpty() ? 0 : System.nanoTime();
+        Object decided = decide(user, request, true);
+        Acquisition a = decided instanceof WaitingRoom.Waiter w ? awaitBlocking(w) : (Acquisition) decided;
+        if (start != 0) {
+            told(a, System.nanoTime() - start);
         }
         return a;
     }
 
-    private Acquisition decide(String user, QuotaRequest request) {
+    @Override
+    public CompletionStage<Acquisition> acquireAsync(String user, QuotaRequest request) {
+        long start = listeners.isEmpty() ? 0 : System.nanoTime();
+        Object decided = decide(user, request, false);
+        if (decided instanceof WaitingRoom.Waiter w) {
+            if (start != 0) {
+                w.outcome.thenAccept(a -> told(a, System.nanoTime() - start));
+            }
+            return w.outcome;
+        }
+        Acquisition a = (Acquisition) decided;
+        if (start != 0) {
+            told(a, System.nanoTime() - start);
+        }
+        return CompletableFuture.completedFuture(a);
+    }
+
+    private void told(Acquisition a, long nanos) {
+        for (DecisionListener l : listeners) {
+            l.decided(a.result().tier(), a.result(), nanos);
+        }
+    }
+
+    /** The decision: an {@link Acquisition}, or the {@link WaitingRoom.Waiter} of a request that has to queue. */
+    private Object decide(String user, QuotaRequest request, boolean blocking) {
         Objects.requireNonNull(user, "user");
         QuotaTiers.Applied applied = tiers.resolve(user, request.tier());
         QuotaLimits limits = applied.limits();
@@ -164,128 +208,141 @@ public final class DefaultQuotaManager implements QuotaManager {
         if (d.verdict() == Verdict.DENIED) {
             return deny(applied.tier(), d.violations(), d.limits());
         }
-        return await(user, new Waiter(request, limits, applied.tier(), d.atMillis(), token));
+        Limit full = room.reserve(blocking, sys.maxQueuedRequests(), sys.maxBlockedWaits());
+        if (full != null) {
+            // denied before it waited: it consumes nothing
+            List<LimitStatus> after = store.execute(user, new Operations.Unqueue(request, token, d.atMillis(), limits));
+            long max = full == Limit.SYSTEM_QUEUE_SIZE ? sys.maxQueuedRequests() : sys.maxBlockedWaits();
+            long used = full == Limit.SYSTEM_QUEUE_SIZE ? room.waiting() : room.blocked();
+            return deny(applied.tier(), List.of(new Violation(full, max, used, 1)), after);
+        }
+        startPolling();
+        return room.enter(user, request, limits, applied.tier(), rank(applied.tier()), d.atMillis(), token, blocking);
     }
 
-    private Acquisition await(String user, Waiter w) {
-        SystemLimits sys = systemLimits;
-        if (!reserve(queued, sys.maxQueuedRequests())) {
-            List<LimitStatus> limits = store.execute(user,
-                    new Operations.Unqueue(w.request, w.token, w.queuedAtMillis, w.limits));
-            return deny(w.tier, List.of(new Violation(Limit.SYSTEM_QUEUE_SIZE, sys.maxQueuedRequests(), queued.get(), 1)),
-                    limits);
-        }
-        UserQueue q = queues.compute(user, (k, cur) -> {
-            UserQueue uq = cur != null ? cur : new UserQueue();
-            synchronized (uq) {
-                uq.waiters.add(w);
-            }
-            return uq;
-        });
-        if (closed) {
-            // close() may have passed this user's queue before the waiter was in it; never wait out the queue for it
-            denyClosed(w);
-        }
-        long start = System.nanoTime();
-        long deadline = start + w.limits.maxQueueWait().toNanos();
+    /** Blocks until the waiter has its outcome or its deadline passes. */
+    private Acquisition awaitBlocking(WaitingRoom.Waiter w) {
         boolean interrupted = false;
-        pump(user, q); // a slot may have been freed before this waiter was registered
-        while (!w.permit.isDone()) {
-            long left = deadline - System.nanoTime();
+        while (!w.outcome.isDone()) {
+            long left = w.deadlineNanos - room.now();
             if (left <= 0) {
+                room.giveUp(w);
                 break;
             }
             try {
-                w.permit.get(Math.min(left, queuePollNanos), TimeUnit.NANOSECONDS);
+                w.outcome.get(Math.min(left, queuePollNanos), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                pump(user, q);
+                // the deadline is the waiting room's clock's, checked above
             } catch (InterruptedException e) {
                 interrupted = true;
+                room.giveUp(w);
                 break;
             } catch (ExecutionException e) {
-                break; // the manager closed
+                break;
             }
         }
-        boolean stillWaiting;
-        synchronized (q) {
-            stillWaiting = q.waiters.remove(w);
-        }
-        dropIfEmpty(user);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (!stillWaiting && w.permit.isDone() && !w.permit.isCompletedExceptionally()) {
-            return w.permit.join();
-        }
-        List<LimitStatus> limits = List.of();
-        if (stillWaiting) {
-            queued.decrementAndGet();
-            limits = store.execute(user, new Operations.Unqueue(w.request, w.token, w.queuedAtMillis, w.limits));
-        }
-        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        return deny(w.tier, List.of(new Violation(Limit.QUEUE_WAIT, w.limits.maxQueueWait().toMillis(), waitedMillis, 1)),
-                limits);
+        return w.outcome.join(); // given up or not, its outcome is set by whoever took it out of the queue
     }
 
-    /**
-     * Hands freed slots to the user's waiters. The store keeps the queue's order across every member, so each local
-     * waiter is offered in turn (only the first in line can claim); a pass stops when the store shows no free slot.
-     */
-    private void pump(String user, UserQueue q) {
-        synchronized (q) {
-            boolean claimed = true;
-            while (claimed && !q.waiters.isEmpty()) {
-                claimed = false;
-                for (Iterator<Waiter> it = q.waiters.iterator(); it.hasNext(); ) {
-                    Waiter w = it.next();
-                    Decision d = claim(user, w);
-                    if (d == null) {
-                        return; // this instance is full
-                    }
-                    if (d.verdict() == Verdict.ADMITTED) {
-                        it.remove();
-                        queued.decrementAndGet();
-                        statistics.allowed();
-                        QuotaPermit p = permit(user, w.token, true, QuotaCheckResult.allowed(w.tier, true, d.limits()));
-                        if (!w.permit.complete(p)) {
-                            p.close(); // the manager closed under the waiter: never keep a slot nobody holds
-                        }
-                        claimed = true;
-                        break;
-                    }
-                    LimitStatus tasks = QuotaCheckResult.allowed(w.tier, true, d.limits()).status(Limit.CONCURRENT_TASKS);
-                    if (tasks != null && tasks.remaining() == 0) {
-                        return; // no slot is free: nobody behind can claim either
-                    }
+    /** The tier's priority for a freed slot of this instance: the protection's order, else the default one. */
+    private int rank(String tier) {
+        LoadProtection p = protection;
+        return p != null ? p.rank(tier) : DEFAULT_ORDER.rank(tier);
+    }
+
+    private static final LoadProtection DEFAULT_ORDER = LoadProtection.builder(1).build();
+
+    /** How the waiting room claims slots and answers waiters, with this manager's counters. */
+    private final class Slots implements WaitingRoom.Host {
+
+        @Override
+        public Decision claim(WaitingRoom.Waiter w) {
+            if (!reserve(active, systemLimits.maxConcurrentTasks())) {
+                return null;
+            }
+            Decision d;
+            try {
+                d = store.execute(w.user, new Operations.Claim(w.limits, w.token, leaseMillis));
+            } catch (RuntimeException | Error e) {
+                active.decrementAndGet();
+                throw e;
+            }
+            if (d.verdict() != Verdict.ADMITTED) {
+                active.decrementAndGet();
+            }
+            return d;
+        }
+
+        @Override
+        public Acquisition admitted(WaitingRoom.Waiter w, Decision d) {
+            statistics.allowed();
+            return permit(w.user, w.token, true, QuotaCheckResult.allowed(w.tier, true, d.limits()));
+        }
+
+        @Override
+        public Acquisition expired(WaitingRoom.Waiter w, long waitedNanos) {
+            List<LimitStatus> after = store.execute(w.user, Operations.Unqueue.afterWait(w.request, w.token,
+                    w.queuedAtMillis, w.limits));
+            return deny(w.tier, List.of(new Violation(Limit.QUEUE_WAIT, w.limits.maxQueueWait().toMillis(),
+                    TimeUnit.NANOSECONDS.toMillis(waitedNanos), 1)), after);
+        }
+
+        @Override
+        public Acquisition closed(WaitingRoom.Waiter w) {
+            List<LimitStatus> after = List.of();
+            try {
+                // the wait ended through no fault of the caller's: give its units back
+                after = store.execute(w.user, new Operations.Unqueue(w.request, w.token, w.queuedAtMillis, w.limits));
+            } catch (RuntimeException e) {
+                // the store is going away with this manager; the place's lease ends by itself
+            }
+            return deny(w.tier, List.of(new Violation(Limit.SYSTEM_CONCURRENT_TASKS, 0, active.get(), 1)), after);
+        }
+    }
+
+    /** Polls the waiting room every {@code queuePoll} from the first request that waits on. */
+    private void startPolling() {
+        if (!polling.get() && polling.compareAndSet(false, true)) {
+            try {
+                scheduler.scheduleWithFixedDelay(this::pollQueue, queuePollNanos, queuePollNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                polling.set(false); // the next waiter tries again
+                if (!closed) {
+                    LOG.log(Level.SEVERE, "quotaware: the scheduler refused the queue poll; waits end only when a "
+                            + "slot is released here", e);
                 }
             }
         }
     }
 
-    /** One claim for a waiter: the decision, or null when this instance has no system slot for it. */
-    private Decision claim(String user, Waiter w) {
-        if (!reserve(active, systemLimits.maxConcurrentTasks())) {
-            return null;
-        }
-        Decision d;
+    /**
+     * One poll of the waiting room: ends the waits past their deadline and hands over slots freed where this
+     * instance did not see it. Scheduled every {@code queuePoll}; public for a caller that schedules it itself.
+     */
+    public void pollQueue() {
         try {
-            d = store.execute(user, new Operations.Claim(w.limits, w.token, leaseMillis));
-        } catch (RuntimeException | Error e) {
-            active.decrementAndGet();
-            throw e;
+            room.poll();
+        } catch (RuntimeException e) {
+            // a failing store must not end the polling (a scheduled task that throws is never run again)
+            long now = System.nanoTime();
+            if (now - pollFailureLoggedAt > TimeUnit.MINUTES.toNanos(1)) {
+                pollFailureLoggedAt = now;
+                LOG.log(Level.WARNING, "quotaware: polling the waiting requests failed; retrying every queue poll", e);
+            }
         }
-        if (d.verdict() != Verdict.ADMITTED) {
-            active.decrementAndGet();
-        }
-        return d;
     }
 
-    private void dropIfEmpty(String user) {
-        queues.computeIfPresent(user, (k, q) -> {
-            synchronized (q) {
-                return q.waiters.isEmpty() ? null : q;
-            }
+    private static ScheduledExecutorService pollThread() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "quotaware-queue-poll");
+            t.setDaemon(true);
+            return t;
         });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     private QuotaPermit permit(String user, long token, boolean concurrent, QuotaCheckResult result) {
@@ -333,11 +390,7 @@ public final class DefaultQuotaManager implements QuotaManager {
             active.decrementAndGet();
             statistics.ended(success);
         }
-        // a waiter registered after this test pumps once itself, so skipping the lookup loses no hand-over
-        UserQueue q = queues.isEmpty() ? null : queues.get(user);
-        if (q != null) {
-            pump(user, q);
-        }
+        room.released(user);
     }
 
     private QuotaDenial deny(String tier, List<Violation> violations, List<LimitStatus> limits) {
@@ -355,7 +408,7 @@ public final class DefaultQuotaManager implements QuotaManager {
     }
 
     /** Takes one unit of a per-instance counter if the limit allows. */
-    private static boolean reserve(AtomicInteger counter, long max) {
+    static boolean reserve(AtomicInteger counter, long max) {
         if (max == QuotaLimits.OFF) {
             counter.incrementAndGet();
             return true;
@@ -393,7 +446,7 @@ public final class DefaultQuotaManager implements QuotaManager {
 
     @Override
     public QuotaStatistics statistics() {
-        return statistics.snapshot(active.get(), queued.get(), store.trackedUsers());
+        return statistics.snapshot(active.get(), room.waiting(), room.blocked(), store.trackedUsers());
     }
 
     @Override
@@ -436,26 +489,23 @@ public final class DefaultQuotaManager implements QuotaManager {
     @Override
     public void close() {
         closed = true;
-        for (UserQueue q : queues.values()) {
-            synchronized (q) {
-                q.waiters.forEach(DefaultQuotaManager::denyClosed);
-            }
+        room.close();
+        if (ownsScheduler) {
+            scheduler.shutdownNow();
         }
         store.close();
-    }
-
-    private static void denyClosed(Waiter w) {
-        w.permit.completeExceptionally(new IllegalStateException("quota manager closed"));
     }
 
     /** Builds a {@link DefaultQuotaManager}; every setting has a default. */
     public static final class Builder {
         private QuotaStore store;
         private QuotaTiers tiers = new QuotaTiers();
-        private SystemLimits systemLimits = SystemLimits.UNLIMITED;
+        private SystemLimits systemLimits = SystemLimits.DEFAULTS;
         private InstantSource clock = InstantSource.system();
         private int maxTrackedUsers = InMemoryQuotaStore.DEFAULT_MAX_TRACKED_USERS;
         private Duration queuePoll = Duration.ofMillis(100);
+        private LongSupplier nanoClock = System::nanoTime;
+        private ScheduledExecutorService scheduler;
 
         private Builder() {
         }
@@ -489,10 +539,29 @@ public final class DefaultQuotaManager implements QuotaManager {
             return this;
         }
 
-        /** How often a waiting request re-checks the store for a slot freed elsewhere; default 100 ms. */
+        /**
+         * How often the waiting requests re-check the store for a slot freed elsewhere, and how late past its
+         * deadline a wait may end at most; default 100 ms.
+         */
         public Builder queuePoll(Duration queuePoll) {
             this.queuePoll = Objects.requireNonNull(queuePoll, "queuePoll");
             InvalidQuotaConfigException.requireRange("queuePoll (ms)", queuePoll.toMillis(), 1, 60_000);
+            return this;
+        }
+
+        /**
+         * Where the waiting room's poll runs (every {@code queuePoll}, from the first request that waits); in a
+         * Jakarta EE container, its managed scheduled executor. Default: one daemon thread of the manager's own,
+         * stopped by {@link #close()}.
+         */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** The clock of queue waits' deadlines, in nanoseconds; default {@link System#nanoTime()}. For tests. */
+        public Builder nanoClock(LongSupplier nanoClock) {
+            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
             return this;
         }
 

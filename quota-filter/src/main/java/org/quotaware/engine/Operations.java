@@ -80,11 +80,20 @@ public final class Operations {
     }
 
     /**
-     * A queued request leaves the queue without a slot and gets back what it counted at {@code atMillis}. Answers the
-     * limits' state afterwards.
+     * A queued request leaves the queue without a slot and gets back what {@code request} counted at
+     * {@code atMillis}. Answers the limits' state afterwards.
      */
     public record Unqueue(QuotaRequest request, long token, long atMillis, QuotaLimits limits)
             implements WithLimits<List<LimitStatus>> {
+
+        /**
+         * A queued request whose wait ended leaves the queue. Its request stays counted: it was one, and a refund
+         * would let a caller queue and time out forever for free. Its files, never uploaded, are given back.
+         */
+        public static Unqueue afterWait(QuotaRequest request, long token, long atMillis, QuotaLimits limits) {
+            return new Unqueue(request.alreadyCounted(), token, atMillis, limits);
+        }
+
         @Override
         public Unqueue withLimits(QuotaLimits other) {
             return new Unqueue(request, token, atMillis, other);

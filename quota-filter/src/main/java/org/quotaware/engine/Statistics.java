@@ -38,7 +38,7 @@ final class Statistics {
         (success ? completed : failed).increment();
     }
 
-    QuotaStatistics snapshot(long active, long queued, long trackedUsers) {
+    QuotaStatistics snapshot(long active, long queued, long blocked, long trackedUsers) {
         Map<Limit, Long> byLimit = new EnumMap<>(Limit.class);
         for (Limit l : Limit.values()) {
             long n = deniedByLimit[l.ordinal()].sum();
@@ -46,7 +46,8 @@ final class Statistics {
                 byLimit.put(l, n);
             }
         }
-        return new QuotaStatistics(allowed.sum(), byLimit, denied.sum(), active, queued, completed.sum(), failed.sum(),
+        return new QuotaStatistics(allowed.sum(), byLimit, denied.sum(), active, queued, blocked,
+                completed.sum(), failed.sum(),
                 trackedUsers);
     }
 }

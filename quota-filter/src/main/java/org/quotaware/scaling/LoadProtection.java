@@ -205,7 +205,7 @@ public final class LoadProtection {
         if (level == 0) {
             return Admission.ADMITTED;
         }
-        int rank = tier == null ? 0 : ranks.getOrDefault(tier, defaultRank);
+        int rank = rank(tier);
         if (rank >= level) {
             return new Admission(true, tier, level, 0, null);
         }
@@ -221,6 +221,16 @@ public final class LoadProtection {
         return new Admission(false, tier, level, s.retryAfterSeconds(), "This server is overloaded and is not taking "
                 + String.join(", ", shedTiers(level)) + " requests for now; retry after " + s.retryAfterSeconds()
                 + " s.");
+    }
+
+    /**
+     * A tier's place in the order, 0 for the lowest: who is shed first, and who is handed a freed slot last.
+     *
+     * @param tier null counts as the lowest, a tier not in the order as {@code default} (or the lowest when
+     *             {@code default} is not in the order)
+     */
+    public int rank(String tier) {
+        return tier == null ? 0 : ranks.getOrDefault(tier, defaultRank);
     }
 
     public static final class Builder {

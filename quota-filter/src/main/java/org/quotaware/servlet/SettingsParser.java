@@ -25,6 +25,7 @@ public final class SettingsParser {
     static final String TIERS = "tiers";
     static final String SYSTEM_TASKS = "system.max-concurrent-tasks";
     static final String SYSTEM_QUEUE = "system.max-queued-requests";
+    static final String SYSTEM_BLOCKED = "system.max-blocked-waits";
     static final String MAX_TRACKED_USERS = "max-tracked-users";
     static final String API_KEY_HEADER = "identity.api-key-header";
     static final String API_KEYS = "identity.api-keys";
@@ -38,11 +39,12 @@ public final class SettingsParser {
     static final String FILES_COUNT = "files.count";
     static final String ANONYMOUS = "anonymous";
 
-    private static final List<String> FIXED = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, MAX_TRACKED_USERS,
+    private static final List<String> FIXED = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED, MAX_TRACKED_USERS,
             API_KEY_HEADER, API_KEYS, USER_HEADER, TRUSTED_PROXIES, ANONYMOUS_TIER, PATHS_INCLUDE, PATHS_EXCLUDE,
             PATHS_FILES, FILES_METHODS, FILES_COUNT);
     /** The keys that define limits rather than identity or paths. */
-    private static final List<String> LIMIT_KEYS = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, MAX_TRACKED_USERS);
+    private static final List<String> LIMIT_KEYS = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED,
+            MAX_TRACKED_USERS);
 
     private final String prefix;
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -116,19 +118,29 @@ public final class SettingsParser {
     }
 
     private SystemLimits systemLimits() {
-        long tasks = optionalCount(SYSTEM_TASKS, "systemMaxConcurrentTasks", 1);
-        long queued = optionalCount(SYSTEM_QUEUE, "systemMaxQueuedRequests", 0);
+        long tasks = optionalCount(SYSTEM_TASKS, "systemMaxConcurrentTasks", 1, QuotaLimits.OFF);
+        long queued = optionalCount(SYSTEM_QUEUE, "systemMaxQueuedRequests", 0,
+                SystemLimits.DEFAULT_MAX_QUEUED_REQUESTS);
+        long blocked = optionalCount(SYSTEM_BLOCKED, "systemMaxBlockedWaits", 0, SystemLimits.DEFAULT_MAX_BLOCKED_WAITS);
         try {
-            return new SystemLimits(tasks, queued);
+            return new SystemLimits(tasks, queued, blocked);
         } catch (InvalidQuotaConfigException e) {
-            String name = e.field().equals("systemMaxConcurrentTasks") ? SYSTEM_TASKS : SYSTEM_QUEUE;
+            String name = switch (e.field()) {
+                case "systemMaxConcurrentTasks" -> SYSTEM_TASKS;
+                case "systemMaxQueuedRequests" -> SYSTEM_QUEUE;
+                default -> SYSTEM_BLOCKED;
+            };
             throw e.forKey(key(name));
         }
     }
 
-    private long optionalCount(String name, String field, long min) {
+    /** A system limit: absent gives {@code absent}, {@code off} switches it off. */
+    private long optionalCount(String name, String field, long min, long absent) {
         String raw = values.get(name);
-        if (raw == null || ConfigValues.isOff(raw)) {
+        if (raw == null) {
+            return absent;
+        }
+        if (ConfigValues.isOff(raw)) {
             return QuotaLimits.OFF;
         }
         return ConfigValues.count(key(name), field, raw, min, 1_000_000, true);

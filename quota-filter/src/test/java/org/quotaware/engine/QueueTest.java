@@ -91,7 +91,7 @@ class QueueTest {
     }
 
     @Test
-    void aRequestThatWaitsTooLongIsDeniedAndGetsItsUnitsBack() {
+    void aRequestThatWaitsTooLongIsDeniedAndStaysCountedButGetsItsFilesBack() {
         QuotaManager m = manager(1, 3, Duration.ofMillis(150));
         QuotaPermit held = (QuotaPermit) m.acquire("alice", QuotaRequest.upload(1, 1));
         Acquisition late = m.acquire("alice", QuotaRequest.upload(1, 1));
@@ -101,8 +101,8 @@ class QueueTest {
             assertThat(v.current()).isGreaterThanOrEqualTo(150);
         });
         var usage = m.usage("alice");
-        assertThat(usage.requestsPerMinute()).isEqualTo(1);
-        assertThat(usage.filesPerHour()).isEqualTo(1);
+        assertThat(usage.requestsPerMinute()).as("a request that waited was a request").isEqualTo(2);
+        assertThat(usage.filesPerHour()).as("its file was never uploaded").isEqualTo(1);
         assertThat(usage.queued()).isZero();
         assertThat(m.statistics().queued()).isZero();
         held.close();

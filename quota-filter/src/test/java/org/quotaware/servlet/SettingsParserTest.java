@@ -35,7 +35,7 @@ class SettingsParserTest {
 
         assertThat(settings.tiers().all()).containsOnlyKeys(QuotaTiers.DEFAULT);
         assertThat(settings.tiers().limits(QuotaTiers.DEFAULT)).isEqualTo(QuotaLimits.defaults());
-        assertThat(settings.systemLimits()).isEqualTo(SystemLimits.UNLIMITED);
+        assertThat(settings.systemLimits()).as("a queue cap is on by default").isEqualTo(SystemLimits.DEFAULTS);
         assertThat(settings.maxTrackedUsers()).isEqualTo(100_000);
         assertThat(settings.paths().counted("/anything")).isTrue();
         assertThat(settings.paths().upload("/anything", "POST")).isFalse();

@@ -1,0 +1,359 @@
+package org.quotaware.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+import org.quotaware.Acquisition;
+import org.quotaware.Limit;
+import org.quotaware.LimitStatus;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaPermit;
+import org.quotaware.QuotaRequest;
+
+/**
+ * The requests waiting in this JVM for a concurrency slot. A waiter is a future, not a thread: it is completed by
+ * whoever frees its slot (a release of the same user's task, a poll that finds a slot freed on another member), by
+ * its deadline passing, or by the manager closing.
+ * <p>
+ * Each user's waiters are kept in arrival order under the user's own monitor, so waiting for one user never blocks
+ * another. When this instance's own slots (not the users') are what is missing, a freed slot goes to the highest tier
+ * waiting first, then to the earliest arrival. Outcomes are completed outside every monitor: what runs on completion
+ * (a resumed request) never runs under a lock of ours.
+ */
+final class WaitingRoom {
+
+    /** What the room needs from the manager: one claim, and the answers it turns into outcomes. */
+    interface Host {
+        /** Claims a freed slot for {@code w}: the store's decision, or null when this instance has no slot left. */
+        Decision claim(Waiter w);
+
+        /** The permit of a claim that was admitted. */
+        Acquisition admitted(Waiter w, Decision d);
+
+        /** The waiter leaves the queue without a slot (its units stay counted) and is told so. */
+        Acquisition expired(Waiter w, long waitedNanos);
+
+        /** The answer to a waiter still waiting when the manager closed. */
+        Acquisition closed(Waiter w);
+    }
+
+    /** One waiting request. */
+    static final class Waiter {
+        final String user;
+        final QuotaRequest request;
+        final QuotaLimits limits;
+        final String tier;
+        /** Its tier's priority when this instance's slots are short: higher goes first. */
+        final int rank;
+        final long queuedAtMillis;
+        /** The token of its queue place, and of its slot once it gets one. */
+        final long token;
+        final long sinceNanos;
+        final long deadlineNanos;
+        /** Arrival order on this instance. */
+        final long arrival;
+        /** True while a thread blocks on it (the request could not wait asynchronously). */
+        final boolean blocking;
+        final CompletableFuture<Acquisition> outcome = new CompletableFuture<>();
+
+        Waiter(String user, QuotaRequest request, QuotaLimits limits, String tier, int rank, long queuedAtMillis,
+               long token, long sinceNanos, long arrival, boolean blocking) {
+            this.user = user;
+            this.request = request;
+            this.limits = limits;
+            this.tier = tier;
+            this.rank = rank;
+            this.queuedAtMillis = queuedAtMillis;
+            this.token = token;
+            this.sinceNanos = sinceNanos;
+            this.deadlineNanos = sinceNanos + limits.maxQueueWait().toNanos();
+            this.arrival = arrival;
+            this.blocking = blocking;
+        }
+    }
+
+    /** An outcome decided under a monitor, completed after it is left. */
+    private record Outcome(Waiter waiter, Acquisition acquisition) {
+    }
+
+    private static final Comparator<Waiter> PRIORITY = Comparator.<Waiter>comparingInt(w -> -w.rank)
+            .thenComparingLong(w -> w.arrival);
+
+    private final Host host;
+    private final LongSupplier nanoClock;
+    private final Map<String, ArrayDeque<Waiter>> queues = new ConcurrentHashMap<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger blocked = new AtomicInteger();
+    private final AtomicLong arrivals = new AtomicLong();
+    /** Set when a claim found this instance full: the next freed slot is offered across users, by priority. */
+    private volatile boolean instanceFull;
+    private volatile boolean closed;
+
+    WaitingRoom(Host host, LongSupplier nanoClock) {
+        this.host = host;
+        this.nanoClock = nanoClock;
+    }
+
+    /** Requests waiting now. */
+    int waiting() {
+        return waiting.get();
+    }
+
+    /** Requests waiting now on a blocked thread. */
+    int blocked() {
+        return blocked.get();
+    }
+
+    long now() {
+        return nanoClock.getAsLong();
+    }
+
+    /**
+     * Takes a place if this instance's caps allow: {@code maxWaiting} waiters in all, {@code maxBlocked} of them on a
+     * blocked thread ({@link QuotaLimits#OFF} for no cap). The caller enters the waiter after a null answer; otherwise
+     * the answer is the cap that is full, and nothing was taken.
+     */
+    Limit reserve(boolean blocking, long maxWaiting, long maxBlocked) {
+        if (!DefaultQuotaManager.reserve(waiting, maxWaiting)) {
+            return Limit.SYSTEM_QUEUE_SIZE;
+        }
+        if (blocking && !DefaultQuotaManager.reserve(blocked, maxBlocked)) {
+            waiting.decrementAndGet();
+            return Limit.SYSTEM_BLOCKED_WAITS;
+        }
+        return null;
+    }
+
+    /** A new waiter in its user's queue; a place was reserved for it. */
+    Waiter enter(String user, QuotaRequest request, QuotaLimits limits, String tier, int rank, long queuedAtMillis,
+                 long token, boolean blocking) {
+        Waiter w = new Waiter(user, request, limits, tier, rank, queuedAtMillis, token, now(),
+                arrivals.incrementAndGet(), blocking);
+        queues.compute(user, (k, q) -> {
+            ArrayDeque<Waiter> queue = q != null ? q : new ArrayDeque<>();
+            synchronized (queue) {
+                queue.addLast(w);
+            }
+            return queue;
+        });
+        // a request that went away (its future cancelled) leaves at once instead of holding its place
+        w.outcome.whenComplete((a, failure) -> {
+            if (failure instanceof CancellationException) {
+                giveUp(w);
+            }
+        });
+        if (closed) {
+            // close() may have passed this user's queue before the waiter was in it: never wait out the wait for it
+            remove(w, host::closed);
+        } else {
+            offer(user); // a slot may have been freed before this waiter was registered
+        }
+        return w;
+    }
+
+    /**
+     * Offers freed slots to one user's waiters, then, if this instance's slots were short, to every waiting user by
+     * priority. Called on every release of a slot.
+     */
+    void released(String user) {
+        if (queues.isEmpty()) {
+            return;
+        }
+        offer(user);
+        if (instanceFull) {
+            offerAll();
+        }
+    }
+
+    /**
+     * One poll: ends the waits past their deadline, and offers slots freed where no release of this instance saw
+     * them (another member, a lease that ran out). The manager schedules it every {@code queuePoll}.
+     */
+    void poll() {
+        if (queues.isEmpty()) {
+            return;
+        }
+        long now = now();
+        List<Outcome> done = new ArrayList<>();
+        for (ArrayDeque<Waiter> q : queues.values()) {
+            synchronized (q) {
+                for (Iterator<Waiter> it = q.iterator(); it.hasNext(); ) {
+                    Waiter w = it.next();
+                    if (now - w.deadlineNanos >= 0) {
+                        it.remove();
+                        done.add(new Outcome(w, host.expired(w, now - w.sinceNanos)));
+                    }
+                }
+            }
+        }
+        complete(done);
+        offerAll();
+        dropEmpty();
+    }
+
+    /**
+     * The waiter gives up (its deadline passed while a thread blocked on it, the thread was interrupted, or the
+     * request went away): the expiry's answer if it was still waiting; otherwise it was just handed its outcome.
+     */
+    void giveUp(Waiter w) {
+        remove(w, waiter -> host.expired(waiter, now() - waiter.sinceNanos));
+    }
+
+    /** Takes the waiter out of its queue with the answer {@code why} gives, unless it has left already. */
+    private void remove(Waiter w, Function<Waiter, Acquisition> why) {
+        ArrayDeque<Waiter> q = queues.get(w.user);
+        Acquisition answer = null;
+        if (q != null) {
+            synchronized (q) {
+                if (q.remove(w)) {
+                    answer = why.apply(w);
+                }
+            }
+        }
+        if (answer != null) {
+            leave(w, answer);
+            dropEmpty(w.user);
+        }
+    }
+
+    /** Denies every waiter: the manager is closing. */
+    void close() {
+        closed = true;
+        List<Outcome> done = new ArrayList<>();
+        for (ArrayDeque<Waiter> q : queues.values()) {
+            synchronized (q) {
+                for (Waiter w; (w = q.pollFirst()) != null; ) {
+                    done.add(new Outcome(w, host.closed(w)));
+                }
+            }
+        }
+        complete(done);
+    }
+
+    /** Offers every waiting user a slot, the highest tier and then the earliest arrival first. */
+    private void offerAll() {
+        List<ArrayDeque<Waiter>> order = new ArrayList<>(queues.size());
+        for (ArrayDeque<Waiter> q : queues.values()) {
+            synchronized (q) {
+                if (!q.isEmpty()) {
+                    order.add(q);
+                }
+            }
+        }
+        if (order.isEmpty()) {
+            return;
+        }
+        instanceFull = false;
+        // heads can change while sorting; a snapshot of each head keeps the comparator consistent
+        List<Waiter> heads = new ArrayList<>(order.size());
+        for (ArrayDeque<Waiter> q : order) {
+            synchronized (q) {
+                Waiter head = q.peekFirst();
+                if (head != null) {
+                    heads.add(head);
+                }
+            }
+        }
+        heads.sort(PRIORITY);
+        for (Waiter head : heads) {
+            if (!offer(head.user)) {
+                return; // this instance is full: the rest wait for the next freed slot
+            }
+        }
+    }
+
+    /**
+     * Hands freed slots to one user's waiters. The store keeps the queue's order across every member, so each local
+     * waiter is offered in turn (only the first in line can claim); a pass stops when the store shows no free slot.
+     *
+     * @return false when this instance has no slot left
+     */
+    private boolean offer(String user) {
+        ArrayDeque<Waiter> q = queues.get(user);
+        if (q == null) {
+            return true;
+        }
+        List<Outcome> done = new ArrayList<>(1);
+        boolean room = true;
+        synchronized (q) {
+            boolean claimed = true;
+            while (claimed && !q.isEmpty()) {
+                claimed = false;
+                for (Iterator<Waiter> it = q.iterator(); it.hasNext(); ) {
+                    Waiter w = it.next();
+                    Decision d = host.claim(w);
+                    if (d == null) {
+                        instanceFull = true;
+                        room = false;
+                        break;
+                    }
+                    if (d.verdict() == Decision.Verdict.ADMITTED) {
+                        it.remove();
+                        done.add(new Outcome(w, host.admitted(w, d)));
+                        claimed = true;
+                        break;
+                    }
+                    if (noSlotFree(d)) {
+                        break; // no slot is free: nobody behind can claim either
+                    }
+                }
+            }
+        }
+        complete(done);
+        if (q.isEmpty()) {
+            dropEmpty(user);
+        }
+        return room;
+    }
+
+    private static boolean noSlotFree(Decision d) {
+        for (LimitStatus status : d.limits()) {
+            if (status.limit() == Limit.CONCURRENT_TASKS) {
+                return status.remaining() == 0;
+            }
+        }
+        return false;
+    }
+
+    private void complete(List<Outcome> done) {
+        for (Outcome o : done) {
+            leave(o.waiter(), o.acquisition());
+        }
+    }
+
+    /** The waiter has left its queue: its place is free and it is told its outcome. */
+    private void leave(Waiter w, Acquisition outcome) {
+        waiting.decrementAndGet();
+        if (w.blocking) {
+            blocked.decrementAndGet();
+        }
+        if (!w.outcome.complete(outcome) && outcome instanceof QuotaPermit permit) {
+            permit.close(); // nobody will take this slot (the request was cancelled): never keep it
+        }
+    }
+
+    private void dropEmpty() {
+        for (String user : queues.keySet()) {
+            dropEmpty(user);
+        }
+    }
+
+    private void dropEmpty(String user) {
+        queues.computeIfPresent(user, (k, q) -> {
+            synchronized (q) {
+                return q.isEmpty() ? null : q;
+            }
+        });
+    }
+}
