@@ -181,19 +181,21 @@ public final class DefaultQuotaManager implements QuotaManager {
                         admission.level(), Math.max(1, admission.retryAfterSeconds()))), List.of());
             }
         }
-        if (concurrent && !reserve(active, sys.maxConcurrentTasks())) {
-            // the instance is full; still tell the caller every other limit it would break
+        boolean instanceFull = concurrent && !reserve(active, sys.maxConcurrentTasks());
+        if (instanceFull && (limits.maxConcurrentTasks() == QuotaLimits.OFF || limits.maxQueueSize() <= 0)) {
+            // the instance is full and the user has no queue to wait in; still tell every other limit it would break
             Decision d = store.execute(user, new Operations.Check(request, limits));
             List<Violation> all = new ArrayList<>(d.violations());
-            all.add(new Violation(Limit.SYSTEM_CONCURRENT_TASKS, sys.maxConcurrentTasks(), active.get(), 1));
+            all.add(instanceFull(sys));
             return deny(applied.tier(), all, d.limits());
         }
         long token = concurrent && limits.maxConcurrentTasks() != QuotaLimits.OFF ? newToken() : 0;
+        boolean holdsSlot = concurrent && !instanceFull;
         Decision d;
         try {
-            d = store.execute(user, new Operations.Acquire(request, limits, token, leaseMillis));
+            d = store.execute(user, new Operations.Acquire(request, limits, token, leaseMillis, instanceFull));
         } catch (RuntimeException | Error e) {
-            if (concurrent) {
+            if (holdsSlot) {
                 active.decrementAndGet();
             }
             throw e;
@@ -202,11 +204,16 @@ public final class DefaultQuotaManager implements QuotaManager {
             statistics.allowed();
             return permit(user, token, concurrent, QuotaCheckResult.allowed(applied.tier(), false, d.limits()));
         }
-        if (concurrent) {
+        if (holdsSlot) {
             active.decrementAndGet(); // a denied or waiting request holds no slot of this instance
         }
         if (d.verdict() == Verdict.DENIED) {
-            return deny(applied.tier(), d.violations(), d.limits());
+            if (!instanceFull) {
+                return deny(applied.tier(), d.violations(), d.limits());
+            }
+            List<Violation> all = new ArrayList<>(d.violations());
+            all.add(instanceFull(sys));
+            return deny(applied.tier(), all, d.limits());
         }
         Limit full = room.reserve(blocking, sys.maxQueuedRequests(), sys.maxBlockedWaits());
         if (full != null) {
@@ -214,10 +221,15 @@ public final class DefaultQuotaManager implements QuotaManager {
             List<LimitStatus> after = store.execute(user, new Operations.Unqueue(request, token, d.atMillis(), limits));
             long max = full == Limit.SYSTEM_QUEUE_SIZE ? sys.maxQueuedRequests() : sys.maxBlockedWaits();
             long used = full == Limit.SYSTEM_QUEUE_SIZE ? room.waiting() : room.blocked();
-            return deny(applied.tier(), List.of(new Violation(full, max, used, 1)), after);
+            Violation v = new Violation(full, max, used, 1);
+            return deny(applied.tier(), instanceFull ? List.of(instanceFull(sys), v) : List.of(v), after);
         }
         startPolling();
         return room.enter(user, request, limits, applied.tier(), rank(applied.tier()), d.atMillis(), token, blocking);
+    }
+
+    private Violation instanceFull(SystemLimits sys) {
+        return new Violation(Limit.SYSTEM_CONCURRENT_TASKS, sys.maxConcurrentTasks(), active.get(), 1);
     }
 
     /** Blocks until the waiter has its outcome or its deadline passes. */

@@ -49,7 +49,7 @@ public final class OperationCodec {
             out.putByte(ACQUIRE);
             request(out, a.request());
             limits(out, a.limits());
-            out.putLong(a.token()).putSignedVarint(a.leaseMillis());
+            out.putLong(a.token()).putSignedVarint(a.leaseMillis()).putByte(a.instanceFull() ? 1 : 0);
         } else if (operation instanceof Check c) {
             out.putByte(CHECK);
             request(out, c.request());
@@ -91,7 +91,7 @@ public final class OperationCodec {
         ByteReader in = new ByteReader(bytes);
         int tag = in.getByte();
         StateOperation<?> operation = switch (tag) {
-            case ACQUIRE -> new Acquire(request(in), limits(in), in.getLong(), in.getSignedVarint());
+            case ACQUIRE -> new Acquire(request(in), limits(in), in.getLong(), in.getSignedVarint(), bool(in));
             case CHECK -> new Check(request(in), limits(in));
             case CLAIM -> new Claim(limits(in), in.getLong(), in.getSignedVarint());
             case UNQUEUE -> new Unqueue(request(in), in.getLong(), in.getSignedVarint(), limits(in));

@@ -32,16 +32,23 @@ public final class Operations {
     }
 
     /** Checks every limit and reserves: a slot (token) when admitted, a queue place when only the slots are full. */
-    public record Acquire(QuotaRequest request, QuotaLimits limits, long token, long leaseMillis)
+    public record Acquire(QuotaRequest request, QuotaLimits limits, long token, long leaseMillis, boolean instanceFull)
             implements WithLimits<Decision> {
+
+        /** An acquisition on an instance with a slot free for it. */
+        public Acquire(QuotaRequest request, QuotaLimits limits, long token, long leaseMillis) {
+            this(request, limits, token, leaseMillis, false);
+        }
+
         @Override
         public Acquire withLimits(QuotaLimits other) {
-            return new Acquire(request, other, token, leaseMillis);
+            return new Acquire(request, other, token, leaseMillis, instanceFull);
         }
 
         @Override
         public Decision apply(UserState state, long now) {
-            return state == null ? untracked(now) : QuotaEngine.decide(state, request, limits, now, true, token, leaseMillis);
+            return state == null ? untracked(now)
+                    : QuotaEngine.decide(state, request, limits, now, true, token, leaseMillis, instanceFull);
         }
     }
 

@@ -28,6 +28,15 @@ public final class QuotaEngine {
      */
     static Decision decide(UserState s, QuotaRequest request, QuotaLimits limits, long nowMillis, boolean reserve,
                            long token, long leaseMillis) {
+        return decide(s, request, limits, nowMillis, reserve, token, leaseMillis, false);
+    }
+
+    /**
+     * The same, for an instance that has no slot free ({@code instanceFull}): a request that takes a slot is queued
+     * if its queue has room, even when the user's own slots are free, and never admitted.
+     */
+    static Decision decide(UserState s, QuotaRequest request, QuotaLimits limits, long nowMillis, boolean reserve,
+                           long token, long leaseMillis, boolean instanceFull) {
         long now = s.clamp(nowMillis);
         if (reserve) {
             s.advance(now);
@@ -52,12 +61,15 @@ public final class QuotaEngine {
             int active = s.activeSlots(now);
             int queued = s.queued(now);
             // a newcomer never overtakes a queued request, even in the instant a slot is free between two steps
-            if (active >= maxTasks || queued > 0) {
+            boolean ownFull = active >= maxTasks || queued > 0;
+            if (ownFull || instanceFull) {
                 boolean room = queued < limits.maxQueueSize();
                 if (room && violations == null) {
                     queue = true;
                 } else {
-                    violations = add(violations, new Violation(Limit.CONCURRENT_TASKS, maxTasks, active, 1));
+                    if (ownFull) {
+                        violations = add(violations, new Violation(Limit.CONCURRENT_TASKS, maxTasks, active, 1));
+                    }
                     if (!room && limits.maxQueueSize() > 0) {
                         violations = add(violations, new Violation(Limit.QUEUE_SIZE, limits.maxQueueSize(), queued, 1));
                     }

@@ -31,6 +31,7 @@ class OperationCodecTest {
             for (QuotaRequest request : List.of(QuotaRequest.request(), UPLOAD, QuotaRequest.upload(0, -1))) {
                 assertRoundTrip(new Operations.Acquire(request, limits, Long.MIN_VALUE, 30_000));
                 assertRoundTrip(new Operations.Acquire(request, limits, 0, QuotaEngine.NO_LEASE));
+                assertRoundTrip(new Operations.Acquire(request, limits, 5, 30_000, true));
                 assertRoundTrip(new Operations.Check(request, limits));
                 assertRoundTrip(new Operations.Unqueue(request, -42, 1_767_571_200_000L, limits));
                 assertRoundTrip(new Operations.Unqueue(request, Long.MAX_VALUE, -1, limits));

@@ -107,7 +107,8 @@ class QuotaEngineTest {
 
     @Test
     void systemConcurrencyLimitsAllUsersTogether() {
-        QuotaManager m = manager(QuotaLimits.defaults());
+        // without a queue: a request that finds the instance full is denied (with one, it waits: WaitingRoomTest)
+        QuotaManager m = manager(QuotaLimits.defaults().toBuilder().maxQueueSize(0).build());
         m.systemLimits(new SystemLimits(2, QuotaLimits.OFF));
         QuotaPermit a = (QuotaPermit) m.acquire("a", QuotaRequest.request());
         QuotaPermit b = (QuotaPermit) m.acquire("b", QuotaRequest.request());

@@ -81,9 +81,9 @@ class SettingsParserTest {
     @Test
     void systemLimitsAndTrackedUsers() {
         FilterSettings settings = parse("system.max-concurrent-tasks", "200", "system.max-queued-requests", "0",
-                "max-tracked-users", "5000");
+                "system.max-blocked-waits", "off", "max-tracked-users", "5000");
 
-        assertThat(settings.systemLimits()).isEqualTo(new SystemLimits(200, 0));
+        assertThat(settings.systemLimits()).isEqualTo(new SystemLimits(200, 0, QuotaLimits.OFF));
         assertThat(settings.maxTrackedUsers()).isEqualTo(5000);
     }
 
@@ -97,6 +97,8 @@ class SettingsParserTest {
                 "tiers", "premium", "premium.scale", "0");
         assertRejected("system.max-concurrent-tasks: systemMaxConcurrentTasks must be between 1 and 1000000, was 0",
                 "system.max-concurrent-tasks", "0");
+        assertRejected("system.max-blocked-waits: systemMaxBlockedWaits must be between 0 and 1000000, was 1000001",
+                "system.max-blocked-waits", "1000001");
         assertRejected("max-tracked-users: maxTrackedUsers must be between 1 and 100000000, was 0",
                 "max-tracked-users", "0");
     }
