@@ -1,5 +1,6 @@
 package org.quotaware.servlet;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,9 +30,11 @@ public final class FilterSettings {
     private final PathRules paths;
     private final boolean countFiles;
     private final List<String> limitKeys;
+    private final Duration asyncLease;
 
     FilterSettings(String prefix, QuotaTiers tiers, SystemLimits systemLimits, int maxTrackedUsers, CallerIdentity identity,
-                   String anonymousTier, PathRules paths, boolean countFiles, List<String> limitKeys) {
+                   String anonymousTier, PathRules paths, boolean countFiles, List<String> limitKeys,
+                   Duration asyncLease) {
         this.prefix = prefix;
         this.tiers = Objects.requireNonNull(tiers);
         this.systemLimits = Objects.requireNonNull(systemLimits);
@@ -41,6 +44,7 @@ public final class FilterSettings {
         this.paths = Objects.requireNonNull(paths);
         this.countFiles = countFiles;
         this.limitKeys = List.copyOf(limitKeys);
+        this.asyncLease = Objects.requireNonNull(asyncLease);
     }
 
     /** The settings of a filter declared without any init-param: the seed's default tier, every path counted. */
@@ -131,6 +135,14 @@ public final class FilterSettings {
     /** The limit keys given (tiers, per-tier and system settings), as written; empty when only identity and paths. */
     public List<String> limitKeys() {
         return limitKeys;
+    }
+
+    /**
+     * The longest an asynchronous request may hold its concurrency slot ({@code async-lease}, 300 s by default): the
+     * filter bounds the container's async timeout by it, which is otherwise often off (Jersey sets none).
+     */
+    public Duration asyncLease() {
+        return asyncLease;
     }
 
     /**

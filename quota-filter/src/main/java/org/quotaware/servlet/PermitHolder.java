@@ -3,6 +3,7 @@ package org.quotaware.servlet;
 import java.io.IOException;
 import java.util.List;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,12 +25,17 @@ final class PermitHolder {
     private final QuotaFilter filter;
     private final QuotaPermit permit;
     private final long maxBytes;
+    private final long asyncLeaseMillis;
 
-    /** @param maxBytes the largest body this upload may have, {@link QuotaLimits#OFF} when not limited */
-    PermitHolder(QuotaFilter filter, QuotaPermit permit, long maxBytes) {
+    /**
+     * @param maxBytes         the largest body this upload may have, {@link QuotaLimits#OFF} when not limited
+     * @param asyncLeaseMillis the longest an asynchronous request may hold the slot
+     */
+    PermitHolder(QuotaFilter filter, QuotaPermit permit, long maxBytes, long asyncLeaseMillis) {
         this.filter = filter;
         this.permit = permit;
         this.maxBytes = maxBytes;
+        this.asyncLeaseMillis = asyncLeaseMillis;
     }
 
     void run(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -56,14 +62,21 @@ final class PermitHolder {
     /**
      * For a request still asynchronous after the chain returned, the slot is released by an {@link AsyncPermitRelease}.
      * Its events cannot fire before this returns: the container defers an early {@code complete()} until the dispatch
-     * that started the asynchronous cycle has returned.
+     * that started the asynchronous cycle has returned. The async timeout is bounded by the lease, so a request never
+     * resumed (Jersey leaves the timeout off) cannot hold its slot forever: the container times it out, which
+     * releases the slot.
      */
     private boolean handOverIfAsync(HttpServletRequest request) {
         if (!request.isAsyncStarted()) {
             return false;
         }
         try {
-            request.getAsyncContext().addListener(new AsyncPermitRelease(permit));
+            AsyncContext async = request.getAsyncContext();
+            long timeout = async.getTimeout();
+            if (timeout <= 0 || timeout > asyncLeaseMillis) {
+                async.setTimeout(asyncLeaseMillis);
+            }
+            async.addListener(new AsyncPermitRelease(permit));
             return true;
         } catch (IllegalStateException alreadyOver) {
             return false;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 import jakarta.servlet.DispatcherType;
@@ -43,6 +44,13 @@ public class QuotaFilter implements Filter {
     /** The servlet-context attribute under which the filter publishes its {@link QuotaManager}, unless one is there. */
     public static final String MANAGER_ATTRIBUTE = QuotaManager.class.getName();
 
+    /**
+     * The servlet-context attribute under which the application may publish its async lease (a
+     * {@link java.time.Duration}); quota-cdi publishes {@code quotaware.async-lease}. A filter's own {@code async-lease}
+     * init-param wins.
+     */
+    public static final String ASYNC_LEASE_ATTRIBUTE = QuotaFilter.class.getName() + ".asyncLease";
+
     /** The response of a counted request, so a {@code @Quota} method can bring its RateLimit headers up to date. */
     static final String RESPONSE = QuotaFilter.class.getName() + ".response";
 
@@ -66,6 +74,7 @@ public class QuotaFilter implements Filter {
     private boolean ownsManager;
     private String anonymousTier;
     private ServletContext context;
+    private long asyncLeaseMillis;
 
     /** For web.xml: the settings are read from init-params in {@link #init}. */
     public QuotaFilter() {
@@ -121,6 +130,10 @@ public class QuotaFilter implements Filter {
                     ownsManager = true;
                 }
                 prepare();
+                if (!params.containsKey(SettingsParser.ASYNC_LEASE) && context != null
+                        && context.getAttribute(ASYNC_LEASE_ATTRIBUTE) instanceof java.time.Duration lease) {
+                    asyncLeaseMillis = lease.toMillis();
+                }
             } catch (InvalidQuotaConfigException e) {
                 UnavailableException failure = new UnavailableException(
                         "QuotaFilter '" + config.getFilterName() + "' is misconfigured: " + e.getMessage());
@@ -141,6 +154,7 @@ public class QuotaFilter implements Filter {
         QuotaTiers tiers = manager.tiers();
         settings.assignKeyTiers(tiers);
         anonymousTier = settings.anonymousTierIn(tiers);
+        asyncLeaseMillis = settings.asyncLease().toMillis();
     }
 
     /** The manager this filter enforces. */
@@ -151,6 +165,15 @@ public class QuotaFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
+        if (req.getDispatcherType() == DispatcherType.ASYNC && req.getAttribute(ParkedRequest.ATTRIBUTE)
+                instanceof ParkedRequest parked && res instanceof HttpServletResponse response) {
+            Acquisition outcome = parked.take();
+            if (outcome != null) {
+                // its wait in the queue is over: run the rest of the chain with the slot it was handed
+                proceed((HttpServletRequest) req, response, chain, parked.counted, outcome);
+                return;
+            }
+        }
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
                 || request.getDispatcherType() != DispatcherType.REQUEST || request.getAttribute(COUNTED) != null
                 || "OPTIONS".equalsIgnoreCase(request.getMethod())) {
@@ -180,17 +203,45 @@ public class QuotaFilter implements Filter {
         int files = upload && settings.countFiles() ? 1 : 0;
         QuotaRequest quota = (upload ? QuotaRequest.upload(files, request.getContentLengthLong())
                 : QuotaRequest.request()).withTier(caller.tier());
-        Acquisition acquisition = manager.acquire(caller.user(), quota);
+        Counted counted = new Counted(caller, upload, files);
+        if (!request.isAsyncSupported()) {
+            // a servlet or filter in the chain cannot go async: this request blocks while it waits, within the
+            // system's cap on blocked waits
+            proceed(request, response, chain, counted, manager.acquire(caller.user(), quota));
+            return;
+        }
+        CompletableFuture<Acquisition> decided = manager.acquireAsync(caller.user(), quota).toCompletableFuture();
+        Acquisition now = decided.getNow(null);
+        if (now == null) {
+            long wait = manager.tiers().resolve(caller.user(), caller.tier()).limits().maxQueueWait().toMillis();
+            ParkedRequest.park(this, request, response, decided, counted, wait + PARK_MARGIN_MILLIS);
+            return;
+        }
+        proceed(request, response, chain, counted, now);
+    }
+
+    /** How long past its queue wait a parked request may stay before the container ends it: the poll's slack. */
+    private static final long PARK_MARGIN_MILLIS = 30_000;
+
+    /** Who a counted request is and what it counted, kept while it waits. */
+    record Counted(CallerIdentity.Caller caller, boolean upload, int files) {
+    }
+
+    /** Answers a denial, or runs the rest of the chain holding the permit. */
+    private void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Counted counted,
+                         Acquisition acquisition) throws IOException, ServletException {
         Responses.headers(response, acquisition.result());
         if (acquisition instanceof QuotaDenial denial) {
             deny(request, response, denial.result());
             return;
         }
-        request.setAttribute(QuotaCaller.ATTRIBUTE, new QuotaCaller(caller.user(), caller.tier(), files, true, false));
+        CallerIdentity.Caller caller = counted.caller();
+        request.setAttribute(QuotaCaller.ATTRIBUTE, new QuotaCaller(caller.user(), caller.tier(), counted.files(), true,
+                false));
         request.setAttribute(RESPONSE, response);
-        long maxBytes = upload ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes()
-                : QuotaLimits.OFF;
-        new PermitHolder(this, (QuotaPermit) acquisition, maxBytes).run(request, response, chain);
+        long maxBytes = counted.upload()
+                ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes() : QuotaLimits.OFF;
+        new PermitHolder(this, (QuotaPermit) acquisition, maxBytes, asyncLeaseMillis).run(request, response, chain);
     }
 
     /** An unknown key is counted as one request of the client address, so guessing keys is rate limited too. */

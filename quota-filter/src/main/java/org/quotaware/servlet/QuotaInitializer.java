@@ -33,6 +33,7 @@ public final class QuotaInitializer implements ServletContainerInitializer {
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
         checkDeclared(context);
+        mapAsyncDispatches(context);
         String enabled = context.getInitParameter(ENABLED);
         if (enabled == null || enabled.trim().equalsIgnoreCase("false")) {
             return;
@@ -62,7 +63,28 @@ public final class QuotaInitializer implements ServletContainerInitializer {
         filter.setAsyncSupported(true);
         filter.setInitParameters(params);
         // after the filters the application declares, so an authentication filter can set the principal first
-        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        // ASYNC too: a request that waited in the queue comes back through the filter to run with its slot
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");
+    }
+
+    /**
+     * Maps every declared {@link QuotaFilter} for {@code ASYNC} dispatches as well, on the same URL patterns and
+     * servlet names: a request parked in the queue is resumed by an async dispatch, which must pass the filter again
+     * to run with its slot and its file-size limit. web.xml mappings name {@code REQUEST} alone unless told otherwise.
+     */
+    static void mapAsyncDispatches(ServletContext context) {
+        for (FilterRegistration registration : context.getFilterRegistrations().values()) {
+            if (QuotaFilter.class.getName().equals(registration.getClassName())) {
+                String[] patterns = registration.getUrlPatternMappings().toArray(String[]::new);
+                String[] servlets = registration.getServletNameMappings().toArray(String[]::new);
+                if (patterns.length > 0) {
+                    registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.ASYNC), true, patterns);
+                }
+                if (servlets.length > 0) {
+                    registration.addMappingForServletNames(EnumSet.of(DispatcherType.ASYNC), true, servlets);
+                }
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.quotaware.servlet;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -37,11 +38,14 @@ public final class SettingsParser {
     static final String PATHS_FILES = "paths.files";
     static final String FILES_METHODS = "files.methods";
     static final String FILES_COUNT = "files.count";
+    static final String ASYNC_LEASE = "async-lease";
+    /** The default of {@link #ASYNC_LEASE}, the same as quota-cdi's {@code quotaware.async-lease}. */
+    static final Duration DEFAULT_ASYNC_LEASE = Duration.ofSeconds(300);
     static final String ANONYMOUS = "anonymous";
 
     private static final List<String> FIXED = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED, MAX_TRACKED_USERS,
             API_KEY_HEADER, API_KEYS, USER_HEADER, TRUSTED_PROXIES, ANONYMOUS_TIER, PATHS_INCLUDE, PATHS_EXCLUDE,
-            PATHS_FILES, FILES_METHODS, FILES_COUNT);
+            PATHS_FILES, FILES_METHODS, FILES_COUNT, ASYNC_LEASE);
     /** The keys that define limits rather than identity or paths. */
     private static final List<String> LIMIT_KEYS = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED,
             MAX_TRACKED_USERS);
@@ -88,7 +92,7 @@ public final class SettingsParser {
             }
         }
         return new FilterSettings(prefix, tiers, systemLimits(), maxTrackedUsers(), IdentityParser.identity(this, tiers),
-                anonymousTier(tiers), paths(), countFiles(), limitKeys());
+                anonymousTier(tiers), paths(), countFiles(), limitKeys(), asyncLease());
     }
 
     private QuotaLimits scaled(String tier, QuotaLimits defaults) {
@@ -144,6 +148,18 @@ public final class SettingsParser {
             return QuotaLimits.OFF;
         }
         return ConfigValues.count(key(name), field, raw, min, 1_000_000, true);
+    }
+
+    private Duration asyncLease() {
+        String raw = values.get(ASYNC_LEASE);
+        if (raw == null) {
+            return DEFAULT_ASYNC_LEASE;
+        }
+        Duration lease = ConfigValues.duration(key(ASYNC_LEASE), "asyncLease", raw);
+        if (lease.toMillis() < 1_000 || lease.toSeconds() > 86_400) {
+            throw ConfigValues.fail(key(ASYNC_LEASE), "asyncLease", raw, "between 1s and 86400s");
+        }
+        return lease;
     }
 
     private int maxTrackedUsers() {

@@ -41,10 +41,25 @@ final class JettyServer implements AutoCloseable {
         return context;
     }
 
+    /** The filter on every request, and on the async dispatch of a request resumed from the queue. */
     JettyServer filter(Filter filter) {
+        return filter(filter, EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+    }
+
+    JettyServer filter(Filter filter, EnumSet<DispatcherType> dispatches) {
         FilterHolder holder = new FilterHolder(filter);
         holder.setAsyncSupported(true);
-        context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(holder, "/*", dispatches);
+        return this;
+    }
+
+    /** At most {@code threads} request threads, so a test sees what parking saves. */
+    JettyServer threads(int threads) {
+        org.eclipse.jetty.util.thread.QueuedThreadPool pool =
+                (org.eclipse.jetty.util.thread.QueuedThreadPool) server.getThreadPool();
+        pool.setMaxThreads(threads);
+        pool.setMinThreads(Math.min(threads, 4));
+        pool.setReservedThreads(0);
         return this;
     }
 
