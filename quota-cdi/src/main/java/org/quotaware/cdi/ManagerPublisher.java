@@ -30,6 +30,8 @@ public class ManagerPublisher implements ServletContextListener {
         // the manager itself, not its client proxy: the filter calls it on every request
         QuotaManager manager = beans.implementation();
         context.setAttribute(QuotaFilter.MANAGER_ATTRIBUTE, manager);
+        // the filter bounds an async request's slot as @Quota does: by quotaware.async-lease
+        context.setAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE, beans.asyncLease());
         for (FilterRegistration registration : context.getFilterRegistrations().values()) {
             if (QuotaFilter.class.getName().equals(registration.getClassName())) {
                 try {
@@ -45,5 +47,6 @@ public class ManagerPublisher implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         event.getServletContext().removeAttribute(QuotaFilter.MANAGER_ATTRIBUTE);
+        event.getServletContext().removeAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE);
     }
 }

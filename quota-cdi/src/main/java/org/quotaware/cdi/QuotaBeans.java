@@ -51,15 +51,19 @@ public class QuotaBeans {
         ClusterStores.Choice choice = ClusterStores.choose(config, applicationInstance());
         QuotaStore store = choice.store();
         hazelcast = choice.hazelcast();
-        DefaultQuotaManager manager = QuotaManager.builder().store(store).tiers(config.settings.tiers())
-                .systemLimits(config.settings.systemLimits()).build();
+        ManagedScheduledExecutorService scheduler = ManagedScheduler.lookup();
+        DefaultQuotaManager.Builder builder = QuotaManager.builder().store(store).tiers(config.settings.tiers())
+                .systemLimits(config.settings.systemLimits());
+        if (scheduler != null) {
+            builder.scheduler(scheduler); // the queue's poll runs on the container's threads, not one of ours
+        }
+        DefaultQuotaManager manager = builder.build();
         // API keys configured here (quotaware.identity.api-keys=key=user:tier) are in their tiers without a filter too
         config.settings.assignKeyTiers(manager.tiers());
         created = manager;
         extension.manager(manager);
         long lease = store.slotLeaseMillis();
-        ManagedScheduledExecutorService scheduler = lease == Long.MAX_VALUE ? null : ManagedScheduler.lookup();
-        if (scheduler != null) {
+        if (scheduler != null && lease != Long.MAX_VALUE) {
             long every = Math.max(1, lease / 3);
             renewal = scheduler.scheduleAtFixedRate(() -> renew(manager), every, every, TimeUnit.MILLISECONDS);
         }
@@ -81,6 +85,11 @@ public class QuotaBeans {
     }
 
     /** The validated configuration of this layer. */
+    /** How long an asynchronous request may hold its slot ({@code quotaware.async-lease}). */
+    public java.time.Duration asyncLease() {
+        return extension.configuration().asyncLease;
+    }
+
     public ScalingSettingsView scaling() {
         ScalingSettings s = extension.configuration().scaling;
         return new ScalingSettingsView(s.enabled, s.protection, s.interval, s.slotsPerMember, s.rules, s.ranges);

@@ -24,8 +24,7 @@ final class QuotaConfiguration {
     static final String MAP_NAME = PREFIX + "cluster.map";
     static final String SLOT_LEASE = PREFIX + "cluster.slot-lease";
     static final String FALLBACK_MEMBERS = PREFIX + "cluster.fallback-members";
-    static final String ASYNC_LEASE = PREFIX + "async-lease";
-    private static final List<String> OWN = List.of(STORE, MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS, ASYNC_LEASE);
+    private static final List<String> OWN = List.of(STORE, MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS);
 
     /** Where quota state lives. */
     enum StoreChoice { AUTO, HAZELCAST, LOCAL }
@@ -56,7 +55,7 @@ final class QuotaConfiguration {
         this.mapName = Optional.ofNullable(raw(MAP_NAME)).orElse("quotaware-users");
         this.slotLease = Duration.ofSeconds(number(SLOT_LEASE, "slotLease (s)", 30, 2, 3_600));
         this.fallbackMembers = (int) number(FALLBACK_MEMBERS, "fallbackMembers", 2, 1, 10_000);
-        this.asyncLease = Duration.ofSeconds(number(ASYNC_LEASE, "asyncLease (s)", 300, 1, 86_400));
+        this.asyncLease = settings.asyncLease(); // quotaware.async-lease, the filter's async-lease too
         this.scaling = new ScalingSettings(this::raw, config.getPropertyNames(), settings.tiers());
     }
 

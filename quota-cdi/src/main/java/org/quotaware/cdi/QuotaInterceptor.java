@@ -1,6 +1,7 @@
 package org.quotaware.cdi;
 
 import java.io.Serializable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.annotation.Priority;
@@ -21,7 +22,8 @@ import org.quotaware.servlet.QuotaCaller;
 /**
  * Acquires before a {@code @Quota} method and releases after it on every path: return, exception, {@link Error},
  * a {@link CompletionStage} result when it completes, a suspended {@link AsyncResponse} when it is resumed, cancelled,
- * times out or disconnects (or its lease ends). A denial is thrown as {@link QuotaExceededException}, which JAX-RS
+ * times out or disconnects (or its lease ends). An asynchronous method (one returning a {@link CompletionStage} or
+ * taking a {@code @Suspended AsyncResponse}) that has to queue holds no thread while it waits: see {@link AsyncWaits}. A denial is thrown as {@link QuotaExceededException}, which JAX-RS
  * answers with the filter's 429/413 response. On a request the filter already counted, only what the filter did not
  * count is added: no second request, no second slot.
  */
@@ -44,6 +46,9 @@ public class QuotaInterceptor implements Serializable {
     @Inject
     AsyncLeases asyncLeases;
 
+    @Inject
+    AsyncWaits asyncWaits;
+
     @AroundInvoke
     Object enforce(InvocationContext ctx) throws Exception {
         QuotaMethod method = extension.method(ctx.getMethod(), ctx.getTarget().getClass());
@@ -52,7 +57,25 @@ public class QuotaInterceptor implements Serializable {
             throw new QuotaExceededException(new Problem(Problem.UNKNOWN_API_KEY, "Unknown API key", 401,
                     "the API key sent is not configured; send a valid key or none", null, null));
         }
-        Acquisition acquisition = manager().acquire(method.key(caller.user()), request(method, caller));
+        String key = method.key(caller.user());
+        QuotaRequest request = request(method, caller);
+        AsyncResponse suspended = suspended(ctx.getParameters());
+        boolean async = suspended != null || CompletionStage.class.isAssignableFrom(ctx.getMethod().getReturnType());
+        if (!async) {
+            return run(ctx, method, caller, manager().acquire(key, request), null);
+        }
+        // an asynchronous method waits for its slot without holding this thread
+        CompletableFuture<Acquisition> decided = manager().acquireAsync(key, request).toCompletableFuture();
+        Acquisition now = decided.getNow(null);
+        if (now != null) {
+            return run(ctx, method, caller, now, suspended);
+        }
+        return asyncWaits.later(decided, suspended, acquisition -> run(ctx, method, caller, acquisition, suspended));
+    }
+
+    /** Runs the method with its permit, or throws the denial; releases the slot on every path. */
+    private Object run(InvocationContext ctx, QuotaMethod method, QuotaCaller caller, Acquisition acquisition,
+                       AsyncResponse suspended) throws Exception {
         if (acquisition instanceof QuotaDenial denial) {
             throw new QuotaExceededException(denial.result(), null);
         }
@@ -77,10 +100,9 @@ public class QuotaInterceptor implements Serializable {
             });
             return result;
         }
-        AsyncResponse async = suspended(ctx.getParameters());
-        if (async != null) {
+        if (suspended != null) {
             try {
-                asyncLeases.hold(async, permit);
+                asyncLeases.hold(suspended, permit);
             } catch (RuntimeException e) {
                 permit.close(); // never keep a slot nothing will release
                 throw e;

@@ -54,6 +54,7 @@ final class AdminJson {
                 .add("deniedByLimit", denied)
                 .add("active", s.active())
                 .add("queued", s.queued())
+                .add("blocked", s.blocked())
                 .add("completed", s.completed())
                 .add("failed", s.failed())
                 .add("trackedUsers", s.trackedUsers())

@@ -36,6 +36,8 @@ public class QuotaMetrics {
 
     public static final String ACTIVE = "quotaware.tasks.active";
     public static final String QUEUED = "quotaware.tasks.queued";
+    /** Of the queued requests, those waiting on a blocked thread (they could not wait asynchronously). */
+    public static final String BLOCKED = "quotaware.tasks.queued.blocked";
     public static final String TRACKED_USERS = "quotaware.users.tracked";
     public static final String DESIRED_CAPACITY = "quotaware.capacity.desired";
     public static final String ACTUAL_CAPACITY = "quotaware.capacity.actual";
@@ -80,6 +82,7 @@ public class QuotaMetrics {
 
         gauge(registry, ACTIVE, () -> stats().active());
         gauge(registry, QUEUED, () -> stats().queued());
+        gauge(registry, BLOCKED, () -> stats().blocked());
         gauge(registry, TRACKED_USERS, () -> stats().trackedUsers());
         for (String mode : MODES) {
             gauge(registry, STORE_MODE, () -> mode.equals(usage.storeMode()) ? 1 : 0, new Tag("mode", mode));

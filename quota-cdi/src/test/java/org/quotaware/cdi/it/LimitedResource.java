@@ -97,6 +97,48 @@ public class LimitedResource {
         executor.submit(() -> response.resume("resumed"));
     }
 
+    /** Holds the "waiting" tier's one slot until the test opens it, so the next calls queue. */
+    static volatile CountDownLatch queueGate = new CountDownLatch(1);
+
+    @POST
+    @Path("queue-gate")
+    public String queueGate(@QueryParam("open") boolean open) {
+        if (open) {
+            queueGate.countDown();
+        } else {
+            queueGate = new CountDownLatch(1);
+        }
+        return "ok";
+    }
+
+    @GET
+    @Path("held")
+    @Quota(cost = 0)
+    public void held(@Suspended AsyncResponse response) {
+        CountDownLatch latch = queueGate;
+        executor.submit(() -> {
+            try {
+                response.resume(latch.await(20, TimeUnit.SECONDS) ? "held" : "timed out");
+            } catch (InterruptedException e) {
+                response.resume(e);
+            }
+        });
+    }
+
+    @GET
+    @Path("queued-async")
+    @Quota(cost = 0)
+    public void queuedAsync(@QueryParam("n") int n, @Suspended AsyncResponse response) {
+        executor.submit(() -> response.resume("async " + n));
+    }
+
+    @GET
+    @Path("queued-stage")
+    @Quota(cost = 0)
+    public CompletionStage<String> queuedStage(@QueryParam("n") int n) {
+        return CompletableFuture.supplyAsync(() -> "stage " + n, executor);
+    }
+
     @GET
     @Path("state")
     @Produces(MediaType.APPLICATION_JSON)
@@ -108,6 +150,8 @@ public class LimitedResource {
                 .add("active", stats.active())
                 .add("allowed", stats.allowed())
                 .add("denied", stats.denied())
+                .add("queued", stats.queued())
+                .add("blocked", stats.blocked())
                 .add("user", mine.user())
                 .add("userActive", mine.activeTasks())
                 .add("userFilesPerHour", mine.filesPerHour())

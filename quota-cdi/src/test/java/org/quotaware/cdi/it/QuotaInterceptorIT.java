@@ -144,9 +144,41 @@ class QuotaInterceptorIT {
     }
 
     @Test
+    void queuedAsynchronousCallsHoldNoThreadAndRunWhenTheSlotIsHandedOver() throws Exception {
+        call("POST", "queue-gate?open=false", null);
+        CompletableFuture<HttpResponse<String>> holder = callAsync("held", "key-queue");
+        awaitState("key:queuer", "\"userActive\":1");
+        List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            waiting.add(callAsync("queued-async?n=" + i, "key-queue"));
+            waiting.add(callAsync("queued-stage?n=" + i, "key-queue"));
+        }
+        awaitState("key:queuer", "\"queued\":20,\"blocked\":0");
+
+        call("POST", "queue-gate?open=true", null);
+        assertThat(holder.get(30, TimeUnit.SECONDS).body()).isEqualTo("held");
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> async = waiting.get(2 * i).get(30, TimeUnit.SECONDS);
+            assertThat(async.statusCode()).isEqualTo(200);
+            assertThat(async.body()).isEqualTo("async " + i);
+            HttpResponse<String> stage = waiting.get(2 * i + 1).get(30, TimeUnit.SECONDS);
+            assertThat(stage.statusCode()).isEqualTo(200);
+            assertThat(stage.body()).isEqualTo("stage " + i);
+        }
+        awaitState("key:queuer", "\"queued\":0,\"blocked\":0");
+        awaitState("key:queuer", "\"userActive\":0");
+    }
+
+    private CompletableFuture<HttpResponse<String>> callAsync(String path, String key) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base + "api/limited/" + path))
+                .timeout(Duration.ofSeconds(60)).header("X-API-Key", key).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void theBeansAreInjectable() throws Exception {
         String state = call("GET", "state", "key-paths").body();
-        assertThat(state).contains("\"tiers\":\"default,reports\"", "\"user\":\"key:pathfinder\"",
+        assertThat(state).contains("\"tiers\":\"default,reports,waiting\"", "\"user\":\"key:pathfinder\"",
                 "\"sameManager\":true");
     }
 

@@ -1,0 +1,117 @@
+package org.quotaware.cdi;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.RequestContextController;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.ConnectionCallback;
+
+import org.quotaware.Acquisition;
+
+/**
+ * Runs an asynchronous {@code @Quota} method that had to queue once its wait ends, holding no thread while it waits:
+ * on the container's managed executor (its class loader, naming and security context), inside a request context of
+ * its own. The method body then runs off the request thread, as any asynchronous JAX-RS code does: it must take what
+ * it needs from its parameters, not from thread-bound request state. A client that disconnects while its
+ * {@code AsyncResponse} waits gives its place up.
+ */
+@ApplicationScoped
+public class AsyncWaits {
+
+    /** The method's run with the acquisition its wait ended with: the method's result, or the denial thrown. */
+    @FunctionalInterface
+    interface Call {
+        Object run(Acquisition acquisition) throws Exception;
+    }
+
+    static final String EXECUTOR = "java:comp/DefaultManagedExecutorService";
+    private static final Logger LOG = Logger.getLogger(AsyncWaits.class.getName());
+
+    @Inject
+    Instance<RequestContextController> requestContexts;
+
+    private Executor executor;
+
+    @PostConstruct
+    void init() {
+        try {
+            executor = (ManagedExecutorService) new InitialContext().lookup(EXECUTOR);
+        } catch (NamingException | ClassCastException e) {
+            LOG.warning(() -> "quotaware: no managed executor at " + EXECUTOR + " (" + e + "): a queued asynchronous "
+                    + "@Quota method runs on the thread that hands its slot over");
+            executor = Runnable::run;
+        }
+    }
+
+    /**
+     * What the intercepted method answers now: null for an {@code AsyncResponse} method (resumed later), otherwise a
+     * stage completed with the method's own stage's outcome.
+     */
+    Object later(CompletableFuture<Acquisition> decided, AsyncResponse suspended, Call call) {
+        if (suspended != null) {
+            try {
+                suspended.register((ConnectionCallback) gone -> decided.cancel(false));
+            } catch (RuntimeException unsupported) {
+                // the wait ends by its deadline instead
+            }
+            decided.thenAccept(acquisition -> execute(() -> {
+                try {
+                    call.run(acquisition);
+                } catch (Exception | Error e) {
+                    suspended.resume(e); // the denial's 429, or the method's own failure
+                }
+            }));
+            return null;
+        }
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        decided.whenComplete((acquisition, cancelled) -> {
+            if (cancelled != null) {
+                result.completeExceptionally(cancelled);
+                return;
+            }
+            execute(() -> {
+                try {
+                    ((CompletionStage<?>) call.run(acquisition)).whenComplete((value, failure) -> {
+                        if (failure != null) {
+                            result.completeExceptionally(failure);
+                        } else {
+                            result.complete(value);
+                        }
+                    });
+                } catch (Exception | Error e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        });
+        return result;
+    }
+
+    private void execute(Runnable task) {
+        executor.execute(() -> {
+            RequestContextController context = requestContexts.get();
+            boolean activated = context.activate();
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "quotaware: a queued @Quota method failed outside its request", e);
+            } finally {
+                if (activated) {
+                    context.deactivate();
+                }
+                requestContexts.destroy(context);
+            }
+        });
+    }
+}

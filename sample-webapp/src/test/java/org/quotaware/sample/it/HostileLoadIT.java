@@ -1,0 +1,164 @@
+package org.quotaware.sample.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample on a real Payara Micro under a hostile load: many anonymous addresses (through a trusted proxy's
+ * {@code X-Forwarded-For}) each hold their slot and queue ten more requests. Queued requests are parked, not waiting
+ * on container threads: none of the server's threads is inside the quota engine, and a premium upload is answered at
+ * once. When the slots are freed, each address's requests run in the order they arrived, and nothing is left held.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@Timeout(240)
+class HostileLoadIT {
+
+    private static final int ADDRESSES = 30;
+    private static final int QUEUED_EACH = 10;
+    private static final String WEB_XML = "WEB-INF/web.xml";
+    private static final String CONFIG = "WEB-INF/classes/META-INF/microprofile-config.properties";
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @ArquillianResource
+    private URL base;
+
+    /**
+     * The sample WAR with the probe, its test-only paths left out of the quota, the loopback trusted as a proxy, and
+     * an anonymous tier that queues (the sample's own does not).
+     */
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class,
+                new File(System.getProperty("sample.war", "target/sample-webapp.war")));
+        String webXml = read(war, WEB_XML).replace(
+                "<param-value>/api/quota/admin/*</param-value>",
+                "<param-value>/api/quota/admin/*,/api/probe/state,/api/probe/release,/api/probe/ran</param-value>"
+                        + "</init-param><init-param><param-name>identity.trusted-proxies</param-name>"
+                        + "<param-value>127.0.0.1</param-value>");
+        String config = read(war, CONFIG) + """
+
+                # HostileLoadIT: anonymous callers may queue, and send more than the sample allows in a minute
+                quotaware.anonymous.requests-per-minute=1000
+                quotaware.anonymous.max-queue-size=10
+                quotaware.anonymous.max-queue-wait=60s
+                """;
+        war.delete(WEB_XML);
+        war.delete(CONFIG);
+        return war.addAsWebInfResource(new StringAsset(webXml), "web.xml")
+                .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties")
+                .addClass(LoadProbe.class);
+    }
+
+    private static String read(WebArchive war, String path) {
+        try (InputStream in = war.get(path).getAsset().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String address(int i) {
+        return "203.0.113." + (i + 1);
+    }
+
+    private CompletableFuture<HttpResponse<String>> get(String path, String forwardedFor) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base + "api/probe/" + path))
+                        .header("X-Forwarded-For", forwardedFor).timeout(Duration.ofSeconds(120)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String state() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/probe/state")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private void awaitState(String expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String s = state();
+        while (!s.contains(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            s = state();
+        }
+        assertThat(s).contains(expected);
+    }
+
+    @Test
+    void queuedRequestsHoldNoThreadAPremiumCallerIsAnsweredAtOnceAndEachQueueRunsInOrder() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> holders = new ArrayList<>();
+        for (int a = 0; a < ADDRESSES; a++) {
+            holders.add(get("hold", address(a)));
+        }
+        awaitState("\"active\":" + ADDRESSES + ",");
+        List<List<CompletableFuture<HttpResponse<String>>>> queued = new ArrayList<>();
+        int waiting = 0;
+        for (int a = 0; a < ADDRESSES; a++) {
+            List<CompletableFuture<HttpResponse<String>>> mine = new ArrayList<>();
+            for (int n = 0; n < QUEUED_EACH; n++) {
+                mine.add(get("work?from=" + address(a) + "&n=" + n, address(a)));
+                waiting++;
+                awaitState("\"queued\":" + waiting + ","); // one at a time: the arrival order is known
+            }
+            queued.add(mine);
+        }
+
+        String parked = state();
+        assertThat(parked).contains("\"queued\":" + ADDRESSES * QUEUED_EACH + ",", "\"blocked\":0,",
+                "\"threadsInEngine\":0");
+
+        long start = System.nanoTime();
+        HttpResponse<String> premium = HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/pricelists"))
+                .header("X-API-Key", "demo-premium-key").header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString("sku,name,price,currency\r\nA1,Widget,1.00,EUR\r\n"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        long premiumMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(premium.statusCode()).isEqualTo(201);
+        System.out.printf("HostileLoadIT: %d requests parked, premium upload answered in %d ms%n",
+                ADDRESSES * QUEUED_EACH, premiumMillis);
+
+        HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/probe/release"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        for (CompletableFuture<HttpResponse<String>> h : holders) {
+            assertThat(h.get(60, TimeUnit.SECONDS).body()).isEqualTo("held");
+        }
+        for (int a = 0; a < ADDRESSES; a++) {
+            for (int n = 0; n < QUEUED_EACH; n++) {
+                HttpResponse<String> r = queued.get(a).get(n).get(60, TimeUnit.SECONDS);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("ran " + n);
+            }
+            String order = HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/probe/ran?from=" + address(a)))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(order).isEqualTo(IntStream.range(0, QUEUED_EACH).boxed().toList().toString());
+        }
+        awaitState("\"active\":0,\"queued\":0,\"blocked\":0");
+    }
+}
