@@ -13,18 +13,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import org.quotaware.Acquisition;
 import org.quotaware.InvalidQuotaConfigException;
@@ -57,8 +50,6 @@ import org.quotaware.spi.QuotaStore;
  */
 public final class DefaultQuotaManager implements QuotaManager {
 
-    private static final Logger LOG = Logger.getLogger(DefaultQuotaManager.class.getName());
-
     private final QuotaStore store;
     private final QuotaTiers tiers;
     private final long queuePollNanos;
@@ -69,10 +60,7 @@ public final class DefaultQuotaManager implements QuotaManager {
     private final Statistics statistics = new Statistics();
     private final AtomicInteger active = new AtomicInteger();
     private final WaitingRoom room;
-    private final ScheduledExecutorService scheduler;
-    private final boolean ownsScheduler;
-    private final AtomicBoolean polling = new AtomicBoolean();
-    private volatile long pollFailureLoggedAt;
+    private final QueuePoll poll;
     private volatile boolean closed;
     private volatile LoadProtection protection;
     private final List<DecisionListener> listeners = new CopyOnWriteArrayList<>();
@@ -98,8 +86,7 @@ public final class DefaultQuotaManager implements QuotaManager {
         this.leaseMillis = store.slotLeaseMillis();
         this.leased = leaseMillis == QuotaEngine.NO_LEASE ? null : ConcurrentHashMap.newKeySet();
         this.room = new WaitingRoom(new Slots(), b.nanoClock);
-        this.ownsScheduler = b.scheduler == null;
-        this.scheduler = b.scheduler != null ? b.scheduler : pollThread();
+        this.poll = new QueuePoll(room::poll, queuePollNanos, b.scheduler);
     }
 
     public static Builder builder() {
@@ -132,7 +119,7 @@ public final class DefaultQuotaManager implements QuotaManager {
     public Acquisition acquire(String user, QuotaRequest request) {
         long start = listeners.isEmpty() ? 0 : System.nanoTime();
         Object decided = decide(user, request, true);
-        Acquisition a = decided instanceof WaitingRoom.Waiter w ? awaitBlocking(w) : (Acquisition) decided;
+        Acquisition a = decided instanceof WaitingRoom.Waiter w ? room.await(w, queuePollNanos) : (Acquisition) decided;
         if (start != 0) {
             told(a, System.nanoTime() - start);
         }
@@ -224,39 +211,12 @@ public final class DefaultQuotaManager implements QuotaManager {
             Violation v = new Violation(full, max, used, 1);
             return deny(applied.tier(), instanceFull ? List.of(instanceFull(sys), v) : List.of(v), after);
         }
-        startPolling();
+        poll.start();
         return room.enter(user, request, limits, applied.tier(), rank(applied.tier()), d.atMillis(), token, blocking);
     }
 
     private Violation instanceFull(SystemLimits sys) {
         return new Violation(Limit.SYSTEM_CONCURRENT_TASKS, sys.maxConcurrentTasks(), active.get(), 1);
-    }
-
-    /** Blocks until the waiter has its outcome or its deadline passes. */
-    private Acquisition awaitBlocking(WaitingRoom.Waiter w) {
-        boolean interrupted = false;
-        while (!w.outcome.isDone()) {
-            long left = w.deadlineNanos - room.now();
-            if (left <= 0) {
-                room.giveUp(w);
-                break;
-            }
-            try {
-                w.outcome.get(Math.min(left, queuePollNanos), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                // the deadline is the waiting room's clock's, checked above
-            } catch (InterruptedException e) {
-                interrupted = true;
-                room.giveUp(w);
-                break;
-            } catch (ExecutionException e) {
-                break;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return w.outcome.join(); // given up or not, its outcome is set by whoever took it out of the queue
     }
 
     /** The tier's priority for a freed slot of this instance: the protection's order, else the default one. */
@@ -315,46 +275,13 @@ public final class DefaultQuotaManager implements QuotaManager {
         }
     }
 
-    /** Polls the waiting room every {@code queuePoll} from the first request that waits on. */
-    private void startPolling() {
-        if (!polling.get() && polling.compareAndSet(false, true)) {
-            try {
-                scheduler.scheduleWithFixedDelay(this::pollQueue, queuePollNanos, queuePollNanos, TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-                polling.set(false); // the next waiter tries again
-                if (!closed) {
-                    LOG.log(Level.SEVERE, "quotaware: the scheduler refused the queue poll; waits end only when a "
-                            + "slot is released here", e);
-                }
-            }
-        }
-    }
-
     /**
-     * One poll of the waiting room: ends the waits past their deadline and hands over slots freed where this
-     * instance did not see it. Scheduled every {@code queuePoll}; public for a caller that schedules it itself.
+     * One poll of the waiting room now: ends the waits past their deadline and hands over slots freed where this
+     * instance did not see it. The manager runs it every {@code queuePoll}; public for a test or a caller that
+     * schedules it itself.
      */
     public void pollQueue() {
-        try {
-            room.poll();
-        } catch (RuntimeException e) {
-            // a failing store must not end the polling (a scheduled task that throws is never run again)
-            long now = System.nanoTime();
-            if (now - pollFailureLoggedAt > TimeUnit.MINUTES.toNanos(1)) {
-                pollFailureLoggedAt = now;
-                LOG.log(Level.WARNING, "quotaware: polling the waiting requests failed; retrying every queue poll", e);
-            }
-        }
-    }
-
-    private static ScheduledExecutorService pollThread() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "quotaware-queue-poll");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
+        poll.run();
     }
 
     private QuotaPermit permit(String user, long token, boolean concurrent, QuotaCheckResult result) {
@@ -502,9 +429,7 @@ public final class DefaultQuotaManager implements QuotaManager {
     public void close() {
         closed = true;
         room.close();
-        if (ownsScheduler) {
-            scheduler.shutdownNow();
-        }
+        poll.close();
         store.close();
     }
 

@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -200,6 +203,36 @@ final class WaitingRoom {
         complete(done);
         offerAll();
         dropEmpty();
+    }
+
+    /**
+     * Blocks the calling thread until the waiter has its outcome or its deadline passes (checked every
+     * {@code pollNanos}, by this room's clock).
+     */
+    Acquisition await(Waiter w, long pollNanos) {
+        boolean interrupted = false;
+        while (!w.outcome.isDone()) {
+            long left = w.deadlineNanos - now();
+            if (left <= 0) {
+                giveUp(w);
+                break;
+            }
+            try {
+                w.outcome.get(Math.min(left, pollNanos), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // the deadline is this room's clock's, checked above
+            } catch (InterruptedException e) {
+                interrupted = true;
+                giveUp(w);
+                break;
+            } catch (ExecutionException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return w.outcome.join(); // given up or not, its outcome is set by whoever took it out of the queue
     }
 
     /**
