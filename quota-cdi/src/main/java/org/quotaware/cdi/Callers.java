@@ -47,6 +47,12 @@ public class Callers {
                 false, false);
     }
 
+    /** The current HTTP request's client address by the filter's rules (trusted proxies), or null outside one. */
+    public String clientAddress() {
+        HttpServletRequest http = httpRequest();
+        return http == null ? null : extension.configuration().settings.clientAddress(http);
+    }
+
     /** Brings the filter's RateLimit headers up to date with a decision on the caller's own quota (if any). */
     void updateHeaders(QuotaCheckResult result) {
         HttpServletRequest http = httpRequest();

@@ -157,6 +157,14 @@ public final class FilterSettings {
     }
 
     /**
+     * The client address of a request as the filter counts it: the direct peer, or the forwarding client when the peer
+     * is a trusted proxy ({@code identity.trusted-proxies}). For limits per address outside the filter.
+     */
+    public String clientAddress(HttpServletRequest request) {
+        return identity.clientAddress(request);
+    }
+
+    /**
      * Who the caller of a request is, by the same rules as the filter: the one the filter already identified when it
      * ran, else principal, API key, trusted user header, client address. For a {@code @Quota} method on a request
      * the filter did not see.

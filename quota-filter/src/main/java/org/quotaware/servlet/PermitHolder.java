@@ -40,18 +40,23 @@ final class PermitHolder {
 
     void run(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        SizeLimitedRequest limited = maxBytes == QuotaLimits.OFF ? null : new SizeLimitedRequest(request, maxBytes);
+        SizeLimitedRequest limited = maxBytes == QuotaLimits.OFF ? null
+                : new SizeLimitedRequest(request, response, maxBytes, () -> tooLarge(request, response, maxBytes));
         boolean handedOver = false;
         try {
-            chain.doFilter(limited == null ? request : limited, response);
+            if (limited == null) {
+                chain.doFilter(request, response);
+            } else {
+                chain.doFilter(limited, limited.response());
+                limited.rethrowIfExceeded(); // also when the application caught the size error and answered itself
+            }
             handedOver = handOverIfAsync(request);
         } catch (Throwable t) {
             permit.failed();
-            if (limited != null && limited.exceeded() && !response.isCommitted()) {
-                tooLarge(request, response, limited.maxBytes());
-                return;
+            if (limited != null && limited.answered()) {
+                return; // the 413 went out when the limit tripped; what the application made of it was dropped
             }
-            throw t;
+            throw t; // after a commit, the container aborts the connection: never a response that looks complete
         } finally {
             if (!handedOver) {
                 permit.close();

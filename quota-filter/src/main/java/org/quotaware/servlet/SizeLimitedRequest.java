@@ -13,34 +13,70 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * An upload whose body may not be longer than the caller's file size limit, whatever its {@code Content-Length} said
  * (a chunked body has none). Reading past the limit throws {@link PayloadTooLargeException}; at most one byte beyond the
  * limit is ever read from the connection, and none of it reaches the application.
  * <p>
+ * The moment the limit trips, the filter's 413 is written to the real response (unless the application had already
+ * committed it), and from then on {@link #response()} drops whatever the application does: frameworks wrap a read
+ * error in their own exceptions and answer it with their own status (Jersey: a 500 from an exception mapper), and none
+ * of that may replace the 413. See {@link LimitedResponse}.
+ * <p>
  * Bodies the container parses itself ({@code getParts()}, form parameters) do not pass through here: give those
- * servlets a {@code @MultipartConfig(maxFileSize, maxRequestSize)} too.
+ * servlets a {@code @MultipartConfig(maxFileSize, maxRequestSize)} and bound form posts with the container's post size
+ * setting (see {@code docs/filter-setup.md}).
  */
 final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
+    /** The filter's answer to a body that went past the limit. */
+    @FunctionalInterface
+    interface TooLarge {
+        void answer() throws IOException;
+    }
+
     private final long maxBytes;
-    private volatile boolean exceeded;
+    private final HttpServletResponse realResponse;
+    private final TooLarge tooLarge;
+    private final LimitedResponse response;
+    private volatile PayloadTooLargeException failure;
+    private volatile boolean answered;
     private ServletInputStream stream;
     private BufferedReader reader;
 
-    SizeLimitedRequest(HttpServletRequest request, long maxBytes) {
+    /**
+     * @param response the response the filter answers on
+     * @param tooLarge writes the 413 to {@code response}; called once, when the limit trips and nothing is committed
+     */
+    SizeLimitedRequest(HttpServletRequest request, HttpServletResponse response, long maxBytes, TooLarge tooLarge) {
         super(request);
         this.maxBytes = maxBytes;
+        this.realResponse = response;
+        this.tooLarge = tooLarge;
+        this.response = new LimitedResponse(response, () -> failure != null);
     }
 
-    /** True once the application tried to read past the limit. */
-    boolean exceeded() {
-        return exceeded;
+    /** The response to hand to the application with this request. */
+    HttpServletResponse response() {
+        return response;
     }
 
-    long maxBytes() {
-        return maxBytes;
+    /** True once the 413 was written, so it is this request's answer whatever the application did after. */
+    boolean answered() {
+        return answered;
+    }
+
+    /**
+     * Throws the size error again if the application read past the limit, even if it caught the error and returned
+     * normally: a request cut short must never end as if it had succeeded (an answered one is then not rethrown
+     * further by the filter; an unanswered one makes the container abort the connection).
+     */
+    void rethrowIfExceeded() throws PayloadTooLargeException {
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override
@@ -75,6 +111,18 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
             throw new UnsupportedEncodingException(name);
         }
+    }
+
+    /** The first time: answer 413 while nothing is committed, then drop what the application does with the response. */
+    private synchronized PayloadTooLargeException exceeded() throws IOException {
+        if (failure == null) {
+            failure = new PayloadTooLargeException(maxBytes);
+            if (!realResponse.isCommitted()) {
+                tooLarge.answer();
+                answered = true;
+            }
+        }
+        return failure;
     }
 
     /** Counts what the application reads and stops it at the limit. */
@@ -112,10 +160,9 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             return n;
         }
 
-        private void check(long more) throws PayloadTooLargeException {
+        private void check(long more) throws IOException {
             if (count + more > maxBytes) {
-                exceeded = true;
-                throw new PayloadTooLargeException(maxBytes);
+                throw exceeded();
             }
         }
 

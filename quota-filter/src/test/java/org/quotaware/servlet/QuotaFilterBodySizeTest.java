@@ -30,6 +30,8 @@ class QuotaFilterBodySizeTest {
         jetty = new JettyServer().filter(new QuotaFilter(manager, settings))
                 .servlet("/upload/stream", streamReader)
                 .servlet("/upload/text", charReader)
+                .servlet("/upload/framework", new TestServlets.FrameworkLike())
+                .servlet("/upload/echo", new TestServlets.Echo())
                 .start();
         http = new RawHttp(jetty.port());
     }
@@ -73,6 +75,34 @@ class QuotaFilterBodySizeTest {
 
         assertThat(r.status()).isEqualTo(413);
         assertThat(charReader.bytesSeen.get()).isLessThanOrEqualTo(LIMIT);
+    }
+
+    @Test
+    void theSizeErrorIsAnswered413EvenWhenTheApplicationAnsweredItWithA500() throws Exception {
+        RawHttp.Response r = http.sendChunked("/app/upload/framework", 64, 512);
+
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.header("Content-Type")).isEqualTo("application/problem+json;charset=utf-8");
+        assertThat(r.header("RateLimit-Policy")).isEqualTo("\"rpm\";q=30;w=60, \"files-hour\";q=50;w=3600, "
+                + "\"files-day\";q=200;w=86400, \"tasks\";q=3;qu=\"concurrent-requests\"");
+        assertThat(r.body()).isEqualTo("{\"type\":\"urn:quotaware:problem:payload-too-large\",\"title\":"
+                + "\"Payload too large\",\"status\":413,\"detail\":\"file-size: 1025 bytes exceeds the limit of 1024 "
+                + "bytes; will not pass as it is\",\"instance\":\"/app/upload/framework\",\"tier\":\"default\","
+                + "\"retryAfter\":null,\"violations\":[{\"limit\":\"file-size\",\"max\":1024,\"current\":1025,"
+                + "\"retryAfter\":null}]}");
+        await(() -> manager.statistics().active() == 0);
+        assertThat(manager.statistics().failed()).isEqualTo(1);
+    }
+
+    @Test
+    void aResponseAlreadyCommittedWhenTheLimitTripsIsAbortedNotCompleted() throws Exception {
+        String raw = http.sendChunkedRaw("/app/upload/echo", 64, 512);
+
+        // the status line and the first chunk went out before the body was too large; the connection is then cut
+        // without the last chunk, so no client can take the truncated echo for a whole one
+        assertThat(raw).startsWith("HTTP/1.1 200 ").contains("echo\n").doesNotEndWith("0\r\n\r\n");
+        await(() -> manager.statistics().active() == 0);
+        assertThat(manager.statistics().failed()).isEqualTo(1);
     }
 
     @Test

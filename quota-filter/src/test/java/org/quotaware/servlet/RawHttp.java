@@ -69,6 +69,11 @@ final class RawHttp {
 
     /** Sends a chunked body of {@code chunks} chunks of {@code chunkSize} bytes, tolerating a server that stops reading. */
     Response sendChunked(String path, int chunks, int chunkSize) throws IOException {
+        return parse(sendChunkedRaw(path, chunks, chunkSize));
+    }
+
+    /** The same, returning the bytes of the answer as they came, however the server ended them. */
+    String sendChunkedRaw(String path, int chunks, int chunkSize) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
@@ -88,11 +93,15 @@ final class RawHttp {
             } catch (SocketException serverClosedEarly) {
                 // the server answered and closed before the whole body was sent: read that answer
             }
-            return read(socket.getInputStream());
+            return readRaw(socket.getInputStream());
         }
     }
 
     static Response read(InputStream in) throws IOException {
+        return parse(readRaw(in));
+    }
+
+    private static String readRaw(InputStream in) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         try {
@@ -102,7 +111,10 @@ final class RawHttp {
         } catch (SocketException reset) {
             // a reset after the response was sent; keep what arrived
         }
-        String text = all.toString(StandardCharsets.UTF_8);
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Response parse(String text) throws IOException {
         int end = text.indexOf("\r\n\r\n");
         if (end < 0) {
             throw new IOException("no complete response: " + text);

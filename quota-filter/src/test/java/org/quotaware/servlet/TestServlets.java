@@ -2,6 +2,7 @@ package org.quotaware.servlet;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,6 +62,38 @@ final class TestServlets {
                 }
             }
             resp.getWriter().write("read " + bytesSeen.get());
+        }
+    }
+
+    /**
+     * Reads the whole body like a framework does: a read error becomes its own exception, answered by its own error
+     * handling (Jersey: an exception mapper writing a 500 problem).
+     */
+    static final class FrameworkLike extends HttpServlet {
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            try {
+                req.getInputStream().readAllBytes();
+                resp.getWriter().write("stored");
+            } catch (IOException e) {
+                RuntimeException wrapped = new IllegalStateException("error reading entity", e);
+                resp.setStatus(500);
+                resp.setContentType("application/problem+json");
+                resp.getOutputStream().write(("{\"status\":500,\"detail\":\"" + wrapped.getMessage() + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+                resp.flushBuffer();
+            }
+        }
+    }
+
+    /** Streams as it reads: sends and flushes a first line before reading the body, so the response is committed. */
+    static final class Echo extends HttpServlet {
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setContentType("text/plain");
+            resp.getOutputStream().write("echo\n".getBytes(StandardCharsets.UTF_8));
+            resp.flushBuffer();
+            req.getInputStream().transferTo(resp.getOutputStream());
         }
     }
 

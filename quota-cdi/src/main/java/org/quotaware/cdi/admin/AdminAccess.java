@@ -1,6 +1,7 @@
 package org.quotaware.cdi.admin;
 
 import java.security.Principal;
+import java.time.InstantSource;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,17 +17,20 @@ import org.quotaware.InvalidQuotaConfigException;
 
 /**
  * Who may call the admin API: nobody while it is disabled (it answers 404 as if absent); once enabled, a caller in the
- * configured role or one presenting the admin key in {@value AdminSettings#KEY_HEADER}. The settings are read when the
- * application starts, and a bad one fails the deployment.
+ * configured role or one presenting the admin key in {@value AdminSettings#KEY_HEADER}. A client address that presented
+ * too many wrong keys is refused with 429 for a while, even with the right key, so the key cannot be guessed (see
+ * {@link KeyFailures}). The settings are read when the application starts, and a bad one fails the deployment.
  */
 @ApplicationScoped
 public class AdminAccess {
 
     static final String UNAUTHORIZED = "urn:quotaware:problem:admin-unauthorized";
     static final String FORBIDDEN = "urn:quotaware:problem:admin-forbidden";
+    static final String LOCKED_OUT = "urn:quotaware:problem:admin-key-attempts";
     private static final Logger LOG = Logger.getLogger(AdminAccess.class.getName());
 
     private volatile AdminSettings settings;
+    private volatile KeyFailures keyFailures;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         AdminSettings s = settings();
@@ -48,6 +52,7 @@ public class AdminAccess {
             } catch (InvalidQuotaConfigException e) {
                 throw new DeploymentException("quotaware configuration: " + e.getMessage(), e);
             }
+            keyFailures = new KeyFailures(s.keyFailures(), s.keyFailureWindow(), InstantSource.system());
             settings = s;
         }
         return s;
@@ -55,9 +60,13 @@ public class AdminAccess {
 
     /**
      * Null when the caller may use the admin API, else the answer to send: 404 while it is disabled, 401 without
-     * credentials, 403 with a wrong key or without the role.
+     * credentials, 403 with a wrong key or without the role, 429 with any key from an address locked out for wrong
+     * ones.
+     *
+     * @param clientAddress the caller's address as the quota filter counts it (trusted proxies); wrong keys are
+     *                      counted per address
      */
-    public Response refuse(SecurityContext security, String presentedKey, String path) {
+    public Response refuse(SecurityContext security, String presentedKey, String path, String clientAddress) {
         AdminSettings s = settings();
         if (!s.enabled()) {
             return Response.status(Response.Status.NOT_FOUND).build();
@@ -67,8 +76,7 @@ public class AdminAccess {
             return null;
         }
         if (presentedKey != null) {
-            return s.keyMatches(presentedKey) ? null
-                    : AdminResponses.problem(FORBIDDEN, "Forbidden", 403, "the admin key is wrong", path);
+            return checkKey(s, presentedKey, path, String.valueOf(clientAddress));
         }
         if (principal != null) {
             return AdminResponses.problem(FORBIDDEN, "Forbidden", 403, s.role() == null
@@ -79,5 +87,16 @@ public class AdminAccess {
                 + (s.keyHash() != null ? "the " + AdminSettings.KEY_HEADER + " header" : "")
                 + (s.keyHash() != null && s.role() != null ? " or " : "")
                 + (s.role() != null ? "an authenticated caller in the role '" + s.role() + "'" : ""), path);
+    }
+
+    private Response checkKey(AdminSettings s, String presentedKey, String path, String address) {
+        KeyFailures.Verdict verdict = keyFailures.present(address, () -> s.keyMatches(presentedKey));
+        return switch (verdict.outcome()) {
+            case ACCEPTED -> null;
+            case WRONG -> AdminResponses.problem(FORBIDDEN, "Forbidden", 403, "the admin key is wrong", path);
+            case LOCKED_OUT -> AdminResponses.problem(LOCKED_OUT, "Too many wrong admin keys", 429, s.keyFailures()
+                    + " wrong admin keys from this address within " + s.keyFailureWindow().toSeconds()
+                    + " s; retry in " + verdict.retryAfterSeconds() + " s", path, verdict.retryAfterSeconds());
+        };
     }
 }

@@ -20,6 +20,12 @@ final class AdminResponses {
                 .entity(new Problem(type, title, status, detail, path, null).toJson()).build();
     }
 
+    /** A refusal the caller may retry after {@code retryAfterSeconds}. */
+    static Response problem(String type, String title, int status, String detail, String path, long retryAfterSeconds) {
+        return Response.fromResponse(problem(type, title, status, detail, path))
+                .header("Retry-After", retryAfterSeconds).build();
+    }
+
     static Response invalid(String detail, String path) {
         return problem(INVALID_CHANGE, "Invalid change", 400, detail, path);
     }

@@ -3,6 +3,7 @@ package org.quotaware.cdi.admin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -18,8 +19,12 @@ import org.quotaware.InvalidQuotaConfigException;
  * @param keyHash SHA-256 of the admin key, or null; the key itself is not kept
  * @param me      whether {@code GET quota/me} answers ({@code quotaware.admin.me}, default true)
  * @param mapName the Hazelcast map that carries tier changes to every member
+ * @param keyFailures        wrong admin keys one client address may present per {@code keyFailureWindow}
+ *                           ({@code quotaware.admin.key-failures}, default 5); then it is refused with 429
+ * @param keyFailureWindow   {@code quotaware.admin.key-failure-window} (seconds, default 60)
  */
-public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolean me, String mapName) {
+public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolean me, String mapName, int keyFailures,
+                            Duration keyFailureWindow) {
 
     public static final String PREFIX = "quotaware.admin.";
     public static final String ENABLED = PREFIX + "enabled";
@@ -27,10 +32,14 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
     public static final String KEY = PREFIX + "key";
     public static final String ME = PREFIX + "me";
     public static final String MAP = PREFIX + "map";
-    public static final List<String> KEYS = List.of(ENABLED, ROLE, KEY, ME, MAP);
+    public static final String KEY_FAILURES = PREFIX + "key-failures";
+    public static final String KEY_FAILURE_WINDOW = PREFIX + "key-failure-window";
+    public static final List<String> KEYS = List.of(ENABLED, ROLE, KEY, ME, MAP, KEY_FAILURES, KEY_FAILURE_WINDOW);
     /** The header that carries the admin key. */
     public static final String KEY_HEADER = "X-Admin-Key";
     public static final String DEFAULT_MAP = "quotaware-tiers";
+    static final int DEFAULT_KEY_FAILURES = 5;
+    static final Duration DEFAULT_KEY_FAILURE_WINDOW = Duration.ofMinutes(1);
     static final int MIN_KEY_LENGTH = 16;
 
     /**
@@ -61,13 +70,17 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
                     + "with SecurityContext.isUserInRole) or " + KEY + " (a secret sent in the " + KEY_HEADER
                     + " header) is set").forKey(ENABLED);
         }
+        int failures = (int) number(raw, KEY_FAILURES, "key-failures", DEFAULT_KEY_FAILURES, 1, 1_000);
+        long window = number(raw, KEY_FAILURE_WINDOW, "key-failure-window (s)",
+                DEFAULT_KEY_FAILURE_WINDOW.toSeconds(), 1, 86_400);
         return new AdminSettings(enabled, role, key == null ? null : sha256(key), me,
-                map == null ? DEFAULT_MAP : map);
+                map == null ? DEFAULT_MAP : map, failures, Duration.ofSeconds(window));
     }
 
     /** The admin API switched off, {@code quota/me} on. */
     public static AdminSettings disabled() {
-        return new AdminSettings(false, null, null, true, DEFAULT_MAP);
+        return new AdminSettings(false, null, null, true, DEFAULT_MAP, DEFAULT_KEY_FAILURES,
+                DEFAULT_KEY_FAILURE_WINDOW);
     }
 
     /**
@@ -95,6 +108,21 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
         };
     }
 
+    private static long number(Function<String, String> raw, String key, String field, long fallback, long min,
+                               long max) {
+        String v = blankToNull(raw.apply(key));
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return InvalidQuotaConfigException.requireRange(field, Long.parseLong(v), min, max);
+        } catch (NumberFormatException e) {
+            throw InvalidQuotaConfigException.outOfRange(field, v, min, max).forKey(key);
+        } catch (InvalidQuotaConfigException e) {
+            throw e.forKey(key);
+        }
+    }
+
     private static String blankToNull(String v) {
         return v == null || v.isBlank() ? null : v.trim();
     }
@@ -110,6 +138,6 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
     @Override
     public String toString() {
         return "AdminSettings[enabled=" + enabled + ", role=" + role + ", key=" + (keyHash == null ? "none" : "set")
-                + ", me=" + me + ", map=" + mapName + "]";
+                + ", me=" + me + ", map=" + mapName + ", keyFailures=" + keyFailures + "/" + keyFailureWindow + "]";
     }
 }

@@ -23,6 +23,7 @@ import com.hazelcast.core.HazelcastInstance;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
+import org.quotaware.cdi.Callers;
 import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.cdi.QuotaUsageView;
 import org.quotaware.cdi.scaling.ScalingService;
@@ -49,6 +50,9 @@ public class QuotaAdminResource {
 
     @Inject
     TierReplication replication;
+
+    @Inject
+    Callers callers;
 
     @Inject
     Instance<ScalingService> scaling;
@@ -167,7 +171,7 @@ public class QuotaAdminResource {
     }
 
     private Response refuse(String key) {
-        return access.refuse(security, key, path());
+        return access.refuse(security, key, path(), callers.clientAddress());
     }
 
     private QuotaTiers tiers() {

@@ -1,5 +1,6 @@
 package org.quotaware.cdi.admin;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -42,9 +43,34 @@ class AdminSettingsTest {
     void aMisspeltKeyOrABadSwitchFails() {
         assertThatThrownBy(() -> load(Map.of("quotaware.admin.rol", "ops")))
                 .hasMessage("quotaware.admin.rol: setting must be one of [quotaware.admin.enabled, quotaware.admin.role, "
-                        + "quotaware.admin.key, quotaware.admin.me, quotaware.admin.map], was quotaware.admin.rol");
+                        + "quotaware.admin.key, quotaware.admin.me, quotaware.admin.map, quotaware.admin.key-failures, "
+                        + "quotaware.admin.key-failure-window], was quotaware.admin.rol");
         assertThatThrownBy(() -> load(Map.of("quotaware.admin.enabled", "yes")))
                 .hasMessage("quotaware.admin.enabled: enabled must be true or false, was yes");
+    }
+
+    @Test
+    void wrongKeysAreLimitedToFivePerMinuteUnlessConfigured() {
+        AdminSettings defaults = load(Map.of());
+        assertThat(defaults.keyFailures()).isEqualTo(5);
+        assertThat(defaults.keyFailureWindow()).isEqualTo(Duration.ofSeconds(60));
+
+        AdminSettings custom = load(Map.of("quotaware.admin.key-failures", "3",
+                "quotaware.admin.key-failure-window", "600"));
+        assertThat(custom.keyFailures()).isEqualTo(3);
+        assertThat(custom.keyFailureWindow()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void aBadKeyFailureLimitFailsNamingKeyValueAndRange() {
+        assertThatThrownBy(() -> load(Map.of("quotaware.admin.key-failures", "0")))
+                .isInstanceOf(InvalidQuotaConfigException.class)
+                .hasMessage("quotaware.admin.key-failures: key-failures must be between 1 and 1000, was 0");
+        assertThatThrownBy(() -> load(Map.of("quotaware.admin.key-failures", "five")))
+                .hasMessage("quotaware.admin.key-failures: key-failures must be between 1 and 1000, was five");
+        assertThatThrownBy(() -> load(Map.of("quotaware.admin.key-failure-window", "1m")))
+                .hasMessage("quotaware.admin.key-failure-window: key-failure-window (s) must be between 1 and 86400, "
+                        + "was 1m");
     }
 
     @Test

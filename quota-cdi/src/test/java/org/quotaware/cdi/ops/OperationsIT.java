@@ -152,6 +152,27 @@ class OperationsIT {
     }
 
     @Test
+    void fiveWrongAdminKeysLockTheirAddressOutEvenForTheRightKey() throws Exception {
+        // every peer is a trusted proxy in this deployment, so the test chooses its client address
+        Map<String, String> guesser = Map.of("X-Forwarded-For", "203.0.113.7", "X-Admin-Key", ADMIN_KEY + "?");
+        for (int i = 1; i <= 5; i++) {
+            assertThat(send("GET", base + "api/quota/admin/tiers", guesser, null).statusCode()).as("guess %d", i)
+                    .isEqualTo(403);
+        }
+
+        HttpResponse<String> locked = send("GET", base + "api/quota/admin/tiers",
+                Map.of("X-Forwarded-For", "203.0.113.7", "X-Admin-Key", ADMIN_KEY), null);
+
+        assertThat(locked.statusCode()).isEqualTo(429);
+        assertThat(locked.headers().firstValue("Retry-After")).hasValueSatisfying(
+                seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 60L));
+        assertThat(locked.body()).startsWith("{\"type\":\"urn:quotaware:problem:admin-key-attempts\",\"title\":"
+                + "\"Too many wrong admin keys\",\"status\":429,\"detail\":\"5 wrong admin keys from this address "
+                + "within 60 s; retry in ");
+        assertThat(admin("GET", "tiers", null).statusCode()).as("another client address").isEqualTo(200);
+    }
+
+    @Test
     void aUserPutInATierFollowsItsLimitsAtOnce() throws Exception {
         for (int i = 0; i < 3; i++) {
             assertThat(api("ops/call", "key-tier").statusCode()).isEqualTo(200);

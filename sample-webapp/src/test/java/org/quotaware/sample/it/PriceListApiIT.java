@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringReader;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -14,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
@@ -169,6 +173,25 @@ class PriceListApiIT {
 
     @Test
     @Order(6)
+    void aChunkedBodyOverTheAnonymousMegabyteIsProblem413AndFreesTheSlot() throws Exception {
+        // no Content-Length: the filter learns the size only while Jersey reads the body into the method's byte[]
+        String[] answer = sendChunked("api/pricelists", 1024 * 1024 + 8 * 1024);
+
+        assertThat(answer[0]).startsWith("HTTP/1.1 413 ");
+        assertThat(answer[1]).containsIgnoringCase("\r\ncontent-type: application/problem+json")
+                .containsIgnoringCase("\r\nratelimit-policy: ").containsIgnoringCase("\r\nratelimit: ");
+        assertThat(answer[2]).isEqualTo("{\"type\":\"urn:quotaware:problem:payload-too-large\",\"title\":"
+                + "\"Payload too large\",\"status\":413,\"detail\":\"file-size: 1048577 bytes exceeds the limit of "
+                + "1048576 bytes; will not pass as it is\",\"instance\":\"/api/pricelists\",\"tier\":\"anonymous\","
+                + "\"retryAfter\":null,\"violations\":[{\"limit\":\"file-size\",\"max\":1048576,\"current\":1048577,\"retryAfter\":null}]}");
+        // anonymous callers have one slot: the next upload is admitted only if the 413 gave it back
+        assertThat(send(upload(CSV, null)).statusCode()).isEqualTo(201);
+        HttpResponse<String> mine = send(get("api/quota/me"));
+        assertThat(json(mine).getInt("activeTasks")).as("only the GET itself holds a slot").isEqualTo(1);
+    }
+
+    @Test
+    @Order(7)
     void the31stUploadInAMinuteWithTheDefaultKeyIs429() throws Exception {
         for (int i = 1; i <= 30; i++) {
             assertThat(send(upload(CSV, DEFAULT_KEY)).statusCode()).as("upload %d", i).isEqualTo(201);
@@ -189,7 +212,7 @@ class PriceListApiIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void thePremiumKeyGetsTwiceAsMany() throws Exception {
         for (int i = 1; i <= 60; i++) {
             assertThat(send(upload(CSV, PREMIUM_KEY)).statusCode()).as("upload %d", i).isEqualTo(201);
@@ -211,6 +234,55 @@ class PriceListApiIT {
             request.header("X-API-Key", apiKey);
         }
         return request.build();
+    }
+
+    /**
+     * POSTs {@code size} bytes of CSV as a chunked body over a plain socket (the JDK client cannot be told to keep
+     * reading when the server stops reading early), anonymously, and returns the status line, the head and the
+     * de-chunked body. Writing stops when the server closes; its answer is read all the same.
+     */
+    private String[] sendChunked(String path, int size) throws IOException {
+        URI target = uri(path);
+        try (Socket socket = new Socket(target.getHost(), target.getPort())) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + target.getRawPath() + " HTTP/1.1\r\nHost: " + target.getHost() + "\r\n"
+                    + "Content-Type: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] chunk = new byte[8 * 1024];
+            Arrays.fill(chunk, (byte) 'x');
+            try {
+                for (int sent = 0; sent < size; sent += chunk.length) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (SocketException answeredEarly) {
+                // the server answered and closed before the whole body was sent: read that answer
+            }
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = text.indexOf("\r\n\r\n");
+            String head = text.substring(0, end + 2);
+            String body = text.substring(end + 4);
+            return new String[] {head.substring(0, head.indexOf("\r\n")), head,
+                    head.toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked") ? dechunk(body) : body};
+        }
+    }
+
+    private static String dechunk(String body) {
+        StringBuilder out = new StringBuilder();
+        int pos = 0;
+        while (true) {
+            int eol = body.indexOf("\r\n", pos);
+            int size = Integer.parseInt(body.substring(pos, eol).split(";")[0].trim(), 16);
+            if (size == 0) {
+                return out.toString();
+            }
+            out.append(body, eol + 2, eol + 2 + size);
+            pos = eol + 2 + size + 2;
+        }
     }
 
     private HttpRequest get(String path) {
