@@ -24,9 +24,7 @@ public enum Limit {
     /** Requests waiting on this instance, all users together. */
     SYSTEM_QUEUE_SIZE("system-queue", 0),
     /** This instance protects itself from overload and sheds the caller's tier for now (503, not a quota). */
-    LOAD_SHED("load-shed", 0),
-    /** The store tracks its maximum number of users and cannot take a new one until an idle one expires. */
-    TRACKED_USERS("tracked-users", 0);
+    LOAD_SHED("load-shed", 0);
 
     private final String policyName;
     private final long windowSeconds;

@@ -92,7 +92,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
             if (!compareAndSet) {
                 try {
                     byte[] result = map.executeOnKey(user,
-                            new StateProcessor(operation, now, roomForNewUser(now), ttlMillis));
+                            new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis));
                     @SuppressWarnings("unchecked") // the operation's own answer, decoded from its bytes
                     R answer = (R) StateProcessor.answer(result, tracked::add);
                     return answer;
@@ -129,7 +129,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
         for (int attempt = 1; ; attempt++) {
             byte[] stored = map.get(user);
             UserState state = stored != null ? UserState.fromBytes(stored)
-                    : roomForNewUser(now) ? new UserState() : null;
+                    : roomFor(user, operation, now) ? new UserState() : null;
             R answer = operation.apply(state, now);
             if (state == null) {
                 return answer;
@@ -156,18 +156,21 @@ public final class HazelcastQuotaStore implements QuotaStore {
         }
     }
 
-    /** Whether a user without state may get one: checked against the estimate, sweeping idle states at the cap. */
-    private boolean roomForNewUser(long now) {
-        if (tracked.estimate() < maxTrackedUsers) {
+    /**
+     * Whether {@code user}, if it has no state, may get one: always, unless the operation {@linkplain
+     * QuotaStore#takesRoom takes room}; then checked against the estimate, sweeping idle states at the cap.
+     */
+    private boolean roomFor(String user, StateOperation<?> operation, long now) {
+        if (!QuotaStore.takesRoom(user, operation) || tracked.estimate() < maxTrackedUsers) {
             return true;
         }
         long last = lastSweep.get();
         if (now - last >= SWEEP_AT_CAP_EVERY_MILLIS && lastSweep.compareAndSet(last, now)) {
             // a full scan, but only while the cap is reached and at most once a second of store time
             if (compareAndSet) {
-                map.forEach((user, bytes) -> {
+                map.forEach((key, bytes) -> {
                     if (UserState.fromBytes(bytes).idle(now)) {
-                        map.remove(user, bytes);
+                        map.remove(key, bytes);
                     }
                 });
             } else {
@@ -314,9 +317,10 @@ public final class HazelcastQuotaStore implements QuotaStore {
         }
 
         /**
-         * The most users with state in the whole cluster, default 100 000. Enforced against this member's estimate
-         * (an exact count at most once a second plus its own changes), so the cluster may exceed it by the new users
-         * the other members admit within a second.
+         * The most states in the whole cluster under which a new anonymous user still gets one of its own, default
+         * 100 000 (identified users and the overflows always get one, see {@link QuotaStore}). Enforced against this
+         * member's estimate (a count, {@code map.size()}, at most once a second plus its own changes), so the cluster
+         * may exceed it by the new users the other members admit within a second.
          */
         public Builder maxTrackedUsers(int max) {
             this.maxTrackedUsers = (int) InvalidQuotaConfigException.requireRange("maxTrackedUsers", max, 1,

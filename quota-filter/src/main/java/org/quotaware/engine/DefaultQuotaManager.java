@@ -93,7 +93,7 @@ public final class DefaultQuotaManager implements QuotaManager {
     @Override
     public QuotaCheckResult check(String user, QuotaRequest request) {
         QuotaTiers.Applied applied = tiers.resolve(user, request.tier());
-        Decision d = store.execute(user, new Operations.Check(request, applied.limits()));
+        Decision d = decideOn(user, applied.tier(), new Operations.Check(request, applied.limits()));
         List<Violation> extra = new ArrayList<>(1);
         SystemLimits sys = systemLimits;
         if (request.concurrent() && d.verdict() == Verdict.ADMITTED && !hasRoom(active, sys.maxConcurrentTasks())) {
@@ -139,7 +139,7 @@ public final class DefaultQuotaManager implements QuotaManager {
         }
         if (concurrent && !reserve(active, sys.maxConcurrentTasks())) {
             // the instance is full; still tell the caller every other limit it would break
-            Decision d = store.execute(user, new Operations.Check(request, limits));
+            Decision d = decideOn(user, applied.tier(), new Operations.Check(request, limits));
             List<Violation> all = new ArrayList<>(d.violations());
             all.add(new Violation(Limit.SYSTEM_CONCURRENT_TASKS, sys.maxConcurrentTasks(), active.get(), 1));
             return deny(applied.tier(), all, d.limits());
@@ -147,7 +147,12 @@ public final class DefaultQuotaManager implements QuotaManager {
         long token = concurrent && limits.maxConcurrentTasks() != QuotaLimits.OFF ? newToken() : 0;
         Decision d;
         try {
-            d = store.execute(user, new Operations.Acquire(request, limits, token, leaseMillis));
+            Operations.Acquire acquire = new Operations.Acquire(request, limits, token, leaseMillis);
+            d = store.execute(user, acquire);
+            if (d.verdict() == Verdict.NO_ROOM) {
+                user = overflow(applied.tier()); // from here on (permit, queue, release) the overflow's state
+                d = store.execute(user, acquire);
+            }
         } catch (RuntimeException | Error e) {
             if (concurrent) {
                 active.decrementAndGet();
@@ -352,6 +357,21 @@ public final class DefaultQuotaManager implements QuotaManager {
         List<Violation> all = new ArrayList<>(d.violations());
         all.addAll(extra);
         return QuotaCheckResult.denied(tier, all, d.limits());
+    }
+
+    /**
+     * The overflow of {@code tier}, which a new anonymous user shares while the store has no room for its own state
+     * (see {@link QuotaStore#overflowUser}); counted in the statistics.
+     */
+    private String overflow(String tier) {
+        statistics.overflowed();
+        return QuotaStore.overflowUser(tier);
+    }
+
+    /** Decides on the user's state, or on the overflow of {@code tier} when the store has no room for the user. */
+    private Decision decideOn(String user, String tier, Operations.Check check) {
+        Decision d = store.execute(user, check);
+        return d.verdict() == Verdict.NO_ROOM ? store.execute(QuotaStore.overflowUser(tier), check) : d;
     }
 
     /** Takes one unit of a per-instance counter if the limit allows. */
