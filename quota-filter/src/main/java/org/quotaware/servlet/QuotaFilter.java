@@ -179,14 +179,15 @@ public class QuotaFilter implements Filter {
         boolean upload = settings.paths().upload(path, request.getMethod());
         int files = upload && settings.countFiles() ? 1 : 0;
         QuotaRequest quota = (upload ? QuotaRequest.upload(files, request.getContentLengthLong())
-                : QuotaRequest.request()).withTier(caller.tier());
+                : QuotaRequest.request()).withTier(caller.tier()).withAnonymous(caller.anonymous());
         Acquisition acquisition = manager.acquire(caller.user(), quota);
         Responses.headers(response, acquisition.result());
         if (acquisition instanceof QuotaDenial denial) {
             deny(request, response, denial.result());
             return;
         }
-        request.setAttribute(QuotaCaller.ATTRIBUTE, new QuotaCaller(caller.user(), caller.tier(), files, true, false));
+        request.setAttribute(QuotaCaller.ATTRIBUTE, new QuotaCaller(caller.user(), caller.tier(), files, true, false,
+                caller.anonymous()));
         request.setAttribute(RESPONSE, response);
         long maxBytes = upload ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes()
                 : QuotaLimits.OFF;
