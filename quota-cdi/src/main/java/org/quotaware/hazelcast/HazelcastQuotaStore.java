@@ -3,6 +3,7 @@ package org.quotaware.hazelcast;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,6 +15,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicate;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.engine.SlidingWindow;
 import org.quotaware.engine.UserState;
@@ -38,7 +40,8 @@ import org.quotaware.spi.StateOperation;
  * live members keep theirs by calling {@code DefaultQuotaManager.renewLeases()} every third of the lease. An idle state
  * is removed by the operation that leaves it idle; every other entry is written with a time-to-live of the longest
  * window plus a bucket (25 h) plus the lease, after which nothing in it can count any more. The tracked-user cap is
- * enforced against an estimate, see {@link Builder#maxTrackedUsers(int)}.
+ * enforced against an estimate, see {@link Builder#maxTrackedUsers(int)}; at the cap, idle states are swept one
+ * partition per second ({@link PartitionSweep}), never the whole map.
  * <p>
  * Failures of the cluster surface as {@link QuotaStoreUnavailableException}, never as a bare Hazelcast exception or
  * NullPointerException; wrap the store in a {@link FallbackQuotaStore} to keep deciding while they last.
@@ -60,6 +63,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
     private final int maxTrackedUsers;
     private final TrackedUsers tracked;
     private final AtomicLong lastSweep;
+    private final PartitionSweep sweep;
     private final AtomicBoolean classesMissingLogged = new AtomicBoolean();
     /**
      * Set once a member could not load {@link StateProcessor} (Payara Micro does not give a remote member's Hazelcast
@@ -78,6 +82,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
         this.map = hz.getMap(b.mapName);
         this.tracked = new TrackedUsers(map::size, System::nanoTime);
         this.lastSweep = new AtomicLong(clock.millis());
+        this.sweep = new PartitionSweep(hz.getPartitionService());
     }
 
     public static Builder builder(HazelcastInstance hz) {
@@ -158,7 +163,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
 
     /**
      * Whether {@code user}, if it has no state, may get one: always, unless the operation {@linkplain
-     * QuotaStore#takesRoom takes room}; then checked against the estimate, sweeping idle states at the cap.
+     * QuotaStore#takesRoom takes room}; then checked against the estimate, sweeping one partition at the cap.
      */
     private boolean roomFor(String user, StateOperation<?> operation, long now) {
         if (!QuotaStore.takesRoom(user, operation) || tracked.estimate() < maxTrackedUsers) {
@@ -166,15 +171,16 @@ public final class HazelcastQuotaStore implements QuotaStore {
         }
         long last = lastSweep.get();
         if (now - last >= SWEEP_AT_CAP_EVERY_MILLIS && lastSweep.compareAndSet(last, now)) {
-            // a full scan, but only while the cap is reached and at most once a second of store time
+            // at most once a second of store time, and only the entries of one partition: never the whole map
+            Predicate<String, byte[]> partition = sweep.next();
             if (compareAndSet) {
-                map.forEach((key, bytes) -> {
-                    if (UserState.fromBytes(bytes).idle(now)) {
-                        map.remove(key, bytes);
+                for (Map.Entry<String, byte[]> e : map.entrySet(partition)) {
+                    if (UserState.fromBytes(e.getValue()).idle(now)) {
+                        map.remove(e.getKey(), e.getValue());
                     }
-                });
+                }
             } else {
-                map.executeOnEntries(new StateProcessor(null, now, false, ttlMillis));
+                map.executeOnEntries(new StateProcessor(null, now, false, ttlMillis), partition);
             }
             tracked.refresh();
         }
