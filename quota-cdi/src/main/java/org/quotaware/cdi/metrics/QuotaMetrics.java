@@ -37,6 +37,8 @@ public class QuotaMetrics {
     public static final String ACTIVE = "quotaware.tasks.active";
     public static final String QUEUED = "quotaware.tasks.queued";
     public static final String TRACKED_USERS = "quotaware.users.tracked";
+    /** Acquisitions decided on an overflow since start (see {@code QuotaStatistics#overflowed}); a count of decisions. */
+    public static final String OVERFLOWED = "quotaware.users.overflowed";
     public static final String DESIRED_CAPACITY = "quotaware.capacity.desired";
     public static final String ACTUAL_CAPACITY = "quotaware.capacity.actual";
     public static final String PROTECTION_LEVEL = "quotaware.protection.level";
@@ -81,6 +83,7 @@ public class QuotaMetrics {
         gauge(registry, ACTIVE, () -> stats().active());
         gauge(registry, QUEUED, () -> stats().queued());
         gauge(registry, TRACKED_USERS, () -> stats().trackedUsers());
+        gauge(registry, OVERFLOWED, () -> stats().overflowed());
         for (String mode : MODES) {
             gauge(registry, STORE_MODE, () -> mode.equals(usage.storeMode()) ? 1 : 0, new Tag("mode", mode));
         }
