@@ -25,8 +25,6 @@ public enum Limit {
     SYSTEM_QUEUE_SIZE("system-queue", 0),
     /** This instance protects itself from overload and sheds the caller's tier for now (503, not a quota). */
     LOAD_SHED("load-shed", 0),
-    /** The store tracks its maximum number of users and cannot take a new one until an idle one expires. */
-    TRACKED_USERS("tracked-users", 0),
     /**
      * Requests waiting for a slot on a blocked container thread on this instance, all users together: only requests
      * that cannot wait asynchronously (a servlet or filter in their chain is not async-supported) block a thread.

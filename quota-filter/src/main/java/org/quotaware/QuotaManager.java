@@ -9,6 +9,10 @@ import org.quotaware.engine.DefaultQuotaManager;
  * <p>
  * {@link #acquire} checks every limit and reserves in one atomic step of the store, so two concurrent requests can
  * never both take the last unit of a limit. {@link #check} answers the same question without changing anything.
+ * <p>
+ * A user is any string that does not start with a NUL character: those are the overflows', see
+ * {@link org.quotaware.spi.QuotaStore#overflowUser}. A new {@linkplain QuotaRequest#anonymous() anonymous} user that
+ * finds the store without room is decided on its tier's overflow; its permit then names the overflow as its user.
  */
 public interface QuotaManager extends AutoCloseable {
 

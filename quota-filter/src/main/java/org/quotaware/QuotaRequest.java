@@ -11,37 +11,50 @@ import static org.quotaware.InvalidQuotaConfigException.requireRange;
  * @param tier          the tier to apply when the user has no tier or override of its own; null for {@code default}
  * @param countsRequest whether it counts against requests per minute; false when the same HTTP request was already
  *                      counted (by the filter, before a {@code @Quota} method adds its files)
+ * @param anonymous     whether the caller is known only by something it can change at will (its address): a new
+ *                      anonymous user gets state of its own only while the store has room, otherwise it shares the
+ *                      overflow quota of its tier. False for a caller identified by configuration or authentication
+ *                      (API key, principal, trusted user header), whose number is bounded by that configuration or
+ *                      authentication and who therefore always gets state. True unless said otherwise, so a caller
+ *                      of the API that does not say keeps memory bounded.
  */
-public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, String tier, boolean countsRequest)
+public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, String tier, boolean countsRequest,
+                           boolean anonymous)
         implements java.io.Serializable {
 
-    private static final QuotaRequest PLAIN = new QuotaRequest(0, -1, true, null, true);
+    private static final QuotaRequest PLAIN = new QuotaRequest(0, -1, true, null, true, true);
 
     public QuotaRequest {
         requireRange("files", files, 0, QuotaLimits.MAX_RATE);
         requireRange("fileSizeBytes", fileSizeBytes, -1, Long.MAX_VALUE);
     }
 
-    /** A plain request: counts against requests per minute and holds a concurrency slot. */
+    /** A plain request of an anonymous caller: counts against requests per minute and holds a concurrency slot. */
     public static QuotaRequest request() {
         return PLAIN;
     }
 
     /** An upload of {@code files} files, the largest {@code fileSizeBytes} bytes (-1 if unknown). */
     public static QuotaRequest upload(int files, long fileSizeBytes) {
-        return new QuotaRequest(files, fileSizeBytes, true, null, true);
+        return new QuotaRequest(files, fileSizeBytes, true, null, true, true);
     }
 
     public QuotaRequest withTier(String tier) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous);
     }
 
     public QuotaRequest withConcurrent(boolean concurrent) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous);
     }
 
     /** The same, not counted against requests per minute again. */
     public QuotaRequest alreadyCounted() {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, false);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, false, anonymous);
+    }
+
+    /** The same, for a caller that is anonymous or identified; see {@link #anonymous()}. */
+    public QuotaRequest withAnonymous(boolean anonymous) {
+        return anonymous == this.anonymous ? this
+                : new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous);
     }
 }

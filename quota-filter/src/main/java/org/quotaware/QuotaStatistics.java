@@ -14,9 +14,13 @@ import java.util.Map;
  * @param completed    tasks that ended successfully
  * @param failed       tasks that ended in failure
  * @param trackedUsers users the store holds state for
+ * @param overflowed   acquisitions decided on an overflow: new anonymous callers that found the store without room
+ *                     and shared their tier's overflow quota (admitted or not). It counts decisions, not distinct
+ *                     callers: counting those exactly would take memory per caller, which the overflow exists to
+ *                     avoid. A caller counts once per request until it gets state of its own.
  */
 public record QuotaStatistics(long allowed, Map<Limit, Long> deniedByLimit, long denied, long active, long queued,
-                              long blocked, long completed, long failed, long trackedUsers) {
+                              long blocked, long completed, long failed, long trackedUsers, long overflowed) {
 
     public QuotaStatistics {
         deniedByLimit = Map.copyOf(deniedByLimit);

@@ -48,7 +48,7 @@ class QuotaLimitsTest {
         assertThat(l.requestsPerMinute()).isEqualTo(QuotaLimits.OFF);
         assertThat(l.maxQueueSize()).isZero();
         assertThat(l.enabled(Limit.FILES_PER_HOUR)).isTrue();
-        assertThatThrownBy(() -> QuotaLimits.builder().off(Limit.TRACKED_USERS))
+        assertThatThrownBy(() -> QuotaLimits.builder().off(Limit.LOAD_SHED))
                 .isInstanceOf(InvalidQuotaConfigException.class);
     }
 

@@ -41,10 +41,11 @@ public class Callers {
         }
         String name = principalName();
         if (name != null) {
-            return new QuotaCaller("principal:" + name, null, 0, false, false);
+            return new QuotaCaller("principal:" + name, null, 0, false, false, false);
         }
+        // one user for every caller outside a request without a principal: anonymous, though it makes one state only
         return new QuotaCaller("anonymous", extension.configuration().settings.anonymousTierIn(manager().tiers()), 0,
-                false, false);
+                false, false, true);
     }
 
     /** The current HTTP request's client address by the filter's rules (trusted proxies), or null outside one. */

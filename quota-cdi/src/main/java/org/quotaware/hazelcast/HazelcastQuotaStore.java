@@ -3,6 +3,7 @@ package org.quotaware.hazelcast;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,6 +15,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicate;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.engine.SlidingWindow;
 import org.quotaware.engine.UserState;
@@ -38,7 +40,8 @@ import org.quotaware.spi.StateOperation;
  * live members keep theirs by calling {@code DefaultQuotaManager.renewLeases()} every third of the lease. An idle state
  * is removed by the operation that leaves it idle; every other entry is written with a time-to-live of the longest
  * window plus a bucket (25 h) plus the lease, after which nothing in it can count any more. The tracked-user cap is
- * enforced against an estimate, see {@link Builder#maxTrackedUsers(int)}.
+ * enforced against an estimate, see {@link Builder#maxTrackedUsers(int)}; at the cap, idle states are swept one
+ * partition per second ({@link PartitionSweep}), never the whole map.
  * <p>
  * Failures of the cluster surface as {@link QuotaStoreUnavailableException}, never as a bare Hazelcast exception or
  * NullPointerException; wrap the store in a {@link FallbackQuotaStore} to keep deciding while they last.
@@ -60,6 +63,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
     private final int maxTrackedUsers;
     private final TrackedUsers tracked;
     private final AtomicLong lastSweep;
+    private final PartitionSweep sweep;
     private final AtomicBoolean classesMissingLogged = new AtomicBoolean();
     /**
      * Set once a member could not load {@link StateProcessor} (Payara Micro does not give a remote member's Hazelcast
@@ -78,6 +82,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
         this.map = hz.getMap(b.mapName);
         this.tracked = new TrackedUsers(map::size, System::nanoTime);
         this.lastSweep = new AtomicLong(clock.millis());
+        this.sweep = new PartitionSweep(hz.getPartitionService());
     }
 
     public static Builder builder(HazelcastInstance hz) {
@@ -92,7 +97,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
             if (!compareAndSet) {
                 try {
                     byte[] result = map.executeOnKey(user,
-                            new StateProcessor(operation, now, roomForNewUser(now), ttlMillis));
+                            new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis));
                     @SuppressWarnings("unchecked") // the operation's own answer, decoded from its bytes
                     R answer = (R) StateProcessor.answer(result, tracked::add);
                     return answer;
@@ -129,7 +134,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
         for (int attempt = 1; ; attempt++) {
             byte[] stored = map.get(user);
             UserState state = stored != null ? UserState.fromBytes(stored)
-                    : roomForNewUser(now) ? new UserState() : null;
+                    : roomFor(user, operation, now) ? new UserState() : null;
             R answer = operation.apply(state, now);
             if (state == null) {
                 return answer;
@@ -156,22 +161,26 @@ public final class HazelcastQuotaStore implements QuotaStore {
         }
     }
 
-    /** Whether a user without state may get one: checked against the estimate, sweeping idle states at the cap. */
-    private boolean roomForNewUser(long now) {
-        if (tracked.estimate() < maxTrackedUsers) {
+    /**
+     * Whether {@code user}, if it has no state, may get one: always, unless the operation {@linkplain
+     * QuotaStore#takesRoom takes room}; then checked against the estimate, sweeping one partition at the cap.
+     */
+    private boolean roomFor(String user, StateOperation<?> operation, long now) {
+        if (!QuotaStore.takesRoom(user, operation) || tracked.estimate() < maxTrackedUsers) {
             return true;
         }
         long last = lastSweep.get();
         if (now - last >= SWEEP_AT_CAP_EVERY_MILLIS && lastSweep.compareAndSet(last, now)) {
-            // a full scan, but only while the cap is reached and at most once a second of store time
+            // at most once a second of store time, and only the entries of one partition: never the whole map
+            Predicate<String, byte[]> partition = sweep.next();
             if (compareAndSet) {
-                map.forEach((user, bytes) -> {
-                    if (UserState.fromBytes(bytes).idle(now)) {
-                        map.remove(user, bytes);
+                for (Map.Entry<String, byte[]> e : map.entrySet(partition)) {
+                    if (UserState.fromBytes(e.getValue()).idle(now)) {
+                        map.remove(e.getKey(), e.getValue());
                     }
-                });
+                }
             } else {
-                map.executeOnEntries(new StateProcessor(null, now, false, ttlMillis));
+                map.executeOnEntries(new StateProcessor(null, now, false, ttlMillis), partition);
             }
             tracked.refresh();
         }
@@ -314,9 +323,10 @@ public final class HazelcastQuotaStore implements QuotaStore {
         }
 
         /**
-         * The most users with state in the whole cluster, default 100 000. Enforced against this member's estimate
-         * (an exact count at most once a second plus its own changes), so the cluster may exceed it by the new users
-         * the other members admit within a second.
+         * The most states in the whole cluster under which a new anonymous user still gets one of its own, default
+         * 100 000 (identified users and the overflows always get one, see {@link QuotaStore}). Enforced against this
+         * member's estimate (a count, {@code map.size()}, at most once a second plus its own changes), so the cluster
+         * may exceed it by the new users the other members admit within a second.
          */
         public Builder maxTrackedUsers(int max) {
             this.maxTrackedUsers = (int) InvalidQuotaConfigException.requireRange("maxTrackedUsers", max, 1,

@@ -71,7 +71,7 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
         if (!existed && roomForNewUser) {
             state = new UserState();
         }
-        Object answer = operation.apply(state, nowMillis); // a null state: the operation denies an untracked user
+        Object answer = operation.apply(state, nowMillis); // a null state: the operation answers there is no room
         if (state == null) {
             return result(0, answer);
         }

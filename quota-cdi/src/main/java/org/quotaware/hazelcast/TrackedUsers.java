@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
  * This member's estimate of how many users the whole cluster tracks, for the tracked-user cap: an exact count
  * ({@code map.size()}, a call to every member) at most once a second, plus the entries this member's own operations
  * created or removed since. What it misses is what the other members created since the last count, so the cluster can
- * exceed the cap by at most the new users the other members admit within one second.
+ * exceed the cap by at most the new users the other members admit within one second. The count reads each partition's
+ * entry count, not the entries: its cost does not grow with the number of users.
  */
 final class TrackedUsers {
 

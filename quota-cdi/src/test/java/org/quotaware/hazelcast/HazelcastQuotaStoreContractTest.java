@@ -1,7 +1,9 @@
 package org.quotaware.hazelcast;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.partition.PartitionService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,6 +130,49 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
         clock.advance(java.time.Duration.ofSeconds(65));
         m.usage("erin"); // the next operation finds the state idle and removes it
         assertThat(cluster.member(1).getMap(mapName).size()).isZero();
+    }
+
+    @Test
+    void atTheCapASweepReadsTheEntriesOfOnePartitionOnly() {
+        store.close();
+        store = newStore(clock, 10);
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(5).build());
+        PartitionService partitions = cluster.member(0).getPartitionService();
+        List<String> inFirst = users(partitions, true);
+        List<String> elsewhere = users(partitions, false);
+        for (String user : concat(inFirst, elsewhere)) {
+            ((QuotaPermit) m.acquire(user, QuotaRequest.request())).close();
+        }
+        IMap<String, byte[]> map = cluster.member(1).getMap(mapName);
+        // what a compare-and-set sweep reads of the map: the first partition's entries, nothing else
+        assertThat(map.entrySet(new PartitionSweep(partitions).next())).extracting(Map.Entry::getKey)
+                .containsExactlyInAnyOrderElementsOf(inFirst);
+        clock.advance(Duration.ofMinutes(2)); // every state is idle now, though no operation has removed it
+
+        QuotaPermit newcomer = (QuotaPermit) m.acquire("ip:newcomer", QuotaRequest.request());
+
+        // the sweep took the first partition's idle states and made room; the rest wait for their partition's turn
+        assertThat(newcomer.user()).isEqualTo("ip:newcomer");
+        assertThat(map.keySet()).containsExactlyInAnyOrderElementsOf(concat(elsewhere, List.of("ip:newcomer")));
+        assertThat(store.trackedUsers()).isEqualTo(6);
+    }
+
+    /** Five users whose entries are in partition 0, or five in other partitions. */
+    private static List<String> users(PartitionService partitions, boolean inFirstPartition) {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; users.size() < 5; i++) {
+            String user = "ip:10.0." + (i / 256) + "." + (i % 256);
+            if ((partitions.getPartition(user).getPartitionId() == 0) == inFirstPartition) {
+                users.add(user);
+            }
+        }
+        return users;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** Runs {@code n} calls at once, alternating between the managers (so between the members). */

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
-import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaRequest;
 import org.quotaware.engine.Decision;
@@ -41,7 +40,8 @@ class StateProcessorTest {
         Map.Entry<String, byte[]> entry = new SimpleEntry<>("bob", null);
         StateProcessor p = acquire(T0, false); // no room for a new user
         Decision d = (Decision) StateProcessor.answer(p.process(entry), tracked::addAndGet);
-        assertThat(d.violations()).singleElement().satisfies(v -> assertThat(v.limit()).isEqualTo(Limit.TRACKED_USERS));
+        assertThat(d.verdict()).isEqualTo(Decision.Verdict.NO_ROOM);
+        assertThat(d.violations()).isEmpty();
         assertThat(entry.getValue()).isNull();
         assertThat(p.getBackupProcessor()).isNull();
         assertThat(tracked).hasValue(0);

@@ -96,7 +96,7 @@ public final class DefaultQuotaManager implements QuotaManager {
     @Override
     public QuotaCheckResult check(String user, QuotaRequest request) {
         QuotaTiers.Applied applied = tiers.resolve(user, request.tier());
-        Decision d = store.execute(user, new Operations.Check(request, applied.limits()));
+        Decision d = decideOn(user, applied.tier(), new Operations.Check(request, applied.limits()));
         List<Violation> extra = new ArrayList<>(1);
         SystemLimits sys = systemLimits;
         if (request.concurrent() && d.verdict() == Verdict.ADMITTED && !hasRoom(active, sys.maxConcurrentTasks())) {
@@ -171,7 +171,7 @@ public final class DefaultQuotaManager implements QuotaManager {
         boolean instanceFull = concurrent && !reserve(active, sys.maxConcurrentTasks());
         if (instanceFull && (limits.maxConcurrentTasks() == QuotaLimits.OFF || limits.maxQueueSize() <= 0)) {
             // the instance is full and the user has no queue to wait in; still tell every other limit it would break
-            Decision d = store.execute(user, new Operations.Check(request, limits));
+            Decision d = decideOn(user, applied.tier(), new Operations.Check(request, limits));
             List<Violation> all = new ArrayList<>(d.violations());
             all.add(instanceFull(sys));
             return deny(applied.tier(), all, d.limits());
@@ -180,7 +180,12 @@ public final class DefaultQuotaManager implements QuotaManager {
         boolean holdsSlot = concurrent && !instanceFull;
         Decision d;
         try {
-            d = store.execute(user, new Operations.Acquire(request, limits, token, leaseMillis, instanceFull));
+            Operations.Acquire acquire = new Operations.Acquire(request, limits, token, leaseMillis, instanceFull);
+            d = store.execute(user, acquire);
+            if (d.verdict() == Verdict.NO_ROOM) {
+                user = overflow(applied.tier()); // from here on (permit, queue, release) the overflow's state
+                d = store.execute(user, acquire);
+            }
         } catch (RuntimeException | Error e) {
             if (holdsSlot) {
                 active.decrementAndGet();
@@ -344,6 +349,21 @@ public final class DefaultQuotaManager implements QuotaManager {
         List<Violation> all = new ArrayList<>(d.violations());
         all.addAll(extra);
         return QuotaCheckResult.denied(tier, all, d.limits());
+    }
+
+    /**
+     * The overflow of {@code tier}, which a new anonymous user shares while the store has no room for its own state
+     * (see {@link QuotaStore#overflowUser}); counted in the statistics.
+     */
+    private String overflow(String tier) {
+        statistics.overflowed();
+        return QuotaStore.overflowUser(tier);
+    }
+
+    /** Decides on the user's state, or on the overflow of {@code tier} when the store has no room for the user. */
+    private Decision decideOn(String user, String tier, Operations.Check check) {
+        Decision d = store.execute(user, check);
+        return d.verdict() == Verdict.NO_ROOM ? store.execute(QuotaStore.overflowUser(tier), check) : d;
     }
 
     /** Takes one unit of a per-instance counter if the limit allows. */

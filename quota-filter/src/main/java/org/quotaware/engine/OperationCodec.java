@@ -116,17 +116,19 @@ public final class OperationCodec {
 
     private static void request(ByteWriter out, QuotaRequest r) {
         out.putVarint(r.files()).putSignedVarint(r.fileSizeBytes())
-                .putByte((r.concurrent() ? 1 : 0) | (r.countsRequest() ? 2 : 0)).putString(r.tier());
+                .putByte((r.concurrent() ? 1 : 0) | (r.countsRequest() ? 2 : 0) | (r.anonymous() ? 4 : 0))
+                .putString(r.tier());
     }
 
     private static QuotaRequest request(ByteReader in) {
         int files = in.getCount(Integer.MAX_VALUE);
         long fileSizeBytes = in.getSignedVarint();
         int flags = in.getByte();
-        if ((flags & ~3) != 0) {
+        if ((flags & ~7) != 0) {
             throw in.malformed("request flags " + flags);
         }
-        return new QuotaRequest(files, fileSizeBytes, (flags & 1) != 0, in.getString(), (flags & 2) != 0);
+        return new QuotaRequest(files, fileSizeBytes, (flags & 1) != 0, in.getString(), (flags & 2) != 0,
+                (flags & 4) != 0);
     }
 
     /** Each count limit as its value plus one, so {@link QuotaLimits#OFF} is 0; then the queue wait in ms. */

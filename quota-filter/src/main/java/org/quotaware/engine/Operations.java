@@ -2,26 +2,25 @@ package org.quotaware.engine;
 
 import java.util.List;
 
-import org.quotaware.Limit;
 import org.quotaware.LimitStatus;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaRequest;
-import org.quotaware.Violation;
 import org.quotaware.engine.Decision.Verdict;
 import org.quotaware.spi.StateOperation;
 
 /**
  * The engine's operations as serializable values, so any store can run them where the state lives. Each is one call
- * into {@link QuotaEngine}; a {@code null} state means the store could not take a new user.
+ * into {@link QuotaEngine}. Only {@link Acquire} and {@link Check} can be given a {@code null} state (they are the
+ * {@linkplain StateOperation#anonymous() anonymous} ones): the store had no room for a new anonymous user.
  */
 public final class Operations {
 
     private Operations() {
     }
 
-    /** The denial for a user the store has no room to track. */
-    static Decision untracked(long now) {
-        return new Decision(Verdict.DENIED, List.of(new Violation(Limit.TRACKED_USERS, 0, 0, 60)), List.of(), now);
+    /** The answer for a new anonymous user the store has no room for: nothing decided, nothing counted. */
+    static Decision noRoom(long now) {
+        return new Decision(Verdict.NO_ROOM, List.of(), List.of(), now);
     }
 
     /** An operation that carries limits, so a store can decide with a share of them (see {@link QuotaLimits#share}). */
@@ -47,8 +46,13 @@ public final class Operations {
 
         @Override
         public Decision apply(UserState state, long now) {
-            return state == null ? untracked(now)
+            return state == null ? noRoom(now)
                     : QuotaEngine.decide(state, request, limits, now, true, token, leaseMillis, instanceFull);
+        }
+
+        @Override
+        public boolean anonymous() {
+            return request.anonymous();
         }
     }
 
@@ -61,7 +65,12 @@ public final class Operations {
 
         @Override
         public Decision apply(UserState state, long now) {
-            return state == null ? untracked(now) : QuotaEngine.decide(state, request, limits, now, false, 0, 0);
+            return state == null ? noRoom(now) : QuotaEngine.decide(state, request, limits, now, false, 0, 0);
+        }
+
+        @Override
+        public boolean anonymous() {
+            return request.anonymous();
         }
     }
 
@@ -77,9 +86,6 @@ public final class Operations {
 
         @Override
         public Decision apply(UserState state, long now) {
-            if (state == null) {
-                return untracked(now);
-            }
             boolean claimed = QuotaEngine.claim(state, limits, now, token, leaseMillis);
             return new Decision(claimed ? Verdict.ADMITTED : Verdict.QUEUED, List.of(),
                     QuotaEngine.statuses(state, limits, state.clamp(now)), now);

@@ -15,6 +15,7 @@ final class Statistics {
     private final LongAdder denied = new LongAdder();
     private final LongAdder completed = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder overflowed = new LongAdder();
     private final LongAdder[] deniedByLimit = new LongAdder[Limit.values().length];
 
     Statistics() {
@@ -34,6 +35,10 @@ final class Statistics {
         }
     }
 
+    void overflowed() {
+        overflowed.increment();
+    }
+
     void ended(boolean success) {
         (success ? completed : failed).increment();
     }
@@ -46,8 +51,7 @@ final class Statistics {
                 byLimit.put(l, n);
             }
         }
-        return new QuotaStatistics(allowed.sum(), byLimit, denied.sum(), active, queued, blocked,
-                completed.sum(), failed.sum(),
-                trackedUsers);
+        return new QuotaStatistics(allowed.sum(), byLimit, denied.sum(), active, queued, blocked, completed.sum(),
+                failed.sum(), trackedUsers, overflowed.sum());
     }
 }

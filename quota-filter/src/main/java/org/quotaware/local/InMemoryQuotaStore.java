@@ -15,15 +15,16 @@ import org.quotaware.spi.StateOperation;
  * The store of one JVM: a {@link ConcurrentHashMap} of states, each operation run under its state's lock.
  * <p>
  * Memory stays bounded: a state is dropped as soon as an operation leaves it idle, idle states are swept at most once
- * a minute of store time (and at most once a second when the cap is reached), and at most {@code maxTrackedUsers}
- * states are held. A new user beyond the cap is denied ({@code tracked-users}) until an idle user expires; no user's
- * state is ever dropped early to make room, since that would hand that user a fresh quota.
+ * a minute of store time, and a new anonymous user gets state only while fewer than {@code maxTrackedUsers} states
+ * are held (identified users and overflows always get one; see {@link QuotaStore}). Beyond the cap the anonymous
+ * newcomer shares its tier's overflow until the sweep frees room; no user's state is ever dropped early to make room,
+ * since that would hand that user a fresh quota. The sweep does not run more often at the cap: nobody waits for room
+ * since the overflow exists, and a scan per second of a full store would be a cost an attacker could impose.
  */
 public final class InMemoryQuotaStore implements QuotaStore {
 
     public static final int DEFAULT_MAX_TRACKED_USERS = 100_000;
     private static final long SWEEP_EVERY_MILLIS = 60_000;
-    private static final long SWEEP_AT_CAP_EVERY_MILLIS = 1_000;
 
     private final ConcurrentHashMap<String, UserState> states = new ConcurrentHashMap<>();
     private final AtomicInteger tracked = new AtomicInteger();
@@ -50,13 +51,13 @@ public final class InMemoryQuotaStore implements QuotaStore {
     @Override
     public <R> R execute(String user, StateOperation<R> operation) {
         long now = clock.millis();
-        maybeSweep(now, SWEEP_EVERY_MILLIS);
+        maybeSweep(now);
         while (true) {
             UserState s = states.get(user);
             if (s == null) {
                 s = new UserState();
                 synchronized (s) { // locked before it is published, so nobody uses it before this operation
-                    if (!reserveRoom(now)) {
+                    if (!reserveRoom(QuotaStore.takesRoom(user, operation))) {
                         if (states.containsKey(user)) {
                             continue; // another thread created this user meanwhile: use its state
                         }
@@ -87,12 +88,9 @@ public final class InMemoryQuotaStore implements QuotaStore {
         }
     }
 
-    /** Counts a new user in if the cap allows, sweeping idle states first when it does not. */
-    private boolean reserveRoom(long now) {
-        if (tracked.get() >= maxTrackedUsers) {
-            maybeSweep(now, SWEEP_AT_CAP_EVERY_MILLIS);
-        }
-        if (tracked.incrementAndGet() > maxTrackedUsers) {
+    /** Counts a new state in: always, or, when it {@code takesRoom}, only if the cap allows. */
+    private boolean reserveRoom(boolean takesRoom) {
+        if (tracked.incrementAndGet() > maxTrackedUsers && takesRoom) {
             tracked.decrementAndGet();
             return false;
         }
@@ -106,9 +104,9 @@ public final class InMemoryQuotaStore implements QuotaStore {
         tracked.decrementAndGet();
     }
 
-    private void maybeSweep(long now, long every) {
+    private void maybeSweep(long now) {
         long last = lastSweep.get();
-        if (now - last < every || !lastSweep.compareAndSet(last, now)) {
+        if (now - last < SWEEP_EVERY_MILLIS || !lastSweep.compareAndSet(last, now)) {
             return;
         }
         states.forEach((user, s) -> {

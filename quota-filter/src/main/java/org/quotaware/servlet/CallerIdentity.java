@@ -11,6 +11,8 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.quotaware.QuotaRequest;
+
 /**
  * Decides whose quota a request spends. In order: the container's principal, a configured API key, the user header
  * (only when enabled and only from a trusted proxy), the client address. Each source has its own prefix
@@ -34,8 +36,9 @@ final class CallerIdentity {
      * @param user       the prefixed identity whose quota is spent
      * @param tier       the caller tier to apply when the user has none of its own, null for {@code default}
      * @param unknownKey true when an API key was sent that is not configured; {@code user} is then the client address
+     * @param anonymous  true when the caller is known by its address only (see {@link QuotaRequest#anonymous()})
      */
-    record Caller(String user, String tier, boolean unknownKey) {
+    record Caller(String user, String tier, boolean unknownKey, boolean anonymous) {
     }
 
     private final String apiKeyHeader;
@@ -56,7 +59,7 @@ final class CallerIdentity {
         this.apiKeyHeader = apiKeyHeader;
         this.apiKeys = Map.copyOf(apiKeys);
         Map<String, Caller> callers = new HashMap<>();
-        apiKeys.forEach((key, apiKey) -> callers.put(key, new Caller(KEY + apiKey.user(), null, false)));
+        apiKeys.forEach((key, apiKey) -> callers.put(key, new Caller(KEY + apiKey.user(), null, false, false)));
         this.keyCallers = Map.copyOf(callers);
         this.userHeader = userHeader;
         this.trustedProxies = List.copyOf(trustedProxies);
@@ -69,7 +72,7 @@ final class CallerIdentity {
     Caller identify(HttpServletRequest request, String anonymousTier) {
         Principal principal = request.getUserPrincipal();
         if (principal != null && principal.getName() != null) {
-            return new Caller(PRINCIPAL + principal.getName(), null, false);
+            return new Caller(PRINCIPAL + principal.getName(), null, false, false);
         }
         // without configured keys the header is the application's business, not ours: never answer 401 for it
         String key = apiKeyHeader == null || apiKeys.isEmpty() ? null : request.getHeader(apiKeyHeader);
@@ -77,7 +80,7 @@ final class CallerIdentity {
             Caller known = keyCallers.get(key.trim());
             if (known == null) {
                 // never fall through to anonymous: a mistyped or revoked key must be noticed, not silently downgraded
-                return new Caller(IP + clientAddress(request), anonymousTier, true);
+                return new Caller(IP + clientAddress(request), anonymousTier, true, true);
             }
             return known;
         }
@@ -85,10 +88,10 @@ final class CallerIdentity {
         if (userHeader != null && peer != null && trusted(peer)) {
             String user = request.getHeader(userHeader);
             if (user != null && !user.isBlank()) {
-                return new Caller(USER + user.trim(), null, false);
+                return new Caller(USER + user.trim(), null, false, false);
             }
         }
-        return new Caller(IP + clientAddress(request), anonymousTier, false);
+        return new Caller(IP + clientAddress(request), anonymousTier, false, true);
     }
 
     /**

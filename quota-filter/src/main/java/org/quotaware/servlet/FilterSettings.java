@@ -173,7 +173,6 @@ public final class FilterSettings {
         if (request.getAttribute(QuotaCaller.ATTRIBUTE) instanceof QuotaCaller known) {
             return known;
         }
-        CallerIdentity.Caller c = identity.identify(request, anonymousTierIn(tiers));
-        return QuotaCaller.identified(c.user(), c.tier(), c.unknownKey());
+        return QuotaCaller.identified(identity.identify(request, anonymousTierIn(tiers)));
     }
 }

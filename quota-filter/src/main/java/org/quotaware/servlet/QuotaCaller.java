@@ -1,5 +1,7 @@
 package org.quotaware.servlet;
 
+import org.quotaware.QuotaRequest;
+
 /**
  * Who a request's caller is for quotas, and what the filter already counted for it. The filter leaves it in the
  * request attribute {@link #ATTRIBUTE}, so a {@code @Quota} method on the same request adds only what the filter did
@@ -10,17 +12,14 @@ package org.quotaware.servlet;
  * @param files       files the filter counted for this request
  * @param slot        whether the filter holds a concurrency slot for this request
  * @param unknownKey  whether the caller sent an API key that is not configured
+ * @param anonymous   whether the caller is known by its address only, see {@link QuotaRequest#anonymous()}
  */
-public record QuotaCaller(String user, String tier, int files, boolean slot, boolean unknownKey) {
+public record QuotaCaller(String user, String tier, int files, boolean slot, boolean unknownKey, boolean anonymous) {
 
     public static final String ATTRIBUTE = QuotaCaller.class.getName();
 
     /** A caller nothing has been counted for yet. */
-    static QuotaCaller identified(String user, String tier, boolean unknownKey) {
-        return new QuotaCaller(user, tier, 0, false, unknownKey);
-    }
-
-    QuotaCaller counted(int files, boolean slot) {
-        return new QuotaCaller(user, tier, files, slot, unknownKey);
+    static QuotaCaller identified(CallerIdentity.Caller caller) {
+        return new QuotaCaller(caller.user(), caller.tier(), 0, false, caller.unknownKey(), caller.anonymous());
     }
 }

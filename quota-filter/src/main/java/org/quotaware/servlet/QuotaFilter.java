@@ -202,7 +202,7 @@ public class QuotaFilter implements Filter {
         boolean upload = settings.paths().upload(path, request.getMethod());
         int files = upload && settings.countFiles() ? 1 : 0;
         QuotaRequest quota = (upload ? QuotaRequest.upload(files, request.getContentLengthLong())
-                : QuotaRequest.request()).withTier(caller.tier());
+                : QuotaRequest.request()).withTier(caller.tier()).withAnonymous(caller.anonymous());
         Counted counted = new Counted(caller, upload, files);
         if (!request.isAsyncSupported()) {
             // a servlet or filter in the chain cannot go async: this request blocks while it waits, within the
@@ -237,7 +237,7 @@ public class QuotaFilter implements Filter {
         }
         CallerIdentity.Caller caller = counted.caller();
         request.setAttribute(QuotaCaller.ATTRIBUTE, new QuotaCaller(caller.user(), caller.tier(), counted.files(), true,
-                false));
+                false, caller.anonymous()));
         request.setAttribute(RESPONSE, response);
         long maxBytes = counted.upload()
                 ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes() : QuotaLimits.OFF;

@@ -5,17 +5,43 @@ package org.quotaware.spi;
  * no other operation on that user's state in between, and return its answer. A store never splits a decision into a
  * read and a write, so two concurrent requests can never both take the last unit of a limit.
  * <p>
- * A store keeps a user's state only while it is not {@linkplain org.quotaware.engine.UserState#idle idle}, and tracks
- * at most a bounded number of users: for a new user beyond that bound it passes {@code null} to the operation, which
- * then denies (it never runs the user unlimited and never drops another user's state to make room).
+ * A store keeps a user's state only while it is not {@linkplain org.quotaware.engine.UserState#idle idle}, and holds
+ * a bounded number of states: a new state {@linkplain #takesRoom takes room} only below the store's cap (counted over
+ * every state it holds). For a new user beyond the cap whose operation takes room, it passes {@code null} to the
+ * operation, which then answers that there is no room; the manager decides again on the
+ * {@linkplain #overflowUser overflow} of the tier. It never runs the user unlimited and never drops another user's
+ * state to make room. Every other new state is always made: identified callers (bounded by configuration or
+ * authentication) and the overflows (one per tier), so those are never refused for lack of room, and the store may
+ * hold more states than its cap by their number.
  * Every store passes the contract suite {@code QuotaStoreContract} in this module's test-jar.
  */
 public interface QuotaStore extends AutoCloseable {
 
+    /**
+     * The start of every overflow's user id. A NUL character, which no identity the filter or the CDI layer makes
+     * can start with (theirs start with {@code ip:}, {@code key:}, {@code principal:}, {@code user:}, or are
+     * {@code anonymous}); an application calling the manager itself must not use user ids that start with NUL.
+     */
+    String OVERFLOW_PREFIX = "\u0000overflow:";
+
+    /**
+     * The user id of the one quota shared by every new anonymous caller of {@code tier} while the store has no room
+     * for their own states: memory stays bounded, nobody is refused for lack of room, and spending new addresses
+     * only throttles the overflow, which has the tier's limits.
+     */
+    static String overflowUser(String tier) {
+        return OVERFLOW_PREFIX + tier;
+    }
+
+    /** Whether a new state for {@code user} made by {@code operation} counts against the store's cap. */
+    static boolean takesRoom(String user, StateOperation<?> operation) {
+        return operation.anonymous() && !user.startsWith(OVERFLOW_PREFIX);
+    }
+
     /** Applies {@code operation} to the state of {@code user} atomically and returns its answer. */
     <R> R execute(String user, StateOperation<R> operation);
 
-    /** Users whose state the store holds now. */
+    /** Users whose state the store holds now (overflows and identified users included). */
     long trackedUsers();
 
     /** The store's wall-clock time in epoch milliseconds, the same time operations see. */

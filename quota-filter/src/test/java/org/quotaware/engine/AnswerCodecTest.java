@@ -18,7 +18,7 @@ class AnswerCodecTest {
 
     private static final long T0 = 1_767_571_200_000L;
     private static final List<LimitStatus> STATUSES = List.of(new LimitStatus(Limit.REQUESTS_PER_MINUTE, 30, 30, 0, 12),
-            new LimitStatus(Limit.TRACKED_USERS, Long.MAX_VALUE, -1, Long.MIN_VALUE, 0));
+            new LimitStatus(Limit.LOAD_SHED, Long.MAX_VALUE, -1, Long.MIN_VALUE, 0));
 
     @Test
     void decisionsSurviveTheirBytes() {
@@ -26,7 +26,7 @@ class AnswerCodecTest {
         assertRoundTrip(new Decision(Verdict.QUEUED, List.of(), STATUSES, -1));
         assertRoundTrip(new Decision(Verdict.DENIED, List.of(new Violation(Limit.FILE_SIZE, 10, 11, Violation.NEVER),
                 new Violation(Limit.QUEUE_WAIT, 0, -5, 1)), STATUSES, Long.MIN_VALUE));
-        assertRoundTrip(Operations.untracked(T0));
+        assertRoundTrip(Operations.noRoom(T0));
     }
 
     @Test

@@ -22,7 +22,7 @@ class OperationCodecTest {
             .maxConcurrentTasks(QuotaLimits.MAX_CONCURRENT_TASKS).maxQueueSize(QuotaLimits.MAX_QUEUE_SIZE)
             .maxFileSizeBytes(QuotaLimits.MAX_FILE_SIZE)
             .maxQueueWait(Duration.ofMillis(QuotaLimits.MAX_QUEUE_WAIT_MILLIS)).build();
-    private static final QuotaRequest UPLOAD = new QuotaRequest(7, 1L << 40, false, "prémium", false);
+    private static final QuotaRequest UPLOAD = new QuotaRequest(7, 1L << 40, false, "prémium", false, false);
 
     @Test
     void everyOperationWithRequestAndLimitsSurvivesItsBytes() {

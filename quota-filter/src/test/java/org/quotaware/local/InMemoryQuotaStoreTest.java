@@ -37,7 +37,7 @@ class InMemoryQuotaStoreTest extends QuotaStoreContract {
         QuotaLimits limits = QuotaLimits.builder().off(Limit.REQUESTS_PER_MINUTE).off(Limit.FILES_PER_HOUR)
                 .off(Limit.FILES_PER_DAY).maxConcurrentTasks(2).maxQueueSize(0).build();
         QuotaManager manager = QuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
-        QuotaRequest slotOnly = new QuotaRequest(0, -1, true, null, false);
+        QuotaRequest slotOnly = new QuotaRequest(0, -1, true, null, false, true);
         int users = 4;
         int threads = 8;
         int calls = 20_000;

@@ -10,6 +10,9 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaManager;
+import org.quotaware.QuotaTiers;
+import org.quotaware.local.InMemoryQuotaStore;
+import org.quotaware.spi.QuotaStore;
 import org.quotaware.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,12 +25,17 @@ class QuotaFilterIdentityTest {
     private RawHttp http;
 
     private void start(String... settings) throws Exception {
+        start(InMemoryQuotaStore.DEFAULT_MAX_TRACKED_USERS, settings);
+    }
+
+    private void start(int maxTrackedUsers, String... settings) throws Exception {
         Map<String, String> params = new HashMap<>();
         for (int i = 0; i < settings.length; i += 2) {
             params.put(settings[i], settings[i + 1]);
         }
         FilterSettings parsed = FilterSettings.parse(params);
-        manager = QuotaManager.builder().tiers(parsed.tiers()).clock(new MutableClock()).build();
+        manager = QuotaManager.builder().tiers(parsed.tiers()).clock(new MutableClock()).maxTrackedUsers(maxTrackedUsers)
+                .build();
         jetty = new JettyServer();
         jetty.context().addFilter(new FilterHolder(new TestServlets.PrincipalFromHeader()), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
@@ -45,6 +53,26 @@ class QuotaFilterIdentityTest {
 
     private long requests(String user) {
         return manager.usage(user).requestsPerMinute();
+    }
+
+    @Test
+    void atTheTrackedUserCapOnlyCallersKnownByTheirAddressShareTheOverflow() throws Exception {
+        start(1, "identity.api-keys", "k-bob=bob", "identity.user-header", "X-User",
+                "identity.trusted-proxies", "127.0.0.1");
+
+        assertThat(http.get("/app/x", "X-Forwarded-For: 203.0.113.1").status()).isEqualTo(200);
+        assertThat(http.get("/app/x", "X-Forwarded-For: 203.0.113.2").status()).isEqualTo(200);
+        assertThat(http.get("/app/x", "X-API-Key: k-bob").status()).isEqualTo(200);
+        assertThat(http.get("/app/x", "X-Test-Principal: alice").status()).isEqualTo(200);
+        assertThat(http.get("/app/x", "X-User: carol").status()).isEqualTo(200);
+
+        assertThat(requests("ip:203.0.113.1")).isEqualTo(1);
+        assertThat(requests("ip:203.0.113.2")).isZero();
+        assertThat(requests(QuotaStore.overflowUser(QuotaTiers.DEFAULT))).isEqualTo(1);
+        assertThat(requests("key:bob")).isEqualTo(1);
+        assertThat(requests("principal:alice")).isEqualTo(1);
+        assertThat(requests("user:carol")).isEqualTo(1);
+        assertThat(manager.statistics().overflowed()).isEqualTo(1);
     }
 
     @Test

@@ -52,7 +52,7 @@ class SharedManagerTest {
         try (JettyServer jetty = server(shared, Map.of("paths.files", "/upload", "files.count", "false")).start()) {
             RawHttp http = new RawHttp(jetty.port());
             assertThat(http.send("POST", "/app/upload", new String[0], "a,b\n".getBytes()).status()).isEqualTo(200);
-            assertThat(CallerEcho.SEEN.get()).isEqualTo(new QuotaCaller("ip:127.0.0.1", "default", 0, true, false));
+            assertThat(CallerEcho.SEEN.get()).isEqualTo(new QuotaCaller("ip:127.0.0.1", "default", 0, true, false, true));
             assertThat(shared.usage("ip:127.0.0.1").requestsPerMinute()).isEqualTo(1);
             assertThat(shared.usage("ip:127.0.0.1").filesPerHour()).isZero();
             assertThat(http.get("/app/x").status()).isEqualTo(200);

@@ -214,21 +214,92 @@ public abstract class QuotaStoreContract {
         assertThat(store.trackedUsers()).isEqualTo(2);
     }
 
+    /** A plain request of a caller known by its address only; {@link #identified} for a key holder's. */
+    private static QuotaRequest anonymous() {
+        return QuotaRequest.request().withConcurrent(false);
+    }
+
+    private static QuotaRequest identified() {
+        return anonymous().withAnonymous(false);
+    }
+
     @Test
-    void aFullStoreDeniesNewUsersAndKeepsEnforcingTrackedOnes() {
+    void atTheCapNewAnonymousUsersShareTheOverflowAndIdentifiedOnesAreAlwaysAdmitted() {
         store.close();
         store = newStore(clock, 2);
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(2).build());
+        String overflow = QuotaStore.overflowUser(QuotaTiers.DEFAULT);
+        assertThat(m.acquire("ip:a", anonymous()).admitted()).isTrue();
+        assertThat(m.acquire("ip:b", anonymous()).admitted()).isTrue();
+        // the store is full for anonymous newcomers, never for a key holder
+        assertThat(m.acquire("key:k", identified()).admitted()).isTrue();
+        assertThat(store.trackedUsers()).isEqualTo(3);
+
+        Acquisition c = m.acquire("ip:c", anonymous());
+        Acquisition d = m.acquire("ip:d", anonymous());
+        Acquisition e = m.acquire("ip:e", anonymous());
+
+        assertThat(((QuotaPermit) c).user()).isEqualTo(overflow);
+        assertThat(((QuotaPermit) d).user()).isEqualTo(overflow);
+        // the third newcomer finds the overflow's minute spent by the two before it: a true detail, a true retry
+        assertThat(e.admitted()).isFalse();
+        assertThat(e.result().violations()).singleElement().satisfies(v -> {
+            assertThat(v.limit()).isEqualTo(Limit.REQUESTS_PER_MINUTE);
+            assertThat(v.max()).isEqualTo(2);
+            assertThat(v.current()).isEqualTo(2);
+            assertThat(v.retryAfterSeconds()).isBetween(60L, 65L); // the minute, plus at most its 5 s bucket
+        });
+        assertThat(m.check("ip:f", anonymous()).violated(Limit.REQUESTS_PER_MINUTE)).isTrue();
+        assertThat(m.usage(overflow).requestsPerMinute()).isEqualTo(2);
+        assertThat(m.usage("ip:c").requestsPerMinute()).isZero();
+        assertThat(m.statistics().overflowed()).isEqualTo(3);
+        // tracked users keep their own quota, the key holder too
+        assertThat(m.acquire("ip:a", anonymous()).admitted()).isTrue();
+        assertThat(m.acquire("ip:a", anonymous()).admitted()).isFalse();
+        assertThat(m.acquire("key:k", identified()).admitted()).isTrue();
+        assertThat(m.acquire("key:new", identified()).admitted()).isTrue();
+        assertThat(store.trackedUsers()).isEqualTo(5);
+    }
+
+    @Test
+    void roomComesBackWhenAnIdleStateLeaves() {
+        store.close();
+        store = newStore(clock, 1);
         QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(1).build());
-        assertThat(m.acquire("a", QuotaRequest.request().withConcurrent(false)).admitted()).isTrue();
-        assertThat(m.acquire("b", QuotaRequest.request().withConcurrent(false)).admitted()).isTrue();
-        Acquisition c = m.acquire("c", QuotaRequest.request().withConcurrent(false));
-        assertThat(c.admitted()).isFalse();
-        assertThat(c.result().violated(Limit.TRACKED_USERS)).isTrue();
-        assertThat(m.acquire("a", QuotaRequest.request().withConcurrent(false)).result().violated(
-                Limit.REQUESTS_PER_MINUTE)).isTrue();
-        assertThat(store.trackedUsers()).isEqualTo(2);
+        assertThat(m.acquire("ip:a", anonymous()).admitted()).isTrue();
+        assertThat(((QuotaPermit) m.acquire("ip:b", anonymous())).user())
+                .isEqualTo(QuotaStore.overflowUser(QuotaTiers.DEFAULT));
         clock.advance(Duration.ofMinutes(2));
-        assertThat(m.acquire("c", QuotaRequest.request().withConcurrent(false)).admitted()).isTrue();
+        // a's next operation finds its state idle and removes it; the overflow's state goes the same way
+        assertThat(m.usage("ip:a").requestsPerMinute()).isZero();
+        assertThat(m.usage(QuotaStore.overflowUser(QuotaTiers.DEFAULT)).requestsPerMinute()).isZero();
+        assertThat(store.trackedUsers()).isZero();
+        assertThat(((QuotaPermit) m.acquire("ip:b", anonymous())).user()).isEqualTo("ip:b");
+    }
+
+    @Test
+    void overflowPermitsHoldAndReleaseTheOverflowsSlots() {
+        store.close();
+        store = newStore(clock, 1);
+        QuotaManager m = manager(QuotaLimits.builder().maxConcurrentTasks(2).maxQueueSize(0).build());
+        String overflow = QuotaStore.overflowUser(QuotaTiers.DEFAULT);
+        QuotaPermit a = (QuotaPermit) m.acquire("ip:a", QuotaRequest.request());
+        QuotaPermit b = (QuotaPermit) m.acquire("ip:b", QuotaRequest.request());
+        QuotaPermit c = (QuotaPermit) m.acquire("ip:c", QuotaRequest.request());
+        Acquisition d = m.acquire("ip:d", QuotaRequest.request());
+        assertThat(d.result().violations()).singleElement().satisfies(v -> {
+            assertThat(v.limit()).isEqualTo(Limit.CONCURRENT_TASKS);
+            assertThat(v.current()).isEqualTo(2);
+        });
+        // the leases of overflow slots are renewed on the overflow's state like any other
+        advanceRenewing(m, Duration.ofMinutes(2));
+        assertThat(m.usage(overflow).activeTasks()).isEqualTo(2);
+        b.close();
+        c.close();
+        a.close();
+        assertThat(m.usage(overflow).activeTasks()).isZero();
+        assertThat(m.statistics().active()).isZero();
+        assertThat(store.trackedUsers()).isZero();
     }
 
     @Test

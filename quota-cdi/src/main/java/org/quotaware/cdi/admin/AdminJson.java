@@ -58,6 +58,7 @@ final class AdminJson {
                 .add("completed", s.completed())
                 .add("failed", s.failed())
                 .add("trackedUsers", s.trackedUsers())
+                .add("overflowed", s.overflowed())
                 .add("store", store)
                 .build();
     }

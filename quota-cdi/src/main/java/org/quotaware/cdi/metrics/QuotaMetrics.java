@@ -39,6 +39,8 @@ public class QuotaMetrics {
     /** Of the queued requests, those waiting on a blocked thread (they could not wait asynchronously). */
     public static final String BLOCKED = "quotaware.tasks.queued.blocked";
     public static final String TRACKED_USERS = "quotaware.users.tracked";
+    /** Acquisitions decided on an overflow since start (see {@code QuotaStatistics#overflowed}); a count of decisions. */
+    public static final String OVERFLOWED = "quotaware.users.overflowed";
     public static final String DESIRED_CAPACITY = "quotaware.capacity.desired";
     public static final String ACTUAL_CAPACITY = "quotaware.capacity.actual";
     public static final String PROTECTION_LEVEL = "quotaware.protection.level";
@@ -84,6 +86,7 @@ public class QuotaMetrics {
         gauge(registry, QUEUED, () -> stats().queued());
         gauge(registry, BLOCKED, () -> stats().blocked());
         gauge(registry, TRACKED_USERS, () -> stats().trackedUsers());
+        gauge(registry, OVERFLOWED, () -> stats().overflowed());
         for (String mode : MODES) {
             gauge(registry, STORE_MODE, () -> mode.equals(usage.storeMode()) ? 1 : 0, new Tag("mode", mode));
         }

@@ -217,6 +217,51 @@ class OperationsIT {
         assertThat(admin("GET", "tiers", null).body()).contains("\"gold\":{\"requests-per-minute\":7");
     }
 
+    /**
+     * The cap (16) counts every state: this test fills what the other tests' key holders left of it with addresses,
+     * then new addresses share the default tier's overflow (3 requests a minute) and a new key holder still gets in.
+     * Exact as long as no other test's state goes idle meanwhile (a minute after its last request).
+     */
+    @Test
+    void atTheTrackedUserCapNewAddressesShareTheOverflowAndKeyHoldersAreAdmitted() throws Exception {
+        long room = 16 - statistic("trackedUsers");
+        assertThat(room).isPositive();
+        for (int i = 0; i < room; i++) {
+            HttpResponse<String> r = fromAddress("198.51.100." + i);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        assertThat(statistic("trackedUsers")).isEqualTo(16);
+        assertThat(statistic("overflowed")).isZero();
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(fromAddress("203.0.113." + i).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> denied = fromAddress("203.0.113.3");
+        HttpResponse<String> keyHolder = api("ops/call", "key-cap");
+
+        assertThat(denied.statusCode()).isEqualTo(429);
+        assertThat(denied.body()).contains("\"detail\":\"rpm: 3 of 3 used; retry in ");
+        assertThat(denied.headers().firstValue("Retry-After")).hasValueSatisfying(
+                v -> assertThat(Long.parseLong(v)).isBetween(55L, 65L));
+        assertThat(keyHolder.statusCode()).isEqualTo(200);
+        assertThat(statistic("overflowed")).isEqualTo(4);
+        assertThat(statistic("trackedUsers")).isEqualTo(16 + 2); // the overflow and the key holder, beyond the cap
+        String metrics = send("GET", server("/metrics?scope=application"), Map.of(), null).body();
+        assertThat(sample(metrics, "quotaware_users_overflowed")).hasValue(4.0);
+    }
+
+    private HttpResponse<String> fromAddress(String address) throws Exception {
+        return send("GET", base + "api/ops/call", Map.of("X-Forwarded-For", address), null);
+    }
+
+    /** A number of the admin API's statistics. */
+    private long statistic(String name) throws Exception {
+        String body = admin("GET", "statistics", null).body();
+        Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(body);
+        assertThat(m.find()).as(body).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
     @Test
     void quotaMeAnswersTheCallersOwnUsageWithoutAdminRights() throws Exception {
         assertThat(api("ops/call", "key-me").statusCode()).isEqualTo(200);
