@@ -167,12 +167,13 @@ public class QuotaFilter implements Filter {
             throws IOException, ServletException {
         if (req.getDispatcherType() == DispatcherType.ASYNC && req.getAttribute(ParkedRequest.ATTRIBUTE)
                 instanceof ParkedRequest parked && res instanceof HttpServletResponse response) {
+            req.removeAttribute(ParkedRequest.ATTRIBUTE); // a second mapping of this filter lets the request pass
             Acquisition outcome = parked.take();
             if (outcome != null) {
                 // its wait in the queue is over: run the rest of the chain with the slot it was handed
                 proceed((HttpServletRequest) req, response, chain, parked.counted, outcome);
-                return;
             }
+            return; // otherwise the request was given up (its client went away) and its slot given back
         }
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
                 || request.getDispatcherType() != DispatcherType.REQUEST || request.getAttribute(COUNTED) != null

@@ -53,6 +53,14 @@ final class JettyServer implements AutoCloseable {
         return this;
     }
 
+    /** A filter that is not async-supported on {@code pathSpec}: requests through it cannot go async. */
+    JettyServer legacyFilter(Filter filter, String pathSpec) {
+        FilterHolder holder = new FilterHolder(filter);
+        holder.setAsyncSupported(false);
+        context.addFilter(holder, pathSpec, EnumSet.of(DispatcherType.REQUEST));
+        return this;
+    }
+
     /** At most {@code threads} request threads, so a test sees what parking saves. */
     JettyServer threads(int threads) {
         org.eclipse.jetty.util.thread.QueuedThreadPool pool =

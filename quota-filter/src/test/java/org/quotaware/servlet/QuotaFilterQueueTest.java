@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
+import org.quotaware.SystemLimits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,16 +45,19 @@ class QuotaFilterQueueTest {
     private JettyServer jetty;
 
     private void start(EnumSet<DispatcherType> dispatches) throws Exception {
+        start(dispatches, SystemLimits.DEFAULTS);
+    }
+
+    private void start(EnumSet<DispatcherType> dispatches, SystemLimits system) throws Exception {
         QuotaLimits oneSlot = QuotaLimits.builder().requestsPerMinute(10_000).maxConcurrentTasks(1)
                 .maxQueueSize(PARKED).maxQueueWait(Duration.ofSeconds(30)).build();
         QuotaTiers tiers = new QuotaTiers(oneSlot)
                 .define("brief", oneSlot.toBuilder().maxQueueWait(Duration.ofMillis(300)).build());
-        manager = QuotaManager.builder().tiers(tiers).build();
+        manager = QuotaManager.builder().tiers(tiers).systemLimits(system).build();
         Map<String, String> params = Map.of("identity.api-key-header", "X-API-Key",
                 "identity.api-keys", "alice-key=alice,bob-key=bob,carol-key=carol:brief");
         FilterSettings settings = SettingsParser.parse("", params.keySet(), params::get); // tiers: the manager's
-        jetty = new JettyServer().threads(THREADS).filter(new QuotaFilter(manager, settings), dispatches)
-                .servlet("/work", new HttpServlet() {
+        HttpServlet work = new HttpServlet() {
                     @Override
                     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                         if ("hold".equals(req.getParameter("n"))) {
@@ -66,7 +70,11 @@ class QuotaFilterQueueTest {
                         ran.add(req.getParameter("n"));
                         resp.getWriter().write("ran " + req.getParameter("n"));
                     }
-                }).start();
+                };
+        // a filter that is not async-supported in front of /sync: its requests must block to wait
+        jetty = new JettyServer().threads(THREADS).legacyFilter((req, resp, chain) -> chain.doFilter(req, resp), "/sync")
+                .filter(new QuotaFilter(manager, settings), dispatches)
+                .servlet("/work", work).servlet("/sync", work).start();
     }
 
     @AfterEach
@@ -81,8 +89,12 @@ class QuotaFilterQueueTest {
     }
 
     private CompletableFuture<HttpResponse<String>> get(String key, String n) {
+        return get("/work", key, n);
+    }
+
+    private CompletableFuture<HttpResponse<String>> get(String path, String key, String n) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + jetty.port()
-                        + JettyServer.CONTEXT + "/work?n=" + n)).header("X-API-Key", key)
+                        + JettyServer.CONTEXT + path + "?n=" + n)).header("X-API-Key", key)
                 .timeout(Duration.ofSeconds(60)).build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -180,6 +192,35 @@ class QuotaFilterQueueTest {
         assertThat(waiting.get(10, TimeUnit.SECONDS).body()).isEqualTo("ran 0");
         awaitActive(0);
         assertThat(manager.usage("key:alice").activeTasks()).isZero();
+    }
+
+    @Test
+    void aChainThatCannotGoAsyncBlocksOnlyUpToTheCapOfBlockedWaits() throws Exception {
+        start(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), new SystemLimits(QuotaLimits.OFF, 100, 2));
+        CompletableFuture<HttpResponse<String>> holder = get("/sync", "alice-key", "hold");
+        awaitActive(1);
+        List<CompletableFuture<HttpResponse<String>>> blocked = List.of(get("/sync", "alice-key", "0"),
+                get("/sync", "alice-key", "1"));
+        awaitQueued(2);
+        assertThat(manager.statistics().blocked()).isEqualTo(2);
+
+        HttpResponse<String> refused = get("/sync", "alice-key", "2").get(10, TimeUnit.SECONDS);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).contains("system-blocked-waits");
+        // an async chain still parks: the cap is on blocked threads only
+        CompletableFuture<HttpResponse<String>> parked = get("/work", "alice-key", "3");
+        awaitQueued(3);
+        assertThat(manager.statistics().blocked()).isEqualTo(2);
+
+        holderMayFinish.countDown();
+        assertThat(holder.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        for (CompletableFuture<HttpResponse<String>> b : blocked) {
+            assertThat(b.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        assertThat(parked.get(10, TimeUnit.SECONDS).body()).isEqualTo("ran 3");
+        awaitActive(0);
+        assertThat(manager.statistics().queued()).isZero();
+        assertThat(manager.statistics().blocked()).isZero();
     }
 
     private void awaitActive(long n) throws InterruptedException {
