@@ -9,6 +9,7 @@ import jakarta.servlet.ServletContextListener;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaManager;
 import org.quotaware.servlet.QuotaFilter;
+import org.quotaware.servlet.ResumeScope;
 
 /**
  * Publishes the application's {@link QuotaManager} in the servlet context before any filter starts, so a
@@ -19,6 +20,9 @@ public class ManagerPublisher implements ServletContextListener {
 
     @Inject
     QuotaBeans beans;
+
+    @Inject
+    RequestScopeForResumed resumeScope;
 
     /**
      * Publishes the manager, then checks every declared {@link QuotaFilter} against it (no limits of their own, only
@@ -32,6 +36,8 @@ public class ManagerPublisher implements ServletContextListener {
         context.setAttribute(QuotaFilter.MANAGER_ATTRIBUTE, manager);
         // the filter bounds an async request's slot as @Quota does: by quotaware.async-lease
         context.setAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE, beans.asyncLease());
+        // a request resumed from the queue runs in a request context of its own (Payara activates none for it)
+        context.setAttribute(ResumeScope.ATTRIBUTE, resumeScope);
         for (FilterRegistration registration : context.getFilterRegistrations().values()) {
             if (QuotaFilter.class.getName().equals(registration.getClassName())) {
                 try {
@@ -48,5 +54,6 @@ public class ManagerPublisher implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         event.getServletContext().removeAttribute(QuotaFilter.MANAGER_ATTRIBUTE);
         event.getServletContext().removeAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE);
+        event.getServletContext().removeAttribute(ResumeScope.ATTRIBUTE);
     }
 }

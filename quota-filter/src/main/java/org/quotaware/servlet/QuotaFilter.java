@@ -171,7 +171,8 @@ public class QuotaFilter implements Filter {
             Acquisition outcome = parked.take();
             if (outcome != null) {
                 // its wait in the queue is over: run the rest of the chain with the slot it was handed
-                proceed((HttpServletRequest) req, response, chain, parked.counted, outcome);
+                HttpServletRequest request = (HttpServletRequest) req;
+                resumeScope(request).run(() -> proceed(request, response, chain, parked.counted, outcome));
             }
             return; // otherwise the request was given up (its client went away) and its slot given back
         }
@@ -219,6 +220,14 @@ public class QuotaFilter implements Filter {
             return;
         }
         proceed(request, response, chain, counted, now);
+    }
+
+    private static final ResumeScope AS_IS = ResumeScope.Resumed::run;
+
+    /** The application's scope for resumed requests, read when needed: it may be published after this filter starts. */
+    private static ResumeScope resumeScope(HttpServletRequest request) {
+        return request.getServletContext().getAttribute(ResumeScope.ATTRIBUTE) instanceof ResumeScope scope ? scope
+                : AS_IS;
     }
 
     /** How long past its queue wait a parked request may stay before the container ends it: the poll's slack. */
