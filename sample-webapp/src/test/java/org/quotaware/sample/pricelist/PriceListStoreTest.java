@@ -13,7 +13,7 @@ class PriceListStoreTest {
 
     @Test
     void evictsTheOldestAnalysisBeyondCapacity() {
-        PriceListStore store = new PriceListStore(2);
+        PriceListStore store = new PriceListStore(2, Long.MAX_VALUE);
 
         store.put(analysis("a"));
         store.put(analysis("b"));
@@ -28,10 +28,11 @@ class PriceListStoreTest {
 
     @Test
     void rejectsANonPositiveCapacity() {
-        assertThatThrownBy(() -> new PriceListStore(0)).hasMessage("capacity must be >= 1, was 0");
+        assertThatThrownBy(() -> new PriceListStore(0, 1)).hasMessage("maxAnalyses must be >= 1, was 0");
+        assertThatThrownBy(() -> new PriceListStore(1, 0)).hasMessage("maxBytes must be >= 1, was 0");
     }
 
     private static PriceListAnalysis analysis(String id) {
-        return new PriceListAnalysis(id, Instant.EPOCH, 0, 0, List.of(), List.of(), Map.of());
+        return new PriceListAnalysis(id, Instant.EPOCH, 0, 0, 0, List.of(), 0, List.of(), Map.of());
     }
 }
