@@ -34,9 +34,13 @@ final class PriceListTally {
     void add(CsvRecord row) {
         rowCount++;
         if (row.size() != header.size()) {
-            String sku = header.sku() < row.size() ? blankToNull(row.field(header.sku())) : null;
-            invalid(row.line(), sku, List.of(new Issue(Issue.Code.WRONG_FIELD_COUNT,
-                    "expected " + header.size() + " fields as in the header, found " + row.size())));
+            // the cheapest row to send (one letter) must not also be the most expensive one to read
+            if (countInvalid()) {
+                String sku = header.sku() < row.size() ? blankToNull(row.field(header.sku())) : null;
+                invalidRows.add(new InvalidRow(row.line(), AnalysisLimits.echo(sku), List.of(new Issue(
+                        Issue.Code.WRONG_FIELD_COUNT,
+                        "expected " + header.size() + " fields as in the header, found " + row.size()))));
+            }
             return;
         }
         List<Issue> issues = new ArrayList<>(3);
@@ -50,8 +54,8 @@ final class PriceListTally {
         String currency = FieldChecks.currency(row.field(header.currency()), issues);
         if (issues.isEmpty()) {
             prices.computeIfAbsent(currency, PriceSeries::new).add(price);
-        } else {
-            invalid(row.line(), sku, issues);
+        } else if (countInvalid()) {
+            invalidRows.add(new InvalidRow(row.line(), AnalysisLimits.echo(sku), issues));
         }
     }
 
@@ -62,10 +66,9 @@ final class PriceListTally {
                 duplicates.repeatedSkus(), duplicates.shown(), statistics);
     }
 
-    private void invalid(int line, String sku, List<Issue> issues) {
+    /** Counts one more invalid row; true when it is to be listed. */
+    private boolean countInvalid() {
         invalidRowCount++;
-        if (invalidRows.size() < maxInvalidRows) {
-            invalidRows.add(new InvalidRow(line, AnalysisLimits.echo(sku), issues));
-        }
+        return invalidRows.size() < maxInvalidRows;
     }
 }

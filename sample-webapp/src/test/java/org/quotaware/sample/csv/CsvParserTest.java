@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -106,6 +109,55 @@ class CsvParserTest {
                 .isInstanceOf(MalformedCsvException.class)
                 .hasMessageContaining("not valid UTF-8")
                 .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(3));
+    }
+
+    @Test
+    void charactersAndRecordsMayStraddleTheReadBuffer() {
+        // 'é' is two bytes in UTF-8: shifting the text by one byte puts one of them across every 8 KiB boundary
+        for (String lead : List.of("", "x")) {
+            StringBuilder csv = new StringBuilder("sku,name\n");
+            for (int i = 0; i < 3000; i++) {
+                csv.append(lead).append(i).append(",\"é\n").append(i).append("\"\n");
+            }
+
+            List<CsvRecord> records = parse(csv.toString());
+
+            assertThat(records).hasSize(3001);
+            assertThat(records.get(3000)).isEqualTo(new CsvRecord(6000, List.of(lead + 2999, "é\n2999")));
+        }
+    }
+
+    @Test
+    void aStreamThatHandsOutOneByteAtATimeParsesTheSame() throws IOException {
+        byte[] csv = "sku,name\r\nA1,\"Crème\r\nbrûlée\"\r\nA2,x".getBytes(StandardCharsets.UTF_8);
+        InputStream trickle = new FilterInputStream(new ByteArrayInputStream(csv)) {
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                return super.read(buffer, offset, Math.min(length, 1));
+            }
+        };
+        CsvParser parser = new CsvParser(trickle);
+
+        assertThat(parser.next()).isEqualTo(new CsvRecord(1, List.of("sku", "name")));
+        assertThat(parser.next()).isEqualTo(new CsvRecord(2, List.of("A1", "Crème\r\nbrûlée")));
+        assertThat(parser.next()).isEqualTo(new CsvRecord(4, List.of("A2", "x")));
+        assertThat(parser.next()).isNull();
+    }
+
+    @Test
+    void invalidUtf8FarIntoTheBodyNamesItsLineAndByteOffset() {
+        String rows = "sku,name\n" + "A1,ok\n".repeat(5000);
+        byte[] valid = rows.getBytes(StandardCharsets.UTF_8);
+        byte[] body = Arrays.copyOf(valid, valid.length + 4);
+        body[valid.length] = 'B';
+        body[valid.length + 1] = ',';
+        body[valid.length + 2] = (byte) 0xE8; // Latin-1 'è'
+        body[valid.length + 3] = '\n';
+
+        assertThatThrownBy(() -> parse(body))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessage("line 5002: the body is not valid UTF-8 (byte offset " + (valid.length + 2) + ")")
+                .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(5002));
     }
 
     @Test

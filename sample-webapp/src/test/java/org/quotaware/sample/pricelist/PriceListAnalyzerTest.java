@@ -136,6 +136,76 @@ class PriceListAnalyzerTest {
     }
 
     @Test
+    void listsTheFirstInvalidRowsAndCountsThemAll() {
+        PriceListAnalyzer listingTwo = new PriceListAnalyzer(new AnalysisLimits(2, 100));
+
+        PriceListAnalysis analysis = analyze(listingTwo, """
+                sku,name,price,currency
+                A1,ok,1.00,EUR
+                A2,bad,x,EUR
+                a
+                A4,ok,2.00,EUR
+                A5,bad,1.00,eur
+                A6,bad,,EUR
+                """);
+
+        assertThat(analysis.rowCount()).isEqualTo(6);
+        assertThat(analysis.validRowCount()).isEqualTo(2);
+        assertThat(analysis.invalidRowCount()).isEqualTo(4);
+        assertThat(analysis.invalidRows()).extracting(InvalidRow::line).containsExactly(3, 4);
+    }
+
+    @Test
+    void listsTheFirstRepeatedSkusWithTheirFirstTenLinesAndCountsThemAll() {
+        StringBuilder csv = new StringBuilder("sku,name,price,currency\n");
+        csv.append("B1,x,1,EUR\n").append("A1,x,1,EUR\n").append("A1,x,1,EUR\n").append("B1,x,1,EUR\n");
+        for (int i = 0; i < 10; i++) {
+            csv.append("A1,x,1,EUR\n").append("C1,x,1,EUR\n");
+        }
+        PriceListAnalyzer listingTwo = new PriceListAnalyzer(new AnalysisLimits(100, 2));
+
+        PriceListAnalysis analysis = analyze(listingTwo, csv.toString());
+
+        // A1 is found repeated first (line 4), but B1 appeared first (line 2): listed in order of first appearance
+        assertThat(analysis.duplicates()).containsExactly(
+                new DuplicateSku("B1", 2, List.of(2, 5)),
+                new DuplicateSku("A1", 12, List.of(3, 4, 6, 8, 10, 12, 14, 16, 18, 20)));
+        assertThat(analysis.duplicateSkuCount()).isEqualTo(3);
+        assertThat(analysis.validRowCount()).isEqualTo(24);
+    }
+
+    @Test
+    void echoesAtMost64CharactersOfAValue() {
+        String sku = "S".repeat(100);
+        String price = "9".repeat(70) + "x";
+
+        PriceListAnalysis analysis = analyze("sku,name,price,currency\n" + sku + ",a," + price + ",EUR\n"
+                + sku + ",b,1,EUR\n");
+
+        String cut = "S".repeat(63) + "\u2026";
+        assertThat(analysis.invalidRows().get(0).sku()).isEqualTo(cut);
+        assertThat(analysis.invalidRows().get(0).issues().get(0).detail())
+                .isEqualTo("price '" + "9".repeat(63) + "\u2026' is not a decimal number like 12.50");
+        assertThat(analysis.duplicates()).containsExactly(new DuplicateSku(cut, 2, List.of(2, 3)));
+    }
+
+    @Test
+    void readsABodyLongerThanTheParsersBufferInOnePass() {
+        StringBuilder csv = new StringBuilder("sku,name,price,currency\n");
+        for (int i = 0; i < 20_000; i++) {
+            csv.append("SKU-").append(i).append(",\"Name, ").append(i).append("\",").append(i % 10).append(".5,EUR\n");
+        }
+
+        PriceListAnalysis analysis = analyze(csv.toString());
+
+        assertThat(analysis.rowCount()).isEqualTo(20_000);
+        assertThat(analysis.validRowCount()).isEqualTo(20_000);
+        assertThat(analysis.duplicateSkuCount()).isZero();
+        assertThat(analysis.currencies().get("EUR")).isEqualTo(new PriceStatistics(20_000,
+                new BigDecimal("0.50"), new BigDecimal("9.50"), new BigDecimal("5.00"), new BigDecimal("5.00")));
+    }
+
+    @Test
     void headerOnlyIsAnEmptyAnalysis() {
         PriceListAnalysis analysis = analyze("sku,name,price,currency\r\n");
 
@@ -181,6 +251,10 @@ class PriceListAnalyzerTest {
     }
 
     private PriceListAnalysis analyze(String csv) {
+        return analyze(analyzer, csv);
+    }
+
+    private static PriceListAnalysis analyze(PriceListAnalyzer analyzer, String csv) {
         try {
             return analyzer.analyze(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
