@@ -27,6 +27,34 @@ class PriceListStoreTest {
     }
 
     @Test
+    void evictsTheOldestAnalysesBeyondTheByteBudget() {
+        long each = RetainedSize.of(analysis("a"));
+        PriceListStore store = new PriceListStore(1000, 2 * each);
+
+        store.put(analysis("a"));
+        store.put(analysis("b"));
+        assertThat(store.bytes()).isEqualTo(2 * each);
+        store.put(analysis("c"));
+
+        assertThat(store.get("a")).isEmpty();
+        assertThat(store.get("b")).isPresent();
+        assertThat(store.get("c")).isPresent();
+        assertThat(store.bytes()).isEqualTo(2 * each);
+    }
+
+    @Test
+    void keepsTheNewestAnalysisEvenAloneOverTheBudget() {
+        PriceListStore store = new PriceListStore(1000, 1);
+
+        store.put(analysis("a"));
+        store.put(analysis("b"));
+
+        assertThat(store.get("a")).isEmpty();
+        assertThat(store.get("b")).isPresent();
+        assertThat(store.bytes()).isEqualTo(RetainedSize.of(analysis("b")));
+    }
+
+    @Test
     void rejectsANonPositiveCapacity() {
         assertThatThrownBy(() -> new PriceListStore(0, 1)).hasMessage("maxAnalyses must be >= 1, was 0");
         assertThatThrownBy(() -> new PriceListStore(1, 0)).hasMessage("maxBytes must be >= 1, was 0");
