@@ -34,6 +34,8 @@ public final class CsvParser {
     private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER).flip();
     private final CharBuffer chars = CharBuffer.allocate(BUFFER).flip();
     private final StringBuilder field = new StringBuilder();
+    /** Reused: a {@link CsvRecord} keeps its own immutable copy. */
+    private final List<String> fields = new ArrayList<>();
     private long bytesDropped;
     private long malformedOffset = -1;
     private boolean endOfBytes;
@@ -71,7 +73,7 @@ public final class CsvParser {
 
     private CsvRecord readRecord() throws IOException {
         int recordLine = line;
-        List<String> fields = new ArrayList<>();
+        fields.clear();
         boolean atFieldStart = true;
         while (true) {
             int c = read();
