@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Keeps the most recent analyses in memory, within a number and an estimate of the heap they hold
  * ({@link RetainedSize}): the oldest are dropped first. The newest is always kept, even alone over the byte budget
- * (its lists are bounded by {@link AnalysisLimits}, so that is at most one analysis of a few dozen kilobytes).
+ * (its lists are bounded by {@link AnalysisLimits}: with the default limits an analysis holds at most about 124 KB).
  */
 public final class PriceListStore {
 

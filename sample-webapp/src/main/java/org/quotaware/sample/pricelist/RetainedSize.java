@@ -11,6 +11,8 @@ import java.util.List;
 final class RetainedSize {
 
     private static final long OBJECT = 16;
+    /** A {@code String} and the header of its {@code byte[]}. */
+    private static final long STRING = 40;
     private static final long LIST = 32;
     private static final long REFERENCE = 4;
     private static final long MAP_ENTRY = 40;
@@ -43,7 +45,7 @@ final class RetainedSize {
     }
 
     private static long string(String value) {
-        return value == null ? 0 : 2 * OBJECT + align(2L * value.length());
+        return value == null ? 0 : STRING + align(2L * value.length());
     }
 
     private static long list(List<?> list) {
