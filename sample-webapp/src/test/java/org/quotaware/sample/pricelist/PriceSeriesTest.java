@@ -53,7 +53,8 @@ class PriceSeriesTest {
         BigDecimal mean = sum.divide(BigDecimal.valueOf(n), scale, RoundingMode.HALF_EVEN);
         BigDecimal median = n % 2 == 1
                 ? sorted.get(n / 2)
-                : sorted.get(n / 2 - 1).add(sorted.get(n / 2)).divide(BigDecimal.valueOf(2), scale, RoundingMode.HALF_EVEN);
+                : sorted.get(n / 2 - 1).add(sorted.get(n / 2))
+                        .divide(BigDecimal.valueOf(2), scale, RoundingMode.HALF_EVEN);
         return new PriceStatistics(n, sorted.get(0).setScale(scale), sorted.get(n - 1).setScale(scale), mean,
                 median.setScale(scale, RoundingMode.HALF_EVEN));
     }

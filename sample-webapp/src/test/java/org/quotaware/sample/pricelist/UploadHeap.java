@@ -31,8 +31,8 @@ public final class UploadHeap {
             return;
         }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        System.out.println("| upload (10 MiB) | rows | held at the end | ÷ upload | largest array | allocated | ÷ upload |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| upload (10 MiB) | rows | held | largest array | peak live | ÷ upload | allocated | ÷ upload |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (SyntheticUpload.Kind kind : SyntheticUpload.Kind.values()) {
             SyntheticUpload upload = new SyntheticUpload(kind, UPLOAD_BYTES);
             long before = threads.getCurrentThreadAllocatedBytes();
@@ -42,8 +42,9 @@ public final class UploadHeap {
             GraphLayout layout = GraphLayout.parseInstance(tally);
             long held = layout.totalSize();
             long largest = layout.addresses().stream().mapToLong(a -> layout.record(a).size()).max().orElse(0);
-            System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %.2f | %,d | %,d | %.1f |%n", kind, analysis.rowCount(),
-                    held, (double) held / UPLOAD_BYTES, largest, allocated, (double) allocated / UPLOAD_BYTES);
+            System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %.2f | %,d | %.1f |%n", kind,
+                    analysis.rowCount(), held, largest, held + largest, (double) (held + largest) / UPLOAD_BYTES,
+                    allocated, (double) allocated / UPLOAD_BYTES);
         }
     }
 }
