@@ -19,7 +19,8 @@ import java.util.List;
  * file meant would hide real problems.
  * <p>
  * The input is read once, in {@value #BUFFER}-byte steps; only the record being read is held, so the heap a file costs
- * does not grow with its length (Apache Commons CSV would do the same, but accepts a stray quote in an unquoted field).
+ * does not grow with its length. (Apache Commons CSV streams too, but accepts a stray quote in an unquoted field and
+ * parsed these uploads slower: docs/benchmarks.md, "Heap per upload".)
  */
 public final class CsvParser {
 
