@@ -399,6 +399,13 @@ else:
     w("Not run (`SKIP_HTTP` set, or the run stopped before it).")
     w("")
 
+# ---------------------------------------------------------------- the sample's heap per upload, measured apart
+upload_heap = os.path.join(os.path.dirname(os.path.abspath(__file__)), "upload-heap.md")
+if os.path.exists(upload_heap):
+    with open(upload_heap) as f:
+        w(f.read().strip())
+    w("")
+
 # ---------------------------------------------------------------- targets
 w("## Targets")
 w("")

@@ -1,5 +1,7 @@
 package org.quotaware.sample.csv;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -10,137 +12,185 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A strict RFC 4180 parser: comma separator, fields optionally enclosed in double quotes, a quote inside a quoted field
- * written twice, quoted fields may hold commas and line breaks. Accepts CRLF, LF (and a lone CR) as record ends and a
- * leading UTF-8 byte order mark. A quote that is never closed, a stray quote inside an unquoted field, or text after a
- * closing quote is an error with the line it happened on: guessing what a broken file meant would hide real problems.
+ * A strict, streaming RFC 4180 parser: comma separator, fields optionally enclosed in double quotes, a quote inside a
+ * quoted field written twice, quoted fields may hold commas and line breaks. Accepts CRLF, LF (and a lone CR) as record
+ * ends and a leading UTF-8 byte order mark. A quote that is never closed, a stray quote inside an unquoted field, text
+ * after a closing quote or bytes that are not UTF-8 are an error with the line they happened on: guessing what a broken
+ * file meant would hide real problems.
+ * <p>
+ * The input is read once, in {@value #BUFFER}-byte steps; only the record being read is held, so the heap a file costs
+ * does not grow with its length. (Apache Commons CSV streams too, but accepts a stray quote in an unquoted field and
+ * parsed these uploads slower: docs/benchmarks.md, "Heap per upload".)
  */
 public final class CsvParser {
 
+    private static final int BUFFER = 8192;
     private static final char BOM = '\uFEFF';
+    private static final int END = -1;
 
-    private CsvParser() {
-    }
+    private final InputStream in;
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER).flip();
+    private final CharBuffer chars = CharBuffer.allocate(BUFFER).flip();
+    private final StringBuilder field = new StringBuilder();
+    /** Reused: a {@link CsvRecord} keeps its own immutable copy. */
+    private final List<String> fields = new ArrayList<>();
+    private long bytesDropped;
+    private long malformedOffset = -1;
+    private boolean endOfBytes;
+    private boolean flushed;
+    private boolean started;
+    private int line = 1;
 
-    /** Decodes strict UTF-8 (no replacement characters) and parses. */
-    public static List<CsvRecord> parse(byte[] utf8) {
-        return parse(decodeUtf8(utf8));
-    }
-
-    /** Parses text; blank lines are skipped, so every returned record has at least one non-empty field or a comma. */
-    public static List<CsvRecord> parse(CharSequence text) {
-        List<CsvRecord> records = new ArrayList<>();
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        int length = text.length();
-        int pos = length > 0 && text.charAt(0) == BOM ? 1 : 0;
-        int line = 1;
-        int recordLine = 1;
-        boolean atFieldStart = true;
-        boolean quoted = false;
-        int quoteLine = 0;
-
-        while (pos < length) {
-            char c = text.charAt(pos++);
-            if (quoted) {
-                if (c == '"') {
-                    if (pos < length && text.charAt(pos) == '"') {
-                        field.append('"');
-                        pos++;
-                    } else {
-                        quoted = false;
-                        if (pos < length && !isFieldEnd(text.charAt(pos))) {
-                            throw new MalformedCsvException(
-                                    "line " + line + ": unexpected text after the closing quote of a field", line);
-                        }
-                    }
-                } else {
-                    if (c == '\n' || (c == '\r' && !(pos < length && text.charAt(pos) == '\n'))) {
-                        line++;
-                    }
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                if (!atFieldStart) {
-                    throw new MalformedCsvException(
-                            "line " + line + ": a quote inside an unquoted field (quote the whole field and double the quote)",
-                            line);
-                }
-                quoted = true;
-                quoteLine = line;
-                atFieldStart = false;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-                atFieldStart = true;
-            } else if (c == '\r' || c == '\n') {
-                if (c == '\r' && pos < length && text.charAt(pos) == '\n') {
-                    pos++;
-                }
-                fields.add(field.toString());
-                field.setLength(0);
-                addRecord(records, recordLine, fields);
-                fields = new ArrayList<>();
-                atFieldStart = true;
-                line++;
-                recordLine = line;
-            } else {
-                field.append(c);
-                atFieldStart = false;
-            }
-        }
-        if (quoted) {
-            throw new MalformedCsvException(
-                    "line " + quoteLine + ": a quoted field is never closed (unterminated quote)", quoteLine);
-        }
-        if (!fields.isEmpty() || !atFieldStart || field.length() > 0) {
-            fields.add(field.toString());
-            addRecord(records, recordLine, fields);
-        }
-        return records;
-    }
-
-    private static boolean isFieldEnd(char c) {
-        return c == ',' || c == '\r' || c == '\n';
-    }
-
-    private static void addRecord(List<CsvRecord> records, int line, List<String> fields) {
-        CsvRecord record = new CsvRecord(line, fields);
-        if (!record.isBlank()) {
-            records.add(record);
-        }
+    /** Reads strict UTF-8 from {@code utf8}; the caller closes it. */
+    public CsvParser(InputStream utf8) {
+        this.in = utf8;
     }
 
     /**
-     * Decodes strict UTF-8.
+     * The next record, or {@code null} at the end of the input. Blank lines are skipped, so every record has at least
+     * one non-empty field or a comma.
      *
-     * @throws MalformedCsvException naming the line of the first byte sequence that is not UTF-8
+     * @throws MalformedCsvException naming the line of the problem
+     * @throws IOException           when reading the input fails
      */
-    public static String decodeUtf8(byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (result.isUnderflow()) {
-            result = decoder.flush(out);
-        }
-        if (result.isError()) {
-            int line = lineOf(bytes, in.position());
-            throw new MalformedCsvException("line " + line + ": the body is not valid UTF-8 (byte offset "
-                    + in.position() + ")", line);
-        }
-        return out.flip().toString();
-    }
-
-    private static int lineOf(byte[] bytes, int offset) {
-        int line = 1;
-        for (int i = 0; i < offset; i++) {
-            if (bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n'))) {
-                line++;
+    public CsvRecord next() throws IOException {
+        if (!started) {
+            started = true;
+            if (peek() == BOM) {
+                read();
             }
         }
-        return line;
+        while (peek() != END) {
+            CsvRecord record = readRecord();
+            if (!record.isBlank()) {
+                return record;
+            }
+        }
+        return null;
+    }
+
+    private CsvRecord readRecord() throws IOException {
+        int recordLine = line;
+        fields.clear();
+        boolean atFieldStart = true;
+        while (true) {
+            int c = read();
+            if (c == '"') {
+                if (!atFieldStart) {
+                    throw new MalformedCsvException("line " + line
+                            + ": a quote inside an unquoted field (quote the whole field and double the quote)", line);
+                }
+                readQuoted();
+                atFieldStart = false;
+            } else if (c == ',') {
+                fields.add(takeField());
+                atFieldStart = true;
+            } else if (c == '\r' || c == '\n' || c == END) {
+                if (c == '\r' && peek() == '\n') {
+                    read();
+                }
+                if (c != END) {
+                    line++;
+                }
+                fields.add(takeField());
+                return new CsvRecord(recordLine, fields);
+            } else {
+                field.append((char) c);
+                atFieldStart = false;
+            }
+        }
+    }
+
+    /** Reads a quoted field after its opening quote, up to and including its closing quote. */
+    private void readQuoted() throws IOException {
+        int quoteLine = line;
+        while (true) {
+            int c = read();
+            if (c == END) {
+                throw new MalformedCsvException(
+                        "line " + quoteLine + ": a quoted field is never closed (unterminated quote)", quoteLine);
+            }
+            if (c == '"') {
+                if (peek() != '"') {
+                    int next = peek();
+                    if (next != ',' && next != '\r' && next != '\n' && next != END) {
+                        throw new MalformedCsvException(
+                                "line " + line + ": unexpected text after the closing quote of a field", line);
+                    }
+                    return;
+                }
+                read();
+            } else if (c == '\n' || (c == '\r' && peek() != '\n')) {
+                line++;
+            }
+            field.append((char) c);
+        }
+    }
+
+    private String takeField() {
+        String value = field.toString();
+        field.setLength(0);
+        return value;
+    }
+
+    private int peek() throws IOException {
+        if (!chars.hasRemaining() && !fill()) {
+            return malformedOffset >= 0 ? malformed() : END;
+        }
+        return chars.get(chars.position());
+    }
+
+    private int read() throws IOException {
+        int c = peek();
+        if (c >= 0) {
+            chars.position(chars.position() + 1);
+        }
+        return c;
+    }
+
+    private int malformed() {
+        throw new MalformedCsvException("line " + line + ": the body is not valid UTF-8 (byte offset "
+                + malformedOffset + ")", line);
+    }
+
+    /** Decodes the next characters; false when there are none (end of input, or a malformed sequence is next). */
+    private boolean fill() throws IOException {
+        if (malformedOffset >= 0 || flushed) {
+            return false;
+        }
+        chars.clear();
+        while (true) {
+            CoderResult result = decoder.decode(bytes, chars, endOfBytes);
+            if (result.isError()) {
+                malformedOffset = bytesDropped + bytes.position();
+                break;
+            }
+            if (chars.position() > 0 || result.isOverflow()) {
+                break;
+            }
+            if (endOfBytes) {
+                decoder.flush(chars);
+                flushed = true;
+                break;
+            }
+            readBytes();
+        }
+        chars.flip();
+        return chars.hasRemaining();
+    }
+
+    private void readBytes() throws IOException {
+        bytesDropped += bytes.position();
+        bytes.compact();
+        int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+        if (n < 0) {
+            endOfBytes = true;
+        } else {
+            bytes.position(bytes.position() + n);
+        }
+        bytes.flip();
     }
 }

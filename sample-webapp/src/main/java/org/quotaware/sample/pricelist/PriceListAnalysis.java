@@ -7,22 +7,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the analyzer found in one price list.
+ * What the analyzer found in one price list. The counts cover every row; the lists show the first problems only
+ * ({@link AnalysisLimits}), so their length says nothing about the total.
  *
- * @param id            the id the list is stored under
- * @param analyzedAt    when it was analysed
- * @param rowCount      data rows (header and blank lines not counted)
- * @param validRowCount rows without any issue
- * @param invalidRows   rows with issues, in file order
- * @param duplicates    skus appearing more than once, in order of first appearance
- * @param currencies    price statistics per ISO 4217 code, alphabetical
+ * @param id                the id the list is stored under
+ * @param analyzedAt        when it was analysed
+ * @param rowCount          data rows (header and blank lines not counted)
+ * @param validRowCount     rows without any issue
+ * @param invalidRowCount   rows with issues
+ * @param invalidRows       the first rows with issues, in file order
+ * @param duplicateSkuCount skus appearing more than once
+ * @param duplicates        the first skus found repeated, in order of first appearance
+ * @param currencies        price statistics per ISO 4217 code, alphabetical
  */
 public record PriceListAnalysis(
         String id,
         Instant analyzedAt,
         int rowCount,
         int validRowCount,
+        int invalidRowCount,
         List<InvalidRow> invalidRows,
+        int duplicateSkuCount,
         List<DuplicateSku> duplicates,
         Map<String, PriceStatistics> currencies) {
 
@@ -34,6 +39,7 @@ public record PriceListAnalysis(
 
     /** The same analysis under another id and time (the analyzer does not know where it will be stored). */
     public PriceListAnalysis withId(String newId, Instant at) {
-        return new PriceListAnalysis(newId, at, rowCount, validRowCount, invalidRows, duplicates, currencies);
+        return new PriceListAnalysis(newId, at, rowCount, validRowCount, invalidRowCount, invalidRows,
+                duplicateSkuCount, duplicates, currencies);
     }
 }

@@ -1,11 +1,15 @@
 package org.quotaware.sample.rest;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,28 +22,59 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.quotaware.cdi.Quota;
 import org.quotaware.sample.csv.MalformedCsvException;
+import org.quotaware.sample.pricelist.AnalysisLimits;
 import org.quotaware.sample.pricelist.PriceListAnalysis;
 import org.quotaware.sample.pricelist.PriceListAnalyzer;
 import org.quotaware.sample.pricelist.PriceListStore;
 
-/** Upload a CSV price list, get its analysis back; analyses are kept in memory, the newest {@value #CAPACITY}. */
+/**
+ * Upload a CSV price list, get its analysis back; the newest analyses are kept in memory. The limits are the
+ * {@code pricelist.*} keys of MicroProfile Config (META-INF/microprofile-config.properties).
+ */
 @Path("pricelists")
 @ApplicationScoped
 public class PriceListResource {
 
-    static final int CAPACITY = 1000;
+    @Inject
+    @ConfigProperty(name = "pricelist.max-invalid-rows")
+    int maxInvalidRows;
 
-    private final PriceListAnalyzer analyzer = new PriceListAnalyzer();
-    private final PriceListStore store = new PriceListStore(CAPACITY);
+    @Inject
+    @ConfigProperty(name = "pricelist.max-duplicates")
+    int maxDuplicates;
 
-    /** One file against the caller's files per hour and per day (the filter counted the request and its slot). */
+    @Inject
+    @ConfigProperty(name = "pricelist.store.max-analyses")
+    int maxAnalyses;
+
+    @Inject
+    @ConfigProperty(name = "pricelist.store.max-bytes")
+    long maxStoredBytes;
+
+    private PriceListAnalyzer analyzer;
+    private PriceListStore store;
+
+    @PostConstruct
+    void start() {
+        analyzer = new PriceListAnalyzer(new AnalysisLimits(
+                (int) atLeast("pricelist.max-invalid-rows", maxInvalidRows, 0),
+                (int) atLeast("pricelist.max-duplicates", maxDuplicates, 0)));
+        store = new PriceListStore((int) atLeast("pricelist.store.max-analyses", maxAnalyses, 1),
+                atLeast("pricelist.store.max-bytes", maxStoredBytes, 1));
+    }
+
+    /**
+     * One file against the caller's files per hour and per day (the filter counted the request and its slot). The body
+     * is read as a stream, through the filter's size limit: a body that grows past it ends in the filter's 413.
+     */
     @POST
     @Quota
     @Consumes("text/csv")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response upload(byte[] body, @Context HttpHeaders headers, @Context UriInfo uri) {
+    public Response upload(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) throws IOException {
         String charset = headers.getMediaType().getParameters().get("charset");
         if (charset != null && !charset.equalsIgnoreCase("UTF-8")) {
             return Problems.problem(415, "Unsupported Media Type",
@@ -68,5 +103,13 @@ public class PriceListResource {
         return store.get(id)
                 .map(analysis -> Response.ok(analysis).build())
                 .orElseGet(() -> Problems.problem(404, "Not Found", "no price list analysis with id " + id));
+    }
+
+    /** A wrong setting is reported with the key the operator wrote. */
+    private static long atLeast(String key, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(key + " must be >= " + min + ", was " + value);
+        }
+        return value;
     }
 }

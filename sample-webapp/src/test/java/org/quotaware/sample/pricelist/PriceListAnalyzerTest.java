@@ -3,7 +3,11 @@ package org.quotaware.sample.pricelist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -12,11 +16,11 @@ import org.quotaware.sample.pricelist.Issue.Code;
 
 class PriceListAnalyzerTest {
 
-    private final PriceListAnalyzer analyzer = new PriceListAnalyzer();
+    private final PriceListAnalyzer analyzer = new PriceListAnalyzer(new AnalysisLimits(100, 100));
 
     @Test
     void countsRowsAndComputesStatisticsPerCurrency() {
-        PriceListAnalysis analysis = analyzer.analyze("""
+        PriceListAnalysis analysis = analyze("""
                 sku,name,price,currency
                 A1,Apple,1.00,EUR
                 A2,Pear,2.00,EUR
@@ -42,7 +46,7 @@ class PriceListAnalyzerTest {
 
     @Test
     void roundsMeanAndMedianHalfEvenToTheCurrencysMinorUnit() {
-        PriceListAnalysis analysis = analyzer.analyze("""
+        PriceListAnalysis analysis = analyze("""
                 sku,name,price,currency
                 Y1,a,100,JPY
                 Y2,b,101,JPY
@@ -58,7 +62,7 @@ class PriceListAnalyzerTest {
 
     @Test
     void keepsAFinerInputScaleThanTheMinorUnit() {
-        PriceListAnalysis analysis = analyzer.analyze("sku,name,price,currency\nS1,a,0.125,EUR\nS2,b,0.5,EUR\n");
+        PriceListAnalysis analysis = analyze("sku,name,price,currency\nS1,a,0.125,EUR\nS2,b,0.5,EUR\n");
 
         PriceStatistics eur = analysis.currencies().get("EUR");
         assertThat(eur.min()).isEqualTo(new BigDecimal("0.125"));
@@ -68,7 +72,7 @@ class PriceListAnalyzerTest {
 
     @Test
     void acceptsColumnsInAnyOrderAndCaseWithExtraColumns() {
-        PriceListAnalysis analysis = analyzer.analyze("""
+        PriceListAnalysis analysis = analyze("""
                 Currency,Price,Stock,Name,SKU
                 EUR,9.99,3,Lamp,L1
                 """);
@@ -79,7 +83,7 @@ class PriceListAnalyzerTest {
 
     @Test
     void reportsEveryIssueOfAnInvalidRowWithItsLine() {
-        PriceListAnalysis analysis = analyzer.analyze("""
+        PriceListAnalysis analysis = analyze("""
                 sku,name,price,currency
                 A1,ok,1.00,EUR
                 ,no sku,1.00,EUR
@@ -97,6 +101,7 @@ class PriceListAnalyzerTest {
 
         assertThat(analysis.rowCount()).isEqualTo(11);
         assertThat(analysis.validRowCount()).isEqualTo(2);
+        assertThat(analysis.invalidRowCount()).isEqualTo(9);
         assertThat(analysis.invalidRows()).extracting(InvalidRow::line)
                 .containsExactly(3, 4, 5, 6, 7, 8, 9, 10, 13);
         assertThat(analysis.invalidRows()).extracting(r -> r.issues().get(0).code()).containsExactly(
@@ -113,7 +118,7 @@ class PriceListAnalyzerTest {
 
     @Test
     void reportsDuplicateSkusWithAllTheirLines() {
-        PriceListAnalysis analysis = analyzer.analyze("""
+        PriceListAnalysis analysis = analyze("""
                 sku,name,price,currency
                 A1,first,1.00,EUR
                 B1,other,2.00,EUR
@@ -124,14 +129,85 @@ class PriceListAnalyzerTest {
                 """);
 
         assertThat(analysis.duplicates()).containsExactly(
-                new DuplicateSku("A1", List.of(2, 4, 6)),
-                new DuplicateSku("B2", List.of(5, 7)));
+                new DuplicateSku("A1", 3, List.of(2, 4, 6)),
+                new DuplicateSku("B2", 2, List.of(5, 7)));
+        assertThat(analysis.duplicateSkuCount()).isEqualTo(2);
         assertThat(analysis.validRowCount()).isEqualTo(5);
     }
 
     @Test
+    void listsTheFirstInvalidRowsAndCountsThemAll() {
+        PriceListAnalyzer listingTwo = new PriceListAnalyzer(new AnalysisLimits(2, 100));
+
+        PriceListAnalysis analysis = analyze(listingTwo, """
+                sku,name,price,currency
+                A1,ok,1.00,EUR
+                A2,bad,x,EUR
+                a
+                A4,ok,2.00,EUR
+                A5,bad,1.00,eur
+                A6,bad,,EUR
+                """);
+
+        assertThat(analysis.rowCount()).isEqualTo(6);
+        assertThat(analysis.validRowCount()).isEqualTo(2);
+        assertThat(analysis.invalidRowCount()).isEqualTo(4);
+        assertThat(analysis.invalidRows()).extracting(InvalidRow::line).containsExactly(3, 4);
+    }
+
+    @Test
+    void listsTheFirstRepeatedSkusWithTheirFirstTenLinesAndCountsThemAll() {
+        StringBuilder csv = new StringBuilder("sku,name,price,currency\n");
+        csv.append("B1,x,1,EUR\n").append("A1,x,1,EUR\n").append("A1,x,1,EUR\n").append("B1,x,1,EUR\n");
+        for (int i = 0; i < 10; i++) {
+            csv.append("A1,x,1,EUR\n").append("C1,x,1,EUR\n");
+        }
+        PriceListAnalyzer listingTwo = new PriceListAnalyzer(new AnalysisLimits(100, 2));
+
+        PriceListAnalysis analysis = analyze(listingTwo, csv.toString());
+
+        // A1 is found repeated first (line 4), but B1 appeared first (line 2): listed in order of first appearance
+        assertThat(analysis.duplicates()).containsExactly(
+                new DuplicateSku("B1", 2, List.of(2, 5)),
+                new DuplicateSku("A1", 12, List.of(3, 4, 6, 8, 10, 12, 14, 16, 18, 20)));
+        assertThat(analysis.duplicateSkuCount()).isEqualTo(3);
+        assertThat(analysis.validRowCount()).isEqualTo(24);
+    }
+
+    @Test
+    void echoesAtMost64CharactersOfAValue() {
+        String sku = "S".repeat(100);
+        String price = "9".repeat(70) + "x";
+
+        PriceListAnalysis analysis = analyze("sku,name,price,currency\n" + sku + ",a," + price + ",EUR\n"
+                + sku + ",b,1,EUR\n");
+
+        String cut = "S".repeat(63) + "\u2026";
+        assertThat(analysis.invalidRows().get(0).sku()).isEqualTo(cut);
+        assertThat(analysis.invalidRows().get(0).issues().get(0).detail())
+                .isEqualTo("price '" + "9".repeat(63) + "\u2026' is not a decimal number like 12.50");
+        assertThat(analysis.duplicates()).containsExactly(new DuplicateSku(cut, 2, List.of(2, 3)));
+    }
+
+    @Test
+    void readsABodyLongerThanTheParsersBufferInOnePass() {
+        StringBuilder csv = new StringBuilder("sku,name,price,currency\n");
+        for (int i = 0; i < 20_000; i++) {
+            csv.append("SKU-").append(i).append(",\"Name, ").append(i).append("\",").append(i % 10).append(".5,EUR\n");
+        }
+
+        PriceListAnalysis analysis = analyze(csv.toString());
+
+        assertThat(analysis.rowCount()).isEqualTo(20_000);
+        assertThat(analysis.validRowCount()).isEqualTo(20_000);
+        assertThat(analysis.duplicateSkuCount()).isZero();
+        assertThat(analysis.currencies().get("EUR")).isEqualTo(new PriceStatistics(20_000,
+                new BigDecimal("0.50"), new BigDecimal("9.50"), new BigDecimal("5.00"), new BigDecimal("5.00")));
+    }
+
+    @Test
     void headerOnlyIsAnEmptyAnalysis() {
-        PriceListAnalysis analysis = analyzer.analyze("sku,name,price,currency\r\n");
+        PriceListAnalysis analysis = analyze("sku,name,price,currency\r\n");
 
         assertThat(analysis.rowCount()).isZero();
         assertThat(analysis.currencies()).isEmpty();
@@ -139,14 +215,14 @@ class PriceListAnalyzerTest {
 
     @Test
     void emptyBodyIsMalformed() {
-        assertThatThrownBy(() -> analyzer.analyze(new byte[0]))
+        assertThatThrownBy(() -> analyze(""))
                 .isInstanceOf(MalformedCsvException.class)
                 .hasMessageContaining("empty");
     }
 
     @Test
     void missingHeaderIsMalformedOnLineOne() {
-        assertThatThrownBy(() -> analyzer.analyze("\nA1,Apple,1.00,EUR\n"))
+        assertThatThrownBy(() -> analyze("\nA1,Apple,1.00,EUR\n"))
                 .isInstanceOf(MalformedCsvException.class)
                 .hasMessageContaining("no header row")
                 .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(2));
@@ -154,7 +230,7 @@ class PriceListAnalyzerTest {
 
     @Test
     void missingRequiredColumnsAreNamed() {
-        assertThatThrownBy(() -> analyzer.analyze("sku,name,cost\nA1,Apple,1.00\n"))
+        assertThatThrownBy(() -> analyze("sku,name,cost\nA1,Apple,1.00\n"))
                 .isInstanceOf(MalformedCsvException.class)
                 .hasMessageContaining("price,currency")
                 .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(1));
@@ -162,15 +238,27 @@ class PriceListAnalyzerTest {
 
     @Test
     void aColumnNamedTwiceIsMalformed() {
-        assertThatThrownBy(() -> analyzer.analyze("sku,name,price,currency,Price\n"))
+        assertThatThrownBy(() -> analyze("sku,name,price,currency,Price\n"))
                 .isInstanceOf(MalformedCsvException.class)
                 .hasMessageContaining("'price' twice");
     }
 
     @Test
     void unterminatedQuoteFailsTheWholeListWithItsLine() {
-        assertThatThrownBy(() -> analyzer.analyze("sku,name,price,currency\nA1,\"Apple,1.00,EUR\nA2,Pear,2.00,EUR\n"))
+        assertThatThrownBy(() -> analyze("sku,name,price,currency\nA1,\"Apple,1.00,EUR\nA2,Pear,2.00,EUR\n"))
                 .isInstanceOf(MalformedCsvException.class)
                 .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(2));
+    }
+
+    private PriceListAnalysis analyze(String csv) {
+        return analyze(analyzer, csv);
+    }
+
+    private static PriceListAnalysis analyze(PriceListAnalyzer analyzer, String csv) {
+        try {
+            return analyzer.analyze(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -13,7 +13,7 @@ class PriceListStoreTest {
 
     @Test
     void evictsTheOldestAnalysisBeyondCapacity() {
-        PriceListStore store = new PriceListStore(2);
+        PriceListStore store = new PriceListStore(2, Long.MAX_VALUE);
 
         store.put(analysis("a"));
         store.put(analysis("b"));
@@ -27,11 +27,40 @@ class PriceListStoreTest {
     }
 
     @Test
+    void evictsTheOldestAnalysesBeyondTheByteBudget() {
+        long each = RetainedSize.of(analysis("a"));
+        PriceListStore store = new PriceListStore(1000, 2 * each);
+
+        store.put(analysis("a"));
+        store.put(analysis("b"));
+        assertThat(store.bytes()).isEqualTo(2 * each);
+        store.put(analysis("c"));
+
+        assertThat(store.get("a")).isEmpty();
+        assertThat(store.get("b")).isPresent();
+        assertThat(store.get("c")).isPresent();
+        assertThat(store.bytes()).isEqualTo(2 * each);
+    }
+
+    @Test
+    void keepsTheNewestAnalysisEvenAloneOverTheBudget() {
+        PriceListStore store = new PriceListStore(1000, 1);
+
+        store.put(analysis("a"));
+        store.put(analysis("b"));
+
+        assertThat(store.get("a")).isEmpty();
+        assertThat(store.get("b")).isPresent();
+        assertThat(store.bytes()).isEqualTo(RetainedSize.of(analysis("b")));
+    }
+
+    @Test
     void rejectsANonPositiveCapacity() {
-        assertThatThrownBy(() -> new PriceListStore(0)).hasMessage("capacity must be >= 1, was 0");
+        assertThatThrownBy(() -> new PriceListStore(0, 1)).hasMessage("maxAnalyses must be >= 1, was 0");
+        assertThatThrownBy(() -> new PriceListStore(1, 0)).hasMessage("maxBytes must be >= 1, was 0");
     }
 
     private static PriceListAnalysis analysis(String id) {
-        return new PriceListAnalysis(id, Instant.EPOCH, 0, 0, List.of(), List.of(), Map.of());
+        return new PriceListAnalysis(id, Instant.EPOCH, 0, 0, 0, List.of(), 0, List.of(), Map.of());
     }
 }
