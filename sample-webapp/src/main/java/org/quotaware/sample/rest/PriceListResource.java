@@ -9,6 +9,8 @@ import java.util.UUID;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -64,6 +66,11 @@ public class PriceListResource {
                 (int) atLeast("pricelist.max-duplicates", maxDuplicates, 0)));
         store = new PriceListStore((int) atLeast("pricelist.store.max-analyses", maxAnalyses, 1),
                 atLeast("pricelist.store.max-bytes", maxStoredBytes, 1));
+    }
+
+    /** Created at start-up, so a {@code pricelist.*} value out of range fails the deployment, naming the key. */
+    void created(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // the observer alone makes the container create this bean (and run start()) now, not at the first upload
     }
 
     /**
