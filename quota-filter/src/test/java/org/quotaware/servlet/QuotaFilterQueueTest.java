@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -100,9 +101,17 @@ class QuotaFilterQueueTest {
     }
 
     private void awaitQueued(long n) throws InterruptedException {
+        await("queued", () -> manager.statistics().queued(), n);
+    }
+
+    private void awaitActive(long n) throws InterruptedException {
+        await("active", () -> manager.statistics().active(), n);
+    }
+
+    private static void await(String what, LongSupplier value, long n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (manager.statistics().queued() != n) {
-            assertThat(System.nanoTime()).as("queued never reached %d (is %d)", n, manager.statistics().queued())
+        while (value.getAsLong() != n) {
+            assertThat(System.nanoTime()).as("%s never reached %d (is %d)", what, n, value.getAsLong())
                     .isLessThan(deadline);
             Thread.sleep(5);
         }
@@ -221,13 +230,5 @@ class QuotaFilterQueueTest {
         awaitActive(0);
         assertThat(manager.statistics().queued()).isZero();
         assertThat(manager.statistics().blocked()).isZero();
-    }
-
-    private void awaitActive(long n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (manager.statistics().active() != n) {
-            assertThat(System.nanoTime()).as("active never reached %d", n).isLessThan(deadline);
-            Thread.sleep(5);
-        }
     }
 }
