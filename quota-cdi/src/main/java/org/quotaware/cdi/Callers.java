@@ -15,8 +15,8 @@ import org.quotaware.servlet.QuotaCaller;
 
 /**
  * Who the current caller is, by the filter's rules: the caller the filter identified (with what it already counted),
- * found on this thread or in the request, else the same rules applied to the current HTTP request with the {@code quotaware.identity.*} settings, else the
- * container's principal for a call that is not an HTTP request.
+ * found on this thread or in the request, else the same rules applied to the current HTTP request with the
+ * {@code quotaware.identity.*} settings, else the container's principal for a call that is not an HTTP request.
  */
 @ApplicationScoped
 public class Callers {

@@ -24,16 +24,19 @@ final class PermitHolder {
 
     private final QuotaFilter filter;
     private final QuotaPermit permit;
+    private final QuotaCaller caller;
     private final long maxBytes;
     private final long asyncLeaseMillis;
 
     /**
+     * @param caller           who the request is, {@linkplain QuotaCaller#current() current} while the chain runs
      * @param maxBytes         the largest body this upload may have, {@link QuotaLimits#OFF} when not limited
      * @param asyncLeaseMillis the longest an asynchronous request may hold the slot
      */
-    PermitHolder(QuotaFilter filter, QuotaPermit permit, long maxBytes, long asyncLeaseMillis) {
+    PermitHolder(QuotaFilter filter, QuotaPermit permit, QuotaCaller caller, long maxBytes, long asyncLeaseMillis) {
         this.filter = filter;
         this.permit = permit;
+        this.caller = caller;
         this.maxBytes = maxBytes;
         this.asyncLeaseMillis = asyncLeaseMillis;
     }
@@ -44,11 +47,17 @@ final class PermitHolder {
                 : new SizeLimitedRequest(request, response, maxBytes, () -> tooLarge(request, response, maxBytes));
         boolean handedOver = false;
         try {
-            if (limited == null) {
-                chain.doFilter(request, response);
-            } else {
-                chain.doFilter(limited, limited.response());
-                limited.rethrowIfExceeded(); // also when the application caught the size error and answered itself
+            // the caller is current for the chain only: the release below may resume another request on this thread
+            QuotaCaller outer = QuotaCaller.enter(caller);
+            try {
+                if (limited == null) {
+                    chain.doFilter(request, response);
+                } else {
+                    chain.doFilter(limited, limited.response());
+                    limited.rethrowIfExceeded(); // also when the application caught the size error and answered
+                }
+            } finally {
+                QuotaCaller.leave(outer);
             }
             handedOver = handOverIfAsync(request);
         } catch (Throwable t) {

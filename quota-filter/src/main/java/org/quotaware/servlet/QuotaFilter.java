@@ -252,12 +252,8 @@ public class QuotaFilter implements Filter {
         request.setAttribute(RESPONSE, response);
         long maxBytes = counted.upload()
                 ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes() : QuotaLimits.OFF;
-        QuotaCaller outer = QuotaCaller.enter(quotaCaller);
-        try {
-            new PermitHolder(this, (QuotaPermit) acquisition, maxBytes, asyncLeaseMillis).run(request, response, chain);
-        } finally {
-            QuotaCaller.leave(outer);
-        }
+        new PermitHolder(this, (QuotaPermit) acquisition, quotaCaller, maxBytes, asyncLeaseMillis)
+                .run(request, response, chain);
     }
 
     /** An unknown key is counted as one request of the client address, so guessing keys is rate limited too. */

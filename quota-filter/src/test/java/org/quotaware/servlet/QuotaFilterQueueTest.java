@@ -230,7 +230,7 @@ class QuotaFilterQueueTest {
         for (CompletableFuture<HttpResponse<String>> b : blocked) {
             assertThat(b.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
-        assertThat(parked.get(10, TimeUnit.SECONDS).body()).isEqualTo("ran 3");
+        assertThat(parked.get(10, TimeUnit.SECONDS).body()).isEqualTo("ran 3 for key:alice");
         awaitActive(0);
         assertThat(manager.statistics().queued()).isZero();
         assertThat(manager.statistics().blocked()).isZero();

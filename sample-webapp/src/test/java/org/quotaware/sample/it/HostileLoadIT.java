@@ -99,6 +99,13 @@ class HostileLoadIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpRequest upload(String key) {
+        return HttpRequest.newBuilder(URI.create(base + "api/pricelists"))
+                .header("X-API-Key", key).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString("sku,name,price,currency\r\nA1,Widget,1.00,EUR\r\n"))
+                .timeout(Duration.ofSeconds(120)).build();
+    }
+
     private String state() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/probe/state")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -133,15 +140,27 @@ class HostileLoadIT {
             queued.add(mine);
         }
 
+        // alice (3 slots) holds all of hers; two uploads queue behind them, through the @Quota upload method
+        List<CompletableFuture<HttpResponse<String>>> aliceHolds = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            aliceHolds.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base + "api/probe/hold"))
+                    .header("X-API-Key", "demo-default-key").timeout(Duration.ofSeconds(120)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        awaitState("\"active\":" + (ADDRESSES + 3) + ",");
+        List<CompletableFuture<HttpResponse<String>>> aliceUploads = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            aliceUploads.add(HTTP.sendAsync(upload("demo-default-key"), HttpResponse.BodyHandlers.ofString()));
+            waiting++;
+            awaitState("\"queued\":" + waiting + ",");
+        }
+
         String parked = state();
-        assertThat(parked).contains("\"queued\":" + ADDRESSES * QUEUED_EACH + ",", "\"blocked\":0,",
+        assertThat(parked).contains("\"queued\":" + (ADDRESSES * QUEUED_EACH + 2) + ",", "\"blocked\":0,",
                 "\"threadsInEngine\":0");
 
         long start = System.nanoTime();
-        HttpResponse<String> premium = HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/pricelists"))
-                .header("X-API-Key", "demo-premium-key").header("Content-Type", "text/csv")
-                .POST(HttpRequest.BodyPublishers.ofString("sku,name,price,currency\r\nA1,Widget,1.00,EUR\r\n"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> premium = HTTP.send(upload("demo-premium-key"), HttpResponse.BodyHandlers.ofString());
         long premiumMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(premium.statusCode()).isEqualTo(201);
         System.out.printf("HostileLoadIT: %d requests parked, premium upload answered in %d ms%n",
@@ -152,6 +171,18 @@ class HostileLoadIT {
         for (CompletableFuture<HttpResponse<String>> h : holders) {
             assertThat(h.get(60, TimeUnit.SECONDS).body()).isEqualTo("held");
         }
+        for (CompletableFuture<HttpResponse<String>> h : aliceHolds) {
+            assertThat(h.get(60, TimeUnit.SECONDS).body()).isEqualTo("held");
+        }
+        // resumed from the queue, the @Quota method counted alice's file on her own quota (49, then 48 left)
+        List<String> filesLeft = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> u : aliceUploads) {
+            HttpResponse<String> r = u.get(60, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            String rateLimit = r.headers().firstValue("RateLimit").orElseThrow();
+            filesLeft.add(rateLimit.replaceAll(".*\"files-hour\";r=(\\d+);.*", "$1"));
+        }
+        assertThat(filesLeft).containsExactlyInAnyOrder("49", "48");
         for (int a = 0; a < ADDRESSES; a++) {
             for (int n = 0; n < QUEUED_EACH; n++) {
                 HttpResponse<String> r = queued.get(a).get(n).get(60, TimeUnit.SECONDS);
