@@ -48,7 +48,7 @@ final class PermitHolder {
         boolean handedOver = false;
         try {
             // the caller is current for the chain only: the release below may resume another request on this thread
-            QuotaCaller outer = QuotaCaller.enter(caller);
+            RunningChain outer = RunningChain.enter(caller, response);
             try {
                 if (limited == null) {
                     chain.doFilter(request, response);
@@ -57,7 +57,7 @@ final class PermitHolder {
                     limited.rethrowIfExceeded(); // also when the application caught the size error and answered
                 }
             } finally {
-                QuotaCaller.leave(outer);
+                RunningChain.leave(outer);
             }
             handedOver = handOverIfAsync(request);
         } catch (Throwable t) {

@@ -64,6 +64,21 @@ public class QuotaFilter implements Filter {
         }
     }
 
+    /**
+     * The same for the request whose chain this filter runs on this thread (also on the {@code ASYNC} dispatch of a
+     * request resumed from the queue, where a container may not tell which request is current); false when none is.
+     */
+    public static boolean updateHeaders(QuotaCheckResult result) {
+        RunningChain running = RunningChain.current();
+        if (running == null) {
+            return false;
+        }
+        if (!running.response.isCommitted()) {
+            Responses.headers(running.response, result);
+        }
+        return true;
+    }
+
     /** Marks a request already counted, so a second filter instance or a re-dispatch does not count it again. */
     static final String COUNTED = QuotaFilter.class.getName() + ".counted";
 

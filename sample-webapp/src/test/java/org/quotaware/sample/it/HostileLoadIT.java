@@ -180,7 +180,7 @@ class HostileLoadIT {
             HttpResponse<String> r = u.get(60, TimeUnit.SECONDS);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
             String rateLimit = r.headers().firstValue("RateLimit").orElseThrow();
-            filesLeft.add(rateLimit.replaceAll(".*\"files-hour\";r=(\\d+);.*", "$1"));
+            filesLeft.add(rateLimit.replaceAll(".*\"files-hour\";r=(\\d+).*", "$1"));
         }
         assertThat(filesLeft).containsExactlyInAnyOrder("49", "48");
         for (int a = 0; a < ADDRESSES; a++) {
