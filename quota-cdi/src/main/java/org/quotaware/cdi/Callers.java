@@ -15,7 +15,7 @@ import org.quotaware.servlet.QuotaCaller;
 
 /**
  * Who the current caller is, by the filter's rules: the caller the filter identified (with what it already counted),
- * else the same rules applied to the current HTTP request with the {@code quotaware.identity.*} settings, else the
+ * found on this thread or in the request, else the same rules applied to the current HTTP request with the {@code quotaware.identity.*} settings, else the
  * container's principal for a call that is not an HTTP request.
  */
 @ApplicationScoped
@@ -35,6 +35,10 @@ public class Callers {
 
     /** The current caller; never null. */
     public QuotaCaller current() {
+        QuotaCaller filtered = QuotaCaller.current();
+        if (filtered != null) {
+            return filtered; // the filter runs this request's chain on this thread, on any dispatch
+        }
         HttpServletRequest http = httpRequest();
         if (http != null) {
             return extension.configuration().settings.identify(http, manager().tiers());

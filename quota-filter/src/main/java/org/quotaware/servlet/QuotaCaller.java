@@ -18,6 +18,35 @@ public record QuotaCaller(String user, String tier, int files, boolean slot, boo
 
     public static final String ATTRIBUTE = QuotaCaller.class.getName();
 
+    /** The caller whose request the filter is passing down the chain on this thread; see {@link #current()}. */
+    private static final ThreadLocal<QuotaCaller> CURRENT = new ThreadLocal<>();
+
+    /**
+     * The caller of the request the filter is running the rest of the chain for on this thread, or null. A
+     * {@code @Quota} method looks here first: on the {@code ASYNC} dispatch that resumes a request parked in the queue
+     * Payara 6's CDI has no {@code HttpServletRequest} to give it, so without this the filter's caller (and what it
+     * counted) was lost, and the method decided again as an anonymous caller.
+     */
+    public static QuotaCaller current() {
+        return CURRENT.get();
+    }
+
+    /** Makes {@code caller} {@linkplain #current() current} on this thread; answers the one it replaces. */
+    static QuotaCaller enter(QuotaCaller caller) {
+        QuotaCaller outer = CURRENT.get();
+        CURRENT.set(caller);
+        return outer;
+    }
+
+    /** Restores what {@link #enter} replaced. */
+    static void leave(QuotaCaller outer) {
+        if (outer == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(outer);
+        }
+    }
+
     /** A caller nothing has been counted for yet. */
     static QuotaCaller identified(CallerIdentity.Caller caller) {
         return new QuotaCaller(caller.user(), caller.tier(), 0, false, caller.unknownKey(), caller.anonymous());

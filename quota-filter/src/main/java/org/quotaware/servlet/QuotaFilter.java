@@ -236,12 +236,18 @@ public class QuotaFilter implements Filter {
             return;
         }
         CallerIdentity.Caller caller = counted.caller();
-        request.setAttribute(QuotaCaller.ATTRIBUTE, new QuotaCaller(caller.user(), caller.tier(), counted.files(), true,
-                false, caller.anonymous()));
+        QuotaCaller quotaCaller = new QuotaCaller(caller.user(), caller.tier(), counted.files(), true, false,
+                caller.anonymous());
+        request.setAttribute(QuotaCaller.ATTRIBUTE, quotaCaller);
         request.setAttribute(RESPONSE, response);
         long maxBytes = counted.upload()
                 ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes() : QuotaLimits.OFF;
-        new PermitHolder(this, (QuotaPermit) acquisition, maxBytes, asyncLeaseMillis).run(request, response, chain);
+        QuotaCaller outer = QuotaCaller.enter(quotaCaller);
+        try {
+            new PermitHolder(this, (QuotaPermit) acquisition, maxBytes, asyncLeaseMillis).run(request, response, chain);
+        } finally {
+            QuotaCaller.leave(outer);
+        }
     }
 
     /** An unknown key is counted as one request of the client address, so guessing keys is rate limited too. */

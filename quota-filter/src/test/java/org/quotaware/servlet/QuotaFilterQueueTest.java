@@ -64,7 +64,10 @@ class QuotaFilterQueueTest {
                             }
                         }
                         ran.add(req.getParameter("n"));
-                        resp.getWriter().write("ran " + req.getParameter("n"));
+                        // the caller, as a @Quota method finds it, also on the ASYNC dispatch of a parked request
+                        QuotaCaller caller = QuotaCaller.current();
+                        resp.getWriter().write("ran " + req.getParameter("n") + " for "
+                                + (caller == null ? "nobody" : caller.user()));
                     }
                 }).start();
     }
@@ -130,7 +133,7 @@ class QuotaFilterQueueTest {
         for (int i = 0; i < PARKED; i++) {
             HttpResponse<String> r = parked.get(i).get(20, TimeUnit.SECONDS);
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).isEqualTo("ran " + i);
+            assertThat(r.body()).isEqualTo("ran " + i + " for key:alice");
             assertThat(r.headers().firstValue("RateLimit")).isPresent();
         }
         List<String> order = new ArrayList<>();
@@ -177,7 +180,8 @@ class QuotaFilterQueueTest {
         awaitQueued(1);
         holderMayFinish.countDown();
         assertThat(holder.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-        assertThat(waiting.get(10, TimeUnit.SECONDS).body()).isEqualTo("ran 0");
+        // the filter did not run on that dispatch, so it names no caller
+        assertThat(waiting.get(10, TimeUnit.SECONDS).body()).isEqualTo("ran 0 for nobody");
         awaitActive(0);
         assertThat(manager.usage("key:alice").activeTasks()).isZero();
     }
