@@ -108,7 +108,9 @@ public final class HazelcastQuotaStore implements QuotaStore {
                     if (StoreFailure.classify(e) != StoreFailure.PROCESSOR_CLASSES_MISSING) {
                         throw e;
                     }
-                    // the processor never ran anywhere: deciding again by compare-and-set counts nothing twice
+                    // mostly the owner could not read the processor, which so never ran, and deciding again counts
+                    // nothing twice; a backup member that could not read the StateBackup (a member joining before it
+                    // announced) reports it after the owner wrote: that request counts twice, never less
                     path.processorFailed(e);
                 }
             }
