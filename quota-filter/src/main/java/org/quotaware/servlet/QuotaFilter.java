@@ -242,12 +242,17 @@ public class QuotaFilter implements Filter {
         request.setAttribute(RESPONSE, response);
         long maxBytes = counted.upload()
                 ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes() : QuotaLimits.OFF;
-        QuotaCaller outer = QuotaCaller.enter(quotaCaller);
-        try {
-            new PermitHolder(this, (QuotaPermit) acquisition, maxBytes, asyncLeaseMillis).run(request, response, chain);
-        } finally {
-            QuotaCaller.leave(outer);
-        }
+        // current only while the rest of the chain runs: the permit's release after it may resume another parked
+        // request on this very thread, which must not find this caller
+        FilterChain asCaller = (rq, rs) -> {
+            QuotaCaller outer = QuotaCaller.enter(quotaCaller);
+            try {
+                chain.doFilter(rq, rs);
+            } finally {
+                QuotaCaller.leave(outer);
+            }
+        };
+        new PermitHolder(this, (QuotaPermit) acquisition, maxBytes, asyncLeaseMillis).run(request, response, asCaller);
     }
 
     /** An unknown key is counted as one request of the client address, so guessing keys is rate limited too. */
