@@ -1,5 +1,6 @@
 package org.quotaware.hazelcast;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -32,6 +33,9 @@ import org.quotaware.engine.UserState;
  * <li>once any member announces {@code compare-and-set}, or a processor sent to a member fails to load there, this
  * member switches to compare-and-set for good, announces it in turn, and logs it once.</li>
  * </ul>
+ * A member's announcement outlives its deployment: a store started again on the same member (a redeployment, or the
+ * second start Payara Micro makes at boot of an application given with {@code --deploy}) keeps compare-and-set if it
+ * was chosen, and does not log a choice already logged.
  * The two paths may meet on one entry while a member joins: both are atomic on the owner, and the compare-and-set
  * path's writes are backed up as plain bytes, so no backup is lost. On Payara Micro, whose Hazelcast does not see the
  * application's classes, every member chooses compare-and-set at start and never sends a class of ours.
@@ -48,35 +52,43 @@ final class DecisionPath implements AutoCloseable {
     private final UUID self;
     private final Set<UUID> announcedProcessor = ConcurrentHashMap.newKeySet();
     private final UUID listener;
+    /** What this member announced before this store started (an earlier deployment), or null. */
+    private final String before;
     private volatile boolean compareAndSet;
 
-    private DecisionPath(HazelcastInstance hz, String mapName, UUID self, boolean compareAndSet) {
+    private DecisionPath(HazelcastInstance hz, String mapName, UUID self, boolean cannotLoadHere) {
         this.hz = hz;
         this.paths = hz.getMap(mapName + ".paths");
         this.self = self;
-        this.compareAndSet = compareAndSet;
         // listen first, then read: no announcement falls between the two
         this.listener = paths.addEntryListener(new Announcements(), true);
-        for (Map.Entry<String, String> e : paths.entrySet()) {
-            heard(e.getKey(), e.getValue());
-        }
+        Map<String, String> announced = new HashMap<>(paths);
+        // an earlier deployment on this member chose already: compare-and-set stays, and neither is said again
+        this.before = self == null ? null : announced.get(self.toString());
+        this.compareAndSet = cannotLoadHere || COMPARE_AND_SET.equals(before);
+        announced.forEach(this::heard);
     }
 
-    /** Chooses this member's path, announces it and logs it, once; see the class comment. */
+    /** Chooses this member's path, announces it and logs it, once per member; see the class comment. */
     static DecisionPath choose(HazelcastInstance hz, String mapName) {
         UUID self = localMember(hz);
         String missing = self == null ? null : unloadable(hz);
         DecisionPath path = new DecisionPath(hz, mapName, self, missing != null);
         if (missing != null) {
-            log(Level.INFO, "this member's Hazelcast cannot load " + missing + " (Payara Micro's Hazelcast does not "
-                    + "load the application's classes)", null);
-            path.announce(COMPARE_AND_SET);
+            if (!COMPARE_AND_SET.equals(path.before)) {
+                log(Level.INFO, "this member's Hazelcast cannot load " + missing + " (Payara Micro's Hazelcast does "
+                        + "not load the application's classes)", null);
+                path.announce(COMPARE_AND_SET);
+            }
         } else if (!path.compareAndSet) {
             path.announce(PROCESSOR);
-            LOG.info("quotaware: deciding with the StateProcessor on each entry's owner (one round trip) while every "
-                    + "member of the cluster announces that it loads the quota classes, by compare-and-set otherwise");
+            if (!PROCESSOR.equals(path.before)) {
+                LOG.info("quotaware: deciding with the StateProcessor on each entry's owner (one round trip) while "
+                        + "every member of the cluster announces that it loads the quota classes, by compare-and-set "
+                        + "otherwise");
+            }
         }
-        // else a member's announcement read above switched this one to compare-and-set, and said why
+        // else compare-and-set was chosen before, or a member's announcement read above switched to it and said why
         return path;
     }
 

@@ -147,6 +147,23 @@ class MissingClassesTest {
                         return super.loadClass(name, resolve);
                     }
                 }));
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(DecisionPath.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                said.add(r.getLevel() + " " + r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
         try {
             HazelcastQuotaStore first = HazelcastQuotaStore.builder(capable).mapName("trap4").clock(clock).build();
             HazelcastQuotaStore second = HazelcastQuotaStore.builder(blind).mapName("trap4").clock(clock).build();
@@ -170,7 +187,19 @@ class MissingClassesTest {
             assertThat(admitted).isEqualTo(6);
             assertThat(both.get(1).usage(user).requestsPerMinute()).isEqualTo(6);
             assertThat(first.decidesByProcessor()).as("sticky").isFalse();
+
+            // the blind member's application starts again (a redeployment): it keeps its choice and says nothing more
+            HazelcastQuotaStore again = HazelcastQuotaStore.builder(blind).mapName("trap4").clock(clock).build();
+            assertThat(again.decidesByProcessor()).isFalse();
+            assertThat(said).hasSize(3);
+            assertThat(said.get(0)).startsWith("INFO quotaware: deciding with the StateProcessor");
+            assertThat(said).filteredOn(m -> m.startsWith("INFO quotaware: deciding by compare-and-set on the "
+                    + "entry's bytes: this member's Hazelcast cannot load org.quotaware.hazelcast.StateProcessor"))
+                    .hasSize(1);
+            assertThat(said).filteredOn(m -> m.startsWith("WARNING quotaware: deciding by compare-and-set on the "
+                    + "entry's bytes: member ") && m.contains(" cannot load the quota classes")).hasSize(1);
         } finally {
+            log.removeHandler(handler);
             blind.getLifecycleService().terminate();
         }
     }
