@@ -28,7 +28,9 @@ import org.quotaware.spi.StateOperation;
  * <b>Exact.</b> Each operation is one {@code executeOnKey} with a {@link StateProcessor}: the engine's pure function
  * runs on the partition owner under the entry's lock, so two members can never both admit the last unit. The
  * operation and its answer travel in a compact binary form, and the synchronous backups receive the state bytes the
- * owner wrote ({@link StateBackup}) rather than running the engine again.
+ * owner wrote ({@link StateBackup}) rather than running the engine again. That needs our classes on every member's
+ * Hazelcast; where one cannot load them (Payara Micro) the same decision is made here and written by compare-and-set
+ * on the entry's bytes, still exact ({@link DecisionPath} chooses, once per member).
  * <p>
  * <b>Time.</b> The store's clock (default: Hazelcast's cluster time) is read by the caller and carried in the
  * processor. Members' clocks may differ a little; the engine never lets a user's time run backwards past a time the
@@ -66,11 +68,11 @@ public final class HazelcastQuotaStore implements QuotaStore {
     private final PartitionSweep sweep;
     private final AtomicBoolean classesMissingLogged = new AtomicBoolean();
     /**
-     * Set once a member could not load {@link StateProcessor} (Payara Micro does not give a remote member's Hazelcast
-     * the application's classes): from then on decisions read, decide here and compare-and-set the entry's bytes,
-     * which no member needs any class of ours for. Still exact; two round trips instead of one, more under contention.
+     * Whether a decision runs the {@link StateProcessor} on the owner or reads, decides here and compare-and-sets the
+     * entry's bytes, which no member needs any class of ours for (still exact; two round trips instead of one, more
+     * under contention). Chosen once per member and sticky; the processor only while every member can load it.
      */
-    private volatile boolean compareAndSet;
+    private final DecisionPath path;
 
     private HazelcastQuotaStore(Builder b) {
         this.hz = b.hz;
@@ -83,6 +85,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
         this.tracked = new TrackedUsers(map::size, System::nanoTime);
         this.lastSweep = new AtomicLong(clock.millis());
         this.sweep = new PartitionSweep(hz.getPartitionService());
+        this.path = DecisionPath.choose(hz, b.mapName);
     }
 
     public static Builder builder(HazelcastInstance hz) {
@@ -94,7 +97,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
         Objects.requireNonNull(user, "user");
         try {
             long now = clock.millis();
-            if (!compareAndSet) {
+            if (path.processor()) {
                 try {
                     byte[] result = map.executeOnKey(user,
                             new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis));
@@ -105,23 +108,15 @@ public final class HazelcastQuotaStore implements QuotaStore {
                     if (StoreFailure.classify(e) != StoreFailure.PROCESSOR_CLASSES_MISSING) {
                         throw e;
                     }
-                    // the processor never ran anywhere: deciding again by compare-and-set counts nothing twice
-                    switchToCompareAndSet(e);
+                    // mostly the owner could not read the processor, which so never ran, and deciding again counts
+                    // nothing twice; a backup member that could not read the StateBackup (a member joining before it
+                    // announced) reports it after the owner wrote: that request counts twice, never less
+                    path.processorFailed(e);
                 }
             }
             return compareAndSet(user, operation, now);
         } catch (RuntimeException e) {
             throw translate(e);
-        }
-    }
-
-    private void switchToCompareAndSet(RuntimeException cause) {
-        if (!compareAndSet) {
-            compareAndSet = true;
-            LOG.log(Level.WARNING, "quotaware: a Hazelcast member cannot load the quota classes ("
-                    + StoreFailure.PROCESSOR_CLASSES_MISSING.name() + "); deciding by compare-and-set on the entry's "
-                    + "bytes instead: still exact, two round trips per decision. For one round trip give every member "
-                    + "the quota jars (see docs/cluster.md)", cause);
         }
     }
 
@@ -173,14 +168,14 @@ public final class HazelcastQuotaStore implements QuotaStore {
         if (now - last >= SWEEP_AT_CAP_EVERY_MILLIS && lastSweep.compareAndSet(last, now)) {
             // at most once a second of store time, and only the entries of one partition: never the whole map
             Predicate<String, byte[]> partition = sweep.next();
-            if (compareAndSet) {
+            if (path.processor()) {
+                map.executeOnEntries(new StateProcessor(null, now, false, ttlMillis), partition);
+            } else {
                 for (Map.Entry<String, byte[]> e : map.entrySet(partition)) {
                     if (UserState.fromBytes(e.getValue()).idle(now)) {
                         map.remove(e.getKey(), e.getValue());
                     }
                 }
-            } else {
-                map.executeOnEntries(new StateProcessor(null, now, false, ttlMillis), partition);
             }
             tracked.refresh();
         }
@@ -234,14 +229,20 @@ public final class HazelcastQuotaStore implements QuotaStore {
         }
     }
 
+    /** Whether a decision made now runs the {@link StateProcessor} on the owner; see {@link DecisionPath}. */
+    boolean decidesByProcessor() {
+        return path.processor();
+    }
+
     /** The map's name. */
     public String mapName() {
         return map.getName();
     }
 
-    /** Leaves the map and the instance alone: both belong to the cluster, not to this store. */
+    /** Stops listening to the cluster; leaves the map and the instance alone: both belong to the cluster. */
     @Override
     public void close() {
+        path.close();
     }
 
     /** Adds a map configuration with synchronous backups, unless the operator configured the map already. */

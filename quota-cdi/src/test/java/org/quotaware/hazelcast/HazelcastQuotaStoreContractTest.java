@@ -51,25 +51,43 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
 
     private String mapName;
 
-    /** The store on member A, with its real 30 s slot lease (the suite renews leases while it moves the clock). */
+    /**
+     * The store on member A, with its real 30 s slot lease (the suite renews leases while it moves the clock), on the
+     * processor path: member B runs the store on the same map too, as every member of a cluster runs the application.
+     */
     @Override
     protected QuotaStore newStore(MutableClock clock, int maxTrackedUsers) {
         mapName = "contract-" + MAPS.incrementAndGet();
-        return store(cluster.member(0), mapName, clock, maxTrackedUsers);
+        HazelcastQuotaStore store = store(cluster.member(0), mapName, clock, maxTrackedUsers);
+        awaitProcessor(store, store(cluster.member(1), mapName, clock, maxTrackedUsers));
+        return store;
     }
 
     private static HazelcastQuotaStore store(HazelcastInstance hz, String map, MutableClock clock, int maxTracked) {
         return HazelcastQuotaStore.builder(hz).mapName(map).clock(clock).maxTrackedUsers(maxTracked).build();
     }
 
+    /** Until each store has heard every member announce that it loads the processor (an event, asynchronous). */
+    static void awaitProcessor(HazelcastQuotaStore... stores) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (HazelcastQuotaStore store : stores) {
+            while (!store.decidesByProcessor()) {
+                assertThat(System.nanoTime()).as("the store takes the processor path").isLessThan(deadline);
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+    }
+
     /** Two managers, one per member, on one map: as two application instances of a cluster. */
     private List<QuotaManager> onBothMembers(QuotaLimits limits) {
         String map = "both-" + MAPS.incrementAndGet();
         List<QuotaManager> managers = new ArrayList<>();
+        List<HazelcastQuotaStore> stores = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            managers.add(QuotaManager.builder().store(store(cluster.member(i), map, clock, 1_000))
-                    .tiers(new QuotaTiers(limits)).build());
+            stores.add(store(cluster.member(i), map, clock, 1_000));
+            managers.add(QuotaManager.builder().store(stores.get(i)).tiers(new QuotaTiers(limits)).build());
         }
+        awaitProcessor(stores.toArray(HazelcastQuotaStore[]::new));
         return managers;
     }
 

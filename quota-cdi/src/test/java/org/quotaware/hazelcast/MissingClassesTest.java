@@ -2,6 +2,7 @@ package org.quotaware.hazelcast;
 
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.hazelcast.config.Config;
@@ -15,6 +16,8 @@ import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
+import org.quotaware.engine.Operations;
+import org.quotaware.engine.UserState;
 import org.quotaware.local.InMemoryQuotaStore;
 import org.quotaware.testing.MutableClock;
 
@@ -55,8 +58,9 @@ class MissingClassesTest {
                 .tiers(new QuotaTiers(QuotaLimits.builder().requestsPerMinute(6).off(Limit.CONCURRENT_TASKS).build()))
                 .build();
 
-        // the first decision finds the processor missing on B (a ClassNotFoundException there, never an NPE here)
-        // and is decided again by compare-and-set: the whole limit, exactly, in the cluster
+        // B never announced that it loads the processor (it has no store): nothing of ours is ever sent to it, and
+        // decisions are made by compare-and-set: the whole limit, exactly, in the cluster
+        assertThat(store.decidesByProcessor()).isFalse();
         long admitted = java.util.stream.IntStream.range(0, 10)
                 .filter(i -> m.acquire(user, QuotaRequest.request().withConcurrent(false)).admitted()).count();
         assertThat(admitted).isEqualTo(6);
@@ -92,6 +96,114 @@ class MissingClassesTest {
         }
     }
 
+    /**
+     * The trap as Payara sets it: A owns the entry, so a processor would run on A itself and only its backup
+     * (a StateBackup) would go to B, which cannot read it. The backup failure came back to A as an error after the
+     * processor had run, A decided again by compare-and-set, and each request counted twice (3 admitted of 6), while
+     * B held no usable backup. Now A never runs the processor with B in the cluster: each request counts once, and
+     * B's backup holds every count when A dies.
+     */
+    @Test
+    void anEntryOwnedByTheMemberWithTheClassesCountsOnceAndIsBackedUpOnTheOther() throws Exception {
+        TestCluster plan = TestCluster.plan("trap3", 5851, 2);
+        a = Hazelcast.newHazelcastInstance(plan.config(5851));
+        b = startIsolated(plan.config(5852));
+        awaitSettled(a);
+        String user = TestCluster.keyOwnedBy(a, "owned-");
+        HazelcastQuotaStore store = HazelcastQuotaStore.builder(a).mapName("trap3").clock(clock).build();
+        QuotaLimits limits = QuotaLimits.builder().requestsPerMinute(6).off(Limit.CONCURRENT_TASKS).build();
+        QuotaManager m = QuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
+
+        long admitted = java.util.stream.IntStream.range(0, 10)
+                .filter(i -> m.acquire(user, QuotaRequest.request().withConcurrent(false)).admitted()).count();
+        assertThat(admitted).isEqualTo(6);
+        assertThat(m.usage(user).requestsPerMinute()).isEqualTo(6);
+
+        a.getLifecycleService().terminate();
+        a = null;
+        Object map = bInstanceType.getMethod("getMap", String.class).invoke(b, "trap3");
+        byte[] backup = (byte[]) map.getClass().getMethod("get", Object.class).invoke(map, user);
+        assertThat(new Operations.Inspect(limits).apply(UserState.fromBytes(backup), clock.millis())
+                .requestsPerMinute()).as("requests counted in B's copy").isEqualTo(6);
+    }
+
+    /**
+     * A member whose Hazelcast cannot load the quota classes (its configured class loader does not see them, as
+     * Payara's) chooses compare-and-set at start and says so; a member that could run the processor follows it for
+     * good, and decisions through both stay exact.
+     */
+    @Test
+    void aMemberWhoseHazelcastCannotLoadTheClassesTakesTheWholeClusterToCompareAndSet() throws Exception {
+        TestCluster plan = TestCluster.plan("trap4", 5861, 2);
+        HazelcastInstance capable = Hazelcast.newHazelcastInstance(plan.config(5861));
+        a = capable;
+        HazelcastInstance blind = Hazelcast.newHazelcastInstance(plan.config(5862).setClassLoader(
+                new ClassLoader(MissingClassesTest.class.getClassLoader()) {
+                    @Override
+                    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                        if (name.startsWith("org.quotaware.")) {
+                            throw new ClassNotFoundException(name);
+                        }
+                        return super.loadClass(name, resolve);
+                    }
+                }));
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(DecisionPath.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                said.add(r.getLevel() + " " + r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        try {
+            HazelcastQuotaStore first = HazelcastQuotaStore.builder(capable).mapName("trap4").clock(clock).build();
+            HazelcastQuotaStore second = HazelcastQuotaStore.builder(blind).mapName("trap4").clock(clock).build();
+            assertThat(second.decidesByProcessor()).isFalse();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (capable.getMap("trap4.paths").values().stream().anyMatch(p -> !p.equals("compare-and-set"))
+                    || capable.getMap("trap4.paths").size() < 2) {
+                assertThat(System.nanoTime()).as("both members announce compare-and-set").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            assertThat(first.decidesByProcessor()).isFalse();
+
+            QuotaTiers tiers = new QuotaTiers(QuotaLimits.builder().requestsPerMinute(6)
+                    .off(Limit.CONCURRENT_TASKS).build());
+            List<QuotaManager> both = List.of(QuotaManager.builder().store(first).tiers(tiers).build(),
+                    QuotaManager.builder().store(second).tiers(tiers).build());
+            awaitSettled(capable);
+            String user = TestCluster.keyOwnedBy(capable, "mixed-");
+            long admitted = java.util.stream.IntStream.range(0, 10).filter(i -> both.get(i % 2)
+                    .acquire(user, QuotaRequest.request().withConcurrent(false)).admitted()).count();
+            assertThat(admitted).isEqualTo(6);
+            assertThat(both.get(1).usage(user).requestsPerMinute()).isEqualTo(6);
+            assertThat(first.decidesByProcessor()).as("sticky").isFalse();
+
+            // the blind member's application starts again (a redeployment): it keeps its choice and says nothing more
+            HazelcastQuotaStore again = HazelcastQuotaStore.builder(blind).mapName("trap4").clock(clock).build();
+            assertThat(again.decidesByProcessor()).isFalse();
+            assertThat(said).hasSize(3);
+            assertThat(said.get(0)).startsWith("INFO quotaware: deciding with the StateProcessor");
+            assertThat(said).filteredOn(m -> m.startsWith("INFO quotaware: deciding by compare-and-set on the "
+                    + "entry's bytes: this member's Hazelcast cannot load org.quotaware.hazelcast.StateProcessor"))
+                    .hasSize(1);
+            assertThat(said).filteredOn(m -> m.startsWith("WARNING quotaware: deciding by compare-and-set on the "
+                    + "entry's bytes: member ") && m.contains(" cannot load the quota classes")).hasSize(1);
+        } finally {
+            log.removeHandler(handler);
+            blind.getLifecycleService().terminate();
+        }
+    }
+
     /** Starts a member whose classes come from the Hazelcast jar alone (and the JDK). */
     private Object startIsolated(Config shape) throws Exception {
         URL hazelcastJar = HazelcastInstance.class.getProtectionDomain().getCodeSource().getLocation();
@@ -110,12 +222,17 @@ class MissingClassesTest {
         }
     }
 
-    private static String keyNotOwnedBy(HazelcastInstance member) {
+    /** Until both members are in the cluster and its partitions have settled, so an entry's owner stays put. */
+    private static void awaitSettled(HazelcastInstance member) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (member.getCluster().getMembers().size() < 2 || !member.getPartitionService().isClusterSafe()) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
+    }
+
+    private static String keyNotOwnedBy(HazelcastInstance member) {
+        awaitSettled(member);
         for (int i = 0; ; i++) {
             String key = "grace-" + i;
             if (!member.getPartitionService().getPartition(key).getOwner().localMember()) {

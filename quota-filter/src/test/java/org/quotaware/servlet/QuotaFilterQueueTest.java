@@ -143,7 +143,13 @@ class QuotaFilterQueueTest {
             awaitQueued(i + 1); // one at a time, so arrival order is known
         }
         assertThat(manager.statistics().blocked()).isZero();
-        assertThat(threadsWaitingInTheManager()).as("container threads waiting in our code").isZero();
+        // the last request's thread may still be on its way out of the engine when it shows as queued (and the
+        // manager's poll passes through it every 100 ms): none may stay there
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (threadsWaitingInTheManager() != 0) {
+            assertThat(System.nanoTime()).as("container threads waiting in our code").isLessThan(deadline);
+            Thread.sleep(10);
+        }
 
         // more parked requests than the container has threads, and another caller is still answered at once
         HttpResponse<String> bob = get("bob-key", "bob").get(5, TimeUnit.SECONDS);
@@ -202,7 +208,9 @@ class QuotaFilterQueueTest {
         holderMayFinish.countDown();
         assertThat(holder.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         // the filter did not run on that dispatch, so it names no caller
-        assertThat(waiting.get(10, TimeUnit.SECONDS).body()).isEqualTo("ran 0 for nobody");
+        // resumed without the filter, it names no caller; the filter names it when the slot came before the request
+        // was parked (queued, but its thread still in the filter), so it never left
+        assertThat(waiting.get(10, TimeUnit.SECONDS).body()).matches("ran 0 for (nobody|key:alice)");
         awaitActive(0);
         assertThat(manager.usage("key:alice").activeTasks()).isZero();
     }

@@ -1,0 +1,201 @@
+package org.quotaware.hazelcast;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import org.quotaware.engine.UserState;
+
+/**
+ * Which way this member's {@link HazelcastQuotaStore} decides: with a {@link StateProcessor} on the entry's owner (one
+ * round trip) or by compare-and-set on the entry's bytes (two round trips, no class of ours on any other member).
+ * <p>
+ * The processor path is only safe when <b>every</b> member can load our classes on its partition threads: the owner
+ * must read the processor, and each backup member the {@link StateBackup} the owner sends it. A backup that cannot be
+ * read is lost without the caller hearing of it (the peer logs a SEVERE, the call waits out Hazelcast's backup timeout,
+ * and after the owner's death the survivor holds an older state), so it cannot be detected per decision. Hence:
+ * <ul>
+ * <li>each member checks once, at start, whether its own Hazelcast loads our classes, and announces the answer in a
+ * small map of plain strings ({@code <map>.paths}: member id to {@code processor} or {@code compare-and-set});</li>
+ * <li>a member uses the processor only while every member now in the cluster has announced {@code processor}. A member
+ * that has not announced yet (still starting, or a member without this store) is not trusted: decisions take the
+ * compare-and-set path meanwhile, which needs nothing from it;</li>
+ * <li>once any member announces {@code compare-and-set}, or a processor sent to a member fails to load there, this
+ * member switches to compare-and-set for good, announces it in turn, and logs it once.</li>
+ * </ul>
+ * A member's announcement outlives its deployment: a store started again on the same member (a redeployment, or the
+ * second start Payara Micro makes at boot of an application given with {@code --deploy}) keeps compare-and-set if it
+ * was chosen, and does not log a choice already logged.
+ * The two paths may meet on one entry while a member joins: both are atomic on the owner, and the compare-and-set
+ * path's writes are backed up as plain bytes, so no backup is lost. On Payara Micro, whose Hazelcast does not see the
+ * application's classes, every member chooses compare-and-set at start and never sends a class of ours.
+ */
+final class DecisionPath implements AutoCloseable {
+
+    static final String PROCESSOR = "processor";
+    static final String COMPARE_AND_SET = "compare-and-set";
+    private static final Logger LOG = Logger.getLogger(DecisionPath.class.getName());
+
+    private final HazelcastInstance hz;
+    private final IMap<String, String> paths;
+    /** Null for a client, which holds no partitions and so announces nothing. */
+    private final UUID self;
+    private final Set<UUID> announcedProcessor = ConcurrentHashMap.newKeySet();
+    private final UUID listener;
+    /** What this member announced before this store started (an earlier deployment), or null. */
+    private final String before;
+    private volatile boolean compareAndSet;
+
+    private DecisionPath(HazelcastInstance hz, String mapName, UUID self, boolean cannotLoadHere) {
+        this.hz = hz;
+        this.paths = hz.getMap(mapName + ".paths");
+        this.self = self;
+        // listen first, then read: no announcement falls between the two
+        this.listener = paths.addEntryListener(new Announcements(), true);
+        Map<String, String> announced = new HashMap<>(paths);
+        // an earlier deployment on this member chose already: compare-and-set stays, and neither is said again
+        this.before = self == null ? null : announced.get(self.toString());
+        this.compareAndSet = cannotLoadHere || COMPARE_AND_SET.equals(before);
+        announced.forEach(this::heard);
+    }
+
+    /** Chooses this member's path, announces it and logs it, once per member; see the class comment. */
+    static DecisionPath choose(HazelcastInstance hz, String mapName) {
+        UUID self = localMember(hz);
+        String missing = self == null ? null : unloadable(hz);
+        DecisionPath path = new DecisionPath(hz, mapName, self, missing != null);
+        if (missing != null) {
+            if (!COMPARE_AND_SET.equals(path.before)) {
+                log(Level.INFO, "this member's Hazelcast cannot load " + missing + " (Payara Micro's Hazelcast does "
+                        + "not load the application's classes)", null);
+                path.announce(COMPARE_AND_SET);
+            }
+        } else if (!path.compareAndSet) {
+            path.announce(PROCESSOR);
+            if (!PROCESSOR.equals(path.before)) {
+                LOG.info("quotaware: deciding with the StateProcessor on each entry's owner (one round trip) while "
+                        + "every member of the cluster announces that it loads the quota classes, by compare-and-set "
+                        + "otherwise");
+            }
+        }
+        // else compare-and-set was chosen before, or a member's announcement read above switched to it and said why
+        return path;
+    }
+
+    /** True when this decision may run the processor: see the class comment. */
+    boolean processor() {
+        if (compareAndSet) {
+            return false;
+        }
+        for (Member m : hz.getCluster().getMembers()) {
+            if (!announcedProcessor.contains(m.getUuid())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A processor sent to a member could not be loaded there: compare-and-set from now on, everywhere. */
+    void processorFailed(RuntimeException cause) {
+        switchToCompareAndSet("a member could not load the StateProcessor sent to it", cause);
+    }
+
+    private void switchToCompareAndSet(String why, Throwable cause) {
+        synchronized (this) {
+            if (compareAndSet) {
+                return;
+            }
+            compareAndSet = true;
+        }
+        log(Level.WARNING, why, cause);
+        announce(COMPARE_AND_SET);
+    }
+
+    private static void log(Level level, String why, Throwable cause) {
+        LOG.log(level, "quotaware: deciding by compare-and-set on the entry's bytes: " + why + ". Still exact, two "
+                + "round trips per decision; for one, every member's Hazelcast must load the quota-filter and "
+                + "quota-cdi classes (see docs/cluster.md)", cause);
+    }
+
+    private void announce(String path) {
+        if (self == null) {
+            return;
+        }
+        if (PROCESSOR.equals(path)) {
+            announcedProcessor.add(self); // its own event may come later than its first decision
+        }
+        try {
+            paths.put(self.toString(), path);
+        } catch (RuntimeException e) {
+            // the others then never see this member announce the processor, and keep to compare-and-set with it
+            LOG.log(Level.WARNING, "quotaware: could not announce this member's decision path (" + path + ")", e);
+        }
+    }
+
+    private void heard(String member, String path) {
+        if (COMPARE_AND_SET.equals(path)) {
+            if (!member.equals(String.valueOf(self))) {
+                switchToCompareAndSet("member " + member + " cannot load the quota classes", null);
+            }
+        } else if (PROCESSOR.equals(path)) {
+            announcedProcessor.add(UUID.fromString(member));
+        }
+    }
+
+    /** Stops listening: the announcements stay for the members that remain and those that join. */
+    @Override
+    public void close() {
+        try {
+            paths.removeEntryListener(listener);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "quotaware: the Hazelcast instance went first", e);
+        }
+    }
+
+    /** The class a member needs to run the processor path that this member's Hazelcast cannot load, or null. */
+    static String unloadable(HazelcastInstance hz) {
+        // Hazelcast reads a DataSerializable with its configured class loader, else with its own
+        ClassLoader configured = hz.getConfig().getClassLoader();
+        ClassLoader loader = configured != null ? configured : HazelcastInstance.class.getClassLoader();
+        for (Class<?> needed : new Class<?>[] {StateProcessor.class, StateBackup.class, UserState.class}) {
+            try {
+                Class.forName(needed.getName(), false, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                return needed.getName();
+            }
+        }
+        return null;
+    }
+
+    private static UUID localMember(HazelcastInstance hz) {
+        try {
+            return hz.getCluster().getLocalMember().getUuid();
+        } catch (UnsupportedOperationException client) {
+            return null;
+        }
+    }
+
+    /** Every member's announcement, its own included, as it is made. */
+    private final class Announcements implements EntryAddedListener<String, String>,
+            EntryUpdatedListener<String, String> {
+        @Override
+        public void entryAdded(EntryEvent<String, String> event) {
+            heard(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, String> event) {
+            heard(event.getKey(), event.getValue());
+        }
+    }
+}
