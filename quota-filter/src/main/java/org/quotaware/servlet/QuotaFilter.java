@@ -187,7 +187,9 @@ public class QuotaFilter implements Filter {
             if (outcome != null) {
                 // its wait in the queue is over: run the rest of the chain with the slot it was handed
                 HttpServletRequest request = (HttpServletRequest) req;
-                resumeScope(request).run(() -> proceed(request, response, chain, parked.counted, outcome));
+                Counted counted = parked.counted;
+                resumeScope(request).run(() -> proceed(request, response, chain, counted.caller(), counted.upload(),
+                        counted.files(), outcome));
             }
             return; // otherwise the request was given up (its client went away) and its slot given back
         }
@@ -220,21 +222,21 @@ public class QuotaFilter implements Filter {
         int files = upload && settings.countFiles() ? 1 : 0;
         QuotaRequest quota = (upload ? QuotaRequest.upload(files, request.getContentLengthLong())
                 : QuotaRequest.request()).withTier(caller.tier()).withAnonymous(caller.anonymous());
-        Counted counted = new Counted(caller, upload, files);
         if (!request.isAsyncSupported()) {
             // a servlet or filter in the chain cannot go async: this request blocks while it waits, within the
             // system's cap on blocked waits
-            proceed(request, response, chain, counted, manager.acquire(caller.user(), quota));
+            proceed(request, response, chain, caller, upload, files, manager.acquire(caller.user(), quota));
             return;
         }
         CompletableFuture<Acquisition> decided = manager.acquireAsync(caller.user(), quota).toCompletableFuture();
         Acquisition now = decided.getNow(null);
         if (now == null) {
             long wait = manager.tiers().resolve(caller.user(), caller.tier()).limits().maxQueueWait().toMillis();
-            ParkedRequest.park(this, request, response, decided, counted, wait + PARK_MARGIN_MILLIS);
+            ParkedRequest.park(this, request, response, decided, new Counted(caller, upload, files),
+                    wait + PARK_MARGIN_MILLIS);
             return;
         }
-        proceed(request, response, chain, counted, now);
+        proceed(request, response, chain, caller, upload, files, now);
     }
 
     private static final ResumeScope AS_IS = ResumeScope.Resumed::run;
@@ -248,24 +250,24 @@ public class QuotaFilter implements Filter {
     /** How long past its queue wait a parked request may stay before the container ends it: the poll's slack. */
     private static final long PARK_MARGIN_MILLIS = 30_000;
 
-    /** Who a counted request is and what it counted, kept while it waits. */
+    /** Who a parked request is and what it counted, kept while it waits (made only for a request that waits). */
     record Counted(CallerIdentity.Caller caller, boolean upload, int files) {
     }
 
     /** Answers a denial, or runs the rest of the chain holding the permit. */
-    private void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Counted counted,
+    private void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+                         CallerIdentity.Caller caller, boolean upload, int files,
                          Acquisition acquisition) throws IOException, ServletException {
         Responses.headers(response, acquisition.result());
         if (acquisition instanceof QuotaDenial denial) {
             deny(request, response, denial.result());
             return;
         }
-        CallerIdentity.Caller caller = counted.caller();
-        QuotaCaller quotaCaller = new QuotaCaller(caller.user(), caller.tier(), counted.files(), true, false,
+        QuotaCaller quotaCaller = new QuotaCaller(caller.user(), caller.tier(), files, true, false,
                 caller.anonymous());
         request.setAttribute(QuotaCaller.ATTRIBUTE, quotaCaller);
         request.setAttribute(RESPONSE, response);
-        long maxBytes = counted.upload()
+        long maxBytes = upload
                 ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes() : QuotaLimits.OFF;
         new PermitHolder(this, (QuotaPermit) acquisition, quotaCaller, maxBytes, asyncLeaseMillis)
                 .run(request, response, chain);
