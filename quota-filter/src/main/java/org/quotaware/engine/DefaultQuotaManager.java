@@ -76,6 +76,14 @@ public final class DefaultQuotaManager implements QuotaManager {
          * @param nanos  how long the decision took, waiting in the queue included
          */
         void decided(String tier, QuotaCheckResult result, long nanos);
+
+        /**
+         * The same, with the user the decision was for (a quota key such as {@code key:alice}); a listener that
+         * needs the user overrides this one. By default it forgets the user.
+         */
+        default void decided(String user, String tier, QuotaCheckResult result, long nanos) {
+            decided(tier, result, nanos);
+        }
     }
 
     private DefaultQuotaManager(Builder b) {
@@ -121,7 +129,7 @@ public final class DefaultQuotaManager implements QuotaManager {
         Object decided = decide(user, request, true);
         Acquisition a = decided instanceof WaitingRoom.Waiter w ? room.await(w, queuePollNanos) : (Acquisition) decided;
         if (start != 0) {
-            told(a, System.nanoTime() - start);
+            told(user, a, System.nanoTime() - start);
         }
         return a;
     }
@@ -132,20 +140,20 @@ public final class DefaultQuotaManager implements QuotaManager {
         Object decided = decide(user, request, false);
         if (decided instanceof WaitingRoom.Waiter w) {
             if (start != 0) {
-                w.outcome.thenAccept(a -> told(a, System.nanoTime() - start));
+                w.outcome.thenAccept(a -> told(user, a, System.nanoTime() - start));
             }
             return w.outcome;
         }
         Acquisition a = (Acquisition) decided;
         if (start != 0) {
-            told(a, System.nanoTime() - start);
+            told(user, a, System.nanoTime() - start);
         }
         return CompletableFuture.completedFuture(a);
     }
 
-    private void told(Acquisition a, long nanos) {
+    private void told(String user, Acquisition a, long nanos) {
         for (DecisionListener l : listeners) {
-            l.decided(a.result().tier(), a.result(), nanos);
+            l.decided(user, a.result().tier(), a.result(), nanos);
         }
     }
 

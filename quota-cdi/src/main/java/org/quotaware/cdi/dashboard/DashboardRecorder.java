@@ -1,0 +1,67 @@
+package org.quotaware.cdi.dashboard;
+
+import java.time.InstantSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.quotaware.QuotaCheckResult;
+import org.quotaware.cdi.QuotaBeans;
+import org.quotaware.cdi.admin.AdminAccess;
+import org.quotaware.engine.DefaultQuotaManager;
+
+/**
+ * Feeds the dashboard's {@link DecisionHistory} and {@link TopUsers} with every decision of the application's
+ * manager. Listens only while the admin API is enabled: otherwise nobody can see them, and decisions cost nothing
+ * more. Both hold a fixed amount of memory.
+ */
+@ApplicationScoped
+public class DashboardRecorder {
+
+    @Inject
+    QuotaBeans beans;
+
+    @Inject
+    AdminAccess access;
+
+    private final DecisionHistory history = new DecisionHistory(InstantSource.system());
+    private final TopUsers top = new TopUsers(InstantSource.system());
+    private volatile boolean listening;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        if (access.settings().enabled()) {
+            beans.implementation().listen(new Listener(history, top));
+            listening = true;
+        }
+    }
+
+    public DecisionHistory history() {
+        return history;
+    }
+
+    public TopUsers top() {
+        return top;
+    }
+
+    /** Whether decisions are being recorded (the admin API is enabled). */
+    public boolean listening() {
+        return listening;
+    }
+
+    /** A plain object on the manager's list, so a decision does not go through a CDI proxy. */
+    private record Listener(DecisionHistory history, TopUsers top) implements DefaultQuotaManager.DecisionListener {
+
+        @Override
+        public void decided(String tier, QuotaCheckResult result, long nanos) {
+            history.record(tier, result);
+        }
+
+        @Override
+        public void decided(String user, String tier, QuotaCheckResult result, long nanos) {
+            history.record(tier, result);
+            top.record(user, !result.allowed());
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.quotaware.cdi.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.quotaware.testing.MutableClock;
+
+class TopUsersTest {
+
+    private final MutableClock clock = new MutableClock();
+    private final TopUsers top = new TopUsers(clock, 3, Duration.ofMinutes(1));
+
+    private void record(String user, int times, boolean denied) {
+        for (int i = 0; i < times; i++) {
+            top.record(user, denied);
+        }
+    }
+
+    @Test
+    void listsTheUsersWithTheMostDecisionsMostFirst() {
+        record("key:alice", 5, false);
+        record("key:alice", 2, true);
+        record("key:bob", 3, false);
+        record("ip:203.0.113.7", 1, true);
+
+        assertThat(top.top(2)).containsExactly(new TopUsers.Entry("key:alice", 7, 2, 0),
+                new TopUsers.Entry("key:bob", 3, 0, 0));
+    }
+
+    @Test
+    void aNewUserTakesTheLeastCountedCounterAndInheritsItsCountAsOvercount() {
+        record("key:alice", 10, false);
+        record("key:bob", 5, false);
+        record("ip:1", 1, false);
+        record("ip:2", 1, false); // all three counters in use: takes ip:1's
+
+        List<TopUsers.Entry> entries = top.top(10);
+
+        assertThat(entries).hasSize(3);
+        assertThat(entries).extracting(TopUsers.Entry::user).containsExactly("key:alice", "key:bob", "ip:2");
+        assertThat(entries.get(2)).isEqualTo(new TopUsers.Entry("ip:2", 2, 0, 1));
+    }
+
+    @Test
+    void aHeavyUserStaysListedWhateverTheNumberOfOthers() {
+        // mallory makes half of the decisions, more than 1/capacity: Space-Saving guarantees she is listed
+        for (int i = 0; i < 10_000; i++) {
+            top.record("ip:" + i, false);
+            top.record("key:mallory", true);
+        }
+
+        TopUsers.Entry first = top.top(1).get(0);
+
+        assertThat(first.user()).isEqualTo("key:mallory");
+        assertThat(first.decisions() - first.overcount()).isLessThanOrEqualTo(10_000);
+        assertThat(first.decisions()).isGreaterThanOrEqualTo(10_000);
+        assertThat(top.top(100)).hasSize(3);
+    }
+
+    @Test
+    void countsTheCurrentAndThePreviousPeriodAndForgetsOlderOnes() {
+        record("key:alice", 4, false);
+        clock.advance(Duration.ofMinutes(1));
+        record("key:alice", 1, false);
+        record("key:bob", 2, false);
+
+        assertThat(top.top(5)).containsExactly(new TopUsers.Entry("key:alice", 5, 0, 0),
+                new TopUsers.Entry("key:bob", 2, 0, 0));
+        assertThat(top.span()).isEqualTo(Duration.ofMinutes(1));
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(top.top(5)).containsExactly(new TopUsers.Entry("key:bob", 2, 0, 0),
+                new TopUsers.Entry("key:alice", 1, 0, 0));
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(top.top(5)).isEmpty();
+    }
+}
