@@ -9,8 +9,10 @@ import java.util.List;
  * @param allowed           true when the request passes (perhaps after waiting, see {@code queued})
  * @param queued            true when it passes only after waiting for a concurrency slot
  * @param tier              the tier whose limits were applied ({@code "override"} for a per-user override)
- * @param violations        every violated limit; empty when allowed
- * @param retryAfterSeconds the largest finite retry-after of the violations, at least 1; 0 when allowed;
+ * @param violations        every violated limit. When allowed: the limits in shadow mode it violated (enforced, they
+ *                          would have denied it; see {@link #shadowed()}), usually none
+ * @param retryAfterSeconds the largest finite retry-after of the violations, at least 1; 0 when allowed (also when
+ *                          admitted in shadow mode: the caller need not wait);
  *                          {@link Violation#NEVER} when only limits that never pass as they are were violated
  * @param limits            the state of each enabled limit after the decision
  */
@@ -24,6 +26,20 @@ public record QuotaCheckResult(boolean allowed, boolean queued, String tier, Lis
 
     public static QuotaCheckResult allowed(String tier, boolean queued, List<LimitStatus> limits) {
         return new QuotaCheckResult(true, queued, tier, List.of(), 0, limits);
+    }
+
+    /**
+     * Allowed, though it violated {@code shadow}: limits in shadow mode, which report what they would deny and deny
+     * nothing.
+     */
+    public static QuotaCheckResult allowed(String tier, boolean queued, List<Violation> shadow,
+                                           List<LimitStatus> limits) {
+        return new QuotaCheckResult(true, queued, tier, shadow, 0, limits);
+    }
+
+    /** True when it was allowed only because every limit it violated is in shadow mode: a would-be denial. */
+    public boolean shadowed() {
+        return allowed && !violations.isEmpty();
     }
 
     public static QuotaCheckResult denied(String tier, List<Violation> violations, List<LimitStatus> limits) {

@@ -2,14 +2,20 @@ package org.quotaware;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import static org.quotaware.InvalidQuotaConfigException.requireRange;
 
 /**
  * One user's limits: immutable, built and validated by {@link #builder()}. Defaults are the seed's: 30 requests per
  * minute, 50 files per hour, 200 per day, 3 concurrent tasks, 10 MiB per file, a queue of 10 waiting at most 30 s.
- * Any limit can be switched off with {@link Builder#off(Limit)}; its getter then answers {@link #OFF}.
+ * Any limit can be switched off with {@link Builder#off(Limit)}; its getter then answers {@link #OFF}. Any of them can be
+ * put in {@linkplain Builder#shadow shadow mode}: counted and reported as when enforced, but a request it alone would
+ * deny is admitted, marked with the violations it would have been denied by.
  */
 public final class QuotaLimits implements Serializable {
 
@@ -34,6 +40,12 @@ public final class QuotaLimits implements Serializable {
     private final long maxQueueSize;
     private final long maxFileSizeBytes;
     private final long maxQueueWaitMillis;
+    /** The limits in shadow mode, one bit per {@link Limit#ordinal()}. */
+    private final int shadow;
+
+    /** The limits that can be put in shadow mode; the others protect the instance and are always enforced. */
+    public static final List<Limit> SHADOWABLE = List.of(Limit.REQUESTS_PER_MINUTE, Limit.FILES_PER_HOUR,
+            Limit.FILES_PER_DAY, Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE, Limit.FILE_SIZE);
 
     private QuotaLimits(Builder b) {
         this.requestsPerMinute = b.requestsPerMinute;
@@ -43,6 +55,7 @@ public final class QuotaLimits implements Serializable {
         this.maxQueueSize = b.maxQueueSize;
         this.maxFileSizeBytes = b.maxFileSizeBytes;
         this.maxQueueWaitMillis = b.maxQueueWaitMillis;
+        this.shadow = b.shadow;
     }
 
     public static Builder builder() {
@@ -64,6 +77,7 @@ public final class QuotaLimits implements Serializable {
         b.maxQueueSize = maxQueueSize;
         b.maxFileSizeBytes = maxFileSizeBytes;
         b.maxQueueWaitMillis = maxQueueWaitMillis;
+        b.shadow = shadow;
         return b;
     }
 
@@ -125,6 +139,22 @@ public final class QuotaLimits implements Serializable {
         return get(limit) != OFF;
     }
 
+    /** True when {@code limit} is in shadow mode: its violations are reported but deny nothing. */
+    public boolean shadowed(Limit limit) {
+        return (shadow & (1 << limit.ordinal())) != 0;
+    }
+
+    /** The limits in shadow mode (empty when every limit is enforced). */
+    public Set<Limit> shadow() {
+        Set<Limit> out = EnumSet.noneOf(Limit.class);
+        for (Limit l : SHADOWABLE) {
+            if (shadowed(l)) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
     public long requestsPerMinute() {
         return requestsPerMinute;
     }
@@ -159,13 +189,13 @@ public final class QuotaLimits implements Serializable {
         return o instanceof QuotaLimits l && requestsPerMinute == l.requestsPerMinute && filesPerHour == l.filesPerHour
                 && filesPerDay == l.filesPerDay && maxConcurrentTasks == l.maxConcurrentTasks
                 && maxQueueSize == l.maxQueueSize && maxFileSizeBytes == l.maxFileSizeBytes
-                && maxQueueWaitMillis == l.maxQueueWaitMillis;
+                && maxQueueWaitMillis == l.maxQueueWaitMillis && shadow == l.shadow;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(requestsPerMinute, filesPerHour, filesPerDay, maxConcurrentTasks, maxQueueSize,
-                maxFileSizeBytes, maxQueueWaitMillis);
+                maxFileSizeBytes, maxQueueWaitMillis, shadow);
     }
 
     @Override
@@ -173,7 +203,7 @@ public final class QuotaLimits implements Serializable {
         return "QuotaLimits[requestsPerMinute=" + show(requestsPerMinute) + ", filesPerHour=" + show(filesPerHour)
                 + ", filesPerDay=" + show(filesPerDay) + ", maxConcurrentTasks=" + show(maxConcurrentTasks)
                 + ", maxQueueSize=" + show(maxQueueSize) + ", maxFileSizeBytes=" + show(maxFileSizeBytes)
-                + ", maxQueueWait=" + maxQueueWait() + "]";
+                + ", maxQueueWait=" + maxQueueWait() + (shadow == 0 ? "" : ", shadow=" + shadow()) + "]";
     }
 
     private static String show(long v) {
@@ -189,6 +219,7 @@ public final class QuotaLimits implements Serializable {
         private long maxQueueSize = 10;
         private long maxFileSizeBytes = 10L * 1024 * 1024;
         private long maxQueueWaitMillis = 30_000;
+        private int shadow;
 
         private Builder() {
         }
@@ -242,6 +273,29 @@ public final class QuotaLimits implements Serializable {
                 default -> throw InvalidQuotaConfigException.invalid("limit", limit,
                         "one of REQUESTS_PER_MINUTE, FILES_PER_HOUR, FILES_PER_DAY, CONCURRENT_TASKS, QUEUE_SIZE, FILE_SIZE");
             }
+            return this;
+        }
+
+        /**
+         * Puts exactly these limits in shadow mode (an empty set enforces every limit). {@link Limit#CONCURRENT_TASKS}
+         * brings {@link Limit#QUEUE_SIZE} with it: with its slots in shadow nobody waits, so there is no queue to
+         * enforce.
+         *
+         * @throws InvalidQuotaConfigException for a limit not in {@link #SHADOWABLE}
+         */
+        public Builder shadow(Collection<Limit> limits) {
+            int bits = 0;
+            for (Limit l : limits) {
+                if (!SHADOWABLE.contains(l)) {
+                    throw InvalidQuotaConfigException.invalid("shadow", l, "limits among " + SHADOWABLE
+                            + " (the others protect the instance and are always enforced)");
+                }
+                bits |= 1 << l.ordinal();
+            }
+            if ((bits & (1 << Limit.CONCURRENT_TASKS.ordinal())) != 0) {
+                bits |= 1 << Limit.QUEUE_SIZE.ordinal();
+            }
+            shadow = bits;
             return this;
         }
 

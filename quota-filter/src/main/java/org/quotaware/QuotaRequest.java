@@ -17,16 +17,31 @@ import static org.quotaware.InvalidQuotaConfigException.requireRange;
  *                      (API key, principal, trusted user header), whose number is bounded by that configuration or
  *                      authentication and who therefore always gets state. True unless said otherwise, so a caller
  *                      of the API that does not say keeps memory bounded.
+ * @param target        where the request goes, for the denial log: the filter's request path, or a {@code @Quota}
+ *                      method as {@code Class#method}; null when not told. Never part of a decision, so it does not
+ *                      travel to a store; cut to {@value #MAX_TARGET} characters.
  */
 public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, String tier, boolean countsRequest,
-                           boolean anonymous)
+                           boolean anonymous, String target)
         implements java.io.Serializable {
+
+    /** The longest {@link #target} kept: a caller chooses its path, and a denial log keeps it. */
+    public static final int MAX_TARGET = 256;
 
     private static final QuotaRequest PLAIN = new QuotaRequest(0, -1, true, null, true, true);
 
     public QuotaRequest {
         requireRange("files", files, 0, QuotaLimits.MAX_RATE);
         requireRange("fileSizeBytes", fileSizeBytes, -1, Long.MAX_VALUE);
+        if (target != null && target.length() > MAX_TARGET) {
+            target = target.substring(0, MAX_TARGET - 1) + "\u2026";
+        }
+    }
+
+    /** A request without a target. */
+    public QuotaRequest(int files, long fileSizeBytes, boolean concurrent, String tier, boolean countsRequest,
+                        boolean anonymous) {
+        this(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, null);
     }
 
     /** A plain request of an anonymous caller: counts against requests per minute and holds a concurrency slot. */
@@ -40,21 +55,26 @@ public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, St
     }
 
     public QuotaRequest withTier(String tier) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target);
     }
 
     public QuotaRequest withConcurrent(boolean concurrent) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target);
     }
 
     /** The same, not counted against requests per minute again. */
     public QuotaRequest alreadyCounted() {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, false, anonymous);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, false, anonymous, target);
     }
 
     /** The same, for a caller that is anonymous or identified; see {@link #anonymous()}. */
     public QuotaRequest withAnonymous(boolean anonymous) {
         return anonymous == this.anonymous ? this
-                : new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous);
+                : new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target);
+    }
+
+    /** The same, going to {@code target} (a request path or {@code Class#method}); see {@link #target()}. */
+    public QuotaRequest withTarget(String target) {
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target);
     }
 }

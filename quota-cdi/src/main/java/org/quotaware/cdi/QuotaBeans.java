@@ -1,5 +1,6 @@
 package org.quotaware.cdi;
 
+import java.time.InstantSource;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -17,6 +18,8 @@ import com.hazelcast.core.HazelcastInstance;
 
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
+import org.quotaware.denials.DenialLog;
+import org.quotaware.denials.DenialLogger;
 import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.spi.QuotaStore;
 
@@ -40,6 +43,7 @@ public class QuotaBeans {
     QuotaManager proxy;
 
     private ScheduledFuture<?> renewal;
+    private volatile DenialLog denials;
     private volatile DefaultQuotaManager created;
     private volatile HazelcastInstance hazelcast;
 
@@ -58,6 +62,9 @@ public class QuotaBeans {
             builder.scheduler(scheduler); // the queue's poll runs on the container's threads, not one of ours
         }
         DefaultQuotaManager manager = builder.build();
+        denials = new DenialLog(config.settings.denialLogSize(), memberName(hazelcast), InstantSource.system());
+        manager.listen(denials);
+        manager.listen(new DenialLogger(config.settings.denialLogWindow(), InstantSource.system()));
         // API keys configured here (quotaware.identity.api-keys=key=user:tier) are in their tiers without a filter too
         config.settings.assignKeyTiers(manager.tiers());
         created = manager;
@@ -84,7 +91,24 @@ public class QuotaBeans {
         return hazelcast;
     }
 
-    /** The validated configuration of this layer. */
+    /** The latest denials of this member's manager. */
+    public DenialLog denials() {
+        implementation();
+        return denials;
+    }
+
+    /** Which member this is in the denial log: its Hazelcast instance's name, else the host name. */
+    private static String memberName(HazelcastInstance hz) {
+        if (hz != null) {
+            try {
+                return hz.getName();
+            } catch (RuntimeException stopping) {
+                // fall back to the host
+            }
+        }
+        return DenialLog.localHost();
+    }
+
     /** How long an asynchronous request may hold its slot ({@code quotaware.async-lease}). */
     public java.time.Duration asyncLease() {
         return extension.configuration().asyncLease;

@@ -129,7 +129,7 @@ final class QuotaConfiguration {
                 }
             }
         });
-        return new QuotaMethod(tier, cost, Boolean.parseBoolean(concurrentRaw));
+        return new QuotaMethod(tier, cost, Boolean.parseBoolean(concurrentRaw), QuotaMethod.name(method));
     }
 
     private String member(Method method, String member, String annotated) {

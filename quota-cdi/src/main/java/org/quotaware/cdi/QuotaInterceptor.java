@@ -119,7 +119,8 @@ public class QuotaInterceptor implements Serializable {
         int files = sameQuota ? Math.max(0, method.cost() - caller.files()) : method.cost();
         boolean slot = method.concurrent() && !(sameQuota && caller.slot());
         QuotaRequest request = QuotaRequest.upload(files, -1).withConcurrent(slot)
-                .withTier(sameQuota ? caller.tier() : method.tier()).withAnonymous(caller.anonymous());
+                .withTier(sameQuota ? caller.tier() : method.tier()).withAnonymous(caller.anonymous())
+                .withTarget(method.name());
         boolean countedByFilter = sameQuota && caller.slot();
         return countedByFilter ? request.alreadyCounted() : request;
     }

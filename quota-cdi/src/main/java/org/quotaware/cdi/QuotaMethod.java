@@ -9,8 +9,15 @@ import java.lang.reflect.Method;
  * @param tier       empty for the caller's own quota, else the tier of a separate per-method quota
  * @param cost       files one call counts as
  * @param concurrent whether a call holds a slot
+ * @param name       {@code com.example.Resource#upload}: the target in the denial log and the {@code method} tag of
+ *                   the decision metrics (overloads share it)
  */
-record QuotaMethod(String tier, int cost, boolean concurrent) {
+record QuotaMethod(String tier, int cost, boolean concurrent, String name) {
+
+    /** {@code com.example.Resource#upload}. */
+    static String name(Method m) {
+        return m.getDeclaringClass().getName() + "#" + m.getName();
+    }
 
     /** {@code com.example.Resource#upload(String)}, as deployment errors name it. */
     static String describe(Method m) {

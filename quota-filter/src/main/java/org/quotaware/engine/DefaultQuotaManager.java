@@ -67,7 +67,10 @@ public final class DefaultQuotaManager implements QuotaManager {
     private final QuotaPermit.Releaser slotReleaser = this::releaseSlot;
     private final QuotaPermit.Releaser endReleaser = this::releaseNoSlot;
 
-    /** Told of every decision of {@link #acquire}: for metrics. Called on the request thread; must be quick. */
+    /**
+     * Told of every decision of {@link #acquire} and {@link #acquireAsync}: for metrics and the denial log. Called on
+     * the request thread (or the one that handed a queued request its slot); must be quick.
+     */
     @FunctionalInterface
     public interface DecisionListener {
         /**
@@ -78,11 +81,13 @@ public final class DefaultQuotaManager implements QuotaManager {
         void decided(String tier, QuotaCheckResult result, long nanos);
 
         /**
-         * The same, with the user the decision was for (a quota key such as {@code key:alice}); a listener that
-         * needs the user overrides this one. By default it forgets the user.
+         * The same, with who asked and for what; by default the short form.
+         *
+         * @param user    the user as the caller named it (not the overflow it may have been decided on)
+         * @param request what it counted as, with its {@link QuotaRequest#target() target}
          */
-        default void decided(String user, String tier, QuotaCheckResult result, long nanos) {
-            decided(tier, result, nanos);
+        default void decided(String user, QuotaRequest request, QuotaCheckResult result, long nanos) {
+            decided(result.tier(), result, nanos);
         }
     }
 
@@ -129,7 +134,7 @@ public final class DefaultQuotaManager implements QuotaManager {
         Object decided = decide(user, request, true);
         Acquisition a = decided instanceof WaitingRoom.Waiter w ? room.await(w, queuePollNanos) : (Acquisition) decided;
         if (start != 0) {
-            told(user, a, System.nanoTime() - start);
+            told(user, request, a, System.nanoTime() - start);
         }
         return a;
     }
@@ -140,20 +145,20 @@ public final class DefaultQuotaManager implements QuotaManager {
         Object decided = decide(user, request, false);
         if (decided instanceof WaitingRoom.Waiter w) {
             if (start != 0) {
-                w.outcome.thenAccept(a -> told(user, a, System.nanoTime() - start));
+                w.outcome.thenAccept(a -> told(user, request, a, System.nanoTime() - start));
             }
             return w.outcome;
         }
         Acquisition a = (Acquisition) decided;
         if (start != 0) {
-            told(user, a, System.nanoTime() - start);
+            told(user, request, a, System.nanoTime() - start);
         }
         return CompletableFuture.completedFuture(a);
     }
 
-    private void told(String user, Acquisition a, long nanos) {
+    private void told(String user, QuotaRequest request, Acquisition a, long nanos) {
         for (DecisionListener l : listeners) {
-            l.decided(user, a.result().tier(), a.result(), nanos);
+            l.decided(user, request, a.result(), nanos);
         }
     }
 
@@ -201,8 +206,9 @@ public final class DefaultQuotaManager implements QuotaManager {
             throw e;
         }
         if (d.verdict() == Verdict.ADMITTED) {
-            statistics.allowed();
-            return permit(user, token, concurrent, QuotaCheckResult.allowed(applied.tier(), false, d.limits()));
+            statistics.allowed(d.violations());
+            return permit(user, token, concurrent, QuotaCheckResult.allowed(applied.tier(), false, d.violations(),
+                    d.limits()));
         }
         if (holdsSlot) {
             active.decrementAndGet(); // a denied or waiting request holds no slot of this instance
@@ -215,17 +221,25 @@ public final class DefaultQuotaManager implements QuotaManager {
             all.add(instanceFull(sys));
             return deny(applied.tier(), all, d.limits());
         }
+        // queued with shadow violations, it counted nothing (as when denied): it has nothing to give back either
+        QuotaRequest counted = d.violations().isEmpty() ? request : uncounted(request);
         Limit full = room.reserve(blocking, sys.maxQueuedRequests(), sys.maxBlockedWaits());
         if (full != null) {
             // denied before it waited: it consumes nothing
-            List<LimitStatus> after = store.execute(user, new Operations.Unqueue(request, token, d.atMillis(), limits));
+            List<LimitStatus> after = store.execute(user, new Operations.Unqueue(counted, token, d.atMillis(), limits));
             long max = full == Limit.SYSTEM_QUEUE_SIZE ? sys.maxQueuedRequests() : sys.maxBlockedWaits();
             long used = full == Limit.SYSTEM_QUEUE_SIZE ? room.waiting() : room.blocked();
             Violation v = new Violation(full, max, used, 1);
             return deny(applied.tier(), instanceFull ? List.of(instanceFull(sys), v) : List.of(v), after);
         }
         poll.start();
-        return room.enter(user, request, limits, applied.tier(), rank(applied.tier()), d.atMillis(), token, blocking);
+        return room.enter(user, counted, limits, applied.tier(), rank(applied.tier()), d.atMillis(), token, blocking,
+                d.violations());
+    }
+
+    /** The same request as one that counted nothing in the windows. */
+    private static QuotaRequest uncounted(QuotaRequest r) {
+        return new QuotaRequest(0, r.fileSizeBytes(), r.concurrent(), r.tier(), false, r.anonymous(), r.target());
     }
 
     private Violation instanceFull(SystemLimits sys) {
@@ -263,8 +277,8 @@ public final class DefaultQuotaManager implements QuotaManager {
 
         @Override
         public Acquisition admitted(WaitingRoom.Waiter w, Decision d) {
-            statistics.allowed();
-            return permit(w.user, w.token, true, QuotaCheckResult.allowed(w.tier, true, d.limits()));
+            statistics.allowed(w.shadow);
+            return permit(w.user, w.token, true, QuotaCheckResult.allowed(w.tier, true, w.shadow, d.limits()));
         }
 
         @Override
@@ -352,7 +366,7 @@ public final class DefaultQuotaManager implements QuotaManager {
 
     private static QuotaCheckResult result(String tier, Decision d, List<Violation> extra) {
         if (d.verdict() != Verdict.DENIED && extra.isEmpty()) {
-            return QuotaCheckResult.allowed(tier, d.verdict() == Verdict.QUEUED, d.limits());
+            return QuotaCheckResult.allowed(tier, d.verdict() == Verdict.QUEUED, d.violations(), d.limits());
         }
         List<Violation> all = new ArrayList<>(d.violations());
         all.addAll(extra);

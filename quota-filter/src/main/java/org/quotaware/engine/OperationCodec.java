@@ -1,6 +1,8 @@
 package org.quotaware.engine;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
@@ -131,12 +133,19 @@ public final class OperationCodec {
                 (flags & 4) != 0);
     }
 
-    /** Each count limit as its value plus one, so {@link QuotaLimits#OFF} is 0; then the queue wait in ms. */
+    /**
+     * Each count limit as its value plus one, so {@link QuotaLimits#OFF} is 0; then the queue wait in ms; then the
+     * limits in shadow mode, one bit per limit in the order of {@link #LIMITS} (one byte, 0 when none).
+     */
     private static void limits(ByteWriter out, QuotaLimits l) {
-        for (Limit limit : LIMITS) {
-            out.putVarint(l.get(limit) + 1);
+        int shadow = 0;
+        for (int i = 0; i < LIMITS.length; i++) {
+            out.putVarint(l.get(LIMITS[i]) + 1);
+            if (l.shadowed(LIMITS[i])) {
+                shadow |= 1 << i;
+            }
         }
-        out.putVarint(l.get(Limit.QUEUE_WAIT));
+        out.putVarint(l.get(Limit.QUEUE_WAIT)).putVarint(shadow);
     }
 
     /** Rebuilt through the builder, which refuses values no {@link QuotaLimits} can hold. */
@@ -157,7 +166,18 @@ public final class OperationCodec {
                 default -> b.maxFileSizeBytes(value);
             }
         }
-        return b.maxQueueWait(Duration.ofMillis(in.getVarint())).build();
+        b.maxQueueWait(Duration.ofMillis(in.getVarint()));
+        long shadow = in.getVarint();
+        if (shadow >>> LIMITS.length != 0) {
+            throw in.malformed("shadow bits " + shadow);
+        }
+        List<Limit> shadowed = new ArrayList<>();
+        for (int i = 0; i < LIMITS.length; i++) {
+            if ((shadow & (1L << i)) != 0) {
+                shadowed.add(LIMITS[i]);
+            }
+        }
+        return b.shadow(shadowed).build();
     }
 
     private static StateOperation<?> serialized(ByteReader in) {

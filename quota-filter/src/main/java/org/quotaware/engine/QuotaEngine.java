@@ -41,18 +41,17 @@ public final class QuotaEngine {
         if (reserve) {
             s.advance(now);
         }
-        List<Violation> violations = null; // made on the first violation: an admitted request needs none
+        Violations v = new Violations(limits);
         long maxSize = limits.maxFileSizeBytes();
         if (maxSize != QuotaLimits.OFF && request.fileSizeBytes() > maxSize) {
-            violations = add(violations, new Violation(Limit.FILE_SIZE, maxSize, request.fileSizeBytes(),
-                    Violation.NEVER));
+            v.add(new Violation(Limit.FILE_SIZE, maxSize, request.fileSizeBytes(), Violation.NEVER));
         }
         if (request.countsRequest()) {
-            violations = checkWindow(s, SlidingWindow.MINUTE, limits, 1, now, violations);
+            v.add(checkWindow(s, SlidingWindow.MINUTE, limits, 1, now));
         }
         if (request.files() > 0) {
-            violations = checkWindow(s, SlidingWindow.HOUR, limits, request.files(), now, violations);
-            violations = checkWindow(s, SlidingWindow.DAY, limits, request.files(), now, violations);
+            v.add(checkWindow(s, SlidingWindow.HOUR, limits, request.files(), now));
+            v.add(checkWindow(s, SlidingWindow.DAY, limits, request.files(), now));
         }
         boolean queue = false;
         long maxTasks = limits.maxConcurrentTasks();
@@ -62,28 +61,47 @@ public final class QuotaEngine {
             int queued = s.queued(now);
             // a newcomer never overtakes a queued request, even in the instant a slot is free between two steps
             boolean ownFull = active >= maxTasks || queued > 0;
-            if (ownFull || instanceFull) {
-                boolean room = queued < limits.maxQueueSize();
-                if (room && violations == null) {
-                    queue = true;
-                } else {
-                    if (ownFull) {
-                        violations = add(violations, new Violation(Limit.CONCURRENT_TASKS, maxTasks, active, 1));
+            long maxQueue = limits.maxQueueSize();
+            if (ownFull && !instanceFull && limits.shadowed(Limit.CONCURRENT_TASKS)) {
+                // slots in shadow: nobody waits, the request runs at once beyond the limit. Enforced, the requests
+                // over the limit would be waiting: a denial only once as many are over it as the queue holds
+                long over = Math.max(0, active - maxTasks) + queued;
+                if (over >= maxQueue) {
+                    v.add(new Violation(Limit.CONCURRENT_TASKS, maxTasks, active, 1));
+                    if (maxQueue > 0) {
+                        v.add(new Violation(Limit.QUEUE_SIZE, maxQueue, over, 1));
                     }
-                    if (!room && limits.maxQueueSize() > 0) {
-                        violations = add(violations, new Violation(Limit.QUEUE_SIZE, limits.maxQueueSize(), queued, 1));
+                }
+            } else if (ownFull || instanceFull) {
+                boolean room = queued < maxQueue;
+                if (room && !v.enforced) {
+                    queue = true;
+                } else if (!v.enforced && !instanceFull && maxQueue > 0 && limits.shadowed(Limit.QUEUE_SIZE)) {
+                    queue = true; // the queue's size in shadow: it waits beyond it
+                    v.add(new Violation(Limit.QUEUE_SIZE, maxQueue, queued, 1));
+                } else {
+                    // an instance without a slot is never a user's limit: what it violates here is enforced
+                    if (ownFull) {
+                        v.add(new Violation(Limit.CONCURRENT_TASKS, maxTasks, active, 1), instanceFull);
+                    }
+                    if (!room && maxQueue > 0) {
+                        v.add(new Violation(Limit.QUEUE_SIZE, maxQueue, queued, 1), instanceFull);
                     }
                 }
             }
         }
-        Verdict verdict = violations != null ? Verdict.DENIED : queue ? Verdict.QUEUED : Verdict.ADMITTED;
+        Verdict verdict = v.enforced ? Verdict.DENIED : queue ? Verdict.QUEUED : Verdict.ADMITTED;
         if (reserve && verdict != Verdict.DENIED) {
-            if (request.countsRequest()) {
-                SlidingWindow.MINUTE.add(s, now, 1);
-            }
-            if (request.files() > 0) {
-                SlidingWindow.HOUR.add(s, now, request.files());
-                SlidingWindow.DAY.add(s, now, request.files());
+            // a request admitted only by shadow mode counts nothing, as when denied: the windows stay what enforcement
+            // would make them, so the shadow reports exactly the denials enforcement would make
+            if (v.list == null) {
+                if (request.countsRequest()) {
+                    SlidingWindow.MINUTE.add(s, now, 1);
+                }
+                if (request.files() > 0) {
+                    SlidingWindow.HOUR.add(s, now, request.files());
+                    SlidingWindow.DAY.add(s, now, request.files());
+                }
             }
             if (queue) {
                 s.waiting = Leases.add(s.waiting, token, expiry(now, leaseMillis));
@@ -92,30 +110,49 @@ public final class QuotaEngine {
             }
             s.lastActivity = now;
         }
-        return new Decision(verdict, violations == null ? List.of() : List.copyOf(violations),
-                statuses(s, limits, now), now);
+        return new Decision(verdict, v.list == null ? List.of() : List.copyOf(v.list), statuses(s, limits, now), now);
     }
 
-    private static List<Violation> add(List<Violation> violations, Violation v) {
-        List<Violation> out = violations != null ? violations : new ArrayList<>(4);
-        out.add(v);
-        return out;
+    /** The violations of one decision, made on the first (an admitted request needs none). */
+    private static final class Violations {
+        private final QuotaLimits limits;
+        List<Violation> list;
+        /** Whether one of them is of a limit that is enforced: then the request is denied. */
+        boolean enforced;
+
+        Violations(QuotaLimits limits) {
+            this.limits = limits;
+        }
+
+        void add(Violation v) {
+            add(v, false);
+        }
+
+        void add(Violation v, boolean alwaysEnforced) {
+            if (v == null) {
+                return;
+            }
+            if (list == null) {
+                list = new ArrayList<>(4);
+            }
+            list.add(v);
+            enforced |= alwaysEnforced || !limits.shadowed(v.limit());
+        }
     }
 
-    /** The violations with this window's, if the request does not fit in it. */
-    private static List<Violation> checkWindow(UserState s, SlidingWindow w, QuotaLimits limits, long need, long now,
-                                               List<Violation> violations) {
+    /** This window's violation, or null when the request fits in it. */
+    private static Violation checkWindow(UserState s, SlidingWindow w, QuotaLimits limits, long need, long now) {
         long max = w.max(limits);
         if (max == QuotaLimits.OFF) {
-            return violations;
+            return null;
         }
         long used = s.used(w, now);
         if (used + need <= max) {
-            return violations;
+            return null;
         }
         long retry = need > max ? Violation.NEVER
                 : seconds(w.millisUntilFits(s, now, need, max));
-        return add(violations, new Violation(w.limit, max, used, retry));
+        return new Violation(w.limit, max, used, retry);
     }
 
     /**

@@ -17,15 +17,25 @@ final class Statistics {
     private final LongAdder failed = new LongAdder();
     private final LongAdder overflowed = new LongAdder();
     private final LongAdder[] deniedByLimit = new LongAdder[Limit.values().length];
+    private final LongAdder shadowDenied = new LongAdder();
+    private final LongAdder[] shadowDeniedByLimit = new LongAdder[Limit.values().length];
 
     Statistics() {
         for (int i = 0; i < deniedByLimit.length; i++) {
             deniedByLimit[i] = new LongAdder();
+            shadowDeniedByLimit[i] = new LongAdder();
         }
     }
 
-    void allowed() {
+    /** An admission; {@code shadow} are the limits in shadow mode it violated (usually none). */
+    void allowed(java.util.List<Violation> shadow) {
         allowed.increment();
+        if (!shadow.isEmpty()) {
+            shadowDenied.increment();
+            for (Violation v : shadow) {
+                shadowDeniedByLimit[v.limit().ordinal()].increment();
+            }
+        }
     }
 
     void denied(Iterable<Violation> violations) {
@@ -44,14 +54,19 @@ final class Statistics {
     }
 
     QuotaStatistics snapshot(long active, long queued, long blocked, long trackedUsers) {
+        return new QuotaStatistics(allowed.sum(), byLimit(deniedByLimit), denied.sum(), active, queued, blocked,
+                completed.sum(), failed.sum(), trackedUsers, overflowed.sum(), shadowDenied.sum(),
+                byLimit(shadowDeniedByLimit));
+    }
+
+    private static Map<Limit, Long> byLimit(LongAdder[] counters) {
         Map<Limit, Long> byLimit = new EnumMap<>(Limit.class);
         for (Limit l : Limit.values()) {
-            long n = deniedByLimit[l.ordinal()].sum();
+            long n = counters[l.ordinal()].sum();
             if (n > 0) {
                 byLimit.put(l, n);
             }
         }
-        return new QuotaStatistics(allowed.sum(), byLimit, denied.sum(), active, queued, blocked, completed.sum(),
-                failed.sum(), trackedUsers, overflowed.sum());
+        return byLimit;
     }
 }

@@ -23,6 +23,7 @@ import org.quotaware.LimitStatus;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
+import org.quotaware.Violation;
 
 /**
  * The requests waiting in this JVM for a concurrency slot. A waiter is a future, not a thread: it is completed by
@@ -68,10 +69,12 @@ final class WaitingRoom {
         final long arrival;
         /** True while a thread blocks on it (the request could not wait asynchronously). */
         final boolean blocking;
+        /** The limits in shadow mode it violated when it queued (it counted nothing then); usually empty. */
+        final List<Violation> shadow;
         final CompletableFuture<Acquisition> outcome = new CompletableFuture<>();
 
         Waiter(String user, QuotaRequest request, QuotaLimits limits, String tier, int rank, long queuedAtMillis,
-               long token, long sinceNanos, long arrival, boolean blocking) {
+               long token, long sinceNanos, long arrival, boolean blocking, List<Violation> shadow) {
             this.user = user;
             this.request = request;
             this.limits = limits;
@@ -83,6 +86,7 @@ final class WaitingRoom {
             this.deadlineNanos = sinceNanos + limits.maxQueueWait().toNanos();
             this.arrival = arrival;
             this.blocking = blocking;
+            this.shadow = shadow;
         }
     }
 
@@ -140,9 +144,9 @@ final class WaitingRoom {
 
     /** A new waiter in its user's queue; a place was reserved for it. */
     Waiter enter(String user, QuotaRequest request, QuotaLimits limits, String tier, int rank, long queuedAtMillis,
-                 long token, boolean blocking) {
+                 long token, boolean blocking, List<Violation> shadow) {
         Waiter w = new Waiter(user, request, limits, tier, rank, queuedAtMillis, token, now(),
-                arrivals.incrementAndGet(), blocking);
+                arrivals.incrementAndGet(), blocking, shadow);
         queues.compute(user, (k, q) -> {
             ArrayDeque<Waiter> queue = q != null ? q : new ArrayDeque<>();
             synchronized (queue) {

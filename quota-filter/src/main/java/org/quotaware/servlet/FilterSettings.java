@@ -31,10 +31,12 @@ public final class FilterSettings {
     private final boolean countFiles;
     private final List<String> limitKeys;
     private final Duration asyncLease;
+    private final int denialLogSize;
+    private final Duration denialLogWindow;
 
     FilterSettings(String prefix, QuotaTiers tiers, SystemLimits systemLimits, int maxTrackedUsers, CallerIdentity identity,
                    String anonymousTier, PathRules paths, boolean countFiles, List<String> limitKeys,
-                   Duration asyncLease) {
+                   Duration asyncLease, int denialLogSize, Duration denialLogWindow) {
         this.prefix = prefix;
         this.tiers = Objects.requireNonNull(tiers);
         this.systemLimits = Objects.requireNonNull(systemLimits);
@@ -45,6 +47,8 @@ public final class FilterSettings {
         this.countFiles = countFiles;
         this.limitKeys = List.copyOf(limitKeys);
         this.asyncLease = Objects.requireNonNull(asyncLease);
+        this.denialLogSize = denialLogSize;
+        this.denialLogWindow = Objects.requireNonNull(denialLogWindow);
     }
 
     /** The settings of a filter declared without any init-param: the seed's default tier, every path counted. */
@@ -143,6 +147,16 @@ public final class FilterSettings {
      */
     public Duration asyncLease() {
         return asyncLease;
+    }
+
+    /** How many denials the denial log keeps ({@code denials.log-size}, 1000 by default; 0 keeps none). */
+    public int denialLogSize() {
+        return denialLogSize;
+    }
+
+    /** The denial logger's window per user ({@code denials.log-window}, 60 s by default). */
+    public Duration denialLogWindow() {
+        return denialLogWindow;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.quotaware.servlet;
 
 import java.io.IOException;
+import java.time.InstantSource;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.quotaware.Acquisition;
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.Limit;
 import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaDenial;
 import org.quotaware.QuotaLimits;
@@ -28,6 +30,9 @@ import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
+import org.quotaware.denials.DenialLog;
+import org.quotaware.denials.DenialLogger;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.http.Problem;
 
 /**
@@ -50,6 +55,9 @@ public class QuotaFilter implements Filter {
      * init-param wins.
      */
     public static final String ASYNC_LEASE_ATTRIBUTE = QuotaFilter.class.getName() + ".asyncLease";
+
+    /** The servlet-context attribute under which a filter with a manager of its own publishes its {@link DenialLog}. */
+    public static final String DENIAL_LOG_ATTRIBUTE = DenialLog.class.getName();
 
     /** The response of a counted request, so a {@code @Quota} method can bring its RateLimit headers up to date. */
     static final String RESPONSE = QuotaFilter.class.getName() + ".response";
@@ -143,6 +151,7 @@ public class QuotaFilter implements Filter {
                 } else {
                     manager = settings.newManager();
                     ownsManager = true;
+                    watchDenials();
                 }
                 prepare();
                 if (!params.containsKey(SettingsParser.ASYNC_LEASE) && context != null
@@ -162,6 +171,21 @@ public class QuotaFilter implements Filter {
         LOG.info(() -> "QuotaFilter '" + config.getFilterName() + "' enforcing tiers "
                 + manager.tiers().all().keySet() + (ownsManager ? "" : " of the application's QuotaManager")
                 + ", anonymous callers in tier '" + anonymousTier + "'");
+    }
+
+    /**
+     * For a manager of its own: the denial log (published in the servlet context under {@link #DENIAL_LOG_ATTRIBUTE})
+     * and the rate-limited denial logger, as quota-cdi attaches to the application's manager.
+     */
+    private void watchDenials() {
+        if (manager instanceof DefaultQuotaManager own) {
+            DenialLog log = new DenialLog(settings.denialLogSize(), DenialLog.localHost(), InstantSource.system());
+            own.listen(log);
+            own.listen(new DenialLogger(settings.denialLogWindow(), InstantSource.system()));
+            if (context != null && context.getAttribute(DENIAL_LOG_ATTRIBUTE) == null) {
+                context.setAttribute(DENIAL_LOG_ATTRIBUTE, log);
+            }
+        }
     }
 
     /** Resolves the anonymous tier and assigns API-key users to their tiers in the manager. */
@@ -215,13 +239,13 @@ public class QuotaFilter implements Filter {
         request.setAttribute(COUNTED, Boolean.TRUE);
         CallerIdentity.Caller caller = settings.identity().identify(request, anonymousTier);
         if (caller.unknownKey()) {
-            rejectUnknownKey(request, response, caller);
+            rejectUnknownKey(request, response, caller, path);
             return;
         }
         boolean upload = settings.paths().upload(path, request.getMethod());
         int files = upload && settings.countFiles() ? 1 : 0;
         QuotaRequest quota = (upload ? QuotaRequest.upload(files, request.getContentLengthLong())
-                : QuotaRequest.request()).withTier(caller.tier()).withAnonymous(caller.anonymous());
+                : QuotaRequest.request()).withTier(caller.tier()).withAnonymous(caller.anonymous()).withTarget(path);
         if (!request.isAsyncSupported()) {
             // a servlet or filter in the chain cannot go async: this request blocks while it waits, within the
             // system's cap on blocked waits
@@ -267,17 +291,21 @@ public class QuotaFilter implements Filter {
                 caller.anonymous());
         request.setAttribute(QuotaCaller.ATTRIBUTE, quotaCaller);
         request.setAttribute(RESPONSE, response);
-        long maxBytes = upload
-                ? manager.tiers().resolve(caller.user(), caller.tier()).limits().maxFileSizeBytes() : QuotaLimits.OFF;
+        long maxBytes = QuotaLimits.OFF;
+        if (upload) {
+            QuotaLimits limits = manager.tiers().resolve(caller.user(), caller.tier()).limits();
+            // a file size in shadow mode does not cut the body either
+            maxBytes = limits.shadowed(Limit.FILE_SIZE) ? QuotaLimits.OFF : limits.maxFileSizeBytes();
+        }
         new PermitHolder(this, (QuotaPermit) acquisition, quotaCaller, maxBytes, asyncLeaseMillis)
                 .run(request, response, chain);
     }
 
     /** An unknown key is counted as one request of the client address, so guessing keys is rate limited too. */
     private void rejectUnknownKey(HttpServletRequest request, HttpServletResponse response,
-                                  CallerIdentity.Caller caller) throws IOException {
+                                  CallerIdentity.Caller caller, String path) throws IOException {
         Acquisition attempt = manager.acquire(caller.user(),
-                QuotaRequest.request().withConcurrent(false).withTier(caller.tier()));
+                QuotaRequest.request().withConcurrent(false).withTier(caller.tier()).withTarget(path));
         if (attempt instanceof QuotaPermit permit) {
             permit.failed();
             permit.close();

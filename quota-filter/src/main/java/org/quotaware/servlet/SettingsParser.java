@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
+import org.quotaware.denials.DenialLog;
+import org.quotaware.denials.DenialLogger;
 
 /**
  * Turns the filter's settings (init-params, or context-params with a {@code quotaware.} prefix) into
@@ -42,13 +45,17 @@ public final class SettingsParser {
     /** The default of {@link #ASYNC_LEASE}, the same as quota-cdi's {@code quotaware.async-lease}. */
     static final Duration DEFAULT_ASYNC_LEASE = Duration.ofSeconds(300);
     static final String ANONYMOUS = "anonymous";
+    /** The limits in shadow mode in every tier without a {@code <tier>.shadow} of its own. */
+    static final String SHADOW = TierSetting.SHADOW;
+    static final String DENIAL_LOG_SIZE = "denials.log-size";
+    static final String DENIAL_LOG_WINDOW = "denials.log-window";
 
     private static final List<String> FIXED = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED, MAX_TRACKED_USERS,
             API_KEY_HEADER, API_KEYS, USER_HEADER, TRUSTED_PROXIES, ANONYMOUS_TIER, PATHS_INCLUDE, PATHS_EXCLUDE,
-            PATHS_FILES, FILES_METHODS, FILES_COUNT, ASYNC_LEASE);
-    /** The keys that define limits rather than identity or paths. */
+            PATHS_FILES, FILES_METHODS, FILES_COUNT, ASYNC_LEASE, SHADOW, DENIAL_LOG_SIZE, DENIAL_LOG_WINDOW);
+    /** The keys that define limits (or what the manager does with denials) rather than identity or paths. */
     private static final List<String> LIMIT_KEYS = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED,
-            MAX_TRACKED_USERS);
+            MAX_TRACKED_USERS, SHADOW, DENIAL_LOG_SIZE, DENIAL_LOG_WINDOW);
 
     private final String prefix;
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -92,7 +99,8 @@ public final class SettingsParser {
             }
         }
         return new FilterSettings(prefix, tiers, systemLimits(), maxTrackedUsers(), IdentityParser.identity(this, tiers),
-                anonymousTier(tiers), paths(), countFiles(), limitKeys(), asyncLease());
+                anonymousTier(tiers), paths(), countFiles(), limitKeys(), asyncLease(), denialLogSize(),
+                denialLogWindow());
     }
 
     private QuotaLimits scaled(String tier, QuotaLimits defaults) {
@@ -118,7 +126,45 @@ public final class SettingsParser {
                 setting.apply(builder, key(name), raw);
             }
         }
-        return builder.build();
+        // each tier's own, else the global one: never inherited from the default tier, so one key switches a tier
+        String own = tier + "." + SHADOW;
+        String name = values.containsKey(own) ? own : SHADOW;
+        return builder.shadow(shadow(key(name), values.get(name))).build();
+    }
+
+    /**
+     * The limits a {@code shadow} value puts in shadow mode: {@code true} (all of them), {@code false}, or their
+     * policy names, comma-separated ({@code rpm,files-hour}); absent is {@code false}.
+     */
+    static List<Limit> shadow(String key, String raw) {
+        if (raw == null || raw.isBlank() || raw.trim().equalsIgnoreCase("false")) {
+            return List.of();
+        }
+        if (raw.trim().equalsIgnoreCase("true")) {
+            return QuotaLimits.SHADOWABLE;
+        }
+        List<Limit> limits = new ArrayList<>();
+        for (String name : ConfigValues.list(raw)) {
+            Limit found = null;
+            for (Limit l : QuotaLimits.SHADOWABLE) {
+                if (l.policyName().equalsIgnoreCase(name)) {
+                    found = l;
+                }
+            }
+            if (found == null) {
+                throw ConfigValues.fail(key, "shadow", name, "true, false or a comma-separated list of "
+                        + shadowNames() + " (the instance's own limits are always enforced)");
+            }
+            limits.add(found);
+        }
+        return limits;
+    }
+
+    /** The policy names a {@code shadow} list may hold. */
+    static List<String> shadowNames() {
+        List<String> names = new ArrayList<>();
+        QuotaLimits.SHADOWABLE.forEach(l -> names.add(l.policyName()));
+        return names;
     }
 
     private SystemLimits systemLimits() {
@@ -160,6 +206,24 @@ public final class SettingsParser {
             throw ConfigValues.fail(key(ASYNC_LEASE), "asyncLease", raw, "between 1s and 86400s");
         }
         return lease;
+    }
+
+    private int denialLogSize() {
+        String raw = values.get(DENIAL_LOG_SIZE);
+        return raw == null ? DenialLog.DEFAULT_SIZE
+                : (int) ConfigValues.count(key(DENIAL_LOG_SIZE), "denialLogSize", raw, 0, DenialLog.MAX_SIZE, false);
+    }
+
+    private Duration denialLogWindow() {
+        String raw = values.get(DENIAL_LOG_WINDOW);
+        if (raw == null) {
+            return DenialLogger.DEFAULT_WINDOW;
+        }
+        Duration window = ConfigValues.duration(key(DENIAL_LOG_WINDOW), "denialLogWindow", raw);
+        if (window.toMillis() < 1_000 || window.toSeconds() > 86_400) {
+            throw ConfigValues.fail(key(DENIAL_LOG_WINDOW), "denialLogWindow", raw, "between 1s and 86400s");
+        }
+        return window;
     }
 
     private int maxTrackedUsers() {
@@ -223,8 +287,8 @@ public final class SettingsParser {
             int dot = name.lastIndexOf('.');
             String tier = dot < 0 ? null : name.substring(0, dot);
             String setting = dot < 0 ? null : name.substring(dot + 1);
-            boolean tierSetting = setting != null
-                    && (TierSetting.bySuffix(setting) != null || setting.equals(TierSetting.SCALE));
+            boolean tierSetting = setting != null && (TierSetting.bySuffix(setting) != null
+                    || setting.equals(TierSetting.SCALE) || setting.equals(TierSetting.SHADOW));
             if (tierSetting && tierNames.contains(tier)) {
                 if (tier.equals(QuotaTiers.DEFAULT) && setting.equals(TierSetting.SCALE)) {
                     throw ConfigValues.fail(key(name), "setting", name, "a per-tier setting of a tier other than "
@@ -250,6 +314,7 @@ public final class SettingsParser {
             names.add(s.suffix());
         }
         names.add(TierSetting.SCALE);
+        names.add(TierSetting.SHADOW);
         return names;
     }
 

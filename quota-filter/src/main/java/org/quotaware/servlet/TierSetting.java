@@ -19,6 +19,8 @@ enum TierSetting {
 
     /** Multiplies the inherited default tier; only for tiers other than {@code default}. */
     static final String SCALE = "scale";
+    /** The limits of the tier in shadow mode; see {@code SettingsParser#shadow}. */
+    static final String SHADOW = "shadow";
 
     private final String suffix;
     private final Limit limit;

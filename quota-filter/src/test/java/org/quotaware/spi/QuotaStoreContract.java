@@ -21,6 +21,7 @@ import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
+import org.quotaware.Violation;
 import org.quotaware.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -138,6 +139,51 @@ public abstract class QuotaStoreContract {
         }
         assertThat(m.acquire("alice", QuotaRequest.request()).admitted()).isFalse();
         again.forEach(QuotaPermit::close);
+    }
+
+    @Test
+    void aRateInShadowAdmitsEveryRequestAndReportsExactlyTheDenialsEnforcementWouldMake() throws Exception {
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(25).off(Limit.CONCURRENT_TASKS)
+                .shadow(List.of(Limit.REQUESTS_PER_MINUTE)).build());
+        List<Acquisition> results = runAll(100, () -> {
+            Acquisition a = m.acquire("alice", QuotaRequest.request());
+            ((QuotaPermit) a).close();
+            return a;
+        });
+        assertThat(results.stream().filter(Acquisition::admitted)).hasSize(100);
+        assertThat(results.stream().filter(a -> a.result().shadowed())).hasSize(75)
+                .allSatisfy(a -> assertThat(a.result().violations()).singleElement()
+                        .satisfies(v -> assertThat(List.of(v.limit(), v.max(), v.current()))
+                                .containsExactly(Limit.REQUESTS_PER_MINUTE, 25L, 25L)));
+        // counted as when enforced: the window holds what enforcement would have let through
+        assertThat(m.usage("alice").requestsPerMinute()).isEqualTo(25);
+        assertThat(m.statistics().shadowDenied()).isEqualTo(75);
+        assertThat(m.statistics().denied()).isZero();
+    }
+
+    @Test
+    void slotsInShadowAdmitEveryoneBeyondTheLimitAndEverySlotComesBack() throws Exception {
+        QuotaManager m = manager(QuotaLimits.builder().maxConcurrentTasks(3).maxQueueSize(0)
+                .off(Limit.REQUESTS_PER_MINUTE).shadow(List.of(Limit.CONCURRENT_TASKS)).build());
+        CountDownLatch allTried = new CountDownLatch(THREADS);
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger maxHeld = new AtomicInteger();
+        List<Acquisition> results = runAll(THREADS, () -> {
+            Acquisition a = m.acquire("alice", QuotaRequest.request());
+            maxHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+            allTried.countDown();
+            allTried.await(30, TimeUnit.SECONDS); // every slot held until every thread has one
+            held.decrementAndGet();
+            ((QuotaPermit) a).close();
+            return a;
+        });
+        assertThat(results.stream().filter(Acquisition::admitted)).hasSize(THREADS);
+        assertThat(maxHeld.get()).isEqualTo(THREADS);
+        assertThat(results.stream().filter(a -> a.result().shadowed())).hasSize(THREADS - 3)
+                .allSatisfy(a -> assertThat(a.result().violations()).extracting(Violation::limit)
+                        .containsExactly(Limit.CONCURRENT_TASKS));
+        assertThat(m.usage("alice").activeTasks()).isZero();
+        assertThat(m.statistics().active()).isZero();
     }
 
     @Test

@@ -48,6 +48,10 @@ final class AdminJson {
         for (Map.Entry<Limit, Long> e : s.deniedByLimit().entrySet()) {
             denied.add(e.getKey().policyName(), e.getValue());
         }
+        JsonObjectBuilder shadow = Json.createObjectBuilder();
+        for (Map.Entry<Limit, Long> e : s.shadowDeniedByLimit().entrySet()) {
+            shadow.add(e.getKey().policyName(), e.getValue());
+        }
         return Json.createObjectBuilder()
                 .add("allowed", s.allowed())
                 .add("denied", s.denied())
@@ -59,6 +63,8 @@ final class AdminJson {
                 .add("failed", s.failed())
                 .add("trackedUsers", s.trackedUsers())
                 .add("overflowed", s.overflowed())
+                .add("shadowDenied", s.shadowDenied())
+                .add("shadowDeniedByLimit", shadow)
                 .add("store", store)
                 .build();
     }
@@ -71,7 +77,8 @@ final class AdminJson {
         count(b, "max-concurrent-tasks", l.maxConcurrentTasks());
         count(b, "max-queue-size", l.maxQueueSize());
         count(b, "max-file-size", l.maxFileSizeBytes());
-        return b.add("max-queue-wait", l.maxQueueWait().toMillis() + "ms").build();
+        return b.add("max-queue-wait", l.maxQueueWait().toMillis() + "ms").add("shadow", TierChange.shadowText(l))
+                .build();
     }
 
     static JsonObject tiers(Map<String, QuotaLimits> tiers) {

@@ -9,7 +9,7 @@ import java.util.Set;
 public final class AdminResources {
 
     public static final Set<Class<?>> CLASSES = Set.of(QuotaAdminResource.class, MyQuotaResource.class,
-            DashboardResource.class);
+            DashboardResource.class, DenialsResource.class);
 
     private AdminResources() {
     }

@@ -179,7 +179,7 @@ public class DashboardData {
         for (TopUsers.Entry e : top.top(TOP)) {
             users.add(Json.createObjectBuilder().add("user", e.user()).add("decisions", e.decisions())
                     .add("denied", e.denied()).add("overcount", e.overcount())
-                    .add("usage", AdminJson.usage(usage.usage(e.user()))));
+                    .add("usage", AdminJson.usage(beans.implementation().usage(e.user(), e.tier()))));
         }
         return Json.createObjectBuilder().add("spanSeconds", top.span().toSeconds()).add("users", users).build();
     }

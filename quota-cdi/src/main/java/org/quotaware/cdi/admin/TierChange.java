@@ -17,6 +17,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
 import org.quotaware.servlet.SettingsParser;
@@ -36,7 +37,7 @@ public final class TierChange {
 
     /** The settings, in the configuration's order. */
     public static final List<String> SETTINGS = List.of("requests-per-minute", "files-per-hour", "files-per-day",
-            "max-concurrent-tasks", "max-queue-size", "max-file-size", "max-queue-wait");
+            "max-concurrent-tasks", "max-queue-size", "max-file-size", "max-queue-wait", "shadow");
     static final String SCALE = "scale";
 
     private TierChange() {
@@ -134,6 +135,7 @@ public final class TierChange {
             changes.forEach((name, value) -> values.put(QuotaTiers.DEFAULT + "." + name, value));
         } else {
             values.put("tiers", tier);
+            values.put(tier + ".shadow", shadowText(current)); // a tier's shadow is its own, not the default's
             changes.forEach((name, value) -> values.put(tier + "." + name, value));
         }
         return SettingsParser.parse("", values.keySet(), values::get).tiers().limits(tier);
@@ -162,6 +164,16 @@ public final class TierChange {
         out.put(p + "max-queue-size", value(l.maxQueueSize()));
         out.put(p + "max-file-size", value(l.maxFileSizeBytes()));
         out.put(p + "max-queue-wait", l.maxQueueWait().toMillis() + "ms");
+        out.put(p + "shadow", shadowText(l));
+    }
+
+    /** The {@code shadow} setting of {@code limits}: {@code false}, or the policy names of the limits in shadow mode. */
+    static String shadowText(QuotaLimits limits) {
+        StringBuilder names = new StringBuilder();
+        for (Limit l : limits.shadow()) {
+            names.append(names.length() == 0 ? "" : ",").append(l.policyName());
+        }
+        return names.length() == 0 ? "false" : names.toString();
     }
 
     private static String value(long v) {

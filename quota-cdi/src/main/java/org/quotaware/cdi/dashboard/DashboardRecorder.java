@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.quotaware.QuotaCheckResult;
+import org.quotaware.QuotaRequest;
 import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.cdi.admin.AdminAccess;
 import org.quotaware.engine.DefaultQuotaManager;
@@ -59,9 +60,9 @@ public class DashboardRecorder {
         }
 
         @Override
-        public void decided(String user, String tier, QuotaCheckResult result, long nanos) {
-            history.record(tier, result);
-            top.record(user, !result.allowed());
+        public void decided(String user, QuotaRequest request, QuotaCheckResult result, long nanos) {
+            history.record(result.tier(), result);
+            top.record(user, result.tier(), !result.allowed());
         }
     }
 }

@@ -28,14 +28,16 @@ public final class TopUsers {
     /**
      * A user and its decisions over the current and the previous period.
      *
+     * @param tier      the tier of its latest decision (an anonymous caller's tier is known only from its requests)
      * @param decisions decisions counted (admitted and denied), at most {@code overcount} above the truth
      * @param denied    of those, the denied ones (counted since the user took its counter)
      * @param overcount how much {@code decisions} may exceed the truth
      */
-    public record Entry(String user, long decisions, long denied, long overcount) {
+    public record Entry(String user, String tier, long decisions, long denied, long overcount) {
     }
 
     private static final class Counter {
+        String tier;
         long count;
         long denied;
         long error;
@@ -59,8 +61,8 @@ public final class TopUsers {
                 3_600_000);
     }
 
-    /** Counts one decision for {@code user}. */
-    public synchronized void record(String user, boolean denied) {
+    /** Counts one decision for {@code user}, made with the limits of {@code tier}. */
+    public synchronized void record(String user, String tier, boolean denied) {
         roll();
         Counter c = current.get(user);
         if (c == null) {
@@ -78,6 +80,7 @@ public final class TopUsers {
             }
             current.put(user, c);
         }
+        c.tier = tier;
         c.count++;
         if (denied) {
             c.denied++;
@@ -89,8 +92,9 @@ public final class TopUsers {
         roll();
         Map<String, Entry> merged = new HashMap<>();
         for (Map<String, Counter> period : List.of(previous, current)) {
-            period.forEach((user, c) -> merged.merge(user, new Entry(user, c.count, c.denied, c.error),
-                    (a, b) -> new Entry(user, a.decisions() + b.decisions(), a.denied() + b.denied(),
+            // the current period last: its tier is the newest
+            period.forEach((user, c) -> merged.merge(user, new Entry(user, c.tier, c.count, c.denied, c.error),
+                    (a, b) -> new Entry(user, b.tier(), a.decisions() + b.decisions(), a.denied() + b.denied(),
                             a.overcount() + b.overcount())));
         }
         List<Entry> all = new ArrayList<>(merged.values());

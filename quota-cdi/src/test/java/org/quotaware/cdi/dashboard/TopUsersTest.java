@@ -15,7 +15,7 @@ class TopUsersTest {
 
     private void record(String user, int times, boolean denied) {
         for (int i = 0; i < times; i++) {
-            top.record(user, denied);
+            top.record(user, user.startsWith("ip:") ? "anonymous" : "default", denied);
         }
     }
 
@@ -26,8 +26,16 @@ class TopUsersTest {
         record("key:bob", 3, false);
         record("ip:203.0.113.7", 1, true);
 
-        assertThat(top.top(2)).containsExactly(new TopUsers.Entry("key:alice", 7, 2, 0),
-                new TopUsers.Entry("key:bob", 3, 0, 0));
+        assertThat(top.top(2)).containsExactly(new TopUsers.Entry("key:alice", "default", 7, 2, 0),
+                new TopUsers.Entry("key:bob", "default", 3, 0, 0));
+    }
+
+    @Test
+    void aUserShowsTheTierOfItsLatestDecision() {
+        top.record("key:alice", "default", false);
+        top.record("key:alice", "premium", false);
+
+        assertThat(top.top(1)).containsExactly(new TopUsers.Entry("key:alice", "premium", 2, 0, 0));
     }
 
     @Test
@@ -41,15 +49,15 @@ class TopUsersTest {
 
         assertThat(entries).hasSize(3);
         assertThat(entries).extracting(TopUsers.Entry::user).containsExactly("key:alice", "key:bob", "ip:2");
-        assertThat(entries.get(2)).isEqualTo(new TopUsers.Entry("ip:2", 2, 0, 1));
+        assertThat(entries.get(2)).isEqualTo(new TopUsers.Entry("ip:2", "anonymous", 2, 0, 1));
     }
 
     @Test
     void aHeavyUserStaysListedWhateverTheNumberOfOthers() {
         // mallory makes half of the decisions, more than 1/capacity: Space-Saving guarantees she is listed
         for (int i = 0; i < 10_000; i++) {
-            top.record("ip:" + i, false);
-            top.record("key:mallory", true);
+            top.record("ip:" + i, "anonymous", false);
+            top.record("key:mallory", "default", true);
         }
 
         TopUsers.Entry first = top.top(1).get(0);
@@ -67,13 +75,13 @@ class TopUsersTest {
         record("key:alice", 1, false);
         record("key:bob", 2, false);
 
-        assertThat(top.top(5)).containsExactly(new TopUsers.Entry("key:alice", 5, 0, 0),
-                new TopUsers.Entry("key:bob", 2, 0, 0));
+        assertThat(top.top(5)).containsExactly(new TopUsers.Entry("key:alice", "default", 5, 0, 0),
+                new TopUsers.Entry("key:bob", "default", 2, 0, 0));
         assertThat(top.span()).isEqualTo(Duration.ofMinutes(1));
 
         clock.advance(Duration.ofMinutes(1));
-        assertThat(top.top(5)).containsExactly(new TopUsers.Entry("key:bob", 2, 0, 0),
-                new TopUsers.Entry("key:alice", 1, 0, 0));
+        assertThat(top.top(5)).containsExactly(new TopUsers.Entry("key:bob", "default", 2, 0, 0),
+                new TopUsers.Entry("key:alice", "default", 1, 0, 0));
 
         clock.advance(Duration.ofMinutes(2));
         assertThat(top.top(5)).isEmpty();

@@ -139,6 +139,7 @@
     text('updated', new Date(d.at).toLocaleTimeString());
     text('total-allowed', s.allowed);
     text('total-denied', s.denied);
+    text('shadow-denied', s.shadowDenied || 0);
     text('active', s.active);
     text('queued', s.queued);
     text('blocked', s.blocked);
@@ -382,7 +383,11 @@
         fill('denials', []);
         return;
       }
-      if (answer.status !== 200) { return; }
+      if (answer.status !== 200) {
+        $('denials-note').textContent = answer.json && answer.json.detail ? answer.json.detail
+          : 'The denial log answered ' + answer.status + '.';
+        return;
+      }
       $('denials-note').textContent = '';
       fill('denials', denialList(answer).map(function (d) {
         var tr = row([new Date(d.time).toLocaleTimeString(), userLink(d.user), d.tier, d.path,
