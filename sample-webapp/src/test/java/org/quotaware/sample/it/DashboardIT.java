@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
@@ -182,9 +183,7 @@ class DashboardIT {
         // this deployment is younger than the chart's five minutes: the chart's totals are all decisions since start
         assertThat(text("window-allowed")).isEqualTo(String.valueOf(allowed));
         assertThat(text("window-denied")).isEqualTo(String.valueOf(denied));
-        WebElement rpmRow = browser().findElement(By.cssSelector("#reasons tr[data-reason=rpm]"));
-        assertThat(rpmRow.findElements(By.tagName("td"))).extracting(WebElement::getText)
-                .containsExactly("rpm", String.valueOf(rpm), String.valueOf(rpm));
+        assertThat(rows("#reasons tr[data-reason=rpm]").get(0)).containsExactly("rpm", String.valueOf(rpm), String.valueOf(rpm));
         assertThat(text("active")).isEqualTo(String.valueOf(stats.getJsonNumber("active").longValue()));
         assertThat(text("queued")).isEqualTo(String.valueOf(stats.getJsonNumber("queued").longValue()));
         assertThat(text("tracked")).isEqualTo(String.valueOf(stats.getJsonNumber("trackedUsers").longValue()));
@@ -194,15 +193,13 @@ class DashboardIT {
 
         // top users: alice first, with her requests this minute as the admin API counts them
         JsonObject alice = admin("users/key:alice");
-        WebElement first = browser().findElement(By.cssSelector("#top-users tr"));
-        assertThat(first.getAttribute("data-user")).isEqualTo("key:alice");
-        List<String> cells = first.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        List<String> cells = rows("#top-users tr").get(0);
+        assertThat(cells.get(0)).isEqualTo("key:alice");
         assertThat(cells.get(1)).isEqualTo("default");
         assertThat(Long.parseLong(cells.get(2).split(" ")[0])).isGreaterThanOrEqualTo(34);
         assertThat(cells.get(3)).isEqualTo(String.valueOf(aliceDenied));
         assertThat(cells.get(4)).isEqualTo(alice.getJsonNumber("requestsPerMinute").longValue() + " of 30");
-        assertThat(browser().findElements(By.cssSelector("#top-users tr"))).extracting(e -> e.getAttribute("data-user"))
-                .contains("key:bob");
+        assertThat(rows("#top-users tr")).extracting(row -> row.get(0)).contains("key:bob");
 
         JsonObject scaling = admin("scaling");
         assertThat(text("desired")).isEqualTo(String.valueOf(scaling.getJsonNumber("desiredCapacity").longValue()));
@@ -225,19 +222,50 @@ class DashboardIT {
         assertThat(text("user-completed")).isEqualTo(String.valueOf(bob.getJsonNumber("completed").longValue()));
         for (JsonValue v : bob.getJsonArray("limits")) {
             JsonObject limit = v.asJsonObject();
-            WebElement row = browser().findElement(By.cssSelector("#user-limits tr[data-limit='"
-                    + limit.getString("limit") + "']"));
-            List<String> cells = row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+            List<String> cells = rows("#user-limits tr[data-limit='" + limit.getString("limit") + "']").get(0);
             assertThat(cells.subList(0, 3)).as(limit.getString("limit")).containsExactly(limit.getString("limit"),
                     String.valueOf(limit.getJsonNumber("used").longValue()),
                     String.valueOf(limit.getJsonNumber("max").longValue()));
         }
-        assertThat(browser().findElement(By.cssSelector("#user-limits tr[data-limit=rpm]")).getText())
-                .startsWith("rpm 5 60");
+        assertThat(rows("#user-limits tr[data-limit=rpm]").get(0).subList(0, 3)).containsExactly("rpm", "5", "60");
     }
 
     @Test
     @Order(5)
+    void theLatestDenialsAreTheDenialLogs() throws Exception {
+        JsonArray latest = adminArray("denials?limit=20");
+        assertThat(latest).isNotEmpty();
+
+        awaitRows("denials", latest.size());
+        List<List<String>> rows = rows("#denials tr");
+        for (int i = 0; i < latest.size(); i++) {
+            JsonObject denial = latest.getJsonObject(i);
+            List<String> cells = rows.get(i);
+            assertThat(cells.subList(1, 4)).containsExactly(denial.getString("user"), denial.getString("tier"),
+                    denial.getString("path"));
+            JsonObject first = denial.getJsonArray("violations").getJsonObject(0);
+            assertThat(cells.get(4)).startsWith(first.getString("limit") + " " + first.getJsonNumber("current")
+                    + "/" + first.getJsonNumber("max"));
+        }
+        assertThat(rows.get(0).get(1)).isEqualTo("key:alice");
+
+        // alice's own: the search box, her usage and her denials
+        WebElement query = browser().findElement(By.id("user-query"));
+        query.clear();
+        query.sendKeys("key:alice");
+        browser().findElement(By.cssSelector("#user-form button[type=submit]")).click();
+        JsonArray hers = adminArray("users/key:alice/denials");
+        await(() -> "key:alice".equals(browser().findElement(By.id("user")).getAttribute("data-user")),
+                "alice's usage");
+        awaitRows("user-denials", Math.min(20, hers.size()));
+        JsonObject rpm = admin("users/key:alice").getJsonArray("limits").stream().map(JsonValue::asJsonObject)
+                .filter(l -> l.getString("limit").equals("rpm")).findFirst().orElseThrow();
+        assertThat(rows("#user-limits tr[data-limit=rpm]").get(0).subList(0, 3))
+                .containsExactly("rpm", String.valueOf(rpm.getJsonNumber("used")), "30");
+    }
+
+    @Test
+    @Order(6)
     void theKeyIsNeverInAUrlAndNothingComesFromElsewhere() throws Exception {
         Path png = Path.of(System.getProperty("dashboard.screenshot", "target/dashboard.png"));
         Files.createDirectories(png.toAbsolutePath().getParent());
@@ -312,6 +340,17 @@ class DashboardIT {
         return e.isDisplayed() ? e : null;
     }
 
+    /**
+     * The text of each cell of the rows {@code css} selects, read in one script call: the page replaces its tables on
+     * each refresh, so elements found one by one may be gone by the time they are read.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<List<String>> rows(String css) {
+        return (List<List<String>>) ((ChromeDriver) browser()).executeScript("return Array.from("
+                + "document.querySelectorAll(arguments[0])).map(tr => Array.from(tr.cells).map(td => "
+                + "td.textContent.trim()));", css);
+    }
+
     private static String text(String id) {
         return browser().findElement(By.id(id)).getText().trim();
     }
@@ -338,6 +377,22 @@ class DashboardIT {
         try (JsonReader reader = Json.createReader(new StringReader(r.body()))) {
             return reader.readObject();
         }
+    }
+
+    private JsonArray adminArray(String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("api/quota/admin/" + path))
+                .header("X-Admin-Key", ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        try (JsonReader reader = Json.createReader(new StringReader(r.body()))) {
+            return reader.readArray();
+        }
+    }
+
+    /** Waits until the table body {@code id} has {@code n} rows of data (not its "none" row). */
+    private static void awaitRows(String id, int n) {
+        new WebDriverWait(browser(), PATIENCE).withMessage(() -> "#" + id + " should have " + n + " rows")
+                .until(d -> d.findElements(By.cssSelector("#" + id + " tr")).size() == n
+                        && d.findElements(By.cssSelector("#" + id + " td.muted")).isEmpty());
     }
 
     private URI uri(String path) {

@@ -257,6 +257,15 @@ class PriceListApiIT {
                 policy -> assertThat(policy).contains("\"rpm\";q=60;w=60"));
     }
 
+    @Test
+    @Order(10)
+    void theDashboardIsAbsentWhileTheAdminApiIsOff() throws Exception {
+        // the sample's own configuration leaves quotaware.admin.enabled off: no page, no data (DashboardIT turns it on)
+        assertThat(send(get("api/quota/admin/dashboard")).statusCode()).isEqualTo(404);
+        assertThat(send(get("api/quota/admin/dashboard/app.js")).statusCode()).isEqualTo(404);
+        assertThat(send(get("api/quota/admin/dashboard/data")).statusCode()).isEqualTo(404);
+    }
+
     private HttpRequest upload(String csv, String apiKey) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri("api/pricelists"))
                 .timeout(Duration.ofSeconds(30))
