@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -34,6 +35,8 @@ public class QuotaExtension implements Extension {
 
     private final List<AnnotatedType<?>> annotated = new ArrayList<>();
     private final Map<Method, QuotaMethod> methods = new ConcurrentHashMap<>();
+    /** The names of the methods, {@code Class#method}: the values the decision metrics' {@code method} tag takes. */
+    private final Set<String> names = ConcurrentHashMap.newKeySet();
     private volatile QuotaConfiguration configuration;
     /**
      * The application's manager once created, without its client proxy: Weld's proxy of a producer's interface calls
@@ -62,7 +65,9 @@ public class QuotaExtension implements Extension {
                     continue;
                 }
                 try {
-                    methods.put(method, configuration.resolve(method, quota));
+                    QuotaMethod resolved = configuration.resolve(method, quota);
+                    methods.put(method, resolved);
+                    names.add(resolved.name());
                 } catch (IllegalArgumentException e) {
                     event.addDefinitionError(new DeploymentException("@Quota on " + QuotaMethod.describe(method)
                             + ": " + e.getMessage(), e));
@@ -108,8 +113,15 @@ public class QuotaExtension implements Extension {
             if (quota == null) {
                 throw new IllegalStateException("quotaware: no @Quota found for " + QuotaMethod.describe(m));
             }
-            return configuration().resolve(m, quota);
+            QuotaMethod resolved = configuration().resolve(m, quota);
+            names.add(resolved.name());
+            return resolved;
         });
+    }
+
+    /** Whether {@code name} ({@code Class#method}) is a {@code @Quota} method of this application. */
+    public boolean quotaMethod(String name) {
+        return names.contains(name);
     }
 
     /** Remembers (or, with null, forgets) the manager {@link QuotaBeans} created. */

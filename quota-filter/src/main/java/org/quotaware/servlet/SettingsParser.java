@@ -210,8 +210,15 @@ public final class SettingsParser {
 
     private int denialLogSize() {
         String raw = values.get(DENIAL_LOG_SIZE);
-        return raw == null ? DenialLog.DEFAULT_SIZE
-                : (int) ConfigValues.count(key(DENIAL_LOG_SIZE), "denialLogSize", raw, 0, DenialLog.MAX_SIZE, false);
+        if (raw == null) {
+            return DenialLog.DEFAULT_SIZE;
+        }
+        long size = ConfigValues.count(key(DENIAL_LOG_SIZE), "denialLogSize", raw, 0, DenialLog.MAX_SIZE, false);
+        try {
+            return (int) InvalidQuotaConfigException.requireRange("denialLogSize", size, 0, DenialLog.MAX_SIZE);
+        } catch (InvalidQuotaConfigException e) {
+            throw e.forKey(key(DENIAL_LOG_SIZE));
+        }
     }
 
     private Duration denialLogWindow() {

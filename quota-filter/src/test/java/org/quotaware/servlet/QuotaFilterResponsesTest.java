@@ -53,6 +53,35 @@ class QuotaFilterResponsesTest {
     }
 
     @Test
+    void aRateInShadowServesTheRequestWithTheHeadersEnforcementWouldSendAndLogsTheWouldBeDenial() throws Exception {
+        QuotaManager shadowed = QuotaManager.builder().clock(clock).tiers(new QuotaTiers(QuotaLimits.builder()
+                .requestsPerMinute(3).shadow(java.util.List.of(org.quotaware.Limit.REQUESTS_PER_MINUTE)).build()))
+                .build();
+        org.quotaware.denials.DenialLog log = new org.quotaware.denials.DenialLog(10, "here", clock);
+        ((org.quotaware.engine.DefaultQuotaManager) shadowed).listen(log);
+        try (JettyServer server = new JettyServer().filter(new QuotaFilter(shadowed, FilterSettings.defaults()))
+                .servlet("/*", new TestServlets.Ok()).start()) {
+            RawHttp client = new RawHttp(server.port());
+            for (int i = 0; i < 3; i++) {
+                assertThat(client.get("/app/hello").status()).isEqualTo(200);
+            }
+            RawHttp.Response over = client.get("/app/hello");
+
+            assertThat(over.status()).isEqualTo(200);
+            assertThat(over.body()).isEqualTo("ok");
+            assertThat(over.header("RateLimit-Policy")).isEqualTo(POLICY);
+            assertThat(over.header("RateLimit")).startsWith("\"rpm\";r=0;t=");
+            assertThat(over.header("Retry-After")).as("a served request tells nobody to back off").isNull();
+            assertThat(log.latest(10)).singleElement().satisfies(d -> {
+                assertThat(d.shadow()).isTrue();
+                assertThat(d.target()).isEqualTo("/hello");
+            });
+        } finally {
+            shadowed.close();
+        }
+    }
+
+    @Test
     void requestOverTheRateIsDeniedWithProblemAndHeaders() throws Exception {
         for (int i = 0; i < 3; i++) {
             assertThat(http.get("/app/hello").status()).isEqualTo(200);

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaManager;
+import org.quotaware.denials.Denial;
+import org.quotaware.denials.DenialLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,6 +71,25 @@ class QuotaInitializerTest {
         assertThat(http.get("/app/x").header("RateLimit-Policy")).startsWith("\"rpm\";q=2;w=60");
         assertThat(http.get("/app/x").status()).isEqualTo(200);
         assertThat(http.get("/app/x").status()).isEqualTo(429);
+    }
+
+    @Test
+    void aFilterWithAManagerOfItsOwnPublishesItsDenialLog() throws Exception {
+        jetty.context().setInitParameter("quotaware.enabled", "true");
+        jetty.context().setInitParameter("quotaware.default.requests-per-minute", "1");
+        jetty.context().setInitParameter("quotaware.denials.log-size", "3");
+        jetty.start();
+        RawHttp http = new RawHttp(jetty.port());
+        assertThat(http.get("/app/x").status()).isEqualTo(200);
+        for (int i = 0; i < 5; i++) {
+            assertThat(http.get("/app/y" + i).status()).isEqualTo(429);
+        }
+
+        DenialLog log = (DenialLog) jetty.context().getServletContext().getAttribute(QuotaFilter.DENIAL_LOG_ATTRIBUTE);
+
+        assertThat(log.size()).isEqualTo(3);
+        assertThat(log.latest(10)).extracting(Denial::target).containsExactly("/y4", "/y3", "/y2");
+        assertThat(log.latest(1).get(0).user()).startsWith("ip:");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
@@ -120,11 +121,49 @@ class SettingsParserTest {
     }
 
     @Test
+    void shadowIsGlobalOrPerTierAndNamesLimitsOrAllOfThem() {
+        FilterSettings settings = parse("tiers", "premium,anonymous,bulk", "shadow", "rpm, files-hour",
+                "premium.shadow", "true", "anonymous.shadow", "false", "bulk.max-file-size", "1MB");
+        QuotaTiers tiers = settings.tiers();
+        assertThat(tiers.limits("default").shadow()).containsExactlyInAnyOrder(Limit.REQUESTS_PER_MINUTE,
+                Limit.FILES_PER_HOUR);
+        assertThat(tiers.limits("bulk").shadow()).containsExactlyInAnyOrder(Limit.REQUESTS_PER_MINUTE,
+                Limit.FILES_PER_HOUR);
+        assertThat(tiers.limits("premium").shadow()).containsExactlyInAnyOrderElementsOf(QuotaLimits.SHADOWABLE);
+        assertThat(tiers.limits("anonymous").shadow()).isEmpty();
+        // a tier's own shadow is never inherited from default's
+        assertThat(parse("tiers", "premium", "default.shadow", "tasks").tiers().limits("premium").shadow()).isEmpty();
+        assertThat(parse().tiers().limits("default").shadow()).isEmpty();
+    }
+
+    @Test
+    void anUnknownShadowLimitIsRefusedNamingKeyValueAndTheAllowedNames() {
+        assertRejected("shadow: shadow must be true, false or a comma-separated list of [rpm, files-hour, files-day, "
+                + "tasks, queue, file-size] (the instance's own limits are always enforced), was rmp",
+                "shadow", "rpm,rmp");
+        assertRejected("premium.shadow: shadow must be true, false or a comma-separated list of [rpm, files-hour, "
+                + "files-day, tasks, queue, file-size] (the instance's own limits are always enforced), was "
+                + "system-tasks", "tiers", "premium", "premium.shadow", "system-tasks");
+    }
+
+    @Test
+    void theDenialLogsSizeAndWindowAreBounded() {
+        assertThat(parse().denialLogSize()).isEqualTo(1_000);
+        assertThat(parse().denialLogWindow()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(parse("denials.log-size", "0", "denials.log-window", "5s").denialLogWindow())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertRejected("denials.log-size: denialLogSize must be between 0 and 10000, was 10001",
+                "denials.log-size", "10001");
+        assertRejected("denials.log-window: denialLogWindow must be between 1s and 86400s, was 10ms",
+                "denials.log-window", "10ms");
+    }
+
+    @Test
     void unknownKeysAreTypos() {
         assertRejected("premum.requests-per-minute: tier must be one of the tiers listed in 'tiers' "
                 + "[default, premium], was premum", "tiers", "premium", "premum.requests-per-minute", "5");
         assertRejected("default.request-per-minute: setting must be one of [requests-per-minute, files-per-hour, "
-                + "files-per-day, max-concurrent-tasks, max-queue-size, max-file-size, max-queue-wait, scale], "
+                + "files-per-day, max-concurrent-tasks, max-queue-size, max-file-size, max-queue-wait, scale, shadow], "
                 + "was request-per-minute", "default.request-per-minute", "5");
         assertThatThrownBy(() -> parse("identity.api-key", "x")).hasMessageStartingWith(
                 "identity.api-key: setting must be one of [tiers, system.max-concurrent-tasks,");

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -143,11 +145,12 @@ public class DashboardResource {
                     throw new IllegalStateException("quotaware: " + BASE + n + " is missing from the quota-cdi jar");
                 }
                 byte[] bytes = in.readAllBytes();
-                String hash = HexFormat.of().formatHex(AdminSettings.sha256(new String(bytes,
-                        StandardCharsets.ISO_8859_1)), 0, 8);
-                return new Asset(bytes, new EntityTag(hash));
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+                return new Asset(bytes, new EntityTag(HexFormat.of().formatHex(digest, 0, 8)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is required of every Java platform", e);
             }
         });
     }

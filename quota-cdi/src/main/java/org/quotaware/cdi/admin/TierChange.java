@@ -116,6 +116,9 @@ public final class TierChange {
         if (value instanceof JsonString s) {
             return s.getString();
         }
+        if (value == JsonValue.TRUE || value == JsonValue.FALSE) {
+            return value.toString(); // shadow: true or false
+        }
         throw InvalidQuotaConfigException.invalid(name, value, "a number or a string such as \"off\" or \"10MB\"");
     }
 

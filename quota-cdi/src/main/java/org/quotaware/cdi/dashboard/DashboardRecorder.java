@@ -29,12 +29,10 @@ public class DashboardRecorder {
 
     private final DecisionHistory history = new DecisionHistory(InstantSource.system());
     private final TopUsers top = new TopUsers(InstantSource.system());
-    private volatile boolean listening;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         if (access.settings().enabled()) {
             beans.implementation().listen(new Listener(history, top));
-            listening = true;
         }
     }
 
@@ -44,11 +42,6 @@ public class DashboardRecorder {
 
     public TopUsers top() {
         return top;
-    }
-
-    /** Whether decisions are being recorded (the admin API is enabled). */
-    public boolean listening() {
-        return listening;
     }
 
     /** A plain object on the manager's list, so a decision does not go through a CDI proxy. */

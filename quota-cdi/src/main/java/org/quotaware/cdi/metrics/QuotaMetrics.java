@@ -12,11 +12,14 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 import org.quotaware.QuotaStatistics;
 import org.quotaware.cdi.QuotaBeans;
+import org.quotaware.cdi.QuotaExtension;
 import org.quotaware.cdi.QuotaUsageView;
 import org.quotaware.cdi.scaling.ScalingService;
 import org.quotaware.engine.DefaultQuotaManager;
@@ -59,6 +62,9 @@ public class QuotaMetrics {
     QuotaBeans beans;
 
     @Inject
+    QuotaExtension extension;
+
+    @Inject
     QuotaUsageView usage;
 
     @Inject
@@ -74,30 +80,38 @@ public class QuotaMetrics {
         MetricRegistry registry = registries.get();
         DefaultQuotaManager manager = beans.implementation();
 
-        Timer allowed = registry.timer(DecisionMetrics.DURATION, new Tag("outcome", "allowed"));
-        Timer denied = registry.timer(DecisionMetrics.DURATION, new Tag("outcome", "denied"));
+        Metadata duration = Metadata.builder().withName(DecisionMetrics.DURATION)
+                .withDescription("How long acquiring a permit took, waiting in the queue included")
+                .withUnit(MetricUnits.NANOSECONDS).build();
+        Timer allowed = registry.timer(duration, new Tag("outcome", "allowed"));
+        Timer denied = registry.timer(duration, new Tag("outcome", "denied"));
         DecisionMetrics d = new DecisionMetrics(registry::counter, n -> allowed.update(Duration.ofNanos(n)),
-                n -> denied.update(Duration.ofNanos(n)));
+                n -> denied.update(Duration.ofNanos(n)), extension::quotaMethod);
         manager.tiers().all().keySet().forEach(d::register);
         manager.listen(d);
         decisions = d;
 
-        gauge(registry, ACTIVE, () -> stats().active());
-        gauge(registry, QUEUED, () -> stats().queued());
-        gauge(registry, BLOCKED, () -> stats().blocked());
-        gauge(registry, TRACKED_USERS, () -> stats().trackedUsers());
-        gauge(registry, OVERFLOWED, () -> stats().overflowed());
+        gauge(registry, ACTIVE, "Concurrency slots held on this member", () -> stats().active());
+        gauge(registry, QUEUED, "Requests waiting for a slot on this member, parked or blocked",
+                () -> stats().queued());
+        gauge(registry, BLOCKED, "Of the waiting requests, those waiting on a blocked thread", () -> stats().blocked());
+        gauge(registry, TRACKED_USERS, "Users the store holds state for", () -> stats().trackedUsers());
+        gauge(registry, OVERFLOWED, "Acquisitions since start decided on a tier's overflow quota (new anonymous "
+                + "callers at the tracked-user cap)", () -> stats().overflowed());
         for (String mode : MODES) {
-            gauge(registry, STORE_MODE, () -> mode.equals(usage.storeMode()) ? 1 : 0, new Tag("mode", mode));
+            gauge(registry, STORE_MODE, "1 for the store mode this member decides in now, 0 for the others",
+                    () -> mode.equals(usage.storeMode()) ? 1 : 0, new Tag("mode", mode));
         }
-        gauge(registry, STORE_TRANSITIONS,
+        gauge(registry, STORE_TRANSITIONS, "Switches between the distributed store and its fallback since start",
                 () -> manager.store() instanceof FallbackQuotaStore f ? f.transitions() : 0);
         if (scaling.isResolvable()) {
             ScalingService s = scaling.get();
-            gauge(registry, DESIRED_CAPACITY, s::desiredCapacity);
-            gauge(registry, ACTUAL_CAPACITY, s::actualCapacity);
-            gauge(registry, PROTECTION_LEVEL, s::protectionLevel);
-            gauge(registry, MEMBERS, s::members);
+            gauge(registry, DESIRED_CAPACITY, "Capacity in slots the scaler asks of the orchestrator",
+                    s::desiredCapacity);
+            gauge(registry, ACTUAL_CAPACITY, "Members present times slots per member", s::actualCapacity);
+            gauge(registry, PROTECTION_LEVEL, "Self-protection level: 0 sheds nothing, k sheds the k lowest tiers",
+                    s::protectionLevel);
+            gauge(registry, MEMBERS, "Cluster members this member sees", s::members);
         }
         LOG.fine("quotaware: quota metrics registered");
     }
@@ -106,7 +120,8 @@ public class QuotaMetrics {
         return usage.statistics();
     }
 
-    private static void gauge(MetricRegistry registry, String name, LongSupplier value, Tag... tags) {
+    private static void gauge(MetricRegistry registry, String name, String description, LongSupplier value,
+                              Tag... tags) {
         Supplier<Long> safe = () -> {
             try {
                 return value.getAsLong();
@@ -115,7 +130,8 @@ public class QuotaMetrics {
                 return -1L;
             }
         };
-        registry.gauge(name, safe, tags);
+        registry.gauge(Metadata.builder().withName(name).withDescription(description).withUnit(MetricUnits.NONE)
+                .build(), safe, tags);
     }
 
     /** The listener attached to the manager, or null when metrics are not published. */

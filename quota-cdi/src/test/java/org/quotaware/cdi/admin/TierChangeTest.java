@@ -18,6 +18,20 @@ class TierChangeTest {
             .maxQueueWait(Duration.ofSeconds(30)).build();
 
     @Test
+    void aTiersShadowSurvivesOtherChangesAndIsSwitchedByItsOwnSetting() {
+        QuotaLimits inShadow = CURRENT.toBuilder().shadow(java.util.List.of(Limit.REQUESTS_PER_MINUTE)).build();
+        assertThat(TierChange.apply("premium", inShadow, TierChange.parse("max-queue-wait=2s")).shadow())
+                .containsExactly(Limit.REQUESTS_PER_MINUTE);
+        assertThat(TierChange.apply("default", inShadow, TierChange.parse("requests-per-minute=5")).shadow())
+                .containsExactly(Limit.REQUESTS_PER_MINUTE);
+        assertThat(TierChange.apply("premium", inShadow, TierChange.parse("{\"shadow\": false}")).shadow()).isEmpty();
+        assertThat(TierChange.apply("premium", CURRENT, TierChange.parse("shadow=tasks")).shadow())
+                .containsExactlyInAnyOrder(Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE);
+        assertThat(TierChange.fromText("premium", TierChange.text(inShadow))).isEqualTo(inShadow);
+        assertThat(TierChange.text(inShadow)).contains("shadow=rpm\n");
+    }
+
+    @Test
     void readsJsonAndPropertiesAlike() {
         assertThat(TierChange.parse("{\"requests-per-minute\": 120, \"max-file-size\": \"10MB\"}"))
                 .containsExactly(Map.entry("requests-per-minute", "120"), Map.entry("max-file-size", "10MB"));
@@ -46,7 +60,7 @@ class TierChangeTest {
                         + "100000, or 'off', was many");
         assertThatThrownBy(() -> TierChange.parse("{\"requests-per-hour\": 5}"))
                 .hasMessageStartingWith("setting must be one of [requests-per-minute, files-per-hour, files-per-day, "
-                        + "max-concurrent-tasks, max-queue-size, max-file-size, max-queue-wait, scale], was "
+                        + "max-concurrent-tasks, max-queue-size, max-file-size, max-queue-wait, shadow, scale], was "
                         + "requests-per-hour");
         assertThatThrownBy(() -> TierChange.parse("{\"requests-per-minute\": [1]}"))
                 .hasMessageStartingWith("requests-per-minute must be a number or a string");

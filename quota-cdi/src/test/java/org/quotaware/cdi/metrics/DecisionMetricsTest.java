@@ -4,15 +4,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 import org.junit.jupiter.api.Test;
 import org.quotaware.Limit;
 import org.quotaware.QuotaCheckResult;
+import org.quotaware.QuotaRequest;
 import org.quotaware.Violation;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,9 +29,20 @@ class DecisionMetricsTest {
     private int registrations;
     private final List<Long> allowedNanos = new ArrayList<>();
     private final List<Long> deniedNanos = new ArrayList<>();
-    private final DecisionMetrics metrics = new DecisionMetrics(this::counter, allowedNanos::add, deniedNanos::add);
+    private final DecisionMetrics metrics = new DecisionMetrics(this::counter, allowedNanos::add, deniedNanos::add,
+            "com.example.Api#upload"::equals);
+    /** Per name, the metadata it was registered with and the tag names of its series. */
+    private final Map<String, Metadata> metadata = new TreeMap<>();
+    private final Map<String, Set<String>> tagNames = new TreeMap<>();
 
-    private Counter counter(String name, Tag... tags) {
+    private Counter counter(Metadata meta, Tag... tags) {
+        String name = meta.getName();
+        assertThat(meta.getDescription()).as(name).isNotBlank();
+        assertThat(meta.getUnit()).as(name).isEqualTo(MetricUnits.NONE);
+        assertThat(metadata.computeIfAbsent(name, n -> meta)).as("one metadata per name").isEqualTo(meta);
+        Set<String> names = Arrays.stream(tags).map(Tag::getTagName).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(tagNames.computeIfAbsent(name, n -> names)).as("the same tag names in every series of " + name)
+                .isEqualTo(names);
         String id = name + Arrays.stream(tags).map(t -> t.getTagName() + "=" + t.getTagValue()).sorted()
                 .collect(Collectors.joining(",", "{", "}"));
         return counters.computeIfAbsent(id, k -> {
@@ -58,11 +74,11 @@ class DecisionMetricsTest {
         metrics.decided("default", denied("default", Limit.REQUESTS_PER_MINUTE, Limit.FILES_PER_HOUR), 6);
         metrics.decided("premium", denied("premium", Limit.CONCURRENT_TASKS), 7);
 
-        assertThat(count("quotaware.decisions{outcome=allowed,tier=default}")).isEqualTo(3);
-        assertThat(count("quotaware.decisions{outcome=denied,tier=default}")).isEqualTo(2);
+        assertThat(count("quotaware.decisions{method=none,outcome=allowed,tier=default}")).isEqualTo(3);
+        assertThat(count("quotaware.decisions{method=none,outcome=denied,tier=default}")).isEqualTo(2);
         assertThat(count("quotaware.denials{reason=rpm,tier=default}")).isEqualTo(2);
         assertThat(count("quotaware.denials{reason=files-hour,tier=default}")).isEqualTo(1);
-        assertThat(count("quotaware.decisions{outcome=denied,tier=premium}")).isEqualTo(1);
+        assertThat(count("quotaware.decisions{method=none,outcome=denied,tier=premium}")).isEqualTo(1);
         assertThat(count("quotaware.denials{reason=tasks,tier=premium}")).isEqualTo(1);
         assertThat(allowedNanos).containsExactly(10L, 20L, 30L);
         assertThat(deniedNanos).containsExactly(5L, 6L, 7L);
@@ -71,8 +87,8 @@ class DecisionMetricsTest {
     @Test
     void registersEachCounterOnceAndNothingPerCallAfterwards() {
         metrics.register("default");
-        assertThat(counters).containsOnlyKeys("quotaware.decisions{outcome=allowed,tier=default}",
-                "quotaware.decisions{outcome=denied,tier=default}");
+        assertThat(counters).containsOnlyKeys("quotaware.decisions{method=none,outcome=allowed,tier=default}",
+                "quotaware.decisions{method=none,outcome=denied,tier=default}");
         metrics.decided("default", denied("default", Limit.REQUESTS_PER_MINUTE), 1);
         int after = registrations;
         for (int i = 0; i < 1_000; i++) {
@@ -87,10 +103,40 @@ class DecisionMetricsTest {
         for (int i = 0; i < DecisionMetrics.MAX_TIERS + 10; i++) {
             metrics.decided("t" + i, allowed("t" + i), 1);
         }
-        long tiers = counters.keySet().stream().filter(k -> k.startsWith("quotaware.decisions{outcome=allowed"))
+        long tiers = counters.keySet().stream().filter(k -> k.startsWith("quotaware.decisions{method=none,outcome=allowed"))
                 .count();
         assertThat(tiers).isEqualTo(DecisionMetrics.MAX_TIERS + 1);
-        assertThat(count("quotaware.decisions{outcome=allowed,tier=other}")).isEqualTo(10);
+        assertThat(count("quotaware.decisions{method=none,outcome=allowed,tier=other}")).isEqualTo(10);
+    }
+
+    @Test
+    void aQuotaMethodsDecisionsCarryItsNameAndNoOtherTargetBecomesATag() {
+        QuotaRequest upload = QuotaRequest.upload(1, -1).withTarget("com.example.Api#upload");
+        metrics.decided("key:a", upload, allowed("default"), 1);
+        metrics.decided("key:a", upload, denied("default", Limit.FILES_PER_HOUR), 1);
+        for (int i = 0; i < 100; i++) {
+            metrics.decided("ip:1", QuotaRequest.request().withTarget("/api/x" + i), allowed("default"), 1);
+        }
+        metrics.decided("key:b", QuotaRequest.request().withTarget("com.example.Api#other"), allowed("default"), 1);
+
+        assertThat(count("quotaware.decisions{method=com.example.Api#upload,outcome=allowed,tier=default}"))
+                .isEqualTo(1);
+        assertThat(count("quotaware.decisions{method=com.example.Api#upload,outcome=denied,tier=default}"))
+                .isEqualTo(1);
+        assertThat(count("quotaware.decisions{method=none,outcome=allowed,tier=default}")).isEqualTo(101);
+        assertThat(counters.keySet().stream().filter(k -> k.startsWith("quotaware.decisions"))).hasSize(4);
+    }
+
+    @Test
+    void aWouldBeDenialCountsAsAllowedAndUnderTheShadowDenialsPerLimit() {
+        metrics.decided("default", QuotaCheckResult.allowed("default", false, List.of(
+                new Violation(Limit.REQUESTS_PER_MINUTE, 1, 1, 5), new Violation(Limit.FILE_SIZE, 1, 2, 5)),
+                List.of()), 1);
+        assertThat(count("quotaware.decisions{method=none,outcome=allowed,tier=default}")).isEqualTo(1);
+        assertThat(count("quotaware.denials.shadow{reason=rpm,tier=default}")).isEqualTo(1);
+        assertThat(count("quotaware.denials.shadow{reason=file-size,tier=default}")).isEqualTo(1);
+        assertThat(count("quotaware.denials{reason=rpm,tier=default}")).isEqualTo(-1);
+        assertThat(allowedNanos).containsExactly(1L);
     }
 
     private static final class FakeCounter implements Counter {

@@ -83,10 +83,14 @@ class OperationsIT {
         HttpResponse<String> r = send("GET", server("/metrics?scope=application"), Map.of(), null);
         assertThat(r.statusCode()).isEqualTo(200);
         String text = r.body();
-        assertThat(sample(text, "quotaware_decisions_total", "outcome=\"allowed\"", "tier=\"metered\""))
+        String method = "method=\"org.quotaware.cdi.ops.OpsResource#metered\"";
+        assertThat(sample(text, "quotaware_decisions_total", method, "outcome=\"allowed\"", "tier=\"metered\""))
                 .as(text).hasValue(3.0);
-        assertThat(sample(text, "quotaware_decisions_total", "outcome=\"denied\"", "tier=\"metered\""))
+        assertThat(sample(text, "quotaware_decisions_total", method, "outcome=\"denied\"", "tier=\"metered\""))
                 .hasValue(2.0);
+        // the series of decisions without a method exist too, with the same tag names
+        assertThat(sample(text, "quotaware_decisions_total", "method=\"none\"", "outcome=\"allowed\"",
+                "tier=\"metered\"")).hasValue(0.0);
         assertThat(sample(text, "quotaware_denials_total", "reason=\"rpm\"", "tier=\"metered\"")).hasValue(2.0);
         // registered at start for every configured tier, before any request
         assertThat(sample(text, "quotaware_decisions_total", "outcome=\"allowed\"", "tier=\"premium\"")).isPresent();
@@ -260,6 +264,71 @@ class OperationsIT {
         Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(body);
         assertThat(m.find()).as(body).isTrue();
         return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void everyDenialIsInTheDenialLogWithUserTierEveryViolationPathAndMember() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(api("ops/call", "key-denials").statusCode()).isEqualTo(200);
+        }
+        assertThat(api("ops/call", "key-denials").statusCode()).isEqualTo(429);
+
+        HttpResponse<String> latest = admin("GET", "denials?limit=50", null);
+        HttpResponse<String> mine = admin("GET", "users/key:denials-user/denials", null);
+
+        assertThat(latest.statusCode()).as(latest.body()).isEqualTo(200);
+        assertThat(latest.body()).startsWith("[{").contains("{\"time\":\"")
+                .contains("\"user\":\"key:denials-user\",\"tier\":\"default\",\"path\":"
+                        + "\"org.quotaware.cdi.ops.OpsResource#call\",\"member\":\"");
+        assertThat(mine.statusCode()).isEqualTo(200);
+        Matcher entry = Pattern.compile("^\\[\\{\"time\":\"[^\"]+\",\"user\":\"key:denials-user\",\"tier\":"
+                + "\"default\",\"path\":\"org.quotaware.cdi.ops.OpsResource#call\",\"member\":\"([^\"]+)\","
+                + "\"shadow\":false,\"violations\":\\[\\{\"limit\":\"rpm\",\"max\":3,\"current\":3,"
+                + "\"retryAfterSeconds\":(\\d+),\"message\":\"rpm: 3 of 3 used; retry in \\2 s\"}]}]$")
+                .matcher(mine.body());
+        assertThat(entry.find()).as(mine.body()).isTrue();
+        assertThat(entry.group(1)).as("the member: Payara's Hazelcast instance").isNotBlank();
+        assertThat(admin("GET", "users/key:nobody/denials", null).body()).isEqualTo("[]");
+
+        HttpResponse<String> bad = admin("GET", "denials?limit=0", null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("limit must be between 1 and 1000");
+        assertThat(api("quota/admin/denials", null).statusCode()).as("behind the admin access").isEqualTo(401);
+    }
+
+    @Test
+    void aLimitInShadowModeAdmitsAndItsWouldBeDenialsAreMarkedCountedAndLogged() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> r = api("ops/shadowed", "key-shadow");
+            assertThat(r.statusCode()).as("call %d: rpm 2 in shadow", i + 1).isEqualTo(200);
+        }
+        HttpResponse<String> denials = admin("GET", "users/key:shadow-user@shadowed/denials", null);
+        assertThat(denials.body()).as(denials.body()).startsWith("[{").contains(
+                "\"user\":\"key:shadow-user@shadowed\",\"tier\":\"shadowed\",\"path\":"
+                        + "\"org.quotaware.cdi.ops.OpsResource#shadowed\"", "\"shadow\":true",
+                "{\"limit\":\"rpm\",\"max\":2,\"current\":2,");
+        assertThat(denials.body().split("\"shadow\":true", -1)).hasSize(3);
+        assertThat(statistic("shadowDenied")).isGreaterThanOrEqualTo(2);
+        HttpResponse<String> user = admin("GET", "users/key:shadow-user@shadowed", null);
+        assertThat(user.body()).as("counted as when enforced").contains("\"requestsPerMinute\":2");
+
+        String metrics = send("GET", server("/metrics?scope=application"), Map.of(), null).body();
+        assertThat(sample(metrics, "quotaware_denials_shadow_total", "reason=\"rpm\"", "tier=\"shadowed\""))
+                .as(metrics).hasValue(2.0);
+        assertThat(sample(metrics, "quotaware_decisions_total", "method=\"org.quotaware.cdi.ops.OpsResource#shadowed\"",
+                "outcome=\"allowed\"", "tier=\"shadowed\"")).hasValue(4.0);
+        assertThat(sample(metrics, "quotaware_decisions_total", "method=\"none\"", "tier=\"shadowed\"")).isPresent();
+    }
+
+    @Test
+    void everyMetricHasItsDescription() throws Exception {
+        String metrics = send("GET", server("/metrics?scope=application"), Map.of(), null).body();
+        for (String name : new String[] {"quotaware_decisions_total", "quotaware_denials_total",
+            "quotaware_tasks_active", "quotaware_store_mode", "quotaware_users_tracked",
+            "quotaware_decision_duration_seconds"}) {
+            assertThat(metrics).as(name + " in\n" + metrics).containsPattern("(?m)^# HELP " + name + " \\S");
+        }
+        assertThat(metrics).contains("# HELP quotaware_decisions_total Decisions of the quota manager by outcome");
     }
 
     @Test

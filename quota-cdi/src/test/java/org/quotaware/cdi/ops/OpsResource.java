@@ -26,4 +26,12 @@ public class OpsResource {
     public String metered() {
         return "ok";
     }
+
+    /** A separate quota per caller with the limits of tier "shadowed" (its rpm in shadow mode): the shadow test's. */
+    @GET
+    @Path("shadowed")
+    @Quota(tier = "shadowed", cost = 0)
+    public String shadowed() {
+        return "ok";
+    }
 }
