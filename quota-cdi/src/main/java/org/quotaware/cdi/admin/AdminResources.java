@@ -8,7 +8,8 @@ import java.util.Set;
  */
 public final class AdminResources {
 
-    public static final Set<Class<?>> CLASSES = Set.of(QuotaAdminResource.class, MyQuotaResource.class);
+    public static final Set<Class<?>> CLASSES = Set.of(QuotaAdminResource.class, MyQuotaResource.class,
+            UserLimitsResource.class);
 
     private AdminResources() {
     }
