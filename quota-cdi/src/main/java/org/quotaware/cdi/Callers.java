@@ -60,6 +60,9 @@ public class Callers {
 
     /** Brings the filter's RateLimit headers up to date with a decision on the caller's own quota (if any). */
     void updateHeaders(QuotaCheckResult result) {
+        if (!extension.configuration().settings.rateLimitHeaders().sends(result.tier())) {
+            return; // the filter, reading the same switch, sent none either
+        }
         if (QuotaFilter.updateHeaders(result)) {
             return; // the filter runs this request's chain on this thread
         }

@@ -20,7 +20,9 @@ import org.quotaware.spi.StateOperation;
  * <ul>
  * <li>{@code auto} (default): the application's own {@link HazelcastInstance} bean if it has one, else Payara's
  * (JNDI {@code payara/Hazelcast}); behind a {@link FallbackQuotaStore}, so decisions go on locally with a safe share of
- * the limits when the cluster does not answer. A member without any Hazelcast runs in that fallback from the start.</li>
+ * the limits when the cluster does not answer. Without any Hazelcast instance: the local store with the full limits
+ * (quotas per instance, said in one INFO line), unless a {@code quotaware.cluster.*} key says a cluster is meant; then
+ * the member runs in that fallback from the start, with its share of every limit.</li>
  * <li>{@code hazelcast}: the same, but a missing instance fails the deployment.</li>
  * <li>{@code local}: this JVM alone, the full limits; for a single instance.</li>
  * </ul>
@@ -50,8 +52,17 @@ final class ClusterStores {
                 throw new IllegalStateException("quotaware.cluster.store=hazelcast, but this member has no Hazelcast "
                         + "instance: no HazelcastInstance bean and no JNDI " + PAYARA_JNDI);
             }
-            LOG.warning("quotaware: no Hazelcast on this member; deciding locally with 1/"
-                    + config.fallbackMembers + " of each limit (quotaware.cluster.fallback-members)");
+            if (!config.clusterConfigured) {
+                // GlassFish, WildFly, Open Liberty, --nohazelcast: a single instance, nothing to share with
+                LOG.info("quotaware: no Hazelcast on this member, so quotas are per instance: each instance admits "
+                        + "the full limits. To share them across instances, give the application a HazelcastInstance "
+                        + "bean or run on Payara Micro with its Hazelcast, and set " + QuotaConfiguration.STORE
+                        + "=hazelcast to require it (docs/cluster.md)");
+                return new Choice(new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers), null);
+            }
+            LOG.warning("quotaware: no Hazelcast on this member, but a cluster is configured ("
+                    + config.clusterKeys + "); deciding locally with 1/" + config.fallbackMembers
+                    + " of each limit (" + QuotaConfiguration.FALLBACK_MEMBERS + ")");
             primary = new Absent();
         } else {
             LOG.info(() -> "quotaware: quota state in Hazelcast map '" + config.mapName + "' of instance "

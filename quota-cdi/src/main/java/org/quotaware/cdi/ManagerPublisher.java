@@ -24,6 +24,9 @@ public class ManagerPublisher implements ServletContextListener {
     @Inject
     RequestScopeForResumed resumeScope;
 
+    @Inject
+    QuotaExtension extension;
+
     /**
      * Publishes the manager, then checks every declared {@link QuotaFilter} against it (no limits of their own, only
      * existing tiers), so a mistake fails the deployment instead of leaving the application unfiltered.
@@ -36,6 +39,8 @@ public class ManagerPublisher implements ServletContextListener {
         context.setAttribute(QuotaFilter.MANAGER_ATTRIBUTE, manager);
         // the filter bounds an async request's slot as @Quota does: by quotaware.async-lease
         context.setAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE, beans.asyncLease());
+        // and leaves the RateLimit fields out for the same tiers (quotaware.*rate-limit-headers)
+        context.setAttribute(QuotaFilter.HEADERS_ATTRIBUTE, extension.configuration().settings.rateLimitHeaders());
         // a request resumed from the queue runs in a request context of its own (Payara activates none for it)
         context.setAttribute(ResumeScope.ATTRIBUTE, resumeScope);
         for (FilterRegistration registration : context.getFilterRegistrations().values()) {
@@ -54,6 +59,7 @@ public class ManagerPublisher implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         event.getServletContext().removeAttribute(QuotaFilter.MANAGER_ATTRIBUTE);
         event.getServletContext().removeAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE);
+        event.getServletContext().removeAttribute(QuotaFilter.HEADERS_ATTRIBUTE);
         event.getServletContext().removeAttribute(ResumeScope.ATTRIBUTE);
     }
 }

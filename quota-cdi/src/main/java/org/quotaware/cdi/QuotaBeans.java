@@ -155,7 +155,18 @@ public class QuotaBeans {
 
     private HazelcastInstance applicationInstance() {
         try {
-            return applicationHazelcast.isResolvable() ? applicationHazelcast.get() : null;
+            HazelcastInstance own = null;
+            for (Instance.Handle<HazelcastInstance> h : applicationHazelcast.handles()) {
+                // Payara's producer gives its JNDI instance, which ClusterStores looks up anyway; asking it when
+                // Hazelcast is off (--nohazelcast) only logs a WARNING
+                if (!h.getBean().getBeanClass().getName().startsWith("fish.payara.")) {
+                    if (own != null) {
+                        return null; // ambiguous: as before, neither is chosen
+                    }
+                    own = h.get();
+                }
+            }
+            return own;
         } catch (RuntimeException unavailable) {
             return null; // e.g. a container producer of Hazelcast on a member started with --nohazelcast
         }

@@ -34,6 +34,9 @@ final class QuotaConfiguration {
     final String mapName;
     final Duration slotLease;
     final int fallbackMembers;
+    /** The {@code quotaware.cluster.*} keys set besides the store: a cluster is meant even when none is found. */
+    final List<String> clusterKeys;
+    final boolean clusterConfigured;
     final Duration asyncLease;
     final ScalingSettings scaling;
     private final Config config;
@@ -55,6 +58,8 @@ final class QuotaConfiguration {
         this.mapName = Optional.ofNullable(raw(MAP_NAME)).orElse("quotaware-users");
         this.slotLease = Duration.ofSeconds(number(SLOT_LEASE, "slotLease (s)", 30, 2, 3_600));
         this.fallbackMembers = (int) number(FALLBACK_MEMBERS, "fallbackMembers", 2, 1, 10_000);
+        this.clusterKeys = List.of(MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS).stream().filter(k -> raw(k) != null).toList();
+        this.clusterConfigured = !clusterKeys.isEmpty();
         this.asyncLease = settings.asyncLease(); // quotaware.async-lease, the filter's async-lease too
         this.scaling = new ScalingSettings(this::raw, config.getPropertyNames(), settings.tiers());
     }

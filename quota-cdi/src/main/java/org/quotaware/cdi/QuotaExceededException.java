@@ -4,6 +4,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
 import org.quotaware.QuotaCheckResult;
+import org.quotaware.http.HeaderSwitch;
 import org.quotaware.http.Problem;
 import org.quotaware.http.RateLimitHeaders;
 
@@ -19,13 +20,18 @@ public class QuotaExceededException extends WebApplicationException {
     private final transient QuotaCheckResult result;
 
     public QuotaExceededException(QuotaCheckResult result, String instance) {
-        super(Problem.denial(result, instance).detail(), answer(Problem.denial(result, instance), result));
+        this(result, instance, HeaderSwitch.ALWAYS);
+    }
+
+    /** The same, with the RateLimit fields only where {@code headers} sends them ({@code Retry-After} always). */
+    public QuotaExceededException(QuotaCheckResult result, String instance, HeaderSwitch headers) {
+        super(Problem.denial(result, instance).detail(), answer(Problem.denial(result, instance), result, headers));
         this.result = result;
     }
 
     /** A refusal that is not a quota decision (e.g. an unknown API key, 401). */
     QuotaExceededException(Problem problem) {
-        super(problem.detail(), answer(problem, null));
+        super(problem.detail(), answer(problem, null, HeaderSwitch.ALWAYS));
         this.result = null;
     }
 
@@ -34,13 +40,13 @@ public class QuotaExceededException extends WebApplicationException {
         return result;
     }
 
-    private static Response answer(Problem problem, QuotaCheckResult result) {
+    private static Response answer(Problem problem, QuotaCheckResult result, HeaderSwitch headers) {
         Response.ResponseBuilder r = Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
                 .header("Cache-Control", "no-store")
                 .entity(problem.toJson());
         if (result != null) {
-            RateLimitHeaders.write(result, r::header);
+            RateLimitHeaders.write(result, r::header, headers);
         }
         if (problem.status() == 401) {
             r.header("WWW-Authenticate", "ApiKey realm=\"quotaware\"");

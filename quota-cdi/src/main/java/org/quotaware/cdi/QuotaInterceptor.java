@@ -77,7 +77,8 @@ public class QuotaInterceptor implements Serializable {
     private Object run(InvocationContext ctx, QuotaMethod method, QuotaCaller caller, Acquisition acquisition,
                        AsyncResponse suspended) throws Exception {
         if (acquisition instanceof QuotaDenial denial) {
-            throw new QuotaExceededException(denial.result(), null);
+            throw new QuotaExceededException(denial.result(), null,
+                    extension.configuration().settings.rateLimitHeaders());
         }
         QuotaPermit permit = (QuotaPermit) acquisition;
         if (method.tier().isEmpty() && caller.slot()) {

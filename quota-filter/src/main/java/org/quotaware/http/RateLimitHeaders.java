@@ -64,8 +64,16 @@ public final class RateLimitHeaders {
 
     /** Writes what {@link #of} answers, without building a map (the filter does this on every request). */
     public static void write(QuotaCheckResult result, Sink sink) {
+        write(result, sink, HeaderSwitch.ALWAYS);
+    }
+
+    /**
+     * The same, with the {@code RateLimit} fields only when {@code headers} sends them for the result's tier;
+     * {@code Retry-After} on a denial always.
+     */
+    public static void write(QuotaCheckResult result, Sink sink, HeaderSwitch headers) {
         List<LimitStatus> limits = result.limits();
-        String policy = policy(limits);
+        String policy = headers.sends(result.tier()) ? policy(limits) : "";
         if (!policy.isEmpty()) {
             sink.header(POLICY, policy);
             sink.header(STATE, state(limits));

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
+import org.quotaware.http.HeaderSwitch;
 
 /**
  * Everything {@link QuotaFilter} is configured with: the tiers and system limits a new {@link QuotaManager} is built
@@ -33,6 +34,8 @@ public final class FilterSettings {
     private final Duration asyncLease;
     private final int denialLogSize;
     private final Duration denialLogWindow;
+    /** Set once by the parser, before the settings are handed out. */
+    HeaderSwitch rateLimitHeaders = HeaderSwitch.ALWAYS;
 
     FilterSettings(String prefix, QuotaTiers tiers, SystemLimits systemLimits, int maxTrackedUsers, CallerIdentity identity,
                    String anonymousTier, PathRules paths, boolean countFiles, List<String> limitKeys,
@@ -157,6 +160,14 @@ public final class FilterSettings {
     /** The denial logger's window per user ({@code denials.log-window}, 60 s by default). */
     public Duration denialLogWindow() {
         return denialLogWindow;
+    }
+
+    /**
+     * Which tiers' answers carry the {@code RateLimit} and {@code RateLimit-Policy} fields ({@code rate-limit-headers},
+     * {@code <tier>.rate-limit-headers}); {@link HeaderSwitch#ALWAYS} unless configured.
+     */
+    public HeaderSwitch rateLimitHeaders() {
+        return rateLimitHeaders;
     }
 
     /**

@@ -92,7 +92,7 @@ final class ParkedRequest implements AsyncListener {
     /** Writes a denial from this thread and ends the request. */
     private void answer(QuotaCheckResult denied) {
         try {
-            Responses.headers(response, denied);
+            Responses.headers(response, denied, filter.rateLimitHeaders());
             filter.deny(request, response, denied);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "quotaware: could not answer a request whose wait ended", e);

@@ -33,6 +33,7 @@ import org.quotaware.QuotaTiers;
 import org.quotaware.denials.DenialLog;
 import org.quotaware.denials.DenialLogger;
 import org.quotaware.engine.DefaultQuotaManager;
+import org.quotaware.http.HeaderSwitch;
 import org.quotaware.http.Problem;
 
 /**
@@ -58,13 +59,20 @@ public class QuotaFilter implements Filter {
 
     /** The servlet-context attribute under which a filter with a manager of its own publishes its {@link DenialLog}. */
     public static final String DENIAL_LOG_ATTRIBUTE = DenialLog.class.getName();
+    /**
+     * The servlet-context attribute under which the application may publish which tiers' answers carry the RateLimit
+     * fields (a {@link HeaderSwitch}); quota-cdi publishes its {@code quotaware.*rate-limit-headers} keys. A filter's
+     * own {@code rate-limit-headers} init-params win.
+     */
+    public static final String HEADERS_ATTRIBUTE = QuotaFilter.class.getName() + ".rateLimitHeaders";
 
     /** The response of a counted request, so a {@code @Quota} method can bring its RateLimit headers up to date. */
     static final String RESPONSE = QuotaFilter.class.getName() + ".response";
 
     /**
      * Replaces the RateLimit headers the filter set on this request's response with those of a later decision on the
-     * same quota (a {@code @Quota} method that counted the upload's file), while the response is not committed.
+     * same quota (a {@code @Quota} method that counted the upload's file), while the response is not committed. The
+     * caller applies its own {@link HeaderSwitch}: this writes every field.
      */
     public static void updateHeaders(HttpServletRequest request, QuotaCheckResult result) {
         if (request.getAttribute(RESPONSE) instanceof HttpServletResponse response && !response.isCommitted()) {
@@ -98,6 +106,7 @@ public class QuotaFilter implements Filter {
     private String anonymousTier;
     private ServletContext context;
     private long asyncLeaseMillis;
+    private HeaderSwitch rateLimitHeaders = HeaderSwitch.ALWAYS;
 
     /** For web.xml: the settings are read from init-params in {@link #init}. */
     public QuotaFilter() {
@@ -158,6 +167,10 @@ public class QuotaFilter implements Filter {
                         && context.getAttribute(ASYNC_LEASE_ATTRIBUTE) instanceof java.time.Duration lease) {
                     asyncLeaseMillis = lease.toMillis();
                 }
+                if (params.keySet().stream().noneMatch(n -> n.endsWith(SettingsParser.RATE_LIMIT_HEADERS))
+                        && context != null && context.getAttribute(HEADERS_ATTRIBUTE) instanceof HeaderSwitch h) {
+                    rateLimitHeaders = h;
+                }
             } catch (InvalidQuotaConfigException e) {
                 UnavailableException failure = new UnavailableException(
                         "QuotaFilter '" + config.getFilterName() + "' is misconfigured: " + e.getMessage());
@@ -194,6 +207,12 @@ public class QuotaFilter implements Filter {
         settings.assignKeyTiers(tiers);
         anonymousTier = settings.anonymousTierIn(tiers);
         asyncLeaseMillis = settings.asyncLease().toMillis();
+        rateLimitHeaders = settings.rateLimitHeaders();
+    }
+
+    /** Which tiers' answers carry the RateLimit fields. */
+    HeaderSwitch rateLimitHeaders() {
+        return rateLimitHeaders;
     }
 
     /** The manager this filter enforces. */
@@ -282,7 +301,7 @@ public class QuotaFilter implements Filter {
     private void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
                          CallerIdentity.Caller caller, boolean upload, int files,
                          Acquisition acquisition) throws IOException, ServletException {
-        Responses.headers(response, acquisition.result());
+        Responses.headers(response, acquisition.result(), rateLimitHeaders);
         if (acquisition instanceof QuotaDenial denial) {
             deny(request, response, denial.result());
             return;
@@ -313,7 +332,7 @@ public class QuotaFilter implements Filter {
             Responses.send(response, new Problem(Problem.UNKNOWN_API_KEY, "Unknown API key", 401,
                     "the API key sent is not configured; send a valid key or none", request.getRequestURI(), null));
         } else {
-            Responses.headers(response, attempt.result());
+            Responses.headers(response, attempt.result(), rateLimitHeaders);
             deny(request, response, attempt.result());
         }
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.quotaware.QuotaCheckResult;
+import org.quotaware.http.HeaderSwitch;
 import org.quotaware.http.Problem;
 import org.quotaware.http.RateLimitHeaders;
 
@@ -19,6 +20,11 @@ final class Responses {
     /** Sets the RateLimit headers (and Retry-After for a denial). */
     static void headers(HttpServletResponse response, QuotaCheckResult result) {
         RateLimitHeaders.write(result, response::setHeader);
+    }
+
+    /** The same, with the RateLimit fields only for the tiers {@code headers} sends them for. */
+    static void headers(HttpServletResponse response, QuotaCheckResult result, HeaderSwitch headers) {
+        RateLimitHeaders.write(result, response::setHeader, headers);
     }
 
     /** Resets whatever was buffered and writes the problem as the whole response. */

@@ -15,6 +15,7 @@ import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
 import org.quotaware.denials.DenialLog;
 import org.quotaware.denials.DenialLogger;
+import org.quotaware.http.HeaderSwitch;
 
 /**
  * Turns the filter's settings (init-params, or context-params with a {@code quotaware.} prefix) into
@@ -42,6 +43,8 @@ public final class SettingsParser {
     static final String FILES_METHODS = "files.methods";
     static final String FILES_COUNT = "files.count";
     static final String ASYNC_LEASE = "async-lease";
+    /** Whether answers carry the RateLimit fields: alone the default, {@code <tier>.rate-limit-headers} per tier. */
+    static final String RATE_LIMIT_HEADERS = "rate-limit-headers";
     /** The default of {@link #ASYNC_LEASE}, the same as quota-cdi's {@code quotaware.async-lease}. */
     static final Duration DEFAULT_ASYNC_LEASE = Duration.ofSeconds(300);
     static final String ANONYMOUS = "anonymous";
@@ -52,7 +55,8 @@ public final class SettingsParser {
 
     private static final List<String> FIXED = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED, MAX_TRACKED_USERS,
             API_KEY_HEADER, API_KEYS, USER_HEADER, TRUSTED_PROXIES, ANONYMOUS_TIER, PATHS_INCLUDE, PATHS_EXCLUDE,
-            PATHS_FILES, FILES_METHODS, FILES_COUNT, ASYNC_LEASE, SHADOW, DENIAL_LOG_SIZE, DENIAL_LOG_WINDOW);
+            PATHS_FILES, FILES_METHODS, FILES_COUNT, ASYNC_LEASE, SHADOW, DENIAL_LOG_SIZE, DENIAL_LOG_WINDOW,
+            RATE_LIMIT_HEADERS);
     /** The keys that define limits (or what the manager does with denials) rather than identity or paths. */
     private static final List<String> LIMIT_KEYS = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED,
             MAX_TRACKED_USERS, SHADOW, DENIAL_LOG_SIZE, DENIAL_LOG_WINDOW);
@@ -98,9 +102,31 @@ public final class SettingsParser {
                 throw e.field().equals("tier") ? e.forKey(key(TIERS)) : e;
             }
         }
-        return new FilterSettings(prefix, tiers, systemLimits(), maxTrackedUsers(), IdentityParser.identity(this, tiers),
-                anonymousTier(tiers), paths(), countFiles(), limitKeys(), asyncLease(), denialLogSize(),
-                denialLogWindow());
+        FilterSettings settings = new FilterSettings(prefix, tiers, systemLimits(), maxTrackedUsers(),
+                IdentityParser.identity(this, tiers), anonymousTier(tiers), paths(), countFiles(), limitKeys(),
+                asyncLease(), denialLogSize(), denialLogWindow());
+        settings.rateLimitHeaders = rateLimitHeaders(tierNames);
+        return settings;
+    }
+
+    private HeaderSwitch rateLimitHeaders(List<String> tierNames) {
+        Map<String, Boolean> perTier = new LinkedHashMap<>();
+        for (String tier : tierNames) {
+            String name = tier + "." + RATE_LIMIT_HEADERS;
+            if (values.containsKey(name)) {
+                perTier.put(tier, bool(name, "rateLimitHeaders"));
+            }
+        }
+        boolean byDefault = !values.containsKey(RATE_LIMIT_HEADERS) || bool(RATE_LIMIT_HEADERS, "rateLimitHeaders");
+        return byDefault && perTier.isEmpty() ? HeaderSwitch.ALWAYS : new HeaderSwitch(byDefault, perTier);
+    }
+
+    private boolean bool(String name, String field) {
+        String raw = values.get(name).trim();
+        if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(raw);
+        }
+        throw ConfigValues.fail(key(name), field, raw, "true or false");
     }
 
     private QuotaLimits scaled(String tier, QuotaLimits defaults) {
@@ -295,7 +321,8 @@ public final class SettingsParser {
             String tier = dot < 0 ? null : name.substring(0, dot);
             String setting = dot < 0 ? null : name.substring(dot + 1);
             boolean tierSetting = setting != null && (TierSetting.bySuffix(setting) != null
-                    || setting.equals(TierSetting.SCALE) || setting.equals(TierSetting.SHADOW));
+                    || setting.equals(TierSetting.SCALE) || setting.equals(TierSetting.SHADOW)
+                    || setting.equals(RATE_LIMIT_HEADERS));
             if (tierSetting && tierNames.contains(tier)) {
                 if (tier.equals(QuotaTiers.DEFAULT) && setting.equals(TierSetting.SCALE)) {
                     throw ConfigValues.fail(key(name), "setting", name, "a per-tier setting of a tier other than "
@@ -322,6 +349,7 @@ public final class SettingsParser {
         }
         names.add(TierSetting.SCALE);
         names.add(TierSetting.SHADOW);
+        names.add(RATE_LIMIT_HEADERS);
         return names;
     }
 

@@ -9,7 +9,7 @@ import java.util.Set;
 public final class AdminResources {
 
     public static final Set<Class<?>> CLASSES = Set.of(QuotaAdminResource.class, MyQuotaResource.class,
-            DashboardResource.class, DenialsResource.class);
+            DashboardResource.class, DenialsResource.class, UserLimitsResource.class);
 
     private AdminResources() {
     }

@@ -22,9 +22,11 @@ import org.quotaware.InvalidQuotaConfigException;
  * @param keyFailures        wrong admin keys one client address may present per {@code keyFailureWindow}
  *                           ({@code quotaware.admin.key-failures}, default 5); then it is refused with 429
  * @param keyFailureWindow   {@code quotaware.admin.key-failure-window} (seconds, default 60)
+ * @param maxOverrides       users that may have limits of their own through the admin API
+ *                           ({@code quotaware.admin.max-overrides}, default 1000)
  */
 public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolean me, String mapName, int keyFailures,
-                            Duration keyFailureWindow) {
+                            Duration keyFailureWindow, int maxOverrides) {
 
     public static final String PREFIX = "quotaware.admin.";
     public static final String ENABLED = PREFIX + "enabled";
@@ -34,13 +36,16 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
     public static final String MAP = PREFIX + "map";
     public static final String KEY_FAILURES = PREFIX + "key-failures";
     public static final String KEY_FAILURE_WINDOW = PREFIX + "key-failure-window";
-    public static final List<String> KEYS = List.of(ENABLED, ROLE, KEY, ME, MAP, KEY_FAILURES, KEY_FAILURE_WINDOW);
+    public static final String MAX_OVERRIDES = PREFIX + "max-overrides";
+    public static final List<String> KEYS = List.of(ENABLED, ROLE, KEY, ME, MAP, KEY_FAILURES, KEY_FAILURE_WINDOW,
+            MAX_OVERRIDES);
     /** The header that carries the admin key. */
     public static final String KEY_HEADER = "X-Admin-Key";
     public static final String DEFAULT_MAP = "quotaware-tiers";
     static final int DEFAULT_KEY_FAILURES = 5;
     static final Duration DEFAULT_KEY_FAILURE_WINDOW = Duration.ofMinutes(1);
     static final int MIN_KEY_LENGTH = 16;
+    static final int DEFAULT_MAX_OVERRIDES = 1_000;
 
     /**
      * Reads the keys.
@@ -73,14 +78,15 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
         int failures = (int) number(raw, KEY_FAILURES, "key-failures", DEFAULT_KEY_FAILURES, 1, 1_000);
         long window = number(raw, KEY_FAILURE_WINDOW, "key-failure-window (s)",
                 DEFAULT_KEY_FAILURE_WINDOW.toSeconds(), 1, 86_400);
+        int maxOverrides = (int) number(raw, MAX_OVERRIDES, "max-overrides", DEFAULT_MAX_OVERRIDES, 0, 100_000);
         return new AdminSettings(enabled, role, key == null ? null : sha256(key), me,
-                map == null ? DEFAULT_MAP : map, failures, Duration.ofSeconds(window));
+                map == null ? DEFAULT_MAP : map, failures, Duration.ofSeconds(window), maxOverrides);
     }
 
     /** The admin API switched off, {@code quota/me} on. */
     public static AdminSettings disabled() {
         return new AdminSettings(false, null, null, true, DEFAULT_MAP, DEFAULT_KEY_FAILURES,
-                DEFAULT_KEY_FAILURE_WINDOW);
+                DEFAULT_KEY_FAILURE_WINDOW, DEFAULT_MAX_OVERRIDES);
     }
 
     /**
@@ -138,6 +144,6 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
     @Override
     public String toString() {
         return "AdminSettings[enabled=" + enabled + ", role=" + role + ", key=" + (keyHash == null ? "none" : "set")
-                + ", me=" + me + ", map=" + mapName + ", keyFailures=" + keyFailures + "/" + keyFailureWindow + "]";
+                + ", me=" + me + ", map=" + mapName + ", keyFailures=" + keyFailures + "/" + keyFailureWindow + ", maxOverrides=" + maxOverrides + "]";
     }
 }

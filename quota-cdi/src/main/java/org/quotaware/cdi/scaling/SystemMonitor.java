@@ -27,8 +27,9 @@ import org.quotaware.scaling.SystemMetrics;
  * never waits. The monitor starts no thread of its own.
  * <p>
  * A value that cannot be read (no OSHI support for the platform, a closed file store, a counter that went backwards)
- * is reported as unknown ({@code NaN}), which the decisions take as no evidence of load. Note that OSHI reads the
- * host's counters: in a container limited by cgroups, CPU and memory are the host's, see {@code docs/scaling.md}.
+ * is reported as unknown ({@code NaN}), which the decisions take as no evidence of load. In a container with a CPU
+ * or memory limit, those two are the container's, read from its cgroup ({@link CgroupProbe}); everything else is the
+ * host's, from OSHI (see {@code docs/scaling.md}).
  */
 public final class SystemMonitor {
 
@@ -52,16 +53,16 @@ public final class SystemMonitor {
     private boolean warned;
     private volatile SystemMetrics current;
 
-    /** Monitors the host on OSHI and the working directory's file store; the engine's counts come from the suppliers. */
+    /** Monitors the host (or its container's limits) and the working directory's file store; the engine's counts come from the suppliers. */
     public SystemMonitor(LongSupplier activeTasks, LongSupplier queuedTasks) {
-        this(oshiOrNothing(Path.of("").toAbsolutePath()), InstantSource.system(),
+        this(probe(), InstantSource.system(),
                 () -> new long[] {activeTasks.getAsLong(), queuedTasks.getAsLong()});
     }
 
     /** Monitors the host and this manager's tasks ({@link QuotaManager#statistics()} once per sample). */
     public static SystemMonitor of(QuotaManager manager) {
         Objects.requireNonNull(manager, "manager");
-        return new SystemMonitor(oshiOrNothing(Path.of("").toAbsolutePath()), InstantSource.system(), () -> {
+        return new SystemMonitor(probe(), InstantSource.system(), () -> {
             QuotaStatistics s = manager.statistics();
             return new long[] {s.active(), s.queued()};
         });
@@ -155,6 +156,11 @@ public final class SystemMonitor {
             warned = true;
             LOG.log(Level.WARNING, "quotaware: a system metric cannot be read and is reported as unknown", e);
         }
+    }
+
+    /** The container's cgroup for CPU and memory where it sets limits, OSHI for the rest. */
+    private static SystemProbe probe() {
+        return CgroupProbe.detect(Path.of("/"), oshiOrNothing(Path.of("").toAbsolutePath()), System::nanoTime);
     }
 
     /** OSHI, or a probe that knows nothing when OSHI cannot load on this platform (its JNA binding, for one). */

@@ -44,9 +44,19 @@ class AdminSettingsTest {
         assertThatThrownBy(() -> load(Map.of("quotaware.admin.rol", "ops")))
                 .hasMessage("quotaware.admin.rol: setting must be one of [quotaware.admin.enabled, quotaware.admin.role, "
                         + "quotaware.admin.key, quotaware.admin.me, quotaware.admin.map, quotaware.admin.key-failures, "
-                        + "quotaware.admin.key-failure-window], was quotaware.admin.rol");
+                        + "quotaware.admin.key-failure-window, quotaware.admin.max-overrides], was quotaware.admin.rol");
         assertThatThrownBy(() -> load(Map.of("quotaware.admin.enabled", "yes")))
                 .hasMessage("quotaware.admin.enabled: enabled must be true or false, was yes");
+    }
+
+    @Test
+    void theOverrideBoundDefaultsToAThousandAndIsRangeChecked() {
+        assertThat(load(Map.of()).maxOverrides()).isEqualTo(1_000);
+        assertThat(load(Map.of("quotaware.admin.max-overrides", "0")).maxOverrides()).isZero();
+        assertThatThrownBy(() -> load(Map.of("quotaware.admin.max-overrides", "100001")))
+                .hasMessage("quotaware.admin.max-overrides: max-overrides must be between 0 and 100000, was 100001");
+        assertThatThrownBy(() -> load(Map.of("quotaware.admin.max-overrides", "many")))
+                .hasMessage("quotaware.admin.max-overrides: max-overrides must be between 0 and 100000, was many");
     }
 
     @Test

@@ -332,6 +332,58 @@ class OperationsIT {
     }
 
     @Test
+    void aUserWithLimitsOfItsOwnFollowsThemUntilTheyAreRemovedAndTheirNumberIsBounded() throws Exception {
+        HttpResponse<String> put = admin("PUT", "users/key:override-user/limits", "{\"requests-per-minute\": 5}");
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        assertThat(put.body()).contains("\"user\":\"key:override-user\"", "\"requests-per-minute\":5",
+                "\"appliedOn\":\"cluster\"", "\"tier\":\"override\"", "\"maxOverrides\":2");
+        for (int i = 0; i < 5; i++) {
+            assertThat(api("ops/call", "key-override").statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> sixth = api("ops/call", "key-override");
+        assertThat(sixth.statusCode()).isEqualTo(429);
+        assertThat(sixth.headers().firstValue("RateLimit-Policy")).hasValueSatisfying(
+                p -> assertThat(p).contains("\"rpm\";q=5;w=60"));
+
+        // a second PUT changes the settings it names and keeps the others
+        HttpResponse<String> changed = admin("PUT", "users/key:override-user/limits", "max-concurrent-tasks=2");
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(changed.body()).contains("\"requests-per-minute\":5", "\"max-concurrent-tasks\":2");
+        assertThat(admin("GET", "users/key:override-user/limits", null).body())
+                .contains("\"max-concurrent-tasks\":2");
+
+        HttpResponse<String> bad = admin("PUT", "users/key:override-user/limits", "{\"requests-per-minute\": 0}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(bad.body()).contains("urn:quotaware:problem:invalid-change",
+                "override.requests-per-minute: requestsPerMinute must be between 1 and 1000000, was 0");
+        assertThat(admin("PUT", "users/key:override-user/limits", "{\"scale\": 2}").statusCode()).isEqualTo(400);
+
+        // quotaware.admin.max-overrides=2: a second user may have one, a third may not
+        assertThat(admin("PUT", "users/key:second/limits", "requests-per-minute=9").statusCode()).isEqualTo(201);
+        HttpResponse<String> third = admin("PUT", "users/key:third/limits", "requests-per-minute=9");
+        assertThat(third.statusCode()).isEqualTo(409);
+        assertThat(third.body()).contains("urn:quotaware:problem:too-many-overrides",
+                "at most 2 users may have limits of their own (quotaware.admin.max-overrides)");
+        assertThat(admin("DELETE", "users/key:second/limits", null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> removed = admin("DELETE", "users/key:override-user/limits", null);
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(removed.body()).contains("\"tier\":\"default\"", "\"overrides\":0");
+        HttpResponse<String> back = api("ops/call", "key-override");
+        assertThat(back.statusCode()).isEqualTo(429);
+        assertThat(back.headers().firstValue("RateLimit-Policy")).hasValueSatisfying(
+                p -> assertThat(p).contains("\"rpm\";q=3;w=60"));
+        HttpResponse<String> none = admin("GET", "users/key:override-user/limits", null);
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(none.body()).contains("urn:quotaware:problem:no-override");
+        assertThat(admin("DELETE", "users/key:override-user/limits", null).statusCode()).isEqualTo(404);
+        assertThat(send("PUT", base + "api/quota/admin/users/key:third/limits", Map.of(), "requests-per-minute=9")
+                .statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void quotaMeAnswersTheCallersOwnUsageWithoutAdminRights() throws Exception {
         assertThat(api("ops/call", "key-me").statusCode()).isEqualTo(200);
         HttpResponse<String> me = api("quota/me", "key-me");

@@ -1,0 +1,62 @@
+package org.quotaware.cdi.admin;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import com.hazelcast.core.HazelcastInstance;
+
+import org.quotaware.cdi.QuotaBeans;
+
+/**
+ * The application's {@link UserOverrides}, shared through the admin map ({@code quotaware.admin.map}) like tier
+ * changes when the member has Hazelcast, applied to this member only otherwise.
+ */
+@ApplicationScoped
+public class OverrideReplication {
+
+    private static final Logger LOG = Logger.getLogger(OverrideReplication.class.getName());
+
+    @Inject
+    QuotaBeans beans;
+
+    @Inject
+    AdminAccess access;
+
+    private volatile UserOverrides overrides;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        overrides();
+    }
+
+    /** The overrides, made (and shared) on first use. */
+    synchronized UserOverrides overrides() {
+        if (overrides == null) {
+            UserOverrides o = new UserOverrides(beans.implementation().tiers(), access.settings().maxOverrides());
+            HazelcastInstance hz = beans.hazelcast();
+            if (hz != null) {
+                try {
+                    o.share(hz.getMap(access.settings().mapName()));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "quotaware: per-user overrides cannot be shared through Hazelcast map '"
+                            + access.settings().mapName() + "'; they apply to this member only", e);
+                }
+            }
+            overrides = o;
+        }
+        return overrides;
+    }
+
+    @PreDestroy
+    void stop() {
+        UserOverrides o = overrides;
+        if (o != null) {
+            o.stop();
+        }
+    }
+}

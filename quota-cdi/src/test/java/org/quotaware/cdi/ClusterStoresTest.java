@@ -1,0 +1,152 @@
+package org.quotaware.cdi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.eclipse.microprofile.config.spi.Converter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quotaware.Acquisition;
+import org.quotaware.QuotaManager;
+import org.quotaware.QuotaPermit;
+import org.quotaware.QuotaRequest;
+import org.quotaware.hazelcast.FallbackQuotaStore;
+import org.quotaware.hazelcast.StoreMode;
+import org.quotaware.local.InMemoryQuotaStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The store a member without any Hazelcast instance gets (outside a container, JNDI has no Payara instance). */
+class ClusterStoresTest {
+
+    private final Logger log = Logger.getLogger(ClusterStores.class.getName());
+    private final List<LogRecord> records = new ArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void listen() {
+        log.addHandler(capture);
+    }
+
+    @AfterEach
+    void stopListening() {
+        log.removeHandler(capture);
+    }
+
+    /** Only the keys given; what MicroProfile Config answers for them. */
+    private record MapConfig(Map<String, String> values) implements Config {
+        @Override
+        public <T> T getValue(String name, Class<T> type) {
+            return getOptionalValue(name, type).orElseThrow();
+        }
+
+        @Override
+        public ConfigValue getConfigValue(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
+            return Optional.ofNullable(values.get(name)).map(type::cast);
+        }
+
+        @Override
+        public Iterable<String> getPropertyNames() {
+            return values.keySet();
+        }
+
+        @Override
+        public Iterable<ConfigSource> getConfigSources() {
+            return List.of();
+        }
+
+        @Override
+        public <T> Optional<Converter<T>> getConverter(Class<T> type) {
+            return Optional.empty();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) {
+            throw new IllegalArgumentException();
+        }
+    }
+
+    private static QuotaConfiguration config(Map<String, String> values) {
+        return QuotaConfiguration.load(new MapConfig(values));
+    }
+
+    private static int admitted(ClusterStores.Choice choice, int tries) {
+        int admitted = 0;
+        try (QuotaManager manager = QuotaManager.builder().store(choice.store())
+                .tiers(config(Map.of("quotaware.default.requests-per-minute", "4")).settings.tiers()).build()) {
+            for (int i = 0; i < tries; i++) {
+                Acquisition a = manager.acquire("ip:192.0.2.1", QuotaRequest.request().withConcurrent(false));
+                if (a instanceof QuotaPermit p) {
+                    p.close();
+                    admitted++;
+                }
+            }
+        }
+        return admitted;
+    }
+
+    @Test
+    void withoutHazelcastAndWithoutClusterKeysTheLocalStoreGivesTheFullLimitsAndSaysSoOnce() {
+        ClusterStores.Choice choice = ClusterStores.choose(config(Map.of()), null);
+
+        assertThat(choice.store()).isInstanceOf(InMemoryQuotaStore.class);
+        assertThat(choice.hazelcast()).isNull();
+        assertThat(admitted(choice, 10)).isEqualTo(4);
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).getLevel()).isEqualTo(Level.INFO);
+        assertThat(records.get(0).getMessage()).startsWith("quotaware: no Hazelcast on this member, so quotas are per "
+                + "instance: each instance admits the full limits. To share them across instances");
+    }
+
+    @Test
+    void aClusterKeySaysAClusterIsMeantSoTheMemberDecidesWithItsShare() {
+        ClusterStores.Choice choice = ClusterStores.choose(
+                config(Map.of("quotaware.cluster.fallback-members", "2")), null);
+
+        assertThat(choice.store()).isInstanceOf(FallbackQuotaStore.class);
+        assertThat(admitted(choice, 10)).isEqualTo(2);
+        assertThat(((FallbackQuotaStore) choice.store()).mode()).isEqualTo(StoreMode.FALLBACK);
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+            assertThat(r.getMessage()).contains("a cluster is configured ([quotaware.cluster.fallback-members])",
+                    "1/2 of each limit");
+        });
+    }
+
+    @Test
+    void hazelcastRequiredButAbsentFailsAndLocalIsLocal() {
+        assertThatThrownBy(() -> ClusterStores.choose(config(Map.of("quotaware.cluster.store", "hazelcast")), null))
+                .hasMessageStartingWith("quotaware.cluster.store=hazelcast, but this member has no Hazelcast instance");
+        assertThat(ClusterStores.choose(config(Map.of("quotaware.cluster.store", "local")), null).store())
+                .isInstanceOf(InMemoryQuotaStore.class);
+    }
+}
