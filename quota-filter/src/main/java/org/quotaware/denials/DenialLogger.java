@@ -3,6 +3,7 @@ package org.quotaware.denials;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,25 +77,32 @@ public final class DenialLogger implements DefaultQuotaManager.DecisionListener 
         Instant now = clock.instant();
         String who = Denial.cut(String.valueOf(user));
         String key = who;
+        List<String> ended = new ArrayList<>(0);
+        boolean first;
         synchronized (windows) {
             long at = now.toEpochMilli();
-            endWindows(at);
+            endWindows(at, ended);
             Window w = windows.get(key);
             if (w == null && windows.size() >= MAX_USERS) {
                 key = OTHERS;
                 w = windows.get(OTHERS);
             }
-            if (w != null) {
+            first = w == null;
+            if (first) {
+                windows.put(key, new Window(at));
+            } else {
                 w.unlogged++;
-                return;
             }
-            windows.put(key, new Window(at));
         }
-        logger.fine(describe(who, key, request, result));
+        // written after the lock is left: a slow handler never holds up other denials' counting
+        ended.forEach(logger::fine);
+        if (first) {
+            logger.fine(describe(who, key, request, result));
+        }
     }
 
-    /** Logs and forgets the windows that ended before {@code at}. */
-    private void endWindows(long at) {
+    /** Forgets the windows that ended before {@code at}, adding the lines of their counts to {@code lines}. */
+    private void endWindows(long at, List<String> lines) {
         Iterator<Map.Entry<String, Window>> it = windows.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, Window> e = it.next();
@@ -104,7 +112,7 @@ public final class DenialLogger implements DefaultQuotaManager.DecisionListener 
             }
             it.remove();
             if (w.unlogged > 0) {
-                logger.fine(e.getKey() + ": " + w.unlogged + " more denial(s) not logged in the "
+                lines.add(e.getKey() + ": " + w.unlogged + " more denial(s) not logged in the "
                         + windowMillis / 1000 + " s after " + Instant.ofEpochMilli(w.start));
             }
         }
