@@ -36,17 +36,18 @@ final class ClusterStores {
     }
 
     /** The store chosen, and the Hazelcast instance it uses (null when none). */
-    record Choice(QuotaStore store, HazelcastInstance hazelcast) {
+    record Choice(QuotaStore store, HazelcastInstance hazelcast, java.util.function.BooleanSupplier start) {
     }
 
     static Choice choose(QuotaConfiguration config, HazelcastInstance application) {
         int maxUsers = config.settings.maxTrackedUsers();
         if (config.store == QuotaConfiguration.StoreChoice.LOCAL) {
             LOG.info("quotaware: quota state is local to this JVM (quotaware.cluster.store=local)");
-            return new Choice(new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers), null);
+            return new Choice(new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers), null, () -> true);
         }
         HazelcastInstance hz = application != null ? application : payara();
         QuotaStore primary;
+        java.util.function.BooleanSupplier start = () -> true;
         if (hz == null) {
             if (config.store == QuotaConfiguration.StoreChoice.HAZELCAST) {
                 throw new IllegalStateException("quotaware.cluster.store=hazelcast, but this member has no Hazelcast "
@@ -67,11 +68,15 @@ final class ClusterStores {
         } else {
             LOG.info(() -> "quotaware: quota state in Hazelcast map '" + config.mapName + "' of instance "
                     + hz.getName() + (application != null ? " (a HazelcastInstance bean)" : " (JNDI " + PAYARA_JNDI + ")"));
-            primary = HazelcastQuotaStore.builder(hz).mapName(config.mapName).slotLease(config.slotLease)
-                    .maxTrackedUsers(maxUsers).build();
+            // built while the application deploys, outside its context: started once it runs (see start())
+            HazelcastQuotaStore cluster = HazelcastQuotaStore.builder(hz).mapName(config.mapName)
+                    .slotLease(config.slotLease).maxTrackedUsers(maxUsers).deferStart().build();
+            primary = cluster;
+            start = cluster::start;
         }
         return new Choice(FallbackQuotaStore.builder(primary).local(new InMemoryQuotaStore(
-                java.time.InstantSource.system(), maxUsers)).fallbackMembers(config.fallbackMembers).build(), hz);
+                java.time.InstantSource.system(), maxUsers)).fallbackMembers(config.fallbackMembers).build(), hz,
+                start);
     }
 
     private static HazelcastInstance payara() {

@@ -3,6 +3,7 @@ package org.quotaware.cdi;
 import java.time.InstantSource;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -60,6 +61,8 @@ public class QuotaBeans {
                 .systemLimits(config.settings.systemLimits());
         if (scheduler != null) {
             builder.scheduler(scheduler); // the queue's poll runs on the container's threads, not one of ours
+            // the cluster store chooses its path on a thread of the started application (else at its first use)
+            startStore(choice.start(), scheduler, 0);
         }
         DefaultQuotaManager manager = builder.build();
         denials = new DenialLog(config.settings.denialLogSize(), memberName(hazelcast), InstantSource.system());
@@ -123,6 +126,24 @@ public class QuotaBeans {
     public record ScalingSettingsView(boolean enabled, boolean protection, java.time.Duration interval,
                                       long slotsPerMember, org.quotaware.scaling.ScalingRules rules,
                                       org.quotaware.scaling.TierRanges ranges) {
+    }
+
+    /** Every second on the managed scheduler, for up to ten minutes, until the store has chosen its path. */
+    private static void startStore(BooleanSupplier start, ManagedScheduledExecutorService scheduler, int attempt) {
+        if (attempt >= 600) {
+            return; // the first decision chooses it then
+        }
+        scheduler.schedule(() -> {
+            boolean started = false;
+            try {
+                started = start.getAsBoolean();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "quotaware: the cluster store did not start yet", e);
+            }
+            if (!started) {
+                startStore(start, scheduler, attempt + 1);
+            }
+        }, attempt == 0 ? 0 : 1, TimeUnit.SECONDS);
     }
 
     private static void renew(DefaultQuotaManager manager) {

@@ -14,7 +14,8 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
-import org.quotaware.engine.UserState;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
 
 /**
  * Which way this member's {@link HazelcastQuotaStore} decides: with a {@link StateProcessor} on the entry's owner (one
@@ -25,8 +26,9 @@ import org.quotaware.engine.UserState;
  * read is lost without the caller hearing of it (the peer logs a SEVERE, the call waits out Hazelcast's backup timeout,
  * and after the owner's death the survivor holds an older state), so it cannot be detected per decision. Hence:
  * <ul>
- * <li>each member checks once, at start, whether its own Hazelcast loads our classes, and announces the answer in a
- * small map of plain strings ({@code <map>.paths}: member id to {@code processor} or {@code compare-and-set});</li>
+ * <li>each member checks once, at start ({@link HazelcastQuotaStore#start()}), whether its own Hazelcast reads our
+ * classes back ({@link #unreadable}), and announces the answer in a small map of plain strings
+ * ({@code <map>.paths}: member id to {@code processor} or {@code compare-and-set});</li>
  * <li>a member uses the processor only while every member now in the cluster has announced {@code processor}. A member
  * that has not announced yet (still starting, or a member without this store) is not trusted: decisions take the
  * compare-and-set path meanwhile, which needs nothing from it;</li>
@@ -37,13 +39,18 @@ import org.quotaware.engine.UserState;
  * second start Payara Micro makes at boot of an application given with {@code --deploy}) keeps compare-and-set if it
  * was chosen, and does not log a choice already logged.
  * The two paths may meet on one entry while a member joins: both are atomic on the owner, and the compare-and-set
- * path's writes are backed up as plain bytes, so no backup is lost. On Payara Micro, whose Hazelcast does not see the
- * application's classes, every member chooses compare-and-set at start and never sends a class of ours.
+ * path's writes are backed up as plain bytes, so no backup is lost. On Payara Micro, whose Hazelcast reads
+ * Java-serialized objects with the class loader of the application the writing thread runs in, a member started on a
+ * thread of the application reads the processor back and takes the processor path; started on a thread outside any
+ * application (while it deploys) it could not, so quota-cdi starts the store on the container's managed thread.
  */
 final class DecisionPath implements AutoCloseable {
 
     static final String PROCESSOR = "processor";
     static final String COMPARE_AND_SET = "compare-and-set";
+    /** What {@link #unreadable} answers when the object came back as null: Payara's serializer outside a started
+     * application (it swallows the ClassNotFoundException there). */
+    static final String NOT_IN_APPLICATION = "read back as null";
     private static final Logger LOG = Logger.getLogger(DecisionPath.class.getName());
 
     private final HazelcastInstance hz;
@@ -69,23 +76,32 @@ final class DecisionPath implements AutoCloseable {
         announced.forEach(this::heard);
     }
 
-    /** Chooses this member's path, announces it and logs it, once per member; see the class comment. */
+    /**
+     * Chooses this member's path, announces it and logs it, once per member; see the class comment. Null when this
+     * thread cannot tell: Payara's serializer read the processor back as null, its sign of a thread outside a started
+     * application (while the application deploys): ask again on a thread of the application.
+     */
     static DecisionPath choose(HazelcastInstance hz, String mapName) {
         UUID self = localMember(hz);
-        String missing = self == null ? null : unloadable(hz);
+        String missing = self == null ? null : unreadable(hz);
+        if (NOT_IN_APPLICATION.equals(missing)) {
+            LOG.fine(() -> "quotaware: the decision path is chosen later, on a thread of the started application, not "
+                    + "on " + Thread.currentThread().getName());
+            return null;
+        }
         DecisionPath path = new DecisionPath(hz, mapName, self, missing != null);
         if (missing != null) {
             if (!COMPARE_AND_SET.equals(path.before)) {
-                log(Level.INFO, "this member's Hazelcast cannot load " + missing + " (Payara Micro's Hazelcast does "
-                        + "not load the application's classes)", null);
+                log(Level.INFO, "this member's Hazelcast cannot read back " + missing + " on thread "
+                        + Thread.currentThread().getName(), null);
                 path.announce(COMPARE_AND_SET);
             }
         } else if (!path.compareAndSet) {
             path.announce(PROCESSOR);
             if (!PROCESSOR.equals(path.before)) {
-                LOG.info("quotaware: deciding with the StateProcessor on each entry's owner (one round trip) while "
-                        + "every member of the cluster announces that it loads the quota classes, by compare-and-set "
-                        + "otherwise");
+                LOG.info("quotaware: deciding with the StateProcessor on each entry's owner (one round trip): this "
+                        + "member's Hazelcast reads it back; while every member of the cluster announces the same, by "
+                        + "compare-and-set otherwise");
             }
         }
         // else compare-and-set was chosen before, or a member's announcement read above switched to it and said why
@@ -123,8 +139,8 @@ final class DecisionPath implements AutoCloseable {
 
     private static void log(Level level, String why, Throwable cause) {
         LOG.log(level, "quotaware: deciding by compare-and-set on the entry's bytes: " + why + ". Still exact, two "
-                + "round trips per decision; for one, every member's Hazelcast must load the quota-filter and "
-                + "quota-cdi classes (see docs/cluster.md)", cause);
+                + "round trips per decision; for one, every member's Hazelcast must read the quota classes back "
+                + "(see docs/cluster.md)", cause);
     }
 
     private void announce(String path) {
@@ -162,19 +178,43 @@ final class DecisionPath implements AutoCloseable {
         }
     }
 
-    /** The class a member needs to run the processor path that this member's Hazelcast cannot load, or null. */
-    static String unloadable(HazelcastInstance hz) {
-        // Hazelcast reads a DataSerializable with its configured class loader, else with its own
-        ClassLoader configured = hz.getConfig().getClassLoader();
-        ClassLoader loader = configured != null ? configured : HazelcastInstance.class.getClassLoader();
-        for (Class<?> needed : new Class<?>[] {StateProcessor.class, StateBackup.class, UserState.class}) {
-            try {
-                Class.forName(needed.getName(), false, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                return needed.getName();
-            }
+    /**
+     * The class of ours this member's Hazelcast cannot read back, or null: a {@link StateProcessor} and a {@link
+     * StateBackup} are written and read through the member's own serialization, as on a partition thread (the
+     * thread's context class loader is Hazelcast's). Payara Micro reads a Java-serialized object with the
+     * application's class loader (its global serializer names the application in the stream), so both come back
+     * there; a member whose Hazelcast has no quota classes answers an exception, and Payara's serializer on a thread
+     * outside a started application answers {@link #NOT_IN_APPLICATION}.
+     */
+    static String unreadable(HazelcastInstance hz) {
+        if (!(hz instanceof SerializationServiceSupport support)) {
+            return StateProcessor.class.getName() + " (not a member's instance: " + hz.getClass().getName() + ")";
         }
-        return null;
+        SerializationService serialization = support.getSerializationService();
+        ClassLoader configured = hz.getConfig().getClassLoader();
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(configured != null ? configured : HazelcastInstance.class.getClassLoader());
+        try {
+            for (Object sample : new Object[] {new StateProcessor(null, 0, false, 0), new StateBackup(null, 0)}) {
+                Object read;
+                try {
+                    read = serialization.toObject(serialization.toData(sample));
+                } catch (RuntimeException | LinkageError e) {
+                    return sample.getClass().getName() + " (" + e + ")";
+                }
+                if (read == null) {
+                    return NOT_IN_APPLICATION;
+                }
+                if (read.getClass() != sample.getClass()) {
+                    return sample.getClass().getName() + " (read back as " + read.getClass().getName() + " of "
+                            + read.getClass().getClassLoader() + ")";
+                }
+            }
+            return null;
+        } finally {
+            thread.setContextClassLoader(context);
+        }
     }
 
     private static UUID localMember(HazelcastInstance hz) {

@@ -103,6 +103,27 @@ public final class FallbackQuotaStore implements QuotaStore {
         }
     }
 
+    /**
+     * A release of a slot taken in the cluster is sent there without waiting while the cluster answers; everything
+     * else as {@link #execute}. A release the cluster then fails to run is not counted here: its slot lapses after
+     * the lease.
+     */
+    @Override
+    public void send(String user, StateOperation<?> operation) {
+        if (operation instanceof Operations.Release release && mode == StoreMode.DISTRIBUTED
+                && !localSlots.contains(release.token())) {
+            try {
+                primary.send(user, release);
+                return;
+            } catch (RuntimeException e) {
+                enterFallback(e);
+            }
+            locally(user, release);
+            return;
+        }
+        execute(user, operation);
+    }
+
     /** Runs the operation on the local store with this member's share of its limits. */
     private <R> R locally(String user, StateOperation<R> operation) {
         while (true) {

@@ -28,9 +28,10 @@ import org.quotaware.spi.StateOperation;
  * <b>Exact.</b> Each operation is one {@code executeOnKey} with a {@link StateProcessor}: the engine's pure function
  * runs on the partition owner under the entry's lock, so two members can never both admit the last unit. The
  * operation and its answer travel in a compact binary form, and the synchronous backups receive the state bytes the
- * owner wrote ({@link StateBackup}) rather than running the engine again. That needs our classes on every member's
- * Hazelcast; where one cannot load them (Payara Micro) the same decision is made here and written by compare-and-set
- * on the entry's bytes, still exact ({@link DecisionPath} chooses, once per member).
+ * owner wrote ({@link StateBackup}) rather than running the engine again. That needs every member's Hazelcast to
+ * read our classes back (Payara Micro's does, on threads of the application: see {@link #start()}); where one cannot,
+ * the same decision is made here and written by compare-and-set on the entry's bytes, still exact
+ * ({@link DecisionPath} chooses, once per member). A slot's release is sent without waiting ({@link #send}).
  * <p>
  * <b>Time.</b> The store's clock (default: Hazelcast's cluster time) is read by the caller and carried in the
  * processor. Members' clocks may differ a little; the engine never lets a user's time run backwards past a time the
@@ -58,7 +59,9 @@ public final class HazelcastQuotaStore implements QuotaStore {
     private static final Logger LOG = Logger.getLogger(HazelcastQuotaStore.class.getName());
 
     private final HazelcastInstance hz;
-    private final IMap<String, byte[]> map;
+    private final String mapName;
+    /** Made at the first operation, see {@link #start()}. */
+    private volatile IMap<String, byte[]> map;
     private final InstantSource clock;
     private final long leaseMillis;
     private final long ttlMillis;
@@ -67,12 +70,13 @@ public final class HazelcastQuotaStore implements QuotaStore {
     private final AtomicLong lastSweep;
     private final PartitionSweep sweep;
     private final AtomicBoolean classesMissingLogged = new AtomicBoolean();
+    private final AtomicBoolean sendFailureLogged = new AtomicBoolean();
     /**
      * Whether a decision runs the {@link StateProcessor} on the owner or reads, decides here and compare-and-sets the
      * entry's bytes, which no member needs any class of ours for (still exact; two round trips instead of one, more
      * under contention). Chosen once per member and sticky; the processor only while every member can load it.
      */
-    private final DecisionPath path;
+    private volatile DecisionPath path;
 
     private HazelcastQuotaStore(Builder b) {
         this.hz = b.hz;
@@ -81,11 +85,63 @@ public final class HazelcastQuotaStore implements QuotaStore {
         this.ttlMillis = LONGEST_COUNT_MILLIS + leaseMillis;
         this.maxTrackedUsers = b.maxTrackedUsers;
         ensureMapConfig(hz, b.mapName, b.backupCount);
-        this.map = hz.getMap(b.mapName);
-        this.tracked = new TrackedUsers(map::size, System::nanoTime);
+        this.mapName = b.mapName;
+        this.tracked = new TrackedUsers(() -> map().size(), System::nanoTime);
         this.lastSweep = new AtomicLong(clock.millis());
         this.sweep = new PartitionSweep(hz.getPartitionService());
-        this.path = DecisionPath.choose(hz, b.mapName);
+        if (!b.deferStart) {
+            start();
+        }
+    }
+
+    /**
+     * Chooses this member's decision path ({@link DecisionPath}) now, on the calling thread, unless done already, and
+     * answers whether it is chosen. {@link Builder#build()} calls it unless {@link Builder#deferStart()} was asked
+     * for; every operation calls it until it is chosen, deciding by compare-and-set meanwhile. On Payara Micro it can
+     * be chosen only on a thread of the started application (a request, or a container's managed thread once the
+     * application has started): Payara's Hazelcast reads a Java-serialized object with the class loader of the
+     * application named by the thread that wrote it, and the map is taken there, so its partition threads run in the
+     * application's context. quota-cdi calls it on the container's managed thread every second until it answers true.
+     */
+    public boolean start() {
+        return path() != null;
+    }
+
+    /** This member's path, or null while it cannot be chosen on this thread (see {@link #start()}). */
+    private DecisionPath path() {
+        DecisionPath p = path;
+        if (p == null) {
+            synchronized (this) {
+                p = path;
+                if (p == null) {
+                    p = DecisionPath.choose(hz, mapName);
+                    if (p != null) {
+                        map();
+                        path = p;
+                    }
+                }
+            }
+        }
+        return p;
+    }
+
+    private IMap<String, byte[]> map() {
+        IMap<String, byte[]> m = map;
+        if (m == null) {
+            synchronized (this) {
+                m = map;
+                if (m == null) {
+                    map = m = hz.getMap(mapName);
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Whether a decision made now runs the {@link StateProcessor} on the owner (by compare-and-set otherwise). */
+    private boolean processor() {
+        DecisionPath p = path();
+        return p != null && p.processor();
     }
 
     public static Builder builder(HazelcastInstance hz) {
@@ -97,9 +153,9 @@ public final class HazelcastQuotaStore implements QuotaStore {
         Objects.requireNonNull(user, "user");
         try {
             long now = clock.millis();
-            if (path.processor()) {
+            if (processor()) {
                 try {
-                    byte[] result = map.executeOnKey(user,
+                    byte[] result = map().executeOnKey(user,
                             new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis));
                     @SuppressWarnings("unchecked") // the operation's own answer, decoded from its bytes
                     R answer = (R) StateProcessor.answer(result, tracked::add);
@@ -111,7 +167,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
                     // mostly the owner could not read the processor, which so never ran, and deciding again counts
                     // nothing twice; a backup member that could not read the StateBackup (a member joining before it
                     // announced) reports it after the owner wrote: that request counts twice, never less
-                    path.processorFailed(e);
+                    path().processorFailed(e);
                 }
             }
             return compareAndSet(user, operation, now);
@@ -121,13 +177,52 @@ public final class HazelcastQuotaStore implements QuotaStore {
     }
 
     /**
+     * Sends the operation to the entry's owner and returns without waiting (a slot's release: the caller needs no
+     * answer). Hazelcast keeps one member's operations on one partition in the order they were sent, so this
+     * member's next decision on the user sees it. A failure is logged, once at WARNING, then at FINE; the slot it
+     * would have freed stays counted until its lease runs out. On the compare-and-set path it is decided here, as
+     * {@link #execute} does: a read and a write cannot be left to run by themselves.
+     */
+    @Override
+    public void send(String user, StateOperation<?> operation) {
+        Objects.requireNonNull(user, "user");
+        if (!processor()) {
+            execute(user, operation);
+            return;
+        }
+        try {
+            long now = clock.millis();
+            map().submitToKey(user, new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis))
+                    .whenComplete((result, failure) -> {
+                        if (failure == null) {
+                            StateProcessor.answer(result, tracked::add);
+                        } else {
+                            notDelivered(operation, failure);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    private void notDelivered(StateOperation<?> operation, Throwable failure) {
+        if (failure instanceof RuntimeException e
+                && StoreFailure.classify(e) == StoreFailure.PROCESSOR_CLASSES_MISSING) {
+            path().processorFailed(e);
+        }
+        Level level = sendFailureLogged.compareAndSet(false, true) ? Level.WARNING : Level.FINE;
+        LOG.log(level, "quotaware: " + operation.getClass().getSimpleName() + " sent without waiting did not run; "
+                + "its slot is free when its lease runs out (" + leaseMillis + " ms)", failure);
+    }
+
+    /**
      * The same decision without running code on the owner: read the bytes, apply the pure operation here, and write
      * only if nobody wrote in between ({@code putIfAbsent}, {@code replace} and {@code remove} compare the stored
      * bytes on the owner); otherwise read again and decide again.
      */
     private <R> R compareAndSet(String user, StateOperation<R> operation, long now) {
         for (int attempt = 1; ; attempt++) {
-            byte[] stored = map.get(user);
+            byte[] stored = map().get(user);
             UserState state = stored != null ? UserState.fromBytes(stored)
                     : roomFor(user, operation, now) ? new UserState() : null;
             R answer = operation.apply(state, now);
@@ -136,16 +231,16 @@ public final class HazelcastQuotaStore implements QuotaStore {
             }
             boolean idle = state.idle(now);
             if (stored == null) {
-                if (idle || map.putIfAbsent(user, state.toBytes(), ttlMillis, TimeUnit.MILLISECONDS) == null) {
+                if (idle || map().putIfAbsent(user, state.toBytes(), ttlMillis, TimeUnit.MILLISECONDS) == null) {
                     tracked.add(idle ? 0 : 1);
                     return answer;
                 }
             } else if (idle) {
-                if (map.remove(user, stored)) {
+                if (map().remove(user, stored)) {
                     tracked.add(-1);
                     return answer;
                 }
-            } else if (map.replace(user, stored, state.toBytes())) {
+            } else if (map().replace(user, stored, state.toBytes())) {
                 return answer;
             }
             if (attempt >= 10_000) {
@@ -168,12 +263,12 @@ public final class HazelcastQuotaStore implements QuotaStore {
         if (now - last >= SWEEP_AT_CAP_EVERY_MILLIS && lastSweep.compareAndSet(last, now)) {
             // at most once a second of store time, and only the entries of one partition: never the whole map
             Predicate<String, byte[]> partition = sweep.next();
-            if (path.processor()) {
-                map.executeOnEntries(new StateProcessor(null, now, false, ttlMillis), partition);
+            if (processor()) {
+                map().executeOnEntries(new StateProcessor(null, now, false, ttlMillis), partition);
             } else {
-                for (Map.Entry<String, byte[]> e : map.entrySet(partition)) {
+                for (Map.Entry<String, byte[]> e : map().entrySet(partition)) {
                     if (UserState.fromBytes(e.getValue()).idle(now)) {
-                        map.remove(e.getKey(), e.getValue());
+                        map().remove(e.getKey(), e.getValue());
                     }
                 }
             }
@@ -231,18 +326,21 @@ public final class HazelcastQuotaStore implements QuotaStore {
 
     /** Whether a decision made now runs the {@link StateProcessor} on the owner; see {@link DecisionPath}. */
     boolean decidesByProcessor() {
-        return path.processor();
+        return processor();
     }
 
     /** The map's name. */
     public String mapName() {
-        return map.getName();
+        return mapName;
     }
 
     /** Stops listening to the cluster; leaves the map and the instance alone: both belong to the cluster. */
     @Override
     public void close() {
-        path.close();
+        DecisionPath p = path;
+        if (p != null) {
+            p.close();
+        }
     }
 
     /** Adds a map configuration with synchronous backups, unless the operator configured the map already. */
@@ -293,6 +391,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
         private Duration slotLease = DEFAULT_SLOT_LEASE;
         private int maxTrackedUsers = 100_000;
         private int backupCount = 1;
+        private boolean deferStart;
 
         private Builder(HazelcastInstance hz) {
             this.hz = Objects.requireNonNull(hz, "hazelcastInstance");
@@ -338,6 +437,16 @@ public final class HazelcastQuotaStore implements QuotaStore {
         /** Synchronous backups of each entry, default 1: how many members may die at once without losing counts. */
         public Builder backupCount(int count) {
             this.backupCount = (int) InvalidQuotaConfigException.requireRange("backupCount", count, 0, 6);
+            return this;
+        }
+
+        /**
+         * Leaves taking the map and choosing the decision path to {@link HazelcastQuotaStore#start()} or the first
+         * operation, for a store built on a thread outside the application's context (quota-cdi builds it while the
+         * application deploys, and starts it on the container's managed thread).
+         */
+        public Builder deferStart() {
+            this.deferStart = true;
             return this;
         }
 

@@ -1,15 +1,15 @@
 package org.quotaware.hazelcast;
 
+import java.io.Externalizable;
 import java.io.IOException;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
-import com.hazelcast.nio.ObjectDataInput;
-import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.DataSerializable;
 import org.quotaware.engine.AnswerCodec;
 import org.quotaware.engine.ByteReader;
 import org.quotaware.engine.ByteWriter;
@@ -27,12 +27,15 @@ import org.quotaware.spi.StateOperation;
  * the state's bytes ({@link UserState#toBytes}), so reading a value never needs the engine's classes on the partition
  * thread.
  * <p>
- * Compact on the wire: {@link DataSerializable}, carrying the operation in {@link OperationCodec}'s form, and
+ * Compact on the wire: {@link Externalizable}, carrying the operation in {@link OperationCodec}'s form, and
  * answering a {@code byte[]} (the tracked-user change, then the answer in {@link AnswerCodec}'s form), which Hazelcast
- * sends without a class descriptor. This class and the engine classes must still be loadable on every member that
- * runs it: a WAR deployed under different names on different members is not enough (use {@code --addlibs}).
+ * sends without a class descriptor. Java serialization rather than Hazelcast's {@code DataSerializable} on purpose:
+ * Payara Micro's Hazelcast reads a {@code DataSerializable} with its own class loader, which cannot see the
+ * application's classes, but reads a Java-serialized object through its global serializer with the class loader of
+ * the application named by the thread that wrote it. So this class is read on every member that runs the same
+ * application, the plain Hazelcast way (its configured class loader) or Payara's.
  */
-public final class StateProcessor implements EntryProcessor<String, byte[], byte[]>, DataSerializable {
+public final class StateProcessor implements EntryProcessor<String, byte[], byte[]>, Externalizable {
 
     private static final long serialVersionUID = 1L;
 
@@ -44,7 +47,7 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
     /** What {@link #process} left in the entry, for the backups; null when it wrote nothing. Never sent. */
     private transient StateBackup backup;
 
-    /** For Hazelcast, which fills it in {@link #readData}. */
+    /** For Java serialization, which fills it in {@link #readExternal}. */
     public StateProcessor() {
     }
 
@@ -125,16 +128,16 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
     }
 
     @Override
-    public void writeData(ObjectDataOutput out) throws IOException {
-        out.writeByteArray(operation == null ? null : OperationCodec.encode(operation)); // null: the sweep
+    public void writeExternal(ObjectOutput out) throws IOException {
+        StateBackup.writeBytes(out, operation == null ? null : OperationCodec.encode(operation)); // null: the sweep
         out.writeLong(nowMillis);
         out.writeBoolean(roomForNewUser);
         out.writeLong(ttlMillis);
     }
 
     @Override
-    public void readData(ObjectDataInput in) throws IOException {
-        byte[] encoded = in.readByteArray();
+    public void readExternal(ObjectInput in) throws IOException {
+        byte[] encoded = StateBackup.readBytes(in);
         operation = encoded == null ? null : OperationCodec.decode(encoded);
         nowMillis = in.readLong();
         roomForNewUser = in.readBoolean();

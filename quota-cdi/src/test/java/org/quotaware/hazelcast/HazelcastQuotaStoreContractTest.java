@@ -50,6 +50,8 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
     }
 
     private String mapName;
+    /** The map of the last {@link #onBothMembers}. */
+    private String bothMap;
 
     /**
      * The store on member A, with its real 30 s slot lease (the suite renews leases while it moves the clock), on the
@@ -81,6 +83,7 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
     /** Two managers, one per member, on one map: as two application instances of a cluster. */
     private List<QuotaManager> onBothMembers(QuotaLimits limits) {
         String map = "both-" + MAPS.incrementAndGet();
+        bothMap = map;
         List<QuotaManager> managers = new ArrayList<>();
         List<HazelcastQuotaStore> stores = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -138,6 +141,56 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
         assertThat(results.stream().filter(a -> a.result().violated(Limit.CONCURRENT_TASKS))).hasSize(37);
         assertThat(maxHeld.get()).isEqualTo(3);
         assertThat(m.get(1).usage(user).activeTasks()).isZero();
+    }
+
+    @Test
+    void aReleaseDoesNotWaitForTheEntrysOwner() throws Exception {
+        List<QuotaManager> m = onBothMembers(QuotaLimits.builder().maxConcurrentTasks(1).maxQueueSize(0)
+                .off(Limit.REQUESTS_PER_MINUTE).build());
+        String user = TestCluster.keyOwnedBy(cluster.member(1), "frank-");
+        QuotaPermit permit = (QuotaPermit) m.get(0).acquire(user, QuotaRequest.request());
+        // the owner's partition thread for the user is busy until the test says so
+        CountDownLatch busy = new CountDownLatch(1);
+        Blocker.release = new CountDownLatch(1);
+        Blocker.running = busy;
+        cluster.member(1).<String, byte[]>getMap(bothMap).submitToKey(user, new Blocker());
+        assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            // the release returns while the owner cannot have run it: it waited for no answer
+            caller.submit(permit::close).get(10, TimeUnit.SECONDS);
+            assertThat(Blocker.release.getCount()).as("the owner is still busy").isEqualTo(1);
+            // the next decision, sent after the release, runs after it on the owner: the slot is free for it
+            Future<Acquisition> next = caller.submit(() -> m.get(0).acquire(user, QuotaRequest.request()));
+            Blocker.release.countDown();
+            assertThat(next.get(10, TimeUnit.SECONDS).admitted()).as("the slot the release freed").isTrue();
+        } finally {
+            Blocker.release.countDown();
+            caller.shutdownNow();
+        }
+        assertThat(m.get(1).usage(user).activeTasks()).isEqualTo(1);
+    }
+
+    /** Holds the partition thread of its key until {@link #release} opens; no backup (it writes nothing). */
+    static final class Blocker implements com.hazelcast.map.EntryProcessor<String, byte[], Object> {
+        static volatile CountDownLatch release;
+        static volatile CountDownLatch running;
+
+        @Override
+        public Object process(Map.Entry<String, byte[]> entry) {
+            running.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }
+
+        @Override
+        public com.hazelcast.map.EntryProcessor<String, byte[], Object> getBackupProcessor() {
+            return null;
+        }
     }
 
     @Test

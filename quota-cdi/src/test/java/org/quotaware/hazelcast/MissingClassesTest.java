@@ -194,7 +194,7 @@ class MissingClassesTest {
             assertThat(said).hasSize(3);
             assertThat(said.get(0)).startsWith("INFO quotaware: deciding with the StateProcessor");
             assertThat(said).filteredOn(m -> m.startsWith("INFO quotaware: deciding by compare-and-set on the "
-                    + "entry's bytes: this member's Hazelcast cannot load org.quotaware.hazelcast.StateProcessor"))
+                    + "entry's bytes: this member's Hazelcast cannot read back org.quotaware.hazelcast.StateProcessor"))
                     .hasSize(1);
             assertThat(said).filteredOn(m -> m.startsWith("WARNING quotaware: deciding by compare-and-set on the "
                     + "entry's bytes: member ") && m.contains(" cannot load the quota classes")).hasSize(1);

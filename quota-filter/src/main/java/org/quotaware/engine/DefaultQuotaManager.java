@@ -350,7 +350,8 @@ public final class DefaultQuotaManager implements QuotaManager {
         }
         try {
             if (permit.slot() != 0) {
-                store.execute(user, new Operations.Release(permit.slot(), success));
+                // nobody needs the answer: a cluster store does not make the request wait a round trip for it
+                store.send(user, new Operations.Release(permit.slot(), success));
             }
         } finally {
             active.decrementAndGet();

@@ -41,6 +41,16 @@ public interface QuotaStore extends AutoCloseable {
     /** Applies {@code operation} to the state of {@code user} atomically and returns its answer. */
     <R> R execute(String user, StateOperation<R> operation);
 
+    /**
+     * Applies {@code operation} to the state of {@code user} without waiting for its answer: for an operation whose
+     * answer nobody needs, a slot's release. The default runs it here, now. A store shared by several JVMs may
+     * return before it ran: it then runs after the operations this thread sent the same user before, and the store
+     * logs its failure; a release lost that way holds its slot until the lease runs out, never admits more.
+     */
+    default void send(String user, StateOperation<?> operation) {
+        execute(user, operation);
+    }
+
     /** Users whose state the store holds now (overflows and identified users included). */
     long trackedUsers();
 
