@@ -78,7 +78,8 @@ public class PriceListResource {
     String cluster;
 
     private static final Logger LOG = Logger.getLogger(PriceListResource.class.getName());
-    private final Jsonb jsonb = JsonbBuilder.create();
+    /** Writes the analyses the cluster keeps: the same JSON as the answers (Jersey's JSON-B, default settings). */
+    private Jsonb jsonb;
     private PriceListAnalyzer analyzer;
     private AnalysisStore store;
 
@@ -95,6 +96,7 @@ public class PriceListResource {
         }
         HazelcastInstance hz = cluster.equals("auto") ? payaraHazelcast() : null;
         if (hz != null) {
+            jsonb = JsonbBuilder.create();
             ClusterAnalysisStore shared = new ClusterAnalysisStore(hz, max, ttl, jsonb::toJson);
             LOG.info(() -> "pricelist: analyses in Hazelcast map '" + ClusterAnalysisStore.MAP_NAME + "', at most "
                     + shared.capacity() + " in the cluster, each for " + ttl.getSeconds() + " s");
@@ -107,7 +109,9 @@ public class PriceListResource {
     @PreDestroy
     void stop() {
         try {
-            jsonb.close();
+            if (jsonb != null) {
+                jsonb.close();
+            }
         } catch (Exception e) {
             LOG.fine(() -> "pricelist: closing JSON-B: " + e); // nothing held that outlives the application
         }
