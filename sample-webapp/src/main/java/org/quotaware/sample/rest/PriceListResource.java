@@ -53,6 +53,8 @@ import org.quotaware.sample.pricelist.PriceListStore;
 @ApplicationScoped
 public class PriceListResource {
 
+    private static final Logger LOG = Logger.getLogger(PriceListResource.class.getName());
+
     @Inject
     @ConfigProperty(name = "pricelist.max-invalid-rows")
     int maxInvalidRows;
@@ -77,7 +79,6 @@ public class PriceListResource {
     @ConfigProperty(name = "pricelist.store.cluster")
     String cluster;
 
-    private static final Logger LOG = Logger.getLogger(PriceListResource.class.getName());
     /** Writes the analyses the cluster keeps: the same JSON as the answers (Jersey's JSON-B, default settings). */
     private Jsonb jsonb;
     private PriceListAnalyzer analyzer;
@@ -102,6 +103,9 @@ public class PriceListResource {
                     + shared.capacity() + " in the cluster, each for " + ttl.getSeconds() + " s");
             store = shared;
         } else {
+            LOG.info(() -> "pricelist: analyses in this JVM (pricelist.store.cluster=" + cluster + (cluster.equals("auto")
+                    ? ", no Hazelcast on this member" : "") + "), at most " + max + " and about " + bytes
+                    + " bytes, each for " + ttl.getSeconds() + " s");
             store = new PriceListStore(max, bytes, ttl, InstantSource.system());
         }
     }
