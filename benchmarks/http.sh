@@ -1,65 +1,115 @@
 #!/usr/bin/env bash
-# wrk against the sample WAR on Payara Micro, GET /api/pricelists/{id} with the premium demo key, in three setups,
-# all three started at once, warmed up, then measured in interleaved rounds (off, local, hazelcast, off, ...):
-#   off        quotas off (see run.sh: QUOTA_OFF_PROPS, else a copy of the WAR without the filter), --nocluster
-#   local      QuotaFilter with the local store (-Dquotaware.cluster.store=local), --nocluster
-#   hazelcast  QuotaFilter with the default store: Payara's own Hazelcast (one member, its own cluster name)
+# wrk against the sample WAR on Payara Micro, GET /api/pricelists/{id}, in five setups and two groups:
+#   one member   off        quotas off (see run.sh: QUOTA_OFF_PROPS, else a copy of the WAR without the filter), --nocluster
+#                local      QuotaFilter with the local store (-Dquotaware.cluster.store=local), --nocluster
+#                hazelcast  QuotaFilter with the default store: Payara's own Hazelcast (one member, its own cluster name)
+#   two members  off2       two members with quotas off, one cluster of their own
+#                hazelcast2 two members with the default store, one cluster of their own
+# A group's members are started together and measured in interleaved rounds (off, local, hazelcast, then the reverse
+# order, ...). Each round reads the Payara processes' CPU time (utime + stime in /proc/PID/stat) and their Hazelcast
+# invocation count (a probe servlet added to the WAR copies measured here, never to the sample's own) before and after
+# wrk: CPU per request and invocations per request come from that. The one-member setups keep analyses in memory
+# (-Dpricelist.store.cluster=local), so that their GET does the same work; the two-member ones keep them in the cluster
+# (the sample's default), so either member answers for an id: one id is read on both, and the load spreads over both
+# (two wrk at once, half the connections each), as several API keys (users) whose entries both members own.
 # Limits are raised by system properties (MicroProfile Config) so that nothing is denied; the script checks the
 # RateLimit-Policy header says so and counts non-2xx answers. Usage: http.sh WAR PAYARA_JAR OUT_DIR
 set -euo pipefail
 WAR="$1"; PAYARA="$2"; OUT="$3/http"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+PROBE_CLASSES="$HERE/target/classes/org/quotaware/benchmarks/payara"
 mkdir -p "$OUT"
 JAVA="${JAVA:-java}"
 WRK_CONNECTIONS="${WRK_CONNECTIONS:-16}"
-WARMUP="${HTTP_WARMUP:-20s}"
-# two passes: Payara's JIT is still compiling after one short load (rounds kept climbing by half after a 15 s warm-up)
+WARMUP="${HTTP_WARMUP:-15s}"
+# two passes: Payara's JIT is still compiling after one short load (rounds kept climbing by half after a 15 s warm-up;
+# two passes of 20 s were measured enough, 15 s keeps run.sh within 20 minutes with the two-member setups)
 WARMUP_PASSES="${HTTP_WARMUP_PASSES:-2}"
-# many short rounds: each setup's ratio to the "off" measured just before it cancels the machine's drift best
+# many short rounds: each setup's ratio to the "off" measured in the same round cancels the machine's drift best
 DURATION="${HTTP_DURATION:-5s}"
 ROUNDS="${HTTP_ROUNDS:-10}"
-KEY="X-API-Key: demo-premium-key"
+USERS="${HTTP_USERS:-8}"
+CLK_TCK=$(getconf CLK_TCK)
 # limits nothing reaches; the load-driven scaler and the CPU self-protection (503 for low tiers while the member is hot)
 # are switched off too: a benchmark that saturates two cores would otherwise measure load shedding, not the filter
 LIMITS=(-Dquotaware.default.requests-per-minute=1000000 -Dquotaware.default.max-concurrent-tasks=10000
         -Dquotaware.default.max-queue-size=0 -Dquotaware.scaling.enabled=false -Dquotaware.protection.enabled=false)
 
+# How every member is started: the one place to change (another heap, --addlibs for Hazelcast's class path, ...).
+# launch NAME WAR PORT [PAYARA MICRO OPTIONS...], with the member's system properties in the array PROPS.
+MEMBER_JVM=(-Xms512m -Xmx512m)
+MEMBER_OPTIONS=()
+launch() {
+  local name="$1" war="$2" port="$3"; shift 3
+  "$JAVA" "${MEMBER_JVM[@]}" ${PROPS[@]+"${PROPS[@]}"} -jar "$PAYARA" --deploy "$war" --port "$port" --contextroot / \
+      ${MEMBER_OPTIONS[@]+"${MEMBER_OPTIONS[@]}"} "$@" > "$OUT/$name-payara.log" 2>&1 &
+  PIDS[$name]=$!
+}
+
 if ! command -v wrk >/dev/null; then
   echo "installing wrk"
   apt-get update -qq && apt-get install -y -qq wrk >/dev/null
 fi
+[[ -f "$PROBE_CLASSES/HazelcastProbeServlet.class" ]] || { echo "build the benchmarks module first (run.sh does)"; exit 1; }
 wrk --version 2>&1 | head -1 > "$OUT/wrk-version.txt" || true
 echo "${LIMITS[*]}" > "$OUT/limits.txt"
 echo "$ROUNDS interleaved rounds of $DURATION after $WARMUP_PASSES interleaved warm-up passes of $WARMUP" > "$OUT/rounds.txt"
+echo "$CLK_TCK" > "$OUT/clk-tck.txt"
+echo "$USERS" > "$OUT/users.txt"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-OFF_WAR="$WAR"
-OFF_PROPS=()
-if [[ -n "${QUOTA_OFF_PROPS:-}" ]]; then
-  read -r -a OFF_PROPS <<< "$QUOTA_OFF_PROPS"
-  echo "switch: same WAR with ${QUOTA_OFF_PROPS}" > "$OUT/off-method.txt"
-else
-  OFF_WAR="$OUT/sample-webapp-nofilter.war"
-  python3 - "$WAR" "$OFF_WAR" <<'PY'
-import re, sys, zipfile
-src, dst = sys.argv[1], sys.argv[2]
+# The WARs measured: the sample's plus the probe servlet and USERS API keys bench-key-N (user benchN, default tier);
+# "off" also without the filter, unless QUOTA_OFF_PROPS names a switch for the same WAR.
+make_war() {
+  python3 - "$WAR" "$1" "$2" "$PROBE_CLASSES" "$USERS" <<'PY'
+import os, re, sys, zipfile
+src, dst, mode, probes, users = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+keys = ",".join(f"bench-key-{i}=bench{i}:default" for i in range(1, users + 1))
 with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as zout:
     for item in zin.infolist():
         data = zin.read(item.filename)
         if item.filename == 'WEB-INF/web.xml':
             text = data.decode('utf-8')
-            text, filters = re.subn(r'<filter>.*?</filter>', '', text, flags=re.S)
-            text, mappings = re.subn(r'<filter-mapping>.*?</filter-mapping>', '', text, flags=re.S)
-            if filters < 1 or mappings < 1:
-                sys.exit('no <filter> to remove in WEB-INF/web.xml')
+            text, n = re.subn(r'(<param-name>identity\.api-keys</param-name>\s*<param-value>)([^<]*)',
+                              lambda m: m.group(1) + m.group(2) + "," + keys, text)
+            if n != 1:
+                sys.exit('no identity.api-keys init-param in WEB-INF/web.xml')
+            if mode == 'off':
+                text, filters = re.subn(r'<filter>.*?</filter>', '', text, flags=re.S)
+                text, mappings = re.subn(r'<filter-mapping>.*?</filter-mapping>', '', text, flags=re.S)
+                if filters < 1 or mappings < 1:
+                    sys.exit('no <filter> to remove in WEB-INF/web.xml')
             data = text.encode('utf-8')
         zout.writestr(item, data)
+    for f in sorted(os.listdir(probes)):
+        zout.write(os.path.join(probes, f), 'WEB-INF/classes/org/quotaware/benchmarks/payara/' + f)
 PY
+}
+ON_WAR="$OUT/sample-webapp-bench.war"
+make_war "$ON_WAR" on
+OFF_WAR="$ON_WAR"
+OFF_PROPS=()
+if [[ -n "${QUOTA_OFF_PROPS:-}" ]]; then
+  read -r -a OFF_PROPS <<< "$QUOTA_OFF_PROPS"
+  echo "switch: same WAR with ${QUOTA_OFF_PROPS}" > "$OUT/off-method.txt"
+else
+  OFF_WAR="$OUT/sample-webapp-bench-nofilter.war"
+  make_war "$OFF_WAR" off
   echo "copy of the WAR whose web.xml declares no filter (quota-cdi still in WEB-INF/lib; the GET has no @Quota)" \
       > "$OUT/off-method.txt"
 fi
 
-declare -A PIDS URLS
+# wrk sends the users' keys in turn: with one member all are local, with two each member owns some of them
+{
+  echo 'local keys, requests, i = {}, {}, 0'
+  echo "for n = 1, $USERS do keys[n] = \"bench-key-\" .. n end"
+  echo 'init = function(args) for n, k in ipairs(keys) do requests[n] = wrk.format(nil, nil, {["X-API-Key"] = k}) end end'
+  echo 'request = function() i = i % #requests + 1; return requests[i] end'
+} > "$OUT/users.lua"
+KEY="X-API-Key: bench-key-1"
+
+declare -A PIDS BASES MEMBERS PATHS
 stop_all() {
   for name in "${!PIDS[@]}"; do
     if kill -0 "${PIDS[$name]}" 2>/dev/null; then kill "${PIDS[$name]}"; wait "${PIDS[$name]}" 2>/dev/null || true; fi
@@ -67,62 +117,158 @@ stop_all() {
 }
 trap stop_all EXIT
 
-# Starts one Payara Micro with the WAR, uploads a price list and checks the limits reached the filter.
-start() {
-  local name="$1" war="$2"; shift 2
-  local port; port=$(free_port)
-  local base="http://127.0.0.1:$port"
-  echo "--- $name: Payara Micro on port $port"
-  "$JAVA" -Xms512m -Xmx512m "$@" -jar "$PAYARA" --deploy "$war" --port "$port" --contextroot / \
-      ${PAYARA_ARGS[@]+"${PAYARA_ARGS[@]}"} > "$OUT/$name-payara.log" 2>&1 &
-  PIDS[$name]=$!
-  local code=000
+# Waits until the member answers for the application itself: its 404 names the missing price list.
+await_ready() {
+  local name="$1" base="$2" code=000
   for _ in $(seq 1 300); do
     kill -0 "${PIDS[$name]}" 2>/dev/null || { echo "Payara Micro exited, see $OUT/$name-payara.log"; tail -30 "$OUT/$name-payara.log"; exit 1; }
-    # ready when the application itself answers: its 404 names the missing price list
     code=$(curl -s -o "$OUT/$name-probe.txt" -w '%{http_code}' -H "$KEY" "$base/api/pricelists/none" || true)
-    [[ "$code" == 404 ]] && grep -q 'price list' "$OUT/$name-probe.txt" && break
+    [[ "$code" == 404 ]] && grep -q 'price list' "$OUT/$name-probe.txt" && return
     sleep 1
   done
-  [[ "$code" == 404 ]] || { echo "$name: not ready or unexpected $code"; tail -30 "$OUT/$name-payara.log"; exit 1; }
-  printf 'sku,name,price,currency\nA1,Apple,1.00,EUR\nA2,Pear,2.00,EUR\nA3,Plum,0.50,EUR\n' > "$OUT/pricelist.csv"
-  local location
-  location=$(curl -s -D - -o /dev/null -H "$KEY" -H 'Content-Type: text/csv' --data-binary @"$OUT/pricelist.csv" \
-      "$base/api/pricelists" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
-  [[ -n "$location" ]] || { echo "$name: upload failed"; exit 1; }
-  URLS[$name]="$base$(sed -E 's#^https?://[^/]+##' <<< "$location")"
-  curl -s -D "$OUT/$name-headers.txt" -o "$OUT/$name-body.json" -H "$KEY" "${URLS[$name]}" >/dev/null
-  grep -i '^HTTP/' "$OUT/$name-headers.txt" | head -1
-  grep -i '^ratelimit' "$OUT/$name-headers.txt" || true
-  if [[ "$name" != off ]] && ! grep -qi 'ratelimit-policy:.*"rpm";q=1000000' "$OUT/$name-headers.txt"; then
-    echo "$name: the raised limits did not reach the filter (RateLimit-Policy above); refusing to measure denials"
-    exit 1
-  fi
-  { grep -h 'quotaware: quota state' "$OUT/$name-payara.log" | sed -E 's/^.*(quotaware:)/\1/' | sort -u
-    grep -o 'DG Name: .* DG Size: [0-9]*' "$OUT/$name-payara.log" | tail -1; } > "$OUT/$name-store.txt" || true
+  echo "$name: not ready or unexpected $code"; tail -30 "$OUT/$name-payara.log"; exit 1
 }
 
-# All three run at once (idle while another is measured), so that the rounds below interleave them: a change in the
-# machine's load during the run then hits every setup alike instead of one of them.
-PAYARA_ARGS=(--nocluster)
-start off "$OFF_WAR" "${LIMITS[@]}" ${OFF_PROPS[@]+"${OFF_PROPS[@]}"}
-start local "$WAR" "${LIMITS[@]}" -Dquotaware.cluster.store=local
-HZ_PORT=$(free_port)
-PAYARA_ARGS=(--clustername "quotaware-bench-$RANDOM$RANDOM" --clustermode "tcpip:127.0.0.1:$HZ_PORT"
-             --startport "$HZ_PORT" --interfaces 127.0.0.1)
-start hazelcast "$WAR" "${LIMITS[@]}"
+# Starts a setup's members one after the other (two starting JVMs on 2 cores take three times as long), uploads a price
+# list on the first, reads it on every member and checks the limits reached the filter.
+start_setup() {
+  local setup="$1" war="$2" count="$3"; shift 3
+  local members=() hz_ports=() cluster=() i
+  if (( count > 1 )); then
+    for i in $(seq 1 "$count"); do hz_ports+=("127.0.0.1:$(free_port)"); done
+    cluster=(--clustername "quotaware-bench-$setup-$RANDOM$RANDOM" --interfaces 127.0.0.1
+             --clustermode "tcpip:$(IFS=,; echo "${hz_ports[*]}")")
+  fi
+  for i in $(seq 1 "$count"); do
+    local name="$setup" port; port=$(free_port)
+    if (( count > 1 )); then name="$setup-$(echo abcdefgh | cut -c"$i")"; fi
+    echo "--- $name: Payara Micro on port $port"
+    if (( count > 1 )); then
+      launch "$name" "$war" "$port" "$@" "${cluster[@]}" --startport "${hz_ports[$((i - 1))]#*:}"
+    else
+      launch "$name" "$war" "$port" "$@"
+    fi
+    BASES[$name]="http://127.0.0.1:$port"
+    await_ready "$name" "${BASES[$name]}"
+    members+=("$name")
+  done
+  MEMBERS[$setup]="${members[*]}"
+  local first="${members[0]}" location
+  printf 'sku,name,price,currency\nA1,Apple,1.00,EUR\nA2,Pear,2.00,EUR\nA3,Plum,0.50,EUR\n' > "$OUT/pricelist.csv"
+  location=$(curl -s -D - -o /dev/null -H "$KEY" -H 'Content-Type: text/csv' --data-binary @"$OUT/pricelist.csv" \
+      "${BASES[$first]}/api/pricelists" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
+  [[ -n "$location" ]] || { echo "$setup: upload failed"; exit 1; }
+  PATHS[$setup]="$(sed -E 's#^https?://[^/]+##' <<< "$location")"
+  for name in "${members[@]}"; do
+    # the other member answers once the cluster has formed (the analysis is in its map)
+    local code=000
+    for _ in $(seq 1 60); do
+      code=$(curl -s -D "$OUT/$name-headers.txt" -o "$OUT/$name-body.json" -w '%{http_code}' -H "$KEY" \
+          "${BASES[$name]}${PATHS[$setup]}" || true)
+      [[ "$code" == 200 ]] && break
+      sleep 1
+    done
+    [[ "$code" == 200 ]] || { echo "$name: GET of the analysis uploaded on $first answered $code"; exit 1; }
+    grep -i '^HTTP/' "$OUT/$name-headers.txt" | head -1
+    grep -i '^ratelimit' "$OUT/$name-headers.txt" || true
+    if [[ "$setup" != off* ]] && ! grep -qi 'ratelimit-policy:.*"rpm";q=1000000' "$OUT/$name-headers.txt"; then
+      echo "$name: the raised limits did not reach the filter (RateLimit-Policy above); refusing to measure denials"
+      exit 1
+    fi
+  done
+  { for name in "${members[@]}"; do
+      grep -h 'quotaware: quota state\|pricelist: analyses' "$OUT/$name-payara.log" | sed -E 's/^.*((quotaware|pricelist):)/\1/' | sort -u
+      grep -o 'DG Name: .* DG Size: [0-9]*' "$OUT/$name-payara.log" | tail -1
+    done; } | sort -u > "$OUT/$setup-store.txt" || true
+}
 
-for pass in $(seq 1 "$WARMUP_PASSES"); do
-  for name in off local hazelcast; do
-    echo "--- $name: warm-up $pass, $WARMUP"
-    wrk -t1 -c"$WRK_CONNECTIONS" -d"$WARMUP" -H "$KEY" "${URLS[$name]}" > "$OUT/$name-warmup$pass.txt"
-    grep 'Requests/sec' "$OUT/$name-warmup$pass.txt"
+# The setup's Payara processes' CPU time (clock ticks: utime + stime, fields 14 and 15 of /proc/PID/stat).
+cpu_ticks() {
+  local total=0 name fields
+  for name in ${MEMBERS[$1]}; do
+    read -r -a fields <<< "$(sed -E 's/^.*\) //' "/proc/${PIDS[$name]}/stat")"
+    total=$(( total + fields[11] + fields[12] ))   # after "pid (comm) ", field 14 is index 11
   done
-done
-for round in $(seq 1 "$ROUNDS"); do
-  for name in off local hazelcast; do
-    echo "--- $name: round $round, $DURATION"
-    wrk -t1 -c"$WRK_CONNECTIONS" -d"$DURATION" --latency -H "$KEY" "${URLS[$name]}" > "$OUT/$name.round$round.wrk.txt"
-    grep 'Requests/sec' "$OUT/$name.round$round.wrk.txt"
+  echo "$total"
+}
+
+# The setup's Hazelcast invocations so far (summed over its members), "none" without Hazelcast.
+invocations() {
+  local total=0 name n
+  for name in ${MEMBERS[$1]}; do
+    n=$(curl -s "${BASES[$name]}/bench/hazelcast-invocations" || echo none)
+    [[ "$n" =~ ^[0-9]+$ ]] || { echo none; return; }
+    total=$(( total + n ))
   done
-done
+  echo "$total"
+}
+
+# One measured (or warm-up) run of wrk on every member of the setup at once, the connections split between them.
+load() {
+  local setup="$1" duration="$2" file="$3"; shift 3
+  local names=(${MEMBERS[$setup]}) pids=() name
+  local connections=$(( WRK_CONNECTIONS / ${#names[@]} ))
+  for name in "${names[@]}"; do
+    wrk -t1 -c"$connections" -d"$duration" "$@" -s "$OUT/users.lua" "${BASES[$name]}${PATHS[$setup]}" \
+        > "$OUT/$setup.$file.$name.wrk.txt" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+}
+
+measure() {
+  local setups=("$@") pass round name order
+  for pass in $(seq 1 "$WARMUP_PASSES"); do
+    for name in "${setups[@]}"; do
+      echo "--- $name: warm-up $pass, $WARMUP"
+      load "$name" "$WARMUP" "warmup$pass"
+      grep -h 'Requests/sec' "$OUT/$name.warmup$pass".*.wrk.txt
+    done
+  done
+  for round in $(seq 1 "$ROUNDS"); do
+    order=("${setups[@]}")
+    # every other round in the reverse order: no setup always runs right after another
+    if (( round % 2 == 0 )); then order=($(printf '%s\n' "${setups[@]}" | tac)); fi
+    for name in "${order[@]}"; do
+      echo "--- $name: round $round, $DURATION"
+      local calls_before cpu_before cpu_after calls_after
+      calls_before=$(invocations "$name")
+      cpu_before=$(cpu_ticks "$name")
+      load "$name" "$DURATION" "round$round" --latency
+      cpu_after=$(cpu_ticks "$name")
+      calls_after=$(invocations "$name")
+      local calls=none
+      [[ "$calls_before" != none && "$calls_after" != none ]] && calls=$(( calls_after - calls_before ))
+      printf 'cpu_ticks %s\ninvocations %s\n' "$(( cpu_after - cpu_before ))" "$calls" > "$OUT/$name.round$round.probe.txt"
+      grep -h 'Requests/sec' "$OUT/$name.round$round".*.wrk.txt | tr '\n' ' '
+      echo "($(( cpu_after - cpu_before )) ticks of CPU, $calls invocations)"
+    done
+  done
+}
+
+stop_group() {
+  stop_all
+  for name in "${!PIDS[@]}"; do unset "PIDS[$name]"; done
+}
+
+if [[ "${HTTP_GROUPS:-one two}" == *one* ]]; then
+  # all three run at once (idle while another is measured), so that a change in the machine's load hits them alike
+  PROPS=("${LIMITS[@]}" -Dpricelist.store.cluster=local ${OFF_PROPS[@]+"${OFF_PROPS[@]}"})
+  start_setup off "$OFF_WAR" 1 --nocluster
+  PROPS=("${LIMITS[@]}" -Dpricelist.store.cluster=local -Dquotaware.cluster.store=local)
+  start_setup local "$ON_WAR" 1 --nocluster
+  HZ_PORT=$(free_port)
+  PROPS=("${LIMITS[@]}" -Dpricelist.store.cluster=local)
+  start_setup hazelcast "$ON_WAR" 1 --clustername "quotaware-bench-$RANDOM$RANDOM" \
+      --clustermode "tcpip:127.0.0.1:$HZ_PORT" --startport "$HZ_PORT" --interfaces 127.0.0.1
+  measure off local hazelcast
+  stop_group
+fi
+if [[ "${HTTP_GROUPS:-one two}" == *two* ]]; then
+  PROPS=("${LIMITS[@]}" ${OFF_PROPS[@]+"${OFF_PROPS[@]}"})
+  start_setup off2 "$OFF_WAR" 2
+  PROPS=("${LIMITS[@]}")
+  start_setup hazelcast2 "$ON_WAR" 2
+  measure off2 hazelcast2
+  stop_group
+fi

@@ -89,8 +89,8 @@ w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 1 -rf json .
 w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 2 -rf json ...")
 w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 1 -wi 1 -i 2 -p users=1 -p path=SUCCESS "
   "-p limiter=quotaware,bucket4j-1 -prof gc -prof stack ...")
-w("java -cp $CP org.openjdk.jmh.Main -foe true ClusterBenchmark -t 1 -bm thrpt,sample -rf json ...")
-w("java -cp $CP org.openjdk.jmh.Main -foe true ClusterBenchmark -t 4 -bm thrpt -rf json ...")
+w("java -cp $CP org.openjdk.jmh.Main -foe true ClusterBenchmark -t 1 -i 6 -bm thrpt,sample -rf json ...")
+w("java -cp $CP org.openjdk.jmh.Main -foe true ClusterBenchmark -t 4 -i 6 -bm thrpt -rf json ...")
 w("java -cp $CP org.quotaware.benchmarks.RoundTrips 5000")
 w("java -Xms2g -Xmx2g -cp $CP org.quotaware.benchmarks.MemoryFootprint")
 w("benchmarks/http.sh sample-webapp/target/sample-webapp.war benchmarks/target/payara-micro.jar $OUT")
@@ -334,67 +334,123 @@ def median(xs):
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
-wrk = {}
-for name in ["off", "local", "hazelcast"]:
-    rounds = []
+SETUPS = {"off": "off", "local": "off", "hazelcast": "off", "off2": "off2", "hazelcast2": "off2"}  # setup: its "off"
+clk = float(read("http/clk-tck.txt") or 100)
+
+
+def http_rounds(setup):
+    """Each measured round of a setup: wrk's output of every member, summed, and the probe read around it."""
+    rounds = {}
     for f in sorted(os.listdir(http)) if os.path.isdir(http) else []:
-        if not re.fullmatch(rf"{name}\.round\d+\.wrk\.txt", f):
+        m = re.fullmatch(rf"{re.escape(setup)}\.round(\d+)\.(.+)\.wrk\.txt", f)
+        if not m:
             continue
         text = read(os.path.join("http", f))
         rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
         pct = dict(re.findall(r"^\s+(\d+)%\s+([\d.]+\w+)", text, re.M))
-        non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
         total = re.search(r"(\d+) requests in", text)
-        if rps and pct:
-            rounds.append({"round": int(re.search(r"round(\d+)", f).group(1)), "rps": float(rps.group(1)), "p50": ms(pct["50"]), "p90": ms(pct["90"]),
-                           "p99": ms(pct["99"]), "non2xx": int(non2xx.group(1)) if non2xx else 0,
-                           "total": int(total.group(1)) if total else 0})
-    if rounds:
-        wrk[name] = {k: median([r[k] for r in rounds]) for k in ["rps", "p50", "p90", "p99"]}
-        wrk[name]["non2xx"] = sum(r["non2xx"] for r in rounds)
-        wrk[name]["total"] = sum(r["total"] for r in rounds)
-        wrk[name]["rounds"] = " / ".join(f"{r['rps']:.0f}" for r in sorted(rounds, key=lambda r: r["round"]))
-        wrk[name]["by_round"] = {r["round"]: r["rps"] for r in rounds}
+        non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+        if not (rps and pct and total):
+            continue
+        r = rounds.setdefault(int(m.group(1)), {"rps": 0.0, "total": 0, "non2xx": 0, "p50": 0.0, "p90": 0.0,
+                                                "p99": 0.0})
+        r["rps"] += float(rps.group(1))
+        r["total"] += int(total.group(1))
+        r["non2xx"] += int(non2xx.group(1)) if non2xx else 0
+        for k in ["50", "90", "99"]:  # two members: the slower one's percentile
+            r["p" + k] = max(r["p" + k], ms(pct[k]))
+    for n, r in rounds.items():
+        probe = dict(l.split() for l in read(f"http/{setup}.round{n}.probe.txt").splitlines() if l.strip())
+        r["cpu_us"] = int(probe["cpu_ticks"]) / clk * 1e6 / r["total"] if "cpu_ticks" in probe and r["total"] else None
+        inv = probe.get("invocations", "none")
+        r["inv"] = int(inv) / r["total"] if inv.lstrip("-").isdigit() and r["total"] else None
+    return rounds
+
+
+wrk = {}
+for name in SETUPS:
+    rounds = http_rounds(name)
+    if not rounds:
+        continue
+    d = {k: median([r[k] for r in rounds.values()]) for k in ["rps", "p50", "p90", "p99"]}
+    cpu = [r["cpu_us"] for r in rounds.values() if r["cpu_us"] is not None]
+    inv = [r["inv"] for r in rounds.values() if r["inv"] is not None]
+    d["cpu_us"] = median(cpu) if cpu else None
+    d["inv"] = median(inv) if inv else None
+    d["non2xx"] = sum(r["non2xx"] for r in rounds.values())
+    d["total"] = sum(r["total"] for r in rounds.values())
+    d["rounds"] = rounds
+    wrk[name] = d
 # each round's setups ran back to back: their ratio in the same round cancels most of the machine's drift
 for name, d in wrk.items():
-    off_rounds = wrk.get("off", {}).get("by_round", {})
-    paired = [rps / off_rounds[n] for n, rps in d["by_round"].items() if off_rounds.get(n)]
-    d["paired"] = median(paired) if paired else None
+    off_rounds = wrk.get(SETUPS[name], {}).get("rounds", {})
+    pairs = [(r, off_rounds[n]) for n, r in d["rounds"].items() if n in off_rounds]
+    rps = [r["rps"] / o["rps"] for r, o in pairs if o["rps"]]
+    cpu = [r["cpu_us"] / o["cpu_us"] for r, o in pairs if r["cpu_us"] and o["cpu_us"]]
+    d["paired_rps"] = median(rps) if rps else None
+    d["paired_cpu"] = median(cpu) if cpu else None
+
+
+def fmt(x, spec):
+    return "n/a" if x is None else format(x, spec)
+
+
 w("## 4. HTTP: the filter on Payara Micro")
 w("")
 if wrk:
-    w(f"`benchmarks/http.sh`: the sample WAR on Payara Micro 6.2025.10 (`-Xms512m -Xmx512m`), "
-      f"`{read('http/wrk-version.txt') or 'wrk'}` with 1 thread and 16 connections on the same two cores, "
-      "`GET /api/pricelists/{id}` (after one upload) with the premium demo key `X-API-Key: demo-premium-key`; "
-      "the three setups run at the same time (each idle while another is measured), "
-      f"measured in {read('http/rounds.txt') or 'interleaved rounds'} (off, local, hazelcast, off, ...), so a change in the machine's load "
-      "hits all three alike; the table gives the median of the rounds, and the median of each round's ratio to the "
-      "\"off\" measured just before it (the figure the target uses: it cancels most of the drift between rounds). Limits raised by system properties (MicroProfile Config): "
+    w(f"`benchmarks/http.sh`: the sample WAR on Payara Micro 6.2025.10 (`-Xms512m -Xmx512m` a member), "
+      f"`{read('http/wrk-version.txt') or 'wrk'}` with 1 thread and 16 connections on the same two cores (with two "
+      "members: one wrk per member at once, 8 connections each), `GET /api/pricelists/{id}` (after one upload) with "
+      f"{read('http/users.txt') or 'several'} API keys in turn (users `bench1`... of the default tier, added to the "
+      "copies of the WAR measured here), so that with two members each owns some of the users' entries. Two groups, "
+      "one after the other: the one-member setups run at the same time (each idle while another is measured), then "
+      "the two-member ones. Each group is measured in "
+      f"{read('http/rounds.txt') or 'interleaved rounds'}, every other round in the reverse order, so a change in "
+      "the machine's load hits all its setups alike. Around every round the script reads the setup's Payara processes' "
+      "CPU time (`utime + stime` of `/proc/PID/stat`, summed over its members) and their Hazelcast invocation count "
+      "(`operation.invocations.lastCallId`, read by a probe servlet only the benchmark's WAR copies carry): "
+      "**CPU per request** is the CPU time the server spent in the round divided by the requests it answered, "
+      "**invocations per request** the same for Hazelcast invocations (local ones included). On a shared two-core "
+      "machine the CPU per request is much steadier than the throughput, which moves with whatever else runs: the "
+      "targets are judged on the median, over the rounds, of each round's ratio to its group's \"off\" measured in the "
+      "same round. Limits raised by system properties (MicroProfile Config): "
       f"`{read('http/limits.txt')}` (the last two switch off the load-driven scaler and the CPU self-protection, "
-      "which would otherwise shed requests with 503 while the benchmark keeps both cores busy); the script checks the `RateLimit-Policy` header carries them and counts "
-      "non-2xx answers. The GET has no `@Quota`, so only the filter acts on it.")
+      "which would otherwise shed requests with 503 while the benchmark keeps both cores busy); the script checks the "
+      "`RateLimit-Policy` header carries them and counts non-2xx answers. The GET has no `@Quota`, so only the filter "
+      "acts on it: one acquire and one release on the caller's state, two store operations a request.")
     w("")
-    w(f"- **off**: {read('http/off-method.txt')}; `--nocluster`.")
+    w(f"- **off**: {read('http/off-method.txt')}; `--nocluster`; analyses in memory "
+      "(`-Dpricelist.store.cluster=local`, as in the next two).")
     w(f"- **local**: the WAR as built, `-Dquotaware.cluster.store=local`, `--nocluster`. Log: "
       f"`{'; '.join(read('http/local-store.txt').splitlines()) or 'n/a'}`.")
     w(f"- **hazelcast**: the WAR as built, the default store on Payara's own Hazelcast, one member (its own cluster "
-      f"name, TCP discovery on 127.0.0.1): every decision is an `executeOnKey` on a partition this member owns, with "
-      f"serialization but no network hop. Log: "
-      f"`{'; '.join(read('http/hazelcast-store.txt').splitlines()) or 'n/a'}`.")
+      f"name, TCP discovery on 127.0.0.1): every operation is on a partition this member owns, with serialization "
+      f"but no network hop. Log: `{'; '.join(read('http/hazelcast-store.txt').splitlines()) or 'n/a'}`.")
+    w("- **off2**: two members with quotas off (the same WAR as *off*), their own cluster (TCP discovery on "
+      "127.0.0.1); analyses in the cluster (the sample's default), so the GET reads the analysis from the map, on "
+      "the other member for about half the requests. Log: "
+      f"`{'; '.join(read('http/off2-store.txt').splitlines()) or 'n/a'}`.")
+    w("- **hazelcast2**: two members with the WAR as built and the default store, their own cluster: each user's "
+      "entry lives on one of them, so about half of the decisions cross to the other member. Log: "
+      f"`{'; '.join(read('http/hazelcast2-store.txt').splitlines()) or 'n/a'}`.")
     w("")
-    w("| setup | requests/s (median) | / off | / off, same round (median) | each round | p50 ms | p90 ms | p99 ms | "
-      "p99 / off | non-2xx of all |")
-    w("|---|---|---|---|---|---|---|---|---|---|")
-    off = wrk.get("off", {})
-    for name in ["off", "local", "hazelcast"]:
+    w("| setup | CPU µs per request (median) | / off, same round (median) | each round's CPU µs | requests/s (median) "
+      "| / off, same round (median) | invocations per request | p50 ms | p99 ms | p99 / off | non-2xx of all |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name in SETUPS:
         if name not in wrk:
             continue
-        d = wrk[name]
-        paired = f"{d['paired']:.3f}" if d.get("paired") is not None else "n/a"
-        w(f"| {name} | {d['rps']:.0f} | {ratio(d['rps'], off.get('rps'))} | {paired} | {d['rounds']} | {d['p50']:.2f} | "
-          f"{d['p90']:.2f} | "
-          f"{d['p99']:.2f} | {ratio(d['p99'], off.get('p99'))} | {d['non2xx']} of {d['total']} |")
+        d, off = wrk[name], wrk.get(SETUPS[name], {})
+        each = " / ".join(fmt(r["cpu_us"], ".0f") for _, r in sorted(d["rounds"].items()))
+        w(f"| {name} | {fmt(d['cpu_us'], '.0f')} | {fmt(d['paired_cpu'], '.3f')} | {each} | {d['rps']:.0f} | "
+          f"{fmt(d['paired_rps'], '.3f')} | {fmt(d['inv'], '.2f')} | {d['p50']:.2f} | {d['p99']:.2f} | "
+          f"{ratio(d['p99'], off.get('p99'))} | {d['non2xx']} of {d['total']} |")
     w("")
+    if wrk.get("hazelcast2", {}).get("inv") is not None and wrk.get("off2", {}).get("inv") is not None:
+        w(f"With two members the GET itself reads the analysis from the cluster's map ({wrk['off2']['inv']:.2f} "
+          "invocations per request with quotas off); the quota store adds "
+          f"{wrk['hazelcast2']['inv'] - wrk['off2']['inv']:.2f} a request.")
+        w("")
 else:
     w("Not run (`SKIP_HTTP` set, or the run stopped before it).")
     w("")
@@ -429,11 +485,27 @@ if "quotaware-decision" in rt and lat.get(ours_d) and lat.get("bucket4j-1"):
     w(f"| Hazelcast: p99 no worse than bucket4j's EntryProcessor | {lat[ours_d][1]:.0f} µs against "
       f"{lat['bucket4j-1'][1]:.0f} µs (one bandwidth) and {lat.get('bucket4j-3', (0, 0))[1]:.0f} µs (three) | "
       f"{verdict(p99_ok)} |")
-if wrk.get("local") and wrk.get("off"):
-    r = wrk["local"]["paired"] if wrk["local"].get("paired") is not None else wrk["local"]["rps"] / wrk["off"]["rps"]
-    w(f"| HTTP, local store: at least 97 % of the throughput with quotas off | {100 * r:.1f} % (median of the "
-      f"rounds' ratios; {100 * wrk['local']['rps'] / wrk['off']['rps']:.1f} % between the medians) | "
-      f"{verdict(r >= 0.97)} |")
+
+
+def cpu_target(label, name, limit, extra=""):
+    d = wrk.get(name)
+    if d and d.get("paired_cpu") is not None:
+        w(f"| {label}: at most {limit:.2f} × the CPU per request of quotas off{extra} | {d['paired_cpu']:.3f} × "
+          f"(median of the rounds' ratios; {d['cpu_us']:.0f} against {wrk[SETUPS[name]]['cpu_us']:.0f} µs between "
+          f"the medians) | {verdict(d['paired_cpu'] <= limit)} |")
+
+
+cpu_target("HTTP, Payara, one member, Hazelcast store", "hazelcast", 1.15)
+if wrk.get("hazelcast", {}).get("paired_rps") is not None:
+    r = wrk["hazelcast"]["paired_rps"]
+    w(f"| HTTP, Payara, one member, Hazelcast store: at least 0.85 × the throughput of quotas off | {r:.3f} × "
+      f"(median of the rounds' ratios) | {verdict(r >= 0.85)} |")
+if wrk.get("hazelcast", {}).get("inv") is not None:
+    inv = wrk["hazelcast"]["inv"] - (wrk.get("off", {}).get("inv") or 0)
+    w(f"| HTTP, Payara, one member: one invocation per store operation (two a request: acquire, release) | "
+      f"{inv:.2f} invocations per request more than quotas off | {verdict(inv <= 2.05)} |")
+cpu_target("HTTP, Payara, two members", "hazelcast2", 1.25, " on two members")
+cpu_target("HTTP, local store", "local", 1.03)
 if state_bytes and ours_heap:
     per_user = state_bytes - 16
     w(f"| memory: at most 200 bytes of state per tracked user | {per_user} bytes of `UserState` per user "

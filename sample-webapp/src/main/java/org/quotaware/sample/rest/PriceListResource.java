@@ -3,15 +3,25 @@ package org.quotaware.sample.rest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.UUID;
+import java.util.logging.Logger;
 
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+import com.hazelcast.core.HazelcastInstance;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -28,17 +38,22 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.quotaware.cdi.Quota;
 import org.quotaware.sample.csv.MalformedCsvException;
 import org.quotaware.sample.pricelist.AnalysisLimits;
+import org.quotaware.sample.pricelist.AnalysisStore;
+import org.quotaware.sample.pricelist.ClusterAnalysisStore;
 import org.quotaware.sample.pricelist.PriceListAnalysis;
 import org.quotaware.sample.pricelist.PriceListAnalyzer;
 import org.quotaware.sample.pricelist.PriceListStore;
 
 /**
- * Upload a CSV price list, get its analysis back; the newest analyses are kept in memory. The limits are the
- * {@code pricelist.*} keys of MicroProfile Config (META-INF/microprofile-config.properties).
+ * Upload a CSV price list, get its analysis back; the newest analyses are kept for a while, in Payara's Hazelcast when
+ * the member has one (so every member answers for them), else in memory. The limits are the {@code pricelist.*} keys
+ * of MicroProfile Config (META-INF/microprofile-config.properties).
  */
 @Path("pricelists")
 @ApplicationScoped
 public class PriceListResource {
+
+    private static final Logger LOG = Logger.getLogger(PriceListResource.class.getName());
 
     @Inject
     @ConfigProperty(name = "pricelist.max-invalid-rows")
@@ -56,16 +71,54 @@ public class PriceListResource {
     @ConfigProperty(name = "pricelist.store.max-bytes")
     long maxStoredBytes;
 
+    @Inject
+    @ConfigProperty(name = "pricelist.store.ttl-seconds")
+    long ttlSeconds;
+
+    @Inject
+    @ConfigProperty(name = "pricelist.store.cluster")
+    String cluster;
+
+    /** Writes the analyses the cluster keeps: the same JSON as the answers (Jersey's JSON-B, default settings). */
+    private Jsonb jsonb;
     private PriceListAnalyzer analyzer;
-    private PriceListStore store;
+    private AnalysisStore store;
 
     @PostConstruct
     void start() {
         analyzer = new PriceListAnalyzer(new AnalysisLimits(
                 (int) atLeast("pricelist.max-invalid-rows", maxInvalidRows, 0),
                 (int) atLeast("pricelist.max-duplicates", maxDuplicates, 0)));
-        store = new PriceListStore((int) atLeast("pricelist.store.max-analyses", maxAnalyses, 1),
-                atLeast("pricelist.store.max-bytes", maxStoredBytes, 1));
+        int max = (int) atLeast("pricelist.store.max-analyses", maxAnalyses, 1);
+        long bytes = atLeast("pricelist.store.max-bytes", maxStoredBytes, 1);
+        Duration ttl = Duration.ofSeconds(within("pricelist.store.ttl-seconds", ttlSeconds, 1, Integer.MAX_VALUE));
+        if (!cluster.equals("auto") && !cluster.equals("local")) {
+            throw new IllegalArgumentException("pricelist.store.cluster must be auto or local, was " + cluster);
+        }
+        HazelcastInstance hz = cluster.equals("auto") ? payaraHazelcast() : null;
+        if (hz != null) {
+            jsonb = JsonbBuilder.create();
+            ClusterAnalysisStore shared = new ClusterAnalysisStore(hz, max, ttl, jsonb::toJson);
+            LOG.info(() -> "pricelist: analyses in Hazelcast map '" + ClusterAnalysisStore.MAP_NAME + "', at most "
+                    + shared.capacity() + " in the cluster, each for " + ttl.getSeconds() + " s");
+            store = shared;
+        } else {
+            LOG.info(() -> "pricelist: analyses in this JVM (pricelist.store.cluster=" + cluster + (cluster.equals("auto")
+                    ? ", no Hazelcast on this member" : "") + "), at most " + max + " and about " + bytes
+                    + " bytes, each for " + ttl.getSeconds() + " s");
+            store = new PriceListStore(max, bytes, ttl, InstantSource.system());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        try {
+            if (jsonb != null) {
+                jsonb.close();
+            }
+        } catch (Exception e) {
+            LOG.fine(() -> "pricelist: closing JSON-B: " + e); // nothing held that outlives the application
+        }
     }
 
     /** Created at start-up, so a {@code pricelist.*} value out of range fails the deployment, naming the key. */
@@ -107,16 +160,31 @@ public class PriceListResource {
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response get(@PathParam("id") String id) {
-        return store.get(id)
-                .map(analysis -> Response.ok(analysis).build())
+        return store.answer(id)
+                .map(analysis -> Response.ok(analysis, MediaType.APPLICATION_JSON_TYPE).build())
                 .orElseGet(() -> Problems.problem(404, "Not Found", "no price list analysis with id " + id));
     }
 
     /** A wrong setting is reported with the key the operator wrote. */
     private static long atLeast(String key, long value, long min) {
-        if (value < min) {
-            throw new IllegalArgumentException(key + " must be >= " + min + ", was " + value);
+        return within(key, value, min, Long.MAX_VALUE);
+    }
+
+    private static long within(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be " + (max == Long.MAX_VALUE ? ">= " + min
+                    : "between " + min + " and " + max) + ", was " + value);
         }
         return value;
+    }
+
+    /** Payara's Hazelcast (JNDI {@code payara/Hazelcast}), null when the member runs without one (--nohazelcast). */
+    private static HazelcastInstance payaraHazelcast() {
+        try {
+            Object found = new InitialContext().lookup("payara/Hazelcast");
+            return found instanceof HazelcastInstance hz && hz.getLifecycleService().isRunning() ? hz : null;
+        } catch (NamingException | RuntimeException | LinkageError absent) {
+            return null;
+        }
     }
 }

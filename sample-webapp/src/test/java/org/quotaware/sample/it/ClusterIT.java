@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,10 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.quotaware.testing.PayaraMicro;
 
@@ -36,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lease, so the test can hold slots on the member it kills.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the quota test kills a member: it goes last
 class ClusterIT {
 
     private static final String KEY = "demo-default-key";
@@ -120,6 +125,52 @@ class ClusterIT {
     }
 
     @Test
+    @Order(1)
+    void anAnalysisUploadedOnOneMemberIsAnsweredByTheOther() throws Exception {
+        // the largest analysis the default limits allow: 100 invalid rows and 100 repeated skus, every echoed value
+        // 64 characters of two UTF-8 bytes, ten lines on every duplicate
+        StringBuilder csv = new StringBuilder("sku,name,price,currency\n");
+        for (int i = 0; i < 100; i++) {
+            csv.append("é".repeat(70)).append(i).append(",n,").append("ü".repeat(80)).append(',')
+                    .append("ö".repeat(80)).append('\n');
+        }
+        for (int i = 0; i < 100; i++) {
+            csv.append(("é".repeat(70) + i + ",n,1,EUR\n").repeat(11));
+        }
+        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + PORTS[0] + "/api/pricelists"))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "text/csv; charset=UTF-8")
+                .header("X-API-Key", "demo-premium-key").POST(HttpRequest.BodyPublishers.ofString(csv.toString()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+        String path = URI.create(posted.headers().firstValue("Location").orElseThrow()).getPath();
+
+        HttpResponse<String> elsewhere = send(PORTS[1], "GET", path, "demo-premium-key");
+        assertThat(elsewhere.statusCode()).as("GET on member B of what member A analysed").isEqualTo(200);
+        assertThat(elsewhere.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(elsewhere.body()).isEqualTo(posted.body());
+        int bytes = elsewhere.body().getBytes(StandardCharsets.UTF_8).length;
+        System.out.println("ClusterIT: the largest analysis is " + bytes + " bytes of JSON");
+        assertThat(bytes).as("the largest analysis's JSON, what one map entry holds").isLessThan(96 * 1024);
+        assertThat(send(PORTS[0], "GET", path, "demo-premium-key").body()).isEqualTo(posted.body());
+
+        for (int port : PORTS) {
+            HttpResponse<String> unknown = send(port, "GET", "/api/pricelists/" + UUID.randomUUID(), "demo-premium-key");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(unknown.body()).contains("\"status\":404", "no price list analysis with id");
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(members[i].log()).as("member " + (char) ('A' + i) + " says where analyses live")
+                    .contains("pricelist: analyses in Hazelcast map 'quotaware-sample-analyses', at most 1084 in the "
+                            + "cluster, each for 86400 s");
+        }
+    }
+
+    @Test
+    @Order(2)
     void aUsersQueuedQuotaIsExactAcrossBothMembersAndSurvivesTheOwnersDeath() throws Exception {
         // 0. one round trip per store operation, on Payara's own Hazelcast: anonymous requests with a slot (an
         // acquire and a release each) sent to the member that does not own the caller's entry
