@@ -59,7 +59,7 @@ final class ClusterStores {
                         + "the full limits. To share them across instances, give the application a HazelcastInstance "
                         + "bean or run on Payara Micro with its Hazelcast, and set " + QuotaConfiguration.STORE
                         + "=hazelcast to require it (docs/cluster.md)");
-                return new Choice(new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers), null);
+                return new Choice(new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers), null, () -> true);
             }
             LOG.warning("quotaware: no Hazelcast on this member, but a cluster is configured ("
                     + config.clusterKeys + "); deciding locally with 1/" + config.fallbackMembers
