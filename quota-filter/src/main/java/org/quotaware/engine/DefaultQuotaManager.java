@@ -350,8 +350,14 @@ public final class DefaultQuotaManager implements QuotaManager {
         }
         try {
             if (permit.slot() != 0) {
-                // nobody needs the answer: a cluster store does not make the request wait a round trip for it
-                store.send(user, new Operations.Release(permit.slot(), success));
+                Operations.Release release = new Operations.Release(permit.slot(), success);
+                if (room.waiting() == 0) {
+                    // nobody needs the answer: a cluster store does not make the request wait a round trip for it
+                    store.send(user, release);
+                } else {
+                    // the handover below must find the slot free (HostileLoadIT lost waits without this)
+                    store.execute(user, release);
+                }
             }
         } finally {
             active.decrementAndGet();
