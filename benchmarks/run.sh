@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and the sample, runs every benchmark side by side on this machine and writes
-# docs/benchmarks.md from the results (benchmarks/target/results/, copied to benchmarks/results/). About 16 minutes on
-# 2 cores.
+# docs/benchmarks.md from the results (benchmarks/target/results/, copied to benchmarks/results/). 16 minutes on a
+# quiet 2-core machine before the two-member HTTP setups; those add about 4 minutes, the 15 s HTTP warm-ups and 6
+# ClusterBenchmark iterations take back about 1.5 (estimates from the parts' durations; a run on a machine shared with
+# other builds takes much longer: 42 minutes at a load average of 13 to 25).
 #
 #   benchmarks/run.sh            everything
 #   SKIP_HTTP=1 benchmarks/run.sh   without the Payara Micro + wrk part
