@@ -2,13 +2,10 @@ package org.quotaware.cdi;
 
 import java.util.logging.Logger;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
+import jakarta.enterprise.inject.spi.BeanManager;
 
-import com.hazelcast.core.HazelcastInstance;
-
+import org.quotaware.cdi.hazelcast.HazelcastLink;
 import org.quotaware.hazelcast.FallbackQuotaStore;
-import org.quotaware.hazelcast.HazelcastQuotaStore;
 import org.quotaware.hazelcast.QuotaStoreUnavailableException;
 import org.quotaware.hazelcast.StoreFailure;
 import org.quotaware.local.InMemoryQuotaStore;
@@ -18,7 +15,7 @@ import org.quotaware.spi.StateOperation;
 /**
  * Chooses where quota state lives ({@code quotaware.cluster.store}):
  * <ul>
- * <li>{@code auto} (default): the application's own {@link HazelcastInstance} bean if it has one, else Payara's
+ * <li>{@code auto} (default): the application's own {@code HazelcastInstance} bean if it has one, else Payara's
  * (JNDI {@code payara/Hazelcast}); behind a {@link FallbackQuotaStore}, so decisions go on locally with a safe share of
  * the limits when the cluster does not answer. Without any Hazelcast instance: the local store with the full limits
  * (quotas per instance, said in one INFO line), unless a {@code quotaware.cluster.*} key says a cluster is meant; then
@@ -26,29 +23,47 @@ import org.quotaware.spi.StateOperation;
  * <li>{@code hazelcast}: the same, but a missing instance fails the deployment.</li>
  * <li>{@code local}: this JVM alone, the full limits; for a single instance.</li>
  * </ul>
+ * Hazelcast's own classes are touched only through {@link HazelcastLink}, and only once they are known to be on the
+ * class path: a server without any Hazelcast (GlassFish, WildFly, Open Liberty) gets the local store, not a
+ * {@code NoClassDefFoundError}.
  */
 final class ClusterStores {
 
-    static final String PAYARA_JNDI = "payara/Hazelcast";
+    static final String PAYARA_JNDI = HazelcastLink.PAYARA_JNDI;
     private static final Logger LOG = Logger.getLogger(ClusterStores.class.getName());
 
     private ClusterStores() {
     }
 
-    /** The store chosen, and the Hazelcast instance it uses (null when none). */
-    record Choice(QuotaStore store, HazelcastInstance hazelcast, java.util.function.BooleanSupplier start) {
+    /** The store chosen, and the cluster it shares state through (null when none). */
+    record Choice(QuotaStore store, ClusterLink cluster, java.util.function.BooleanSupplier start) {
     }
 
-    static Choice choose(QuotaConfiguration config, HazelcastInstance application) {
+    /** Whether Hazelcast's classes are visible to this jar: false on servers without Hazelcast. */
+    static boolean hazelcastPresent() {
+        try {
+            Class.forName("com.hazelcast.core.HazelcastInstance", false, ClusterStores.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
+    }
+
+    /** The application's own {@code HazelcastInstance} bean, or null (also without Hazelcast's classes). */
+    static ClusterLink application(BeanManager beans) {
+        return hazelcastPresent() ? HazelcastLink.application(beans) : null;
+    }
+
+    static Choice choose(QuotaConfiguration config, ClusterLink application) {
         int maxUsers = config.settings.maxTrackedUsers();
         if (config.store == QuotaConfiguration.StoreChoice.LOCAL) {
             LOG.info("quotaware: quota state is local to this JVM (quotaware.cluster.store=local)");
             return new Choice(new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers), null, () -> true);
         }
-        HazelcastInstance hz = application != null ? application : payara();
+        ClusterLink link = application != null ? application : hazelcastPresent() ? HazelcastLink.payara() : null;
         QuotaStore primary;
         java.util.function.BooleanSupplier start = () -> true;
-        if (hz == null) {
+        if (link == null) {
             if (config.store == QuotaConfiguration.StoreChoice.HAZELCAST) {
                 throw new IllegalStateException("quotaware.cluster.store=hazelcast, but this member has no Hazelcast "
                         + "instance: no HazelcastInstance bean and no JNDI " + PAYARA_JNDI);
@@ -67,25 +82,14 @@ final class ClusterStores {
             primary = new Absent();
         } else {
             LOG.info(() -> "quotaware: quota state in Hazelcast map '" + config.mapName + "' of instance "
-                    + hz.getName() + (application != null ? " (a HazelcastInstance bean)" : " (JNDI " + PAYARA_JNDI + ")"));
-            // built while the application deploys, outside its context: started once it runs (see start())
-            HazelcastQuotaStore cluster = HazelcastQuotaStore.builder(hz).mapName(config.mapName)
-                    .slotLease(config.slotLease).maxTrackedUsers(maxUsers).deferStart().build();
-            primary = cluster;
-            start = cluster::start;
+                    + link.name() + (application != null ? " (a HazelcastInstance bean)" : " (JNDI " + PAYARA_JNDI + ")"));
+            ClusterLink.Store cluster = link.store(config.mapName, config.slotLease, maxUsers);
+            primary = cluster.store();
+            start = cluster.start();
         }
         return new Choice(FallbackQuotaStore.builder(primary).local(new InMemoryQuotaStore(
-                java.time.InstantSource.system(), maxUsers)).fallbackMembers(config.fallbackMembers).build(), hz,
+                java.time.InstantSource.system(), maxUsers)).fallbackMembers(config.fallbackMembers).build(), link,
                 start);
-    }
-
-    private static HazelcastInstance payara() {
-        try {
-            Object found = new InitialContext().lookup(PAYARA_JNDI);
-            return found instanceof HazelcastInstance hz && hz.getLifecycleService().isRunning() ? hz : null;
-        } catch (NamingException | RuntimeException | LinkageError absent) {
-            return null; // --nohazelcast, or not Payara
-        }
     }
 
     /** The primary of a member without Hazelcast: never answers, so the fallback decides. */

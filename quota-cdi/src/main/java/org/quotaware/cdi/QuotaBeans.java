@@ -11,11 +11,9 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
-
-import com.hazelcast.core.HazelcastInstance;
 
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
@@ -37,8 +35,9 @@ public class QuotaBeans {
     @Inject
     QuotaExtension extension;
 
+    /** Finds the application's own HazelcastInstance bean; an Instance of it would name a type that may be absent. */
     @Inject
-    Instance<HazelcastInstance> applicationHazelcast;
+    BeanManager beanManager;
 
     @Inject
     QuotaManager proxy;
@@ -46,16 +45,16 @@ public class QuotaBeans {
     private ScheduledFuture<?> renewal;
     private volatile DenialLog denials;
     private volatile DefaultQuotaManager created;
-    private volatile HazelcastInstance hazelcast;
+    private volatile ClusterLink cluster;
 
     /** A normal-scoped producer of the interface: the implementation is final and cannot be proxied. */
     @Produces
     @ApplicationScoped
     QuotaManager manager() {
         QuotaConfiguration config = extension.configuration();
-        ClusterStores.Choice choice = ClusterStores.choose(config, applicationInstance());
+        ClusterStores.Choice choice = ClusterStores.choose(config, ClusterStores.application(beanManager));
         QuotaStore store = choice.store();
-        hazelcast = choice.hazelcast();
+        cluster = choice.cluster();
         ManagedScheduledExecutorService scheduler = ManagedScheduler.lookup();
         DefaultQuotaManager.Builder builder = QuotaManager.builder().store(store).tiers(config.settings.tiers())
                 .systemLimits(config.settings.systemLimits());
@@ -65,7 +64,7 @@ public class QuotaBeans {
             startStore(choice.start(), scheduler, 0);
         }
         DefaultQuotaManager manager = builder.build();
-        denials = new DenialLog(config.settings.denialLogSize(), memberName(hazelcast), InstantSource.system());
+        denials = new DenialLog(config.settings.denialLogSize(), memberName(cluster), InstantSource.system());
         manager.listen(denials);
         manager.listen(new DenialLogger(config.settings.denialLogWindow(), InstantSource.system()));
         // API keys configured here (quotaware.identity.api-keys=key=user:tier) are in their tiers without a filter too
@@ -88,10 +87,10 @@ public class QuotaBeans {
         return created;
     }
 
-    /** The Hazelcast instance the store shares state through, or null for a member without one. */
-    public HazelcastInstance hazelcast() {
+    /** The cluster the store shares state through, or null for a member without one. */
+    public ClusterLink cluster() {
         implementation();
-        return hazelcast;
+        return cluster;
     }
 
     /** The latest denials of this member's manager. */
@@ -101,10 +100,10 @@ public class QuotaBeans {
     }
 
     /** Which member this is in the denial log: its Hazelcast instance's name, else the host name. */
-    private static String memberName(HazelcastInstance hz) {
-        if (hz != null) {
+    private static String memberName(ClusterLink cluster) {
+        if (cluster != null) {
             try {
-                return hz.getName();
+                return cluster.name();
             } catch (RuntimeException stopping) {
                 // fall back to the host
             }
@@ -171,25 +170,6 @@ public class QuotaBeans {
         if (renewal != null) {
             renewal.cancel(false);
             renewal = null;
-        }
-    }
-
-    private HazelcastInstance applicationInstance() {
-        try {
-            HazelcastInstance own = null;
-            for (Instance.Handle<HazelcastInstance> h : applicationHazelcast.handles()) {
-                // Payara's producer gives its JNDI instance, which ClusterStores looks up anyway; asking it when
-                // Hazelcast is off (--nohazelcast) only logs a WARNING
-                if (!h.getBean().getBeanClass().getName().startsWith("fish.payara.")) {
-                    if (own != null) {
-                        return null; // ambiguous: as before, neither is chosen
-                    }
-                    own = h.get();
-                }
-            }
-            return own;
-        } catch (RuntimeException unavailable) {
-            return null; // e.g. a container producer of Hazelcast on a member started with --nohazelcast
         }
     }
 }

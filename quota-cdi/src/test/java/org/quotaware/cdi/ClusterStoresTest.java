@@ -95,11 +95,11 @@ class ClusterStoresTest {
         }
     }
 
-    private static QuotaConfiguration config(Map<String, String> values) {
+    static QuotaConfiguration config(Map<String, String> values) {
         return QuotaConfiguration.load(new MapConfig(values));
     }
 
-    private static int admitted(ClusterStores.Choice choice, int tries) {
+    static int admitted(ClusterStores.Choice choice, int tries) {
         int admitted = 0;
         try (QuotaManager manager = QuotaManager.builder().store(choice.store())
                 .tiers(config(Map.of("quotaware.default.requests-per-minute", "4")).settings.tiers()).build()) {
@@ -119,7 +119,7 @@ class ClusterStoresTest {
         ClusterStores.Choice choice = ClusterStores.choose(config(Map.of()), null);
 
         assertThat(choice.store()).isInstanceOf(InMemoryQuotaStore.class);
-        assertThat(choice.hazelcast()).isNull();
+        assertThat(choice.cluster()).isNull();
         assertThat(admitted(choice, 10)).isEqualTo(4);
         assertThat(records).hasSize(1);
         assertThat(records.get(0).getLevel()).isEqualTo(Level.INFO);

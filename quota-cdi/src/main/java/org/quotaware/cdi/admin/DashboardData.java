@@ -13,11 +13,9 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
-import com.hazelcast.cluster.Member;
-import com.hazelcast.core.HazelcastInstance;
-
 import org.quotaware.QuotaLimits;
 import org.quotaware.SystemLimits;
+import org.quotaware.cdi.ClusterLink;
 import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.cdi.QuotaUsageView;
 import org.quotaware.cdi.dashboard.DashboardRecorder;
@@ -122,20 +120,17 @@ public class DashboardData {
     private JsonObject store() {
         JsonObjectBuilder b = Json.createObjectBuilder().add("mode", usage.storeMode());
         JsonArrayBuilder members = Json.createArrayBuilder();
-        HazelcastInstance hz = beans.hazelcast();
+        ClusterLink cluster = beans.cluster();
         int count = 1;
         try {
-            if (hz == null) {
+            if (cluster == null) {
                 members.add(Json.createObjectBuilder().add("address", "local").add("self", true));
             } else {
-                count = hz.getCluster().getMembers().size();
-                int listed = 0;
-                for (Member m : hz.getCluster().getMembers()) {
-                    if (listed++ == MAX_MEMBERS) {
-                        break;
-                    }
-                    members.add(Json.createObjectBuilder().add("address", m.getAddress().toString())
-                            .add("uuid", m.getUuid().toString()).add("self", m.localMember()));
+                List<ClusterLink.Member> all = cluster.members();
+                count = all.size();
+                for (ClusterLink.Member m : all.subList(0, Math.min(all.size(), MAX_MEMBERS))) {
+                    members.add(Json.createObjectBuilder().add("address", m.address())
+                            .add("uuid", m.uuid()).add("self", m.self()));
                 }
             }
         } catch (RuntimeException stopping) {

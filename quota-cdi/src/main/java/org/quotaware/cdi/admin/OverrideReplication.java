@@ -9,8 +9,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import com.hazelcast.core.HazelcastInstance;
-
+import org.quotaware.cdi.ClusterLink;
 import org.quotaware.cdi.QuotaBeans;
 
 /**
@@ -38,10 +37,10 @@ public class OverrideReplication {
     synchronized UserOverrides overrides() {
         if (overrides == null) {
             UserOverrides o = new UserOverrides(beans.implementation().tiers(), access.settings().maxOverrides());
-            HazelcastInstance hz = beans.hazelcast();
-            if (hz != null) {
+            ClusterLink cluster = beans.cluster();
+            if (cluster != null) {
                 try {
-                    o.share(hz.getMap(access.settings().mapName()));
+                    o.share(cluster.map(access.settings().mapName()));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "quotaware: per-user overrides cannot be shared through Hazelcast map '"
                             + access.settings().mapName() + "'; they apply to this member only", e);

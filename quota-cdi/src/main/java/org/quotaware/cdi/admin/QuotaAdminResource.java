@@ -18,12 +18,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
-import com.hazelcast.core.HazelcastInstance;
-
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
 import org.quotaware.cdi.Callers;
+import org.quotaware.cdi.ClusterLink;
 import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.cdi.QuotaUsageView;
 import org.quotaware.cdi.scaling.ScalingService;
@@ -184,10 +183,13 @@ public class QuotaAdminResource {
 
     /** Which member answered: its Hazelcast member, else "local". */
     private String member() {
-        HazelcastInstance hz = beans.hazelcast();
+        ClusterLink cluster = beans.cluster();
         try {
-            return hz == null ? "local" : hz.getCluster().getLocalMember().getUuid() + " "
-                    + hz.getCluster().getLocalMember().getAddress();
+            if (cluster == null) {
+                return "local";
+            }
+            ClusterLink.Member self = cluster.self();
+            return self.uuid() + " " + self.address();
         } catch (RuntimeException stopping) {
             return "unknown";
         }

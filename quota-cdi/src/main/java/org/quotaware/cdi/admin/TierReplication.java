@@ -1,7 +1,6 @@
 package org.quotaware.cdi.admin;
 
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -12,14 +11,9 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
-
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
+import org.quotaware.cdi.ClusterLink;
 import org.quotaware.cdi.QuotaBeans;
 
 /**
@@ -46,22 +40,32 @@ public class TierReplication {
     @Inject
     AdminAccess access;
 
-    private volatile IMap<String, String> map;
-    private volatile UUID listener;
+    private volatile ClusterLink.SharedMap<String> map;
+    private volatile Runnable listener;
     /** Assignments seen before their tier was: applied when the tier arrives. */
     private final Map<String, String> pending = new ConcurrentHashMap<>();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        HazelcastInstance hz = beans.hazelcast();
-        if (hz == null) {
+        ClusterLink cluster = beans.cluster();
+        if (cluster == null) {
             return;
         }
         try {
-            IMap<String, String> m = hz.getMap(access.settings().mapName());
-            listener = m.addEntryListener(new Changes(), true);
+            ClusterLink.SharedMap<String> m = cluster.map(access.settings().mapName());
+            // runs on a cluster event thread; QuotaTiers is thread-safe
+            listener = m.listen(this::apply);
+            Map<String, String> entries = m.entries();
             // tiers first, so the assignments find them
-            m.entrySet().stream().filter(e -> e.getKey().startsWith(TIER)).forEach(e -> apply(e.getKey(), e.getValue()));
-            m.entrySet().stream().filter(e -> e.getKey().startsWith(USER)).forEach(e -> apply(e.getKey(), e.getValue()));
+            entries.forEach((key, value) -> {
+                if (key.startsWith(TIER)) {
+                    apply(key, value);
+                }
+            });
+            entries.forEach((key, value) -> {
+                if (key.startsWith(USER)) {
+                    apply(key, value);
+                }
+            });
             map = m;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "quotaware: tier changes cannot be shared through Hazelcast map '"
@@ -91,7 +95,7 @@ public class TierReplication {
     }
 
     private String publish(String key, String value) {
-        IMap<String, String> m = map;
+        ClusterLink.SharedMap<String> m = map;
         if (m == null) {
             return "this member has no Hazelcast: applied here only";
         }
@@ -135,28 +139,14 @@ public class TierReplication {
 
     @PreDestroy
     void stop() {
-        IMap<String, String> m = map;
-        UUID id = listener;
+        Runnable stopListening = listener;
         map = null;
-        if (m != null && id != null) {
+        if (stopListening != null) {
             try {
-                m.removeEntryListener(id);
+                stopListening.run();
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "quotaware: the tier listener could not be removed (Hazelcast stopping)", e);
             }
-        }
-    }
-
-    /** Runs on a Hazelcast event thread; QuotaTiers is thread-safe. */
-    private final class Changes implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
-        @Override
-        public void entryAdded(EntryEvent<String, String> event) {
-            apply(event.getKey(), event.getValue());
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, String> event) {
-            apply(event.getKey(), event.getValue());
         }
     }
 }

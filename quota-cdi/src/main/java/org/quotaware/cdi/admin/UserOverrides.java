@@ -1,19 +1,13 @@
 package org.quotaware.cdi.admin;
 
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
-
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
+import org.quotaware.cdi.ClusterLink;
 
 /**
  * Per-user limit overrides set through the admin API, on every member: applied here at once, then written to the
@@ -46,8 +40,8 @@ final class UserOverrides {
     private final int max;
     /** The overrides applied here, from this member or the map: what is counted against {@code max}. */
     private final Map<String, QuotaLimits> applied = new ConcurrentHashMap<>();
-    private volatile IMap<String, String> map;
-    private volatile UUID listener;
+    private volatile ClusterLink.SharedMap<String> map;
+    private volatile Runnable listener;
 
     UserOverrides(QuotaTiers tiers, int max) {
         this.tiers = tiers;
@@ -55,9 +49,13 @@ final class UserOverrides {
     }
 
     /** Shares overrides through {@code map} from now on: applies what it holds, then follows its changes. */
-    void share(IMap<String, String> shared) {
-        listener = shared.addEntryListener(new Changes(), true);
-        shared.entrySet().stream().filter(e -> e.getKey().startsWith(KEY)).forEach(e -> apply(e.getKey(), e.getValue()));
+    void share(ClusterLink.SharedMap<String> shared) {
+        listener = shared.listen(new Changes());
+        shared.entries().forEach((key, value) -> {
+            if (key.startsWith(KEY)) {
+                apply(key, value);
+            }
+        });
         map = shared;
     }
 
@@ -78,7 +76,7 @@ final class UserOverrides {
         }
         applied.put(user, limits);
         tiers.override(user, limits);
-        IMap<String, String> m = map;
+        ClusterLink.SharedMap<String> m = map;
         if (m == null) {
             return "this member has no Hazelcast: applied here only";
         }
@@ -99,7 +97,7 @@ final class UserOverrides {
     synchronized String clear(String user) {
         applied.remove(user);
         tiers.clearOverride(user);
-        IMap<String, String> m = map;
+        ClusterLink.SharedMap<String> m = map;
         if (m == null) {
             return "this member has no Hazelcast: applied here only";
         }
@@ -147,37 +145,30 @@ final class UserOverrides {
     }
 
     void stop() {
-        IMap<String, String> m = map;
-        UUID id = listener;
+        Runnable stopListening = listener;
         map = null;
-        if (m != null && id != null) {
+        if (stopListening != null) {
             try {
-                m.removeEntryListener(id);
+                stopListening.run();
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "quotaware: the override listener could not be removed (Hazelcast stopping)", e);
             }
         }
     }
 
-    /** Runs on a Hazelcast event thread; other keys of the admin map are the tiers'. */
-    private final class Changes implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
-            EntryRemovedListener<String, String> {
+    /** Runs on a cluster event thread; other keys of the admin map are the tiers'. */
+    private final class Changes implements ClusterLink.Changes<String> {
         @Override
-        public void entryAdded(EntryEvent<String, String> event) {
-            if (event.getKey().startsWith(KEY)) {
-                apply(event.getKey(), event.getValue());
+        public void changed(String key, String value) {
+            if (key.startsWith(KEY)) {
+                apply(key, value);
             }
         }
 
         @Override
-        public void entryUpdated(EntryEvent<String, String> event) {
-            entryAdded(event);
-        }
-
-        @Override
-        public void entryRemoved(EntryEvent<String, String> event) {
-            if (event.getKey().startsWith(KEY)) {
-                removed(event.getKey());
+        public void removed(String key) {
+            if (key.startsWith(KEY)) {
+                UserOverrides.this.removed(key);
             }
         }
     }

@@ -18,13 +18,10 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import com.hazelcast.cluster.Member;
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-
 import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
 import org.quotaware.QuotaLimits;
+import org.quotaware.cdi.ClusterLink;
 import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.scaling.AdaptiveScaler;
@@ -108,13 +105,13 @@ public class ScalingService {
             if (p != null) {
                 p.update(m);
             }
-            HazelcastInstance hz = beans.hazelcast();
-            if (hz == null || !hz.getLifecycleService().isRunning()) {
+            ClusterLink cluster = beans.cluster();
+            if (cluster == null || !cluster.running()) {
                 decider = true;
                 members = 1;
                 last = scaler.step(m, slotsPerMember);
             } else {
-                shareAndDecide(hz, m);
+                shareAndDecide(cluster, m);
             }
             // every member applies the decider's published spare capacity, so a shared window has one limit
             ScalingDecision d = last;
@@ -124,14 +121,13 @@ public class ScalingService {
         }
     }
 
-    private void shareAndDecide(HazelcastInstance hz, SystemMetrics m) {
-        Member self = hz.getCluster().getLocalMember();
-        IMap<String, SystemMetrics> snapshots = hz.getMap(MEMBERS_MAP);
-        snapshots.put(self.getUuid().toString(), m, interval.toMillis() * 3, TimeUnit.MILLISECONDS);
-        members = hz.getCluster().getMembers().size();
-        Member oldest = hz.getCluster().getMembers().iterator().next();
-        decider = oldest.localMember();
-        IMap<String, Object> shared = hz.getMap(SCALER_MAP);
+    private void shareAndDecide(ClusterLink link, SystemMetrics m) {
+        ClusterLink.SharedMap<SystemMetrics> snapshots = link.map(MEMBERS_MAP);
+        snapshots.set(link.self().uuid(), m, interval.multipliedBy(3));
+        List<ClusterLink.Member> all = link.members();
+        members = all.size();
+        decider = all.get(0).self(); // the oldest member
+        ClusterLink.SharedMap<Object> shared = link.map(SCALER_MAP);
         if (!decider) {
             Object published = shared.get(LAST);
             last = published instanceof ScalingDecision d ? d : last;
@@ -141,10 +137,10 @@ public class ScalingService {
         ScalerState before = (ScalerState) shared.get(STATE);
         ScalingDecision d = scaler.decide(cluster, members * slotsPerMember,
                 before == null ? ScalerState.INITIAL : before);
-        boolean applied = before == null ? shared.putIfAbsent(STATE, d.next()) == null
+        boolean applied = before == null ? shared.setIfAbsent(STATE, d.next())
                 : shared.replace(STATE, before, d.next());
         if (applied) {
-            shared.put(LAST, d);
+            shared.set(LAST, d);
             if (d.changed()) {
                 scaler.history().record(d);
             }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
+import org.quotaware.cdi.hazelcast.HazelcastLink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,7 +79,7 @@ class UserOverridesTest {
 
     private static UserOverrides member(HazelcastInstance hz, QuotaTiers tiers, String map, int max) {
         UserOverrides o = new UserOverrides(tiers, max);
-        o.share(hz.getMap(map));
+        o.share(HazelcastLink.of(hz).map(map));
         return o;
     }
 
