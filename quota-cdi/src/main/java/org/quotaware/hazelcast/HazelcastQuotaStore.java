@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -192,14 +193,19 @@ public final class HazelcastQuotaStore implements QuotaStore {
         }
         try {
             long now = clock.millis();
+            // The answer is read on the thread that completes the future (the owner's partition thread, or the
+            // response thread): it only adds to a counter. Hazelcast's own default executor starts a new thread
+            // per callback where the common pool has one worker (two cores), a thread per request (profiled on
+            // Payara). A failure may announce the member's path, a map call no partition thread may block on, so it
+            // goes to the common pool, whose workers are bounded.
             map().submitToKey(user, new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis))
-                    .whenComplete((result, failure) -> {
+                    .whenCompleteAsync((result, failure) -> {
                         if (failure == null) {
                             StateProcessor.answer(result, tracked::add);
                         } else {
-                            notDelivered(operation, failure);
+                            ForkJoinPool.commonPool().execute(() -> notDelivered(operation, failure));
                         }
-                    });
+                    }, Runnable::run);
         } catch (RuntimeException e) {
             throw translate(e);
         }
