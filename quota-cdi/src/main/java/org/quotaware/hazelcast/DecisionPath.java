@@ -21,10 +21,9 @@ import com.hazelcast.spi.impl.SerializationServiceSupport;
  * Which way this member's {@link HazelcastQuotaStore} decides: with a {@link StateProcessor} on the entry's owner (one
  * round trip) or by compare-and-set on the entry's bytes (two round trips, no class of ours on any other member).
  * <p>
- * The processor path is only safe when <b>every</b> member can load our classes on its partition threads: the owner
- * must read the processor, and each backup member the {@link StateBackup} the owner sends it. A backup that cannot be
- * read is lost without the caller hearing of it (the peer logs a SEVERE, the call waits out Hazelcast's backup timeout,
- * and after the owner's death the survivor holds an older state), so it cannot be detected per decision. Hence:
+ * The processor path needs every member to load our processor on its partition threads, as the owner of some entry.
+ * The backups it sends are Hazelcast's own processors (the bytes it wrote, or the entry's removal), which every
+ * Hazelcast 5 member reads without any class of ours. So that no decision is sent to a member that cannot read it:
  * <ul>
  * <li>each member checks once, at start ({@link HazelcastQuotaStore#start()}), whether its own Hazelcast reads our
  * classes back ({@link #unreadable}), and announces the answer in a small map of plain strings
@@ -38,8 +37,8 @@ import com.hazelcast.spi.impl.SerializationServiceSupport;
  * A member's announcement outlives its deployment: a store started again on the same member (a redeployment, or the
  * second start Payara Micro makes at boot of an application given with {@code --deploy}) keeps compare-and-set if it
  * was chosen, and does not log a choice already logged.
- * The two paths may meet on one entry while a member joins: both are atomic on the owner, and the compare-and-set
- * path's writes are backed up as plain bytes, so no backup is lost. On Payara Micro, whose Hazelcast reads
+ * The two paths may meet on one entry while a member joins: both are atomic on the owner, and both paths' writes are
+ * backed up as plain bytes, so no backup is lost. On Payara Micro, whose Hazelcast reads
  * Java-serialized objects with the class loader of the application the writing thread runs in, a member started on a
  * thread of the application reads the processor back and takes the processor path; started on a thread outside any
  * application (while it deploys) it could not, so quota-cdi starts the store on the container's managed thread.
@@ -179,11 +178,12 @@ final class DecisionPath implements AutoCloseable {
     }
 
     /**
-     * The class of ours this member's Hazelcast cannot read back, or null: a {@link StateProcessor} and a {@link
-     * StateBackup} are written and read through the member's own serialization, as on a partition thread (the
-     * thread's context class loader is Hazelcast's). Payara Micro reads a Java-serialized object with the
-     * application's class loader (its global serializer names the application in the stream), so both come back
-     * there; a member whose Hazelcast has no quota classes answers an exception, and Payara's serializer on a thread
+     * The class this member's Hazelcast cannot read back, or null: a {@link StateProcessor} and the backup processor
+     * it sends ({@link StateProcessor#sampleBackup()}, Hazelcast's own) are written and read through the member's own
+     * serialization, as on a partition thread (the thread's context class loader is Hazelcast's). Payara Micro reads
+     * a Java-serialized object with the application's class loader (its global serializer names the application in
+     * the stream), so the processor comes back there; a member whose Hazelcast has no quota classes answers an
+     * exception, one without the backup's class (not Hazelcast 5) a linkage error, and Payara's serializer on a thread
      * outside a started application answers {@link #NOT_IN_APPLICATION}.
      */
     static String unreadable(HazelcastInstance hz) {
@@ -196,7 +196,7 @@ final class DecisionPath implements AutoCloseable {
         ClassLoader context = thread.getContextClassLoader();
         thread.setContextClassLoader(configured != null ? configured : HazelcastInstance.class.getClassLoader());
         try {
-            for (Object sample : new Object[] {new StateProcessor(null, 0, false, 0), new StateBackup(null, 0)}) {
+            for (Object sample : samples()) {
                 Object read;
                 try {
                     read = serialization.toObject(serialization.toData(sample));
@@ -214,6 +214,14 @@ final class DecisionPath implements AutoCloseable {
             return null;
         } finally {
             thread.setContextClassLoader(context);
+        }
+    }
+
+    private static Object[] samples() {
+        try {
+            return new Object[] {new StateProcessor(null, 0, false, 0), StateProcessor.sampleBackup()};
+        } catch (LinkageError e) {
+            return new Object[] {e};
         }
     }
 

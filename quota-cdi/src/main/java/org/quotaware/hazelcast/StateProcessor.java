@@ -8,8 +8,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.jet.impl.connector.AbstractUpdateMapP.ApplyValuesEntryProcessor;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
+import com.hazelcast.map.impl.EntryRemovingProcessor;
+import com.hazelcast.query.impl.QueryableEntry;
 import org.quotaware.engine.AnswerCodec;
 import org.quotaware.engine.ByteReader;
 import org.quotaware.engine.ByteWriter;
@@ -45,7 +49,7 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
     private boolean roomForNewUser;
     private long ttlMillis;
     /** What {@link #process} left in the entry, for the backups; null when it wrote nothing. Never sent. */
-    private transient StateBackup backup;
+    private transient EntryProcessor<String, byte[], ?> backup;
 
     /** For Java serialization, which fills it in {@link #readExternal}. */
     public StateProcessor() {
@@ -80,26 +84,49 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
         }
         if (state.idle(nowMillis)) {
             if (existed) {
-                backup = new StateBackup(null, ttlMillis);
                 write(entry, null, ttlMillis);
+                backup = backup(entry);
             }
             return result(existed ? -1 : 0, answer);
         }
         // the TTL only bounds abandoned entries: a live entry is rewritten (and its TTL renewed) by every operation
-        byte[] bytes = state.toBytes();
-        backup = new StateBackup(bytes, ttlMillis);
-        write(entry, bytes, ttlMillis);
+        write(entry, state.toBytes(), ttlMillis);
+        backup = backup(entry);
         return result(existed ? 0 : 1, answer);
     }
 
     /**
      * Called by Hazelcast on the owner right after {@link #process} on this same instance: the backups set the bytes
-     * it wrote (or remove the entry), and get nothing when it wrote nothing. The sweep runs over a whole partition and
-     * is replayed as it is: the backup holds the same states, so it removes the same idle entries.
+     * it wrote (or remove the entry), and get nothing when it wrote nothing. The sweep sends nothing: the idle entries
+     * it removes count nothing, and a backup drops its copies by the map's max-idle (a promoted backup's operations
+     * remove them earlier, as any idle state).
      */
     @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public EntryProcessor<String, byte[], byte[]> getBackupProcessor() {
-        return operation == null ? this : backup;
+        return (EntryProcessor) backup;
+    }
+
+    /**
+     * What the backups run to end in the entry the owner left: Hazelcast's own processors, which set the value's
+     * serialized bytes or remove the entry. They are {@code IdentifiedDataSerializable} by Hazelcast's own factories,
+     * so every member reads them without any class of the application and without its context: on Payara Micro the
+     * map then needs no tenant, whose request context Payara pushed around every operation on the partition thread (8%
+     * of the CPU per request, profiled). A backup's entry has no time-to-live of its own: the map's max-idle bounds
+     * it, the same time, until its next write.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static EntryProcessor<String, byte[], ?> backup(Map.Entry<String, byte[]> entry) {
+        if (entry.getValue() == null) {
+            return (EntryProcessor) EntryRemovingProcessor.ENTRY_REMOVING_PROCESSOR;
+        }
+        QueryableEntry<String, byte[]> written = (QueryableEntry<String, byte[]>) entry;
+        return new ApplyValuesEntryProcessor<>(Map.<Data, Object>of(written.getKeyData(), written.getValueData()));
+    }
+
+    /** A backup processor as {@link #process} sends, for {@link DecisionPath#unreadable} to read back. */
+    static Object sampleBackup() {
+        return new ApplyValuesEntryProcessor<String, byte[]>(Map.of());
     }
 
     /** Sets a state's bytes with its time-to-live, or removes the entry for null bytes. */
@@ -129,7 +156,7 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
 
     @Override
     public void writeExternal(ObjectOutput out) throws IOException {
-        StateBackup.writeBytes(out, operation == null ? null : OperationCodec.encode(operation)); // null: the sweep
+        writeBytes(out, operation == null ? null : OperationCodec.encode(operation)); // null: the sweep
         out.writeLong(nowMillis);
         out.writeBoolean(roomForNewUser);
         out.writeLong(ttlMillis);
@@ -137,10 +164,31 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
 
     @Override
     public void readExternal(ObjectInput in) throws IOException {
-        byte[] encoded = StateBackup.readBytes(in);
+        byte[] encoded = readBytes(in);
         operation = encoded == null ? null : OperationCodec.decode(encoded);
         nowMillis = in.readLong();
         roomForNewUser = in.readBoolean();
         ttlMillis = in.readLong();
+    }
+
+    /** A length (-1 for null) and the bytes. */
+    private static void writeBytes(ObjectOutput out, byte[] bytes) throws IOException {
+        out.writeInt(bytes == null ? -1 : bytes.length);
+        if (bytes != null) {
+            out.write(bytes);
+        }
+    }
+
+    private static byte[] readBytes(ObjectInput in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        if (length > 1 << 20) {
+            throw new IOException("quotaware: " + length + " bytes is no quota operation");
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
     }
 }

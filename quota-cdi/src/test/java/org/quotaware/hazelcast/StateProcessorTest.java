@@ -1,10 +1,12 @@
 package org.quotaware.hazelcast;
 
 import java.time.Duration;
-import java.util.AbstractMap.SimpleEntry;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.hazelcast.internal.serialization.InternalSerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
+import com.hazelcast.map.impl.LazyMapEntry;
 import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaRequest;
@@ -13,8 +15,13 @@ import org.quotaware.engine.Operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The processor outside a cluster: what it answers, and what it hands the backups instead of itself. */
+/**
+ * The processor outside a cluster, on the entries Hazelcast hands it: what it answers, and the Hazelcast processors it
+ * hands the backups instead of itself.
+ */
 class StateProcessorTest {
+
+    private static final InternalSerializationService SERIALIZATION = new DefaultSerializationServiceBuilder().build();
 
     private static final long T0 = 1_767_571_200_000L;
     private static final long TTL = Duration.ofHours(26).toMillis();
@@ -23,21 +30,21 @@ class StateProcessorTest {
 
     @Test
     void theBackupSetsExactlyTheBytesTheOwnerWrote() {
-        Map.Entry<String, byte[]> owner = new SimpleEntry<>("ann", null);
-        Map.Entry<String, byte[]> replica = new SimpleEntry<>("ann", null);
+        Map.Entry<String, byte[]> owner = entry("ann", null);
+        Map.Entry<String, byte[]> replica = entry("ann", null);
         for (int i = 0; i < 3; i++) {
             StateProcessor p = acquire(T0 + i, true);
             Decision d = (Decision) StateProcessor.answer(p.process(owner), tracked::addAndGet);
             assertThat(d.verdict()).isEqualTo(i < 2 ? Decision.Verdict.ADMITTED : Decision.Verdict.DENIED);
             p.getBackupProcessor().process(replica);
-            assertThat(replica.getValue()).isEqualTo(owner.getValue()).isNotNull();
+            assertThat(stored(replica)).isEqualTo(owner.getValue()).isNotNull();
         }
         assertThat(tracked).hasValue(1);
     }
 
     @Test
     void nothingWrittenMeansNoBackup() {
-        Map.Entry<String, byte[]> entry = new SimpleEntry<>("bob", null);
+        Map.Entry<String, byte[]> entry = entry("bob", null);
         StateProcessor p = acquire(T0, false); // no room for a new user
         Decision d = (Decision) StateProcessor.answer(p.process(entry), tracked::addAndGet);
         assertThat(d.verdict()).isEqualTo(Decision.Verdict.NO_ROOM);
@@ -49,9 +56,9 @@ class StateProcessorTest {
 
     @Test
     void anIdleStateIsRemovedOnTheBackupToo() {
-        Map.Entry<String, byte[]> owner = new SimpleEntry<>("cy", null);
+        Map.Entry<String, byte[]> owner = entry("cy", null);
         acquire(T0, true).process(owner);
-        Map.Entry<String, byte[]> replica = new SimpleEntry<>("cy", owner.getValue());
+        Map.Entry<String, byte[]> replica = entry("cy", owner.getValue());
 
         StateProcessor later = new StateProcessor(new Operations.Export(), T0 + Duration.ofHours(26).toMillis(), true,
                 TTL);
@@ -59,14 +66,40 @@ class StateProcessorTest {
         assertThat(owner.getValue()).isNull();
         assertThat(tracked).hasValue(-1);
         later.getBackupProcessor().process(replica);
-        assertThat(replica.getValue()).isNull();
+        assertThat(stored(replica)).isNull();
     }
 
     @Test
-    void theSweepIsReplayedOnTheBackup() {
-        StateProcessor sweep = new StateProcessor(null, T0, false, TTL);
-        assertThat(sweep.process(new SimpleEntry<>("dee", null))).isNull();
-        assertThat(sweep.getBackupProcessor()).isSameAs(sweep);
+    void theSweepSendsTheBackupsNothing() {
+        Map.Entry<String, byte[]> idle = entry("dee", null);
+        acquire(T0, true).process(idle);
+        StateProcessor sweep = new StateProcessor(null, T0 + Duration.ofHours(26).toMillis(), false, TTL);
+        assertThat(sweep.process(idle)).isNull();
+        assertThat(idle.getValue()).isNull();
+        assertThat(sweep.getBackupProcessor()).isNull();
+    }
+
+    @Test
+    void theBackupsAreHazelcastsOwnProcessorsReadWithoutOurClasses() {
+        Map.Entry<String, byte[]> owner = entry("eve", null);
+        StateProcessor p = acquire(T0, true);
+        p.process(owner);
+        Object backup = p.getBackupProcessor();
+        assertThat(backup.getClass().getName()).startsWith("com.hazelcast.");
+        Object read = SERIALIZATION.toObject(SERIALIZATION.toData(backup));
+        Map.Entry<String, byte[]> replica = entry("eve", null);
+        ((com.hazelcast.map.EntryProcessor<String, byte[], ?>) read).process(replica);
+        assertThat(stored(replica)).isEqualTo(owner.getValue()).isNotNull();
+    }
+
+    /** The value as the record store keeps it (a backup's processor sets it in its serialized form). */
+    private static byte[] stored(Map.Entry<String, byte[]> entry) {
+        return SERIALIZATION.toObject(((LazyMapEntry<String, byte[]>) entry).getValueData());
+    }
+
+    /** The kind of entry Hazelcast hands a processor on the owner and on a backup. */
+    private static Map.Entry<String, byte[]> entry(String key, byte[] value) {
+        return new LazyMapEntry<>(SERIALIZATION.toData(key), value, SERIALIZATION); // a key as Hazelcast holds it
     }
 
     private static StateProcessor acquire(long now, boolean roomForNewUser) {
