@@ -27,7 +27,7 @@ WARMUP="${HTTP_WARMUP:-15s}"
 WARMUP_PASSES="${HTTP_WARMUP_PASSES:-2}"
 # many short rounds: each setup's ratio to the "off" measured in the same round cancels the machine's drift best
 DURATION="${HTTP_DURATION:-5s}"
-ROUNDS="${HTTP_ROUNDS:-10}"
+ROUNDS="${HTTP_ROUNDS:-8}"
 USERS="${HTTP_USERS:-8}"
 CLK_TCK=$(getconf CLK_TCK)
 # limits nothing reaches; the load-driven scaler and the CPU self-protection (503 for low tiers while the member is hot)
