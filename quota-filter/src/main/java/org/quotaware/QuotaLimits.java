@@ -261,6 +261,28 @@ public final class QuotaLimits implements Serializable {
             return this;
         }
 
+        /**
+         * Sets one limit, as {@link QuotaLimits#get(Limit)} answers it: {@link #OFF} switches it off, the queue wait
+         * is in milliseconds. The setters' range checks apply.
+         */
+        public Builder set(Limit limit, long value) {
+            if (value == OFF) {
+                return off(limit);
+            }
+            return switch (limit) {
+                case REQUESTS_PER_MINUTE -> requestsPerMinute(value);
+                case FILES_PER_HOUR -> filesPerHour(value);
+                case FILES_PER_DAY -> filesPerDay(value);
+                case CONCURRENT_TASKS -> maxConcurrentTasks(value);
+                case QUEUE_SIZE -> maxQueueSize(value);
+                case FILE_SIZE -> maxFileSizeBytes(value);
+                case QUEUE_WAIT -> maxQueueWait(Duration.ofMillis(value));
+                default -> throw InvalidQuotaConfigException.invalid("limit", limit, "one of the per-user limits "
+                        + "REQUESTS_PER_MINUTE, FILES_PER_HOUR, FILES_PER_DAY, CONCURRENT_TASKS, QUEUE_SIZE, "
+                        + "FILE_SIZE, QUEUE_WAIT");
+            };
+        }
+
         /** Switches a limit off: no requests-per-minute limit, no queue, and so on. */
         public Builder off(Limit limit) {
             switch (limit) {

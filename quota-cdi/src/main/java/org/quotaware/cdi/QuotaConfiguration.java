@@ -3,27 +3,35 @@ package org.quotaware.cdi;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.eclipse.microprofile.config.Config;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaLimits;
+import org.quotaware.cdi.admin.AdminSettings;
+import org.quotaware.config.ConfigValues;
+import org.quotaware.config.QuotaSettings;
 import org.quotaware.servlet.FilterSettings;
 import org.quotaware.servlet.SettingsParser;
 
 /**
  * The {@code quotaware.*} MicroProfile Config keys: the same limit, tier and identity keys as the filter's
  * init-params (validated by the same parser, so the messages are the same, prefixed with the key), plus the keys of
- * the CDI layer and the cluster store, and the per-method {@code @Quota} overrides.
+ * the cluster store, the scaler and the admin API, all validated together at deployment, and the per-method
+ * {@code @Quota} overrides.
  */
 final class QuotaConfiguration {
 
-    static final String PREFIX = SettingsParser.CONTEXT_PREFIX;
+    static final String PREFIX = QuotaSettings.PREFIX;
     static final String STORE = PREFIX + "cluster.store";
     static final String MAP_NAME = PREFIX + "cluster.map";
     static final String SLOT_LEASE = PREFIX + "cluster.slot-lease";
     static final String FALLBACK_MEMBERS = PREFIX + "cluster.fallback-members";
+    /** The drop-in filter's switch, read by the filter alone. */
+    static final String FILTER_ENABLED = PREFIX + "enabled";
     private static final List<String> OWN = List.of(STORE, MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS);
 
     /** Where quota state lives. */
@@ -39,34 +47,74 @@ final class QuotaConfiguration {
     final boolean clusterConfigured;
     final Duration asyncLease;
     final ScalingSettings scaling;
+    final AdminSettings admin;
     private final Config config;
 
     private QuotaConfiguration(Config config) {
         this.config = config;
-        List<String> names = new ArrayList<>();
-        for (String name : config.getPropertyNames()) {
-            // the filter's drop-in switch is read by the filter alone; our own keys are checked below
-            if (name.startsWith(PREFIX) && !OWN.contains(name) && !ScalingSettings.KEYS.contains(name)
-                    && !name.startsWith(ScalingSettings.RANGE)
-                    && !name.startsWith(PREFIX + "admin.") && !name.equals(PREFIX + "enabled")) {
-                names.add(name);
-            }
-        }
-        this.settings = SettingsParser.parse(PREFIX, names, this::raw);
+        Map<String, String> given = given();
+        List<String> quotaKeys = given.keySet().stream().filter(QuotaConfiguration::quotaKey).toList();
+        this.settings = SettingsParser.parse(PREFIX, quotaKeys, given::get);
         settings.checkTiers(settings.tiers());
-        this.store = choice(raw(STORE));
-        this.mapName = Optional.ofNullable(raw(MAP_NAME)).orElse("quotaware-users");
-        this.slotLease = Duration.ofSeconds(number(SLOT_LEASE, "slotLease (s)", 30, 2, 3_600));
-        this.fallbackMembers = (int) number(FALLBACK_MEMBERS, "fallbackMembers", 2, 1, 10_000);
-        this.clusterKeys = List.of(MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS).stream().filter(k -> raw(k) != null).toList();
+        this.store = choice(given.get(STORE));
+        this.mapName = Optional.ofNullable(given.get(MAP_NAME)).orElse("quotaware-users");
+        String lease = given.get(SLOT_LEASE);
+        this.slotLease = lease == null ? Duration.ofSeconds(30)
+                : ConfigValues.duration(SLOT_LEASE, "slotLease", lease, Duration.ofSeconds(2), Duration.ofHours(1));
+        String members = given.get(FALLBACK_MEMBERS);
+        this.fallbackMembers = members == null ? 2
+                : (int) ConfigValues.number(FALLBACK_MEMBERS, "fallbackMembers", members, 1, 10_000);
+        this.clusterKeys = List.of(MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS).stream().filter(given::containsKey).toList();
         this.clusterConfigured = !clusterKeys.isEmpty();
         this.asyncLease = settings.asyncLease(); // quotaware.async-lease, the filter's async-lease too
-        this.scaling = new ScalingSettings(this::raw, config.getPropertyNames(), settings.tiers());
+        this.scaling = new ScalingSettings(given::get, ScalingSettings.ranged(given), settings.tiers());
+        this.admin = AdminSettings.load(given.keySet(), given::get);
     }
 
-    /** Reads and validates every key; throws {@link InvalidQuotaConfigException} naming the first bad one. */
+    /**
+     * Reads and validates every key (quota, cluster, scaling and admin ones together); throws
+     * {@link InvalidQuotaConfigException} naming the first bad one.
+     */
     static QuotaConfiguration load(Config config) {
         return new QuotaConfiguration(config);
+    }
+
+    /**
+     * Every {@code quotaware.*} key given. Each documented key is looked up by its name, which MicroProfile Config
+     * also finds as an environment variable ({@code QUOTAWARE_PREMIUM_REQUESTS_PER_MINUTE}) that no list of names
+     * shows; the tiers come first, as they make the names of the per-tier keys. The names listed are added after, so
+     * an unknown key still fails the deployment.
+     */
+    private Map<String, String> given() {
+        List<String> tiers = QuotaSettings.tierNames(raw(PREFIX + QuotaSettings.TIERS));
+        List<String> known = new ArrayList<>();
+        QuotaSettings.keys(tiers).forEach(name -> known.add(PREFIX + name));
+        known.addAll(OWN);
+        known.addAll(ScalingSettings.KEYS);
+        known.addAll(ScalingSettings.rangeKeys(tiers));
+        known.addAll(AdminSettings.KEYS);
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String name : known) {
+            String v = raw(name);
+            if (v != null) {
+                given.put(name, v);
+            }
+        }
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(PREFIX) && !name.equals(FILTER_ENABLED) && !given.containsKey(name)) {
+                String v = raw(name);
+                if (v != null) {
+                    given.put(name, v);
+                }
+            }
+        }
+        return given;
+    }
+
+    /** A key of the quota settings, shared with the filter (not one of quota-cdi's own). */
+    private static boolean quotaKey(String name) {
+        return !OWN.contains(name) && !ScalingSettings.KEYS.contains(name) && !name.startsWith(ScalingSettings.RANGE)
+                && !name.startsWith(AdminSettings.PREFIX);
     }
 
     private String raw(String name) {
@@ -81,20 +129,6 @@ final class QuotaConfiguration {
             return StoreChoice.valueOf(raw.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw InvalidQuotaConfigException.invalid("store", raw, "one of auto, hazelcast, local").forKey(STORE);
-        }
-    }
-
-    private long number(String key, String field, long fallback, long min, long max) {
-        String raw = raw(key);
-        if (raw == null) {
-            return fallback;
-        }
-        try {
-            return InvalidQuotaConfigException.requireRange(field, Long.parseLong(raw), min, max);
-        } catch (NumberFormatException e) {
-            throw InvalidQuotaConfigException.outOfRange(field, raw, min, max).forKey(key);
-        } catch (InvalidQuotaConfigException e) {
-            throw e.forKey(key);
         }
     }
 

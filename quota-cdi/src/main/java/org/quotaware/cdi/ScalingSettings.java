@@ -1,10 +1,17 @@
 package org.quotaware.cdi;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaTiers;
+import org.quotaware.config.ConfigValues;
+import org.quotaware.config.LimitSetting;
 import org.quotaware.scaling.ScalingRules;
 import org.quotaware.scaling.TierRanges;
 
@@ -28,8 +35,8 @@ final class ScalingSettings {
     static final String RESERVED_SHARE = PREFIX + "protection.reserved-share";
     /** {@code quotaware.scaling.range.<tier>.<setting>=low-high}: adaptive rate limits. */
     static final String RANGE = PREFIX + "scaling.range.";
-    static final java.util.List<String> KEYS = java.util.List.of(ENABLED, INTERVAL, SLOTS_PER_MEMBER, COOLDOWN,
-            MIN_CAPACITY, MAX_CAPACITY, PROTECTION, PROTECT_CPU, PROTECT_MEMORY, RESERVED_SHARE);
+    static final List<String> KEYS = List.of(ENABLED, INTERVAL, SLOTS_PER_MEMBER, COOLDOWN, MIN_CAPACITY,
+            MAX_CAPACITY, PROTECTION, PROTECT_CPU, PROTECT_MEMORY, RESERVED_SHARE);
 
     final boolean enabled;
     final boolean protection;
@@ -39,33 +46,60 @@ final class ScalingSettings {
     final ScalingRules rules;
     final TierRanges ranges;
 
-    ScalingSettings(Function<String, String> raw, Iterable<String> names, QuotaTiers tiers) {
+    /**
+     * @param raw    the value of a key, or null
+     * @param ranged the {@code quotaware.scaling.range.*} keys given, each with its value
+     */
+    ScalingSettings(Function<String, String> raw, Map<String, String> ranged, QuotaTiers tiers) {
         this.enabled = bool(raw, ENABLED);
         this.protection = bool(raw, PROTECTION);
-        this.interval = Duration.ofSeconds(number(raw, INTERVAL, "interval (s)", 5, 1, 3_600));
-        this.slotsPerMember = number(raw, SLOTS_PER_MEMBER, "slotsPerMember", 0, 1, 1_000_000);
+        this.interval = duration(raw, INTERVAL, "interval", Duration.ofSeconds(5), Duration.ofHours(1));
+        String slots = raw.apply(SLOTS_PER_MEMBER);
+        this.slotsPerMember = slots == null ? 0
+                : ConfigValues.number(SLOTS_PER_MEMBER, "slotsPerMember", slots, 1, 1_000_000);
         ScalingRules.Builder b = ScalingRules.defaults().toBuilder();
-        apply(raw, COOLDOWN, v -> b.cooldown(Duration.ofSeconds(parseLong(COOLDOWN, "cooldown (s)", v))));
-        apply(raw, MIN_CAPACITY, v -> b.minCapacity(parseLong(MIN_CAPACITY, "minCapacity", v)));
-        apply(raw, MAX_CAPACITY, v -> b.maxCapacity(parseLong(MAX_CAPACITY, "maxCapacity", v)));
-        apply(raw, PROTECT_CPU, v -> b.protectCpu(parseDouble(PROTECT_CPU, "protectCpu", v)));
-        apply(raw, PROTECT_MEMORY, v -> b.protectMemory(parseDouble(PROTECT_MEMORY, "protectMemory", v)));
-        apply(raw, RESERVED_SHARE, v -> b.reservedShare(parseDouble(RESERVED_SHARE, "reservedShare", v)));
+        apply(raw, COOLDOWN, v -> b.cooldown(ConfigValues.duration(COOLDOWN, "cooldown", v,
+                "seconds, or a number with 'ms' or 's'")));
+        apply(raw, MIN_CAPACITY, v -> b.minCapacity(ConfigValues.count(MIN_CAPACITY, "minCapacity", v, 1,
+                ScalingRules.MAX_CAPACITY, false)));
+        apply(raw, MAX_CAPACITY, v -> b.maxCapacity(ConfigValues.count(MAX_CAPACITY, "maxCapacity", v, 1,
+                ScalingRules.MAX_CAPACITY, false)));
+        apply(raw, PROTECT_CPU, v -> b.protectCpu(ConfigValues.fraction(PROTECT_CPU, "protectCpu", v)));
+        apply(raw, PROTECT_MEMORY, v -> b.protectMemory(ConfigValues.fraction(PROTECT_MEMORY, "protectMemory", v)));
+        apply(raw, RESERVED_SHARE, v -> b.reservedShare(ConfigValues.fraction(RESERVED_SHARE, "reservedShare", v)));
         try {
             this.rules = b.build();
         } catch (InvalidQuotaConfigException e) {
             throw e.forKey(PREFIX + "scaling");
         }
-        java.util.Map<String, String> ranged = new java.util.LinkedHashMap<>();
-        for (String name : names) {
-            if (name.startsWith(RANGE)) {
-                ranged.put(name.substring(RANGE.length()), raw.apply(name));
-            }
-        }
         this.ranges = TierRanges.parse(RANGE, ranged, tiers);
     }
 
-    private static void apply(Function<String, String> raw, String key, java.util.function.Consumer<String> setter) {
+    /** Every range key the tiers may have, to look each up by name. */
+    static List<String> rangeKeys(Iterable<String> tierNames) {
+        List<String> keys = new ArrayList<>();
+        for (String tier : tierNames) {
+            for (LimitSetting s : LimitSetting.values()) {
+                if (s.limit().windowed()) {
+                    keys.add(RANGE + tier + "." + s.setting());
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** The range keys of {@code values}, without their prefix. */
+    static Map<String, String> ranged(Map<String, String> values) {
+        Map<String, String> ranged = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (name.startsWith(RANGE)) {
+                ranged.put(name.substring(RANGE.length()), value);
+            }
+        });
+        return ranged;
+    }
+
+    private static void apply(Function<String, String> raw, String key, Consumer<String> setter) {
         String v = raw.apply(key);
         if (v != null) {
             try {
@@ -78,41 +112,12 @@ final class ScalingSettings {
 
     private static boolean bool(Function<String, String> raw, String key) {
         String v = raw.apply(key);
-        if (v == null || v.equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (v.equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw InvalidQuotaConfigException.invalid(key.substring(PREFIX.length()), v, "true or false").forKey(key);
+        return v == null || ConfigValues.bool(key, key.substring(PREFIX.length()), v);
     }
 
-    private static long number(Function<String, String> raw, String key, String field, long fallback, long min,
-                               long max) {
+    private static Duration duration(Function<String, String> raw, String key, String field, Duration fallback,
+                                     Duration max) {
         String v = raw.apply(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return InvalidQuotaConfigException.requireRange(field, parseLong(key, field, v), min, max);
-        } catch (InvalidQuotaConfigException e) {
-            throw e.field().equals(key) ? e : e.forKey(key);
-        }
-    }
-
-    private static long parseLong(String key, String field, String v) {
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw InvalidQuotaConfigException.invalid(field, v, "a whole number").forKey(key);
-        }
-    }
-
-    private static double parseDouble(String key, String field, String v) {
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw InvalidQuotaConfigException.invalid(field, v, "a fraction such as 0.9").forKey(key);
-        }
+        return v == null ? fallback : ConfigValues.duration(key, field, v, Duration.ofSeconds(1), max);
     }
 }

@@ -3,16 +3,11 @@ package org.quotaware.cdi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigValue;
-import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.eclipse.microprofile.config.spi.Converter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,46 +52,8 @@ class ClusterStoresTest {
         log.removeHandler(capture);
     }
 
-    /** Only the keys given; what MicroProfile Config answers for them. */
-    private record MapConfig(Map<String, String> values) implements Config {
-        @Override
-        public <T> T getValue(String name, Class<T> type) {
-            return getOptionalValue(name, type).orElseThrow();
-        }
-
-        @Override
-        public ConfigValue getConfigValue(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
-            return Optional.ofNullable(values.get(name)).map(type::cast);
-        }
-
-        @Override
-        public Iterable<String> getPropertyNames() {
-            return values.keySet();
-        }
-
-        @Override
-        public Iterable<ConfigSource> getConfigSources() {
-            return List.of();
-        }
-
-        @Override
-        public <T> Optional<Converter<T>> getConverter(Class<T> type) {
-            return Optional.empty();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) {
-            throw new IllegalArgumentException();
-        }
-    }
-
     static QuotaConfiguration config(Map<String, String> values) {
-        return QuotaConfiguration.load(new MapConfig(values));
+        return QuotaConfiguration.load(new MapConfig(values, Map.of()));
     }
 
     static int admitted(ClusterStores.Choice choice, int tries) {

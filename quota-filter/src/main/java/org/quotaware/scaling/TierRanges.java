@@ -1,23 +1,26 @@
 package org.quotaware.scaling;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
+import org.quotaware.config.LimitSetting;
 
 /**
  * The tiers' adaptive rate limits: a {@link RateRange} per tier and rate limit (the seed's "8-20 files per ..."),
  * applied to the {@link QuotaTiers} from the cluster's spare capacity after each scaling decision. Written as
- * {@code <tier>.<setting>=low-high} with the settings {@code requests-per-minute}, {@code files-per-hour},
- * {@code files-per-day}; a ranged limit replaces whatever value the tier had for it.
+ * {@code <tier>.<setting>=low-high} with the settings of the windowed limits ({@code requests-per-minute},
+ * {@code files-per-hour}, {@code files-per-day}); a ranged limit replaces whatever value the tier had for it.
  */
 public final class TierRanges {
 
-    private static final Map<String, Limit> SETTINGS = Map.of("requests-per-minute", Limit.REQUESTS_PER_MINUTE,
-            "files-per-hour", Limit.FILES_PER_HOUR, "files-per-day", Limit.FILES_PER_DAY);
+    /** The settings that may be ranged: the windowed limits of {@link LimitSetting}. */
+    private static final List<String> SETTINGS = LimitSetting.names().stream()
+            .filter(name -> LimitSetting.named(name).limit().windowed()).toList();
 
     private final Map<String, Map<Limit, RateRange>> ranges;
 
@@ -36,11 +39,12 @@ public final class TierRanges {
             String key = prefix + name;
             int dot = name.lastIndexOf('.');
             String tier = dot < 0 ? name : name.substring(0, dot);
-            Limit limit = dot < 0 ? null : SETTINGS.get(name.substring(dot + 1));
-            if (limit == null) {
+            String setting = dot < 0 ? null : name.substring(dot + 1);
+            if (!SETTINGS.contains(setting)) {
                 throw InvalidQuotaConfigException.invalid("setting", name, "<tier>.<setting> with a setting of "
-                        + SETTINGS.keySet()).forKey(key);
+                        + SETTINGS).forKey(key);
             }
+            Limit limit = LimitSetting.named(setting).limit();
             if (!tiers.exists(tier)) {
                 throw InvalidQuotaConfigException.invalid("tier", tier, "one of the tiers " + tiers.all().keySet())
                         .forKey(key);
@@ -66,14 +70,7 @@ public final class TierRanges {
                 continue; // removed at runtime by an operator
             }
             QuotaLimits.Builder b = current.toBuilder();
-            tier.getValue().forEach((limit, range) -> {
-                long value = range.effective(spare);
-                switch (limit) {
-                    case REQUESTS_PER_MINUTE -> b.requestsPerMinute(value);
-                    case FILES_PER_HOUR -> b.filesPerHour(value);
-                    default -> b.filesPerDay(value);
-                }
-            });
+            tier.getValue().forEach((limit, range) -> b.set(limit, range.effective(spare)));
             QuotaLimits next = b.build();
             if (!next.equals(current)) {
                 tiers.define(tier.getKey(), next);

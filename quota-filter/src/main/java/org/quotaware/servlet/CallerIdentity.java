@@ -12,6 +12,7 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.quotaware.QuotaRequest;
+import org.quotaware.config.ConfigValues;
 
 /**
  * Decides whose quota a request spends. In order: the container's principal, a configured API key, the user header

@@ -11,6 +11,7 @@ import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
 import org.quotaware.http.HeaderSwitch;
+import org.quotaware.config.ConfigValues;
 
 /**
  * Everything {@link QuotaFilter} is configured with: the tiers and system limits a new {@link QuotaManager} is built

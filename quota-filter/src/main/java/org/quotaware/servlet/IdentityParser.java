@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.quotaware.QuotaTiers;
+import org.quotaware.config.ConfigValues;
+import org.quotaware.config.QuotaSettings;
 
-import static org.quotaware.servlet.SettingsParser.API_KEYS;
-import static org.quotaware.servlet.SettingsParser.API_KEY_HEADER;
-import static org.quotaware.servlet.SettingsParser.TRUSTED_PROXIES;
-import static org.quotaware.servlet.SettingsParser.USER_HEADER;
+import static org.quotaware.config.QuotaSettings.API_KEYS;
+import static org.quotaware.config.QuotaSettings.API_KEY_HEADER;
+import static org.quotaware.config.QuotaSettings.TRUSTED_PROXIES;
+import static org.quotaware.config.QuotaSettings.USER_HEADER;
 
 /** Parses the {@code identity.*} settings into a {@link CallerIdentity}. */
 final class IdentityParser {
@@ -23,7 +24,7 @@ final class IdentityParser {
     private IdentityParser() {
     }
 
-    static CallerIdentity identity(SettingsParser p, QuotaTiers tiers) {
+    static CallerIdentity identity(QuotaSettings p) {
         String apiKeyHeader = header(p, API_KEY_HEADER, DEFAULT_API_KEY_HEADER);
         String userHeader = header(p, USER_HEADER, null);
         List<IpAddresses.Range> proxies = IpAddresses.parseRanges(p.key(TRUSTED_PROXIES), p.value(TRUSTED_PROXIES));
@@ -32,10 +33,10 @@ final class IdentityParser {
             throw ConfigValues.fail(p.key(USER_HEADER), "userHeader", userHeader, "set together with "
                     + p.key(TRUSTED_PROXIES) + " (the header is believed only from those peers)");
         }
-        return new CallerIdentity(apiKeyHeader, apiKeys(p, tiers), userHeader, proxies);
+        return new CallerIdentity(apiKeyHeader, apiKeys(p), userHeader, proxies);
     }
 
-    private static String header(SettingsParser p, String name, String fallback) {
+    private static String header(QuotaSettings p, String name, String fallback) {
         String raw = p.value(name);
         if (raw == null) {
             return fallback;
@@ -49,8 +50,11 @@ final class IdentityParser {
         return raw.trim();
     }
 
-    /** {@code key=user[:tier]}, comma-separated; the same user may have several keys (to rotate them). */
-    private static Map<String, CallerIdentity.ApiKey> apiKeys(SettingsParser p, QuotaTiers tiers) {
+    /**
+     * {@code key=user[:tier]}, comma-separated; the same user may have several keys (to rotate them). A key cannot
+     * hold {@code =}: an entry with two is refused rather than split somewhere the writer did not mean.
+     */
+    private static Map<String, CallerIdentity.ApiKey> apiKeys(QuotaSettings p) {
         Map<String, CallerIdentity.ApiKey> keys = new LinkedHashMap<>();
         String key = p.key(API_KEYS);
         for (String item : ConfigValues.list(p.value(API_KEYS))) {
@@ -60,6 +64,11 @@ final class IdentityParser {
             int colon = rest.lastIndexOf(':');
             String user = (colon < 0 ? rest : rest.substring(0, colon)).trim();
             String tier = colon < 0 ? null : rest.substring(colon + 1).trim();
+            if (rest.indexOf('=') >= 0) {
+                // the key is a secret: show only where it is, never its text
+                throw ConfigValues.fail(key, "apiKey", "entry " + (keys.size() + 1) + " (with more than one '=')",
+                        "key=user or key=user:tier, with no '=' in the key, the user or the tier");
+            }
             if (apiKey.isEmpty() || user.isEmpty()) {
                 // the key is a secret: show only where it is, never its text
                 throw ConfigValues.fail(key, "apiKey", "entry " + (keys.size() + 1),

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.config.ConfigValues;
 
 /**
  * IP address literals and CIDR ranges, IPv4 and IPv6. Literals are parsed without ever asking DNS: a host name in a
@@ -39,7 +40,10 @@ final class IpAddresses {
     private IpAddresses() {
     }
 
-    /** An address literal (IPv6 may be in brackets, a port after it is ignored), or null when it is not one. */
+    /**
+     * An address literal (IPv6 may be in brackets, a port after it is ignored), or null when it is not one. Parsed by
+     * hand: {@link InetAddress#getByName} would ask DNS for anything that is not a literal it knows ("999.1.1.1").
+     */
     static InetAddress parse(String text) {
         if (text == null) {
             return null;
@@ -47,23 +51,21 @@ final class IpAddresses {
         String s = text.trim();
         if (s.startsWith("[")) {
             int end = s.indexOf(']');
-            if (end < 0) {
+            if (end < 0 || !AddressLiterals.port(s.substring(end + 1), true)) {
                 return null;
             }
             s = s.substring(1, end);
         } else if (s.indexOf(':') > 0 && s.indexOf(':') == s.lastIndexOf(':') && s.indexOf('.') > 0) {
+            if (!AddressLiterals.port(s.substring(s.indexOf(':')), false)) {
+                return null;
+            }
             s = s.substring(0, s.indexOf(':')); // IPv4 with a port, as some proxies write it
         }
-        if (s.isEmpty() || !s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-            return null; // only literal characters: InetAddress.getByName must never resolve a name
-        }
-        if (s.indexOf(':') < 0 && !s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            return null; // getByName would accept shorthands like "10.1"; a proxy never writes those
-        }
+        byte[] bytes = s.indexOf(':') < 0 ? AddressLiterals.ipv4(s) : AddressLiterals.ipv6(s);
         try {
-            return InetAddress.getByName(s);
+            return bytes == null ? null : InetAddress.getByAddress(bytes); // no lookup: the bytes are the address
         } catch (UnknownHostException e) {
-            return null;
+            return null; // only for a length other than 4 or 16
         }
     }
 

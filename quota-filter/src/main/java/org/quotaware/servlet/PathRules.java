@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.quotaware.config.ConfigValues;
+
 /**
  * Which requests count, and which count as file uploads. A pattern is an exact path ({@code /api/pricelists}) or a
  * prefix ({@code /api/*}, which also matches {@code /api} itself); patterns are normalised like request paths, so they

@@ -223,4 +223,27 @@ class SettingsParserTest {
         assertRejected("paths.files: pathPattern must be an exact path such as /api/upload or a prefix such as "
                 + "/api/*, starting with '/', was /api/*.csv", "paths.files", "/api/*.csv");
     }
+
+    @Test
+    void anApiKeyContainingAnEqualsSignIsRefusedWithoutShowingIt() {
+        // split at the first '=', "abc=def=alice" used to become key "abc" for user "def=alice"
+        assertThatThrownBy(() -> parse("identity.api-keys", "ok-key=bob,abc=def=alice:default"))
+                .isInstanceOf(InvalidQuotaConfigException.class)
+                .hasMessageContaining("identity.api-keys")
+                .hasMessageContaining("entry 2")
+                .hasMessageContaining("'='")
+                .hasMessageNotContaining("abc").hasMessageNotContaining("def=");
+    }
+
+    @Test
+    void aTierNamedLikeAnInstanceSettingIsRefused() {
+        // system.max-concurrent-tasks would set both the instance's limit and the tier's
+        for (String reserved : new String[] {"system", "identity", "paths", "files", "denials"}) {
+            assertThatThrownBy(() -> parse("tiers", "premium," + reserved))
+                    .isInstanceOf(InvalidQuotaConfigException.class)
+                    .hasMessageContaining("tiers")
+                    .hasMessageContaining(reserved)
+                    .hasMessageContaining("reserved");
+        }
+    }
 }

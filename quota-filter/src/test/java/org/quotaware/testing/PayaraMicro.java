@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A real Payara Micro in its own JVM, for the tests Arquillian cannot express: a deployment that must fail, a cluster
@@ -34,6 +37,12 @@ public final class PayaraMicro implements AutoCloseable {
      */
     public static PayaraMicro start(String name, Path payaraJar, Path war, Path workDir, List<String> jvmOptions,
                                     List<String> microOptions) throws IOException {
+        return start(name, payaraJar, war, workDir, jvmOptions, microOptions, Map.of());
+    }
+
+    /** As {@link #start(String, Path, Path, Path, List, List)}, with these variables added to its environment. */
+    public static PayaraMicro start(String name, Path payaraJar, Path war, Path workDir, List<String> jvmOptions,
+                                    List<String> microOptions, Map<String, String> environment) throws IOException {
         Path root = Files.createDirectories(workDir.resolve(name)).toAbsolutePath();
         Path log = root.resolve("payara.log");
         List<String> cmd = new ArrayList<>();
@@ -43,9 +52,24 @@ public final class PayaraMicro implements AutoCloseable {
         cmd.addAll(List.of("-jar", payaraJar.toAbsolutePath().toString(), "--deploy", war.toAbsolutePath().toString(), "--contextroot", "/",
                 "--rootdir", root.resolve("runtime").toString()));
         cmd.addAll(microOptions);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                .directory(root.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                .directory(root.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         return new PayaraMicro(name, p, log);
+    }
+
+    /**
+     * Deletes {@code workDir/name}, what an earlier run left: Payara Micro deploys again whatever its root holds, which
+     * would log everything twice.
+     */
+    public static void clean(Path workDir, String name) throws IOException {
+        Path root = workDir.resolve(name);
+        if (Files.exists(root)) {
+            try (Stream<Path> old = Files.walk(root)) {
+                old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     /** Waits until the log matches {@code pattern}; false when the time ran out or the JVM ended first. */

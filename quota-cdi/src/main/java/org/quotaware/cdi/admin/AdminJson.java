@@ -14,6 +14,8 @@ import org.quotaware.LimitStatus;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaStatistics;
 import org.quotaware.UserQuotaUsage;
+import org.quotaware.config.LimitSetting;
+import org.quotaware.config.QuotaSettings;
 import org.quotaware.scaling.ScalingDecision;
 import org.quotaware.scaling.SystemMetrics;
 
@@ -71,14 +73,15 @@ final class AdminJson {
 
     static JsonObject limits(QuotaLimits l) {
         JsonObjectBuilder b = Json.createObjectBuilder();
-        count(b, "requests-per-minute", l.requestsPerMinute());
-        count(b, "files-per-hour", l.filesPerHour());
-        count(b, "files-per-day", l.filesPerDay());
-        count(b, "max-concurrent-tasks", l.maxConcurrentTasks());
-        count(b, "max-queue-size", l.maxQueueSize());
-        count(b, "max-file-size", l.maxFileSizeBytes());
-        return b.add("max-queue-wait", l.maxQueueWait().toMillis() + "ms").add("shadow", TierChange.shadowText(l))
-                .build();
+        for (LimitSetting setting : LimitSetting.values()) {
+            long v = l.get(setting.limit());
+            if (setting.unit() == LimitSetting.Unit.MILLIS || v == QuotaLimits.OFF) {
+                b.add(setting.setting(), setting.text(l)); // "500ms", "off"
+            } else {
+                b.add(setting.setting(), v);
+            }
+        }
+        return b.add(QuotaSettings.SHADOW, QuotaSettings.shadowText(l)).build();
     }
 
     static JsonObject tiers(Map<String, QuotaLimits> tiers) {
@@ -116,14 +119,6 @@ final class AdminJson {
         JsonArrayBuilder a = Json.createArrayBuilder();
         history.forEach(d -> a.add(decision(d)));
         return a;
-    }
-
-    private static void count(JsonObjectBuilder b, String name, long v) {
-        if (v == QuotaLimits.OFF) {
-            b.add(name, "off");
-        } else {
-            b.add(name, v);
-        }
     }
 
     private static void instant(JsonObjectBuilder b, String name, Instant at) {

@@ -5,10 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.config.ConfigValues;
 
 /**
  * The {@code quotaware.admin.*} keys, read and validated at deployment: a bad value names the key and what is allowed
@@ -21,7 +21,8 @@ import org.quotaware.InvalidQuotaConfigException;
  * @param mapName the Hazelcast map that carries tier changes to every member
  * @param keyFailures        wrong admin keys one client address may present per {@code keyFailureWindow}
  *                           ({@code quotaware.admin.key-failures}, default 5); then it is refused with 429
- * @param keyFailureWindow   {@code quotaware.admin.key-failure-window} (seconds, default 60)
+ * @param keyFailureWindow   {@code quotaware.admin.key-failure-window} (seconds, or {@code 30s}, {@code 500ms};
+ *                           default 60 s)
  * @param maxOverrides       users that may have limits of their own through the admin API
  *                           ({@code quotaware.admin.max-overrides}, default 1000)
  */
@@ -76,11 +77,12 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
                     + " header) is set").forKey(ENABLED);
         }
         int failures = (int) number(raw, KEY_FAILURES, "key-failures", DEFAULT_KEY_FAILURES, 1, 1_000);
-        long window = number(raw, KEY_FAILURE_WINDOW, "key-failure-window (s)",
-                DEFAULT_KEY_FAILURE_WINDOW.toSeconds(), 1, 86_400);
+        String windowRaw = blankToNull(raw.apply(KEY_FAILURE_WINDOW));
+        Duration window = windowRaw == null ? DEFAULT_KEY_FAILURE_WINDOW : ConfigValues.duration(KEY_FAILURE_WINDOW,
+                "key-failure-window", windowRaw, Duration.ofSeconds(1), Duration.ofDays(1));
         int maxOverrides = (int) number(raw, MAX_OVERRIDES, "max-overrides", DEFAULT_MAX_OVERRIDES, 0, 100_000);
         return new AdminSettings(enabled, role, key == null ? null : sha256(key), me,
-                map == null ? DEFAULT_MAP : map, failures, Duration.ofSeconds(window), maxOverrides);
+                map == null ? DEFAULT_MAP : map, failures, window, maxOverrides);
     }
 
     /** The admin API switched off, {@code quota/me} on. */
@@ -103,30 +105,13 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
 
     private static boolean bool(Function<String, String> raw, String key, boolean fallback) {
         String v = blankToNull(raw.apply(key));
-        if (v == null) {
-            return fallback;
-        }
-        return switch (v.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw InvalidQuotaConfigException.invalid(key.substring(PREFIX.length()), v, "true or false")
-                    .forKey(key);
-        };
+        return v == null ? fallback : ConfigValues.bool(key, key.substring(PREFIX.length()), v);
     }
 
     private static long number(Function<String, String> raw, String key, String field, long fallback, long min,
                                long max) {
         String v = blankToNull(raw.apply(key));
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return InvalidQuotaConfigException.requireRange(field, Long.parseLong(v), min, max);
-        } catch (NumberFormatException e) {
-            throw InvalidQuotaConfigException.outOfRange(field, v, min, max).forKey(key);
-        } catch (InvalidQuotaConfigException e) {
-            throw e.forKey(key);
-        }
+        return v == null ? fallback : ConfigValues.number(key, field, v, min, max);
     }
 
     private static String blankToNull(String v) {

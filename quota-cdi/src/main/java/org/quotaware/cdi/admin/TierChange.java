@@ -17,10 +17,10 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import org.quotaware.InvalidQuotaConfigException;
-import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
-import org.quotaware.servlet.SettingsParser;
+import org.quotaware.config.LimitSetting;
+import org.quotaware.config.QuotaSettings;
 
 /**
  * A change of one tier's limits, as the admin API receives it: the per-tier settings of the configuration
@@ -35,10 +35,9 @@ import org.quotaware.servlet.SettingsParser;
  */
 public final class TierChange {
 
-    /** The settings, in the configuration's order. */
-    public static final List<String> SETTINGS = List.of("requests-per-minute", "files-per-hour", "files-per-day",
-            "max-concurrent-tasks", "max-queue-size", "max-file-size", "max-queue-wait", "shadow");
-    static final String SCALE = "scale";
+    /** The settings, in the configuration's order: every limit, then {@code shadow}. */
+    public static final List<String> SETTINGS = settings();
+    static final String SCALE = QuotaSettings.SCALE;
 
     private TierChange() {
     }
@@ -137,11 +136,12 @@ public final class TierChange {
         if (QuotaTiers.DEFAULT.equals(tier)) {
             changes.forEach((name, value) -> values.put(QuotaTiers.DEFAULT + "." + name, value));
         } else {
-            values.put("tiers", tier);
-            values.put(tier + ".shadow", shadowText(current)); // a tier's shadow is its own, not the default's
+            values.put(QuotaSettings.TIERS, tier);
+            // a tier's shadow is its own, not the default's
+            values.put(tier + "." + QuotaSettings.SHADOW, QuotaSettings.shadowText(current));
             changes.forEach((name, value) -> values.put(tier + "." + name, value));
         }
-        return SettingsParser.parse("", values.keySet(), values::get).tiers().limits(tier);
+        return QuotaSettings.parse("", values).tiers().limits(tier);
     }
 
     /** Every setting of {@code limits}, as properties text: what the cluster carries. */
@@ -160,27 +160,16 @@ public final class TierChange {
 
     private static void text(QuotaLimits l, String tier, Map<String, String> out) {
         String p = tier == null ? "" : tier + ".";
-        out.put(p + "requests-per-minute", value(l.requestsPerMinute()));
-        out.put(p + "files-per-hour", value(l.filesPerHour()));
-        out.put(p + "files-per-day", value(l.filesPerDay()));
-        out.put(p + "max-concurrent-tasks", value(l.maxConcurrentTasks()));
-        out.put(p + "max-queue-size", value(l.maxQueueSize()));
-        out.put(p + "max-file-size", value(l.maxFileSizeBytes()));
-        out.put(p + "max-queue-wait", l.maxQueueWait().toMillis() + "ms");
-        out.put(p + "shadow", shadowText(l));
-    }
-
-    /** The {@code shadow} setting of {@code limits}: {@code false}, or the policy names of the limits in shadow mode. */
-    static String shadowText(QuotaLimits limits) {
-        StringBuilder names = new StringBuilder();
-        for (Limit l : limits.shadow()) {
-            names.append(names.length() == 0 ? "" : ",").append(l.policyName());
+        for (LimitSetting setting : LimitSetting.values()) {
+            out.put(p + setting.setting(), setting.text(l));
         }
-        return names.length() == 0 ? "false" : names.toString();
+        out.put(p + QuotaSettings.SHADOW, QuotaSettings.shadowText(l));
     }
 
-    private static String value(long v) {
-        return v == QuotaLimits.OFF ? "off" : Long.toString(v);
+    private static List<String> settings() {
+        List<String> all = LimitSetting.names();
+        all.add(QuotaSettings.SHADOW);
+        return List.copyOf(all);
     }
 
     private static List<String> names() {

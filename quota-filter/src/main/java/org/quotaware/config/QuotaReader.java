@@ -1,0 +1,201 @@
+package org.quotaware.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaTiers;
+import org.quotaware.SystemLimits;
+import org.quotaware.denials.DenialLog;
+import org.quotaware.denials.DenialLogger;
+import org.quotaware.http.HeaderSwitch;
+
+import static org.quotaware.config.QuotaSettings.ASYNC_LEASE;
+import static org.quotaware.config.QuotaSettings.DEFAULT_ASYNC_LEASE;
+import static org.quotaware.config.QuotaSettings.DENIAL_LOG_SIZE;
+import static org.quotaware.config.QuotaSettings.DENIAL_LOG_WINDOW;
+import static org.quotaware.config.QuotaSettings.FIXED;
+import static org.quotaware.config.QuotaSettings.MAX_TRACKED_USERS;
+import static org.quotaware.config.QuotaSettings.RATE_LIMIT_HEADERS;
+import static org.quotaware.config.QuotaSettings.RESERVED_TIERS;
+import static org.quotaware.config.QuotaSettings.SCALE;
+import static org.quotaware.config.QuotaSettings.SHADOW;
+import static org.quotaware.config.QuotaSettings.SYSTEM_BLOCKED;
+import static org.quotaware.config.QuotaSettings.SYSTEM_QUEUE;
+import static org.quotaware.config.QuotaSettings.SYSTEM_TASKS;
+import static org.quotaware.config.QuotaSettings.TIERS;
+import static org.quotaware.config.QuotaSettings.shadow;
+import static org.quotaware.config.QuotaSettings.tierNames;
+import static org.quotaware.config.QuotaSettings.tierSettingNames;
+
+/** Reads {@link QuotaSettings} from the names and values given; every message starts with the key as written. */
+final class QuotaReader {
+
+    private final String prefix;
+    private final Map<String, String> values;
+    private final List<String> tierNames;
+
+    QuotaReader(String prefix, Map<String, String> values) {
+        this.prefix = prefix;
+        this.values = new LinkedHashMap<>(values);
+        this.tierNames = tierNames(values.get(TIERS));
+    }
+
+    QuotaSettings read() {
+        for (String tier : tierNames) {
+            if (RESERVED_TIERS.contains(tier)) {
+                throw ConfigValues.fail(key(TIERS), "tier", tier, "a name other than the reserved "
+                        + RESERVED_TIERS.stream().sorted().toList() + " (they begin other keys)");
+            }
+        }
+        checkKeys();
+        QuotaLimits defaults = tierLimits(QuotaTiers.DEFAULT, QuotaLimits.defaults());
+        QuotaTiers tiers = new QuotaTiers(defaults);
+        for (String tier : tierNames.subList(1, tierNames.size())) {
+            try {
+                tiers.define(tier, tierLimits(tier, scaled(tier, defaults)));
+            } catch (InvalidQuotaConfigException e) {
+                throw e.field().equals("tier") ? e.forKey(key(TIERS)) : e;
+            }
+        }
+        return new QuotaSettings(prefix, values, tiers, readSystemLimits(),
+                (int) number(MAX_TRACKED_USERS, "maxTrackedUsers", 100_000, 1, 100_000_000),
+                seconds(ASYNC_LEASE, "asyncLease", DEFAULT_ASYNC_LEASE),
+                (int) number(DENIAL_LOG_SIZE, "denialLogSize", DenialLog.DEFAULT_SIZE, 0, DenialLog.MAX_SIZE),
+                seconds(DENIAL_LOG_WINDOW, "denialLogWindow", DenialLogger.DEFAULT_WINDOW), readRateLimitHeaders());
+    }
+
+    private HeaderSwitch readRateLimitHeaders() {
+        Map<String, Boolean> perTier = new LinkedHashMap<>();
+        for (String tier : tierNames) {
+            String name = tier + "." + RATE_LIMIT_HEADERS;
+            if (values.containsKey(name)) {
+                perTier.put(tier, ConfigValues.bool(key(name), "rateLimitHeaders", values.get(name)));
+            }
+        }
+        boolean byDefault = !values.containsKey(RATE_LIMIT_HEADERS)
+                || ConfigValues.bool(key(RATE_LIMIT_HEADERS), "rateLimitHeaders", values.get(RATE_LIMIT_HEADERS));
+        return byDefault && perTier.isEmpty() ? HeaderSwitch.ALWAYS : new HeaderSwitch(byDefault, perTier);
+    }
+
+    private QuotaLimits scaled(String tier, QuotaLimits defaults) {
+        String scale = values.get(tier + "." + SCALE);
+        if (scale == null) {
+            return defaults;
+        }
+        String key = key(tier + "." + SCALE);
+        long factor = ConfigValues.count(key, "factor", scale, 1, 1_000, false);
+        try {
+            return defaults.scaled(factor);
+        } catch (InvalidQuotaConfigException e) {
+            throw e.forKey(key);
+        }
+    }
+
+    private QuotaLimits tierLimits(String tier, QuotaLimits base) {
+        QuotaLimits.Builder builder = base.toBuilder();
+        for (LimitSetting setting : LimitSetting.values()) {
+            String name = tier + "." + setting.setting();
+            String raw = values.get(name);
+            if (raw != null) {
+                setting.apply(builder, key(name), raw);
+            }
+        }
+        // each tier's own, else the global one: never inherited from the default tier, so one key switches a tier
+        String own = tier + "." + SHADOW;
+        String name = values.containsKey(own) ? own : SHADOW;
+        return builder.shadow(shadow(key(name), values.get(name))).build();
+    }
+
+    private SystemLimits readSystemLimits() {
+        long tasks = optionalCount(SYSTEM_TASKS, "systemMaxConcurrentTasks", 1, QuotaLimits.OFF);
+        long queued = optionalCount(SYSTEM_QUEUE, "systemMaxQueuedRequests", 0,
+                SystemLimits.DEFAULT_MAX_QUEUED_REQUESTS);
+        long blocked = optionalCount(SYSTEM_BLOCKED, "systemMaxBlockedWaits", 0, SystemLimits.DEFAULT_MAX_BLOCKED_WAITS);
+        try {
+            return new SystemLimits(tasks, queued, blocked);
+        } catch (InvalidQuotaConfigException e) {
+            String name = switch (e.field()) {
+                case "systemMaxConcurrentTasks" -> SYSTEM_TASKS;
+                case "systemMaxQueuedRequests" -> SYSTEM_QUEUE;
+                default -> SYSTEM_BLOCKED;
+            };
+            throw e.forKey(key(name));
+        }
+    }
+
+    /** A system limit: absent gives {@code absent}, {@code off} switches it off. */
+    private long optionalCount(String name, String field, long min, long absent) {
+        String raw = values.get(name);
+        if (raw == null) {
+            return absent;
+        }
+        if (ConfigValues.isOff(raw)) {
+            return QuotaLimits.OFF;
+        }
+        return ConfigValues.count(key(name), field, raw, min, 1_000_000, true);
+    }
+
+    private long number(String name, String field, long absent, long min, long max) {
+        String raw = values.get(name);
+        if (raw == null) {
+            return absent;
+        }
+        long n = ConfigValues.count(key(name), field, raw, min, max, false);
+        try {
+            return InvalidQuotaConfigException.requireRange(field, n, min, max);
+        } catch (InvalidQuotaConfigException e) {
+            throw e.forKey(key(name));
+        }
+    }
+
+    /** A duration between 1 s and a day. */
+    private Duration seconds(String name, String field, Duration absent) {
+        String raw = values.get(name);
+        if (raw == null) {
+            return absent;
+        }
+        Duration d = ConfigValues.duration(key(name), field, raw, "seconds, or a number with 'ms' or 's', between "
+                + "1s and 86400s");
+        if (d.toMillis() < 1_000 || d.toSeconds() > 86_400) {
+            throw ConfigValues.fail(key(name), field, raw, "between 1s and 86400s");
+        }
+        return d;
+    }
+
+    /** Every key must be a fixed setting or {@code <tier>.<setting>} of a listed tier. */
+    private void checkKeys() {
+        for (String name : values.keySet()) {
+            if (FIXED.contains(name)) {
+                continue;
+            }
+            int dot = name.lastIndexOf('.');
+            String tier = dot < 0 ? null : name.substring(0, dot);
+            String setting = dot < 0 ? null : name.substring(dot + 1);
+            boolean tierSetting = setting != null && tierSettingNames().contains(setting);
+            if (tierSetting && tierNames.contains(tier)) {
+                if (tier.equals(QuotaTiers.DEFAULT) && setting.equals(SCALE)) {
+                    throw ConfigValues.fail(key(name), "setting", name, "a per-tier setting of a tier other than "
+                            + "'default' (the default tier is what other tiers scale)");
+                }
+                continue;
+            }
+            if (tierSetting) {
+                throw ConfigValues.fail(key(name), "tier", tier, "one of the tiers listed in '" + key(TIERS)
+                        + "' " + tierNames);
+            }
+            if (tier != null && tierNames.contains(tier)) {
+                throw ConfigValues.fail(key(name), "setting", setting, "one of " + tierSettingNames());
+            }
+            throw ConfigValues.fail(key(name), "setting", name, "one of " + FIXED
+                    + " or <tier>.<setting> for a tier in " + tierNames);
+        }
+    }
+
+    private String key(String name) {
+        return prefix + name;
+    }
+}
