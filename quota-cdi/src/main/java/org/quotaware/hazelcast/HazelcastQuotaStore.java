@@ -19,6 +19,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.engine.SlidingWindow;
+import org.quotaware.engine.StateStep;
 import org.quotaware.engine.UserState;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.StateOperation;
@@ -229,24 +230,18 @@ public final class HazelcastQuotaStore implements QuotaStore {
     private <R> R compareAndSet(String user, StateOperation<R> operation, long now) {
         for (int attempt = 1; ; attempt++) {
             byte[] stored = map().get(user);
-            UserState state = stored != null ? UserState.fromBytes(stored)
-                    : roomFor(user, operation, now) ? new UserState() : null;
+            UserState state = StateStep.begin(stored == null ? null : UserState.fromBytes(stored),
+                    stored != null || roomFor(user, operation, now));
             R answer = operation.apply(state, now);
-            if (state == null) {
-                return answer;
-            }
-            boolean idle = state.idle(now);
-            if (stored == null) {
-                if (idle || map().putIfAbsent(user, state.toBytes(), ttlMillis, TimeUnit.MILLISECONDS) == null) {
-                    tracked.add(idle ? 0 : 1);
-                    return answer;
-                }
-            } else if (idle) {
-                if (map().remove(user, stored)) {
-                    tracked.add(-1);
-                    return answer;
-                }
-            } else if (map().replace(user, stored, state.toBytes())) {
+            StateStep.Change change = StateStep.end(stored != null, state, now);
+            boolean written = switch (change) {
+                case NONE -> true;
+                case CREATE -> map().putIfAbsent(user, state.toBytes(), ttlMillis, TimeUnit.MILLISECONDS) == null;
+                case UPDATE -> map().replace(user, stored, state.toBytes());
+                case REMOVE -> map().remove(user, stored);
+            };
+            if (written) {
+                tracked.add(change.trackedDelta);
                 return answer;
             }
             if (attempt >= 10_000) {

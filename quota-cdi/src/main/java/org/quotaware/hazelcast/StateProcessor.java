@@ -14,6 +14,7 @@ import org.quotaware.engine.AnswerCodec;
 import org.quotaware.engine.ByteReader;
 import org.quotaware.engine.ByteWriter;
 import org.quotaware.engine.OperationCodec;
+import org.quotaware.engine.StateStep;
 import org.quotaware.engine.UserState;
 import org.quotaware.spi.StateOperation;
 
@@ -64,32 +65,26 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
         // the value is plain bytes: reading it needs no class of the application on the partition thread
         byte[] stored = entry.getValue();
         UserState state = stored == null ? null : UserState.fromBytes(stored);
-        boolean existed = state != null;
         if (operation == null) {
-            if (existed && state.idle(nowMillis)) {
+            if (state != null && state.idle(nowMillis)) {
                 entry.setValue(null);
             }
             return null; // the sweep's caller counts the entries exactly afterwards: nothing to send back
         }
-        if (!existed && roomForNewUser) {
-            state = new UserState();
-        }
+        boolean existed = state != null;
+        state = StateStep.begin(state, roomForNewUser);
         Object answer = operation.apply(state, nowMillis); // a null state: the operation answers there is no room
-        if (state == null) {
-            return result(0, answer);
+        StateStep.Change change = StateStep.end(existed, state, nowMillis);
+        if (change.keeps()) {
+            // the TTL only bounds abandoned entries: a live entry is rewritten (and its TTL renewed) by every operation
+            byte[] bytes = state.toBytes();
+            backup = new StateBackup(bytes, ttlMillis);
+            write(entry, bytes, ttlMillis);
+        } else if (change == StateStep.Change.REMOVE) {
+            backup = new StateBackup(null, ttlMillis);
+            write(entry, null, ttlMillis);
         }
-        if (state.idle(nowMillis)) {
-            if (existed) {
-                backup = new StateBackup(null, ttlMillis);
-                write(entry, null, ttlMillis);
-            }
-            return result(existed ? -1 : 0, answer);
-        }
-        // the TTL only bounds abandoned entries: a live entry is rewritten (and its TTL renewed) by every operation
-        byte[] bytes = state.toBytes();
-        backup = new StateBackup(bytes, ttlMillis);
-        write(entry, bytes, ttlMillis);
-        return result(existed ? 0 : 1, answer);
+        return result(change.trackedDelta, answer);
     }
 
     /**
