@@ -18,6 +18,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.engine.OperationCodec;
 import org.quotaware.engine.SlidingWindow;
 import org.quotaware.engine.StateStep;
 import org.quotaware.engine.UserState;
@@ -33,7 +34,9 @@ import org.quotaware.spi.StateOperation;
  * owner wrote ({@link StateBackup}) rather than running the engine again. That needs every member's Hazelcast to
  * read our classes back (Payara Micro's does, on threads of the application: see {@link #start()}); where one cannot,
  * the same decision is made here and written by compare-and-set on the entry's bytes, still exact
- * ({@link DecisionPath} chooses, once per member). A slot's release is sent without waiting ({@link #send}).
+ * ({@link DecisionPath} chooses, once per member). An operation of the application's own (not one of the engine's,
+ * which have a compact form) is always decided by compare-and-set: no code but ours is shipped or deserialized.
+ * A slot's release is sent without waiting ({@link #send}).
  * <p>
  * <b>Time.</b> The store's clock (default: Hazelcast's cluster time) is read by the caller and carried in the
  * processor. Members' clocks may differ a little; the engine never lets a user's time run backwards past a time the
@@ -155,7 +158,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
         Objects.requireNonNull(user, "user");
         try {
             long now = clock.millis();
-            if (processor()) {
+            if (OperationCodec.compact(operation) && processor()) {
                 try {
                     byte[] result = map().executeOnKey(user,
                             new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis));
@@ -188,7 +191,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
     @Override
     public void send(String user, StateOperation<?> operation) {
         Objects.requireNonNull(user, "user");
-        if (!processor()) {
+        if (!OperationCodec.compact(operation) || !processor()) {
             execute(user, operation);
             return;
         }

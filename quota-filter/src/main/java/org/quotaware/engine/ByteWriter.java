@@ -1,10 +1,5 @@
 package org.quotaware.engine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -77,18 +72,6 @@ public final class ByteWriter {
         pos += utf8.length;
         return this;
     }
-
-    /** Java serialization, for values the compact forms do not know (a user's own operation or answer). */
-    public ByteWriter putSerialized(Serializable value) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize " + value.getClass().getName(), e);
-        }
-        return putBytes(bytes.toByteArray());
-    }
-
     public byte[] toBytes() {
         return Arrays.copyOf(buf, pos);
     }
