@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -163,6 +164,12 @@ public final class FallbackQuotaStore implements QuotaStore {
 
     /** Runs the operation on the local store with this member's share of its limits. */
     private <R> R locally(String user, StateOperation<R> operation) {
+        return locallyOr(user, operation, this::decide); // decided again if switched back while this call waited
+    }
+
+    /** In fallback, runs the operation locally, under the read lock; once switched back, {@code otherwise}. */
+    private <R> R locallyOr(String user, StateOperation<R> operation,
+            BiFunction<String, StateOperation<R>, R> otherwise) {
         switching.readLock().lock();
         try {
             if (mode == StoreMode.FALLBACK) {
@@ -171,7 +178,7 @@ public final class FallbackQuotaStore implements QuotaStore {
         } finally {
             switching.readLock().unlock();
         }
-        return decide(user, operation); // switched back while this call waited
+        return otherwise.apply(user, operation);
     }
 
     /** Call with the read lock held (or for a local slot's release): counts stay local until handed back. */
@@ -191,16 +198,14 @@ public final class FallbackQuotaStore implements QuotaStore {
                 localSlots.remove(token);
             }
         }
-        switching.readLock().lock();
-        try {
-            if (mode == StoreMode.FALLBACK) {
-                return onLocalStore(user, operation);
-            }
-        } finally {
-            switching.readLock().unlock();
-        }
-        // after the switch back: run and drain in one step, so an outcome cannot vanish with a state the operation
-        // leaves idle, and hand what was counted to the primary
+        return locallyOr(user, operation, this::afterSwitchBack);
+    }
+
+    /**
+     * An operation on local slots after the switch back: run and drained in one step, so an outcome cannot vanish
+     * with a state the operation leaves idle, and what was counted handed to the primary.
+     */
+    private <R> R afterSwitchBack(String user, StateOperation<R> operation) {
         Handed<R> handed = local.execute(user, (state, now) -> new Handed<>(operation.apply(state, now),
                 new Operations.Drain().apply(state, now)));
         try {

@@ -18,10 +18,10 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
 import org.quotaware.InvalidQuotaConfigException;
-import org.quotaware.engine.OperationCodec;
 import org.quotaware.engine.SlidingWindow;
 import org.quotaware.engine.StateStep;
 import org.quotaware.engine.UserState;
+import org.quotaware.engine.WireFormat;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.StateOperation;
 
@@ -158,12 +158,12 @@ public final class HazelcastQuotaStore implements QuotaStore {
         Objects.requireNonNull(user, "user");
         try {
             long now = clock.millis();
-            if (OperationCodec.compact(operation) && processor()) {
+            if (WireFormat.compact(operation) && processor()) {
                 try {
                     byte[] result = map().executeOnKey(user,
                             new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis));
                     @SuppressWarnings("unchecked") // the operation's own answer, decoded from its bytes
-                    R answer = (R) StateProcessor.answer(result, tracked::add);
+                    R answer = (R) WireFormat.answer(result, tracked::add);
                     return answer;
                 } catch (RuntimeException e) {
                     if (StoreFailure.classify(e) != StoreFailure.PROCESSOR_CLASSES_MISSING) {
@@ -191,7 +191,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
     @Override
     public void send(String user, StateOperation<?> operation) {
         Objects.requireNonNull(user, "user");
-        if (!OperationCodec.compact(operation) || !processor()) {
+        if (!WireFormat.compact(operation) || !processor()) {
             execute(user, operation);
             return;
         }
@@ -205,7 +205,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
             map().submitToKey(user, new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis))
                     .whenCompleteAsync((result, failure) -> {
                         if (failure == null) {
-                            StateProcessor.answer(result, tracked::add);
+                            WireFormat.answer(result, tracked::add);
                         } else {
                             ForkJoinPool.commonPool().execute(() -> notDelivered(operation, failure));
                         }

@@ -6,16 +6,12 @@ import java.io.ObjectInput;
 import java.io.ObjectOutput;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
-import org.quotaware.engine.AnswerCodec;
-import org.quotaware.engine.ByteReader;
-import org.quotaware.engine.ByteWriter;
-import org.quotaware.engine.OperationCodec;
 import org.quotaware.engine.StateStep;
 import org.quotaware.engine.UserState;
+import org.quotaware.engine.WireFormat;
 import org.quotaware.spi.StateOperation;
 
 /**
@@ -28,8 +24,8 @@ import org.quotaware.spi.StateOperation;
  * the state's bytes ({@link UserState#toBytes}), so reading a value never needs the engine's classes on the partition
  * thread.
  * <p>
- * Compact on the wire: {@link Externalizable}, carrying the operation in {@link OperationCodec}'s form, and
- * answering a {@code byte[]} (the tracked-user change, then the answer in {@link AnswerCodec}'s form), which Hazelcast
+ * Compact on the wire: {@link Externalizable}, carrying the operation in the engine's {@link WireFormat}, and
+ * answering a {@code byte[]} (the tracked-user change, then the answer: {@link WireFormat#result}), which Hazelcast
  * sends without a class descriptor. Java serialization rather than Hazelcast's {@code DataSerializable} on purpose:
  * Payara Micro's Hazelcast reads a {@code DataSerializable} with its own class loader, which cannot see the
  * application's classes, but reads a Java-serialized object through its global serializer with the class loader of
@@ -84,7 +80,7 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
             backup = new StateBackup(null, ttlMillis);
             write(entry, null, ttlMillis);
         }
-        return result(change.trackedDelta, answer);
+        return WireFormat.result(change.trackedDelta, answer);
     }
 
     /**
@@ -106,25 +102,9 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
         }
     }
 
-    /** The change in the number of entries (+1 created, -1 removed) first, for the caller's tracked-user estimate. */
-    private static byte[] result(int trackedDelta, Object answer) {
-        ByteWriter out = new ByteWriter().putByte(trackedDelta);
-        AnswerCodec.write(out, answer);
-        return out.toBytes();
-    }
-
-    /** The operation's answer in a {@link #process} result; the tracked-user change goes to {@code trackedDelta}. */
-    static Object answer(byte[] result, IntConsumer trackedDelta) {
-        ByteReader in = new ByteReader(result);
-        trackedDelta.accept(in.getByte());
-        Object answer = AnswerCodec.read(in);
-        in.requireEnd();
-        return answer;
-    }
-
     @Override
     public void writeExternal(ObjectOutput out) throws IOException {
-        StateBackup.writeBytes(out, operation == null ? null : OperationCodec.encode(operation)); // null: the sweep
+        StateBackup.writeBytes(out, operation == null ? null : WireFormat.operation(operation)); // null: the sweep
         out.writeLong(nowMillis);
         out.writeBoolean(roomForNewUser);
         out.writeLong(ttlMillis);
@@ -133,7 +113,7 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
     @Override
     public void readExternal(ObjectInput in) throws IOException {
         byte[] encoded = StateBackup.readBytes(in);
-        operation = encoded == null ? null : OperationCodec.decode(encoded);
+        operation = encoded == null ? null : WireFormat.operation(encoded);
         nowMillis = in.readLong();
         roomForNewUser = in.readBoolean();
         ttlMillis = in.readLong();

@@ -10,6 +10,7 @@ import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaRequest;
 import org.quotaware.engine.Decision;
 import org.quotaware.engine.Operations;
+import org.quotaware.engine.WireFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +28,7 @@ class StateProcessorTest {
         Map.Entry<String, byte[]> replica = new SimpleEntry<>("ann", null);
         for (int i = 0; i < 3; i++) {
             StateProcessor p = acquire(T0 + i, true);
-            Decision d = (Decision) StateProcessor.answer(p.process(owner), tracked::addAndGet);
+            Decision d = (Decision) WireFormat.answer(p.process(owner), tracked::addAndGet);
             assertThat(d.verdict()).isEqualTo(i < 2 ? Decision.Verdict.ADMITTED : Decision.Verdict.DENIED);
             p.getBackupProcessor().process(replica);
             assertThat(replica.getValue()).isEqualTo(owner.getValue()).isNotNull();
@@ -39,7 +40,7 @@ class StateProcessorTest {
     void nothingWrittenMeansNoBackup() {
         Map.Entry<String, byte[]> entry = new SimpleEntry<>("bob", null);
         StateProcessor p = acquire(T0, false); // no room for a new user
-        Decision d = (Decision) StateProcessor.answer(p.process(entry), tracked::addAndGet);
+        Decision d = (Decision) WireFormat.answer(p.process(entry), tracked::addAndGet);
         assertThat(d.verdict()).isEqualTo(Decision.Verdict.NO_ROOM);
         assertThat(d.violations()).isEmpty();
         assertThat(entry.getValue()).isNull();
@@ -55,7 +56,7 @@ class StateProcessorTest {
 
         StateProcessor later = new StateProcessor(new Operations.Export(), T0 + Duration.ofHours(26).toMillis(), true,
                 TTL);
-        assertThat(StateProcessor.answer(later.process(owner), tracked::addAndGet)).isNotNull();
+        assertThat(WireFormat.answer(later.process(owner), tracked::addAndGet)).isNotNull();
         assertThat(owner.getValue()).isNull();
         assertThat(tracked).hasValue(-1);
         later.getBackupProcessor().process(replica);

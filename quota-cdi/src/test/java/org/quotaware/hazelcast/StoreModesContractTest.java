@@ -62,45 +62,57 @@ class StoreModesContractTest {
         }
     }
 
-    /** The fallback store while the cluster answers: every decision in Hazelcast, on the processor path. */
-    @Nested
-    class FallbackWhileDistributed extends QuotaStoreContract {
+    /** The fallback store in one mode for the whole run. */
+    abstract static class OnFallback extends QuotaStoreContract {
+        private final StoreMode mode;
         private FallbackQuotaStore fallback;
+
+        OnFallback(StoreMode mode) {
+            this.mode = mode;
+        }
+
+        abstract FallbackQuotaStore.Builder builder(MutableClock clock, int maxTrackedUsers);
 
         @Override
         protected QuotaStore newStore(MutableClock clock, int maxTrackedUsers) {
-            String map = "distributed-" + MAPS.incrementAndGet();
-            HazelcastQuotaStore primary = store(cluster.member(0), map, clock, maxTrackedUsers);
-            HazelcastQuotaStoreContractTest.awaitProcessor(primary,
-                    store(cluster.member(1), map, clock, maxTrackedUsers));
-            fallback = FallbackQuotaStore.builder(primary).local(new InMemoryQuotaStore(clock, maxTrackedUsers))
-                    .build();
+            fallback = builder(clock, maxTrackedUsers).local(new InMemoryQuotaStore(clock, maxTrackedUsers)).build();
             return fallback;
         }
 
         @AfterEach
-        void stayedDistributed() {
-            assertThat(fallback.mode()).isEqualTo(StoreMode.DISTRIBUTED);
-            assertThat(fallback.transitions()).isZero();
+        void stayedInItsMode() {
+            assertThat(fallback.mode()).isEqualTo(mode);
+            assertThat(fallback.transitions()).isEqualTo(mode == StoreMode.FALLBACK ? 1 : 0);
+        }
+    }
+
+    /** The fallback store while the cluster answers: every decision in Hazelcast, on the processor path. */
+    @Nested
+    class FallbackWhileDistributed extends OnFallback {
+        FallbackWhileDistributed() {
+            super(StoreMode.DISTRIBUTED);
+        }
+
+        @Override
+        FallbackQuotaStore.Builder builder(MutableClock clock, int maxTrackedUsers) {
+            String map = "distributed-" + MAPS.incrementAndGet();
+            HazelcastQuotaStore primary = store(cluster.member(0), map, clock, maxTrackedUsers);
+            HazelcastQuotaStoreContractTest.awaitProcessor(primary,
+                    store(cluster.member(1), map, clock, maxTrackedUsers));
+            return FallbackQuotaStore.builder(primary);
         }
     }
 
     /** The fallback store while the cluster never answers: every decision local, with the whole limit (1 member). */
     @Nested
-    class FallbackWhileLocal extends QuotaStoreContract {
-        private FallbackQuotaStore fallback;
-
-        @Override
-        protected QuotaStore newStore(MutableClock clock, int maxTrackedUsers) {
-            fallback = FallbackQuotaStore.builder(new Unreachable()).local(new InMemoryQuotaStore(clock,
-                    maxTrackedUsers)).memberCount(() -> 1).fallbackMembers(1).build();
-            return fallback;
+    class FallbackWhileLocal extends OnFallback {
+        FallbackWhileLocal() {
+            super(StoreMode.FALLBACK);
         }
 
-        @AfterEach
-        void stayedLocal() {
-            assertThat(fallback.mode()).isEqualTo(StoreMode.FALLBACK);
-            assertThat(fallback.transitions()).isEqualTo(1);
+        @Override
+        FallbackQuotaStore.Builder builder(MutableClock clock, int maxTrackedUsers) {
+            return FallbackQuotaStore.builder(new Unreachable()).memberCount(() -> 1).fallbackMembers(1);
         }
     }
 

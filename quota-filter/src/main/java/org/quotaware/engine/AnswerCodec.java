@@ -14,7 +14,7 @@ import org.quotaware.engine.Decision.Verdict;
  * {@link OperationCodec#compact}), and no answer is ever Java-deserialized.
  * Written into a {@link ByteWriter} so a store can put its own fields around it.
  */
-public final class AnswerCodec {
+final class AnswerCodec {
 
     private static final int NULL = 0;
     private static final int DECISION = 1;

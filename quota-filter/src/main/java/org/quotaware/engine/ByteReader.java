@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * Reads what {@link ByteWriter} wrote. Bytes that end early or hold an impossible value are refused with an
  * {@link IllegalArgumentException} naming the offset, never an {@link ArrayIndexOutOfBoundsException}.
  */
-public final class ByteReader {
+final class ByteReader {
 
     private final byte[] in;
     private int pos;

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * Writes the library's compact binary forms: unsigned varints for counts, zigzag varints for values that may be
  * negative, fixed 8-byte longs for values that use all their bits (random tokens). Read back by {@link ByteReader}.
  */
-public final class ByteWriter {
+final class ByteWriter {
 
     private byte[] buf;
     private int pos;

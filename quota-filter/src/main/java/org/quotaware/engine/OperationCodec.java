@@ -29,7 +29,7 @@ import org.quotaware.spi.StateOperation;
  * Rolling upgrades: the version byte is above every tag of the unversioned format written before it (tags 1 to 10),
  * so this version still reads that format; bytes of a newer format are refused with a message naming both versions.
  */
-public final class OperationCodec {
+final class OperationCodec {
 
     private static final int ACQUIRE = 1;
     private static final int CHECK = 2;
