@@ -120,11 +120,6 @@ public final class InMemoryQuotaStore implements QuotaStore {
         });
     }
 
-    /** Whether the store holds a state for {@code user} now. */
-    public boolean holds(String user) {
-        return states.containsKey(user);
-    }
-
     /** The users the store holds a state for now: a live view, weakly consistent. */
     public java.util.Set<String> users() {
         return java.util.Collections.unmodifiableSet(states.keySet());
