@@ -2,13 +2,15 @@ package org.quotaware.hazelcast;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -16,7 +18,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.quotaware.InvalidQuotaConfigException;
-import org.quotaware.engine.Decision;
 import org.quotaware.engine.Operations;
 import org.quotaware.engine.UserState;
 import org.quotaware.local.InMemoryQuotaStore;
@@ -36,16 +37,28 @@ import org.quotaware.spi.StateOperation;
  * whose distributed slots lapse after the lease while they still run.
  * <p>
  * <b>Coming back.</b> In fallback, the primary is retried at most once per {@code retryInterval}, by the next call.
- * When it answers, every user counted locally is drained from the local store and merged into the primary
- * ({@link Operations.Drain}, {@link Operations.Merge}), so the fallback's counts join the distributed windows exactly
- * once; then decisions go back to the primary. A slot is released and renewed where it was issued (this store
- * remembers the tokens of local slots), so a permit taken in fallback is released locally whenever it ends.
+ * When it answers, decisions go back to the primary at once, and every user the local store holds state for is
+ * handed back: drained from the local store and merged into the primary ({@link Operations.Drain},
+ * {@link Operations.Merge}), so the fallback's counts join the distributed windows exactly once. The hand-over is
+ * done by the decisions that follow, each for its own user first (so that decision sees the user's local counts) and
+ * a few others; no decision waits for the whole of it. Counts are merged by their age, not by this member's clock
+ * (see {@link Operations.Merge}): a member whose clock is off neither expires the cluster's slots nor loses counts.
+ * A slot is released and renewed where it was issued (this store remembers the tokens of local slots), so a permit
+ * taken in fallback is released locally whenever it ends.
+ * <p>
+ * The store never looks at an operation's type: what it needs (the share of its limits, the slots it acts on or
+ * took) the {@link StateOperation} says.
+ * <p>
+ * Bounded: it keeps nothing per user beyond the local store's states (capped like any {@link InMemoryQuotaStore}),
+ * and the tokens of the local slots held now.
  */
 public final class FallbackQuotaStore implements QuotaStore {
 
     private static final Logger LOG = Logger.getLogger(FallbackQuotaStore.class.getName());
     /** A key no user has, for probing the primary when nobody was counted locally. */
     static final String PROBE_KEY = "\u0000quotaware-probe";
+    /** Users handed back by each decision besides its own while the hand-over lasts. */
+    static final int HAND_BACK_PER_DECISION = 4;
 
     private final QuotaStore primary;
     private final InMemoryQuotaStore local;
@@ -56,7 +69,10 @@ public final class FallbackQuotaStore implements QuotaStore {
     private final Consumer<StoreMode> listener;
     /** Read-held by local decisions in fallback, write-held while switching back, so no count escapes the hand-over. */
     private final ReadWriteLock switching = new ReentrantReadWriteLock();
-    private final Set<String> countedLocally = ConcurrentHashMap.newKeySet();
+    /** Users whose local counts wait to be handed to the primary after the switch back. */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Held while one user is handed back, so a decision for that user waits for its counts. */
+    private final ReentrantLock[] stripes = new ReentrantLock[64];
     private final Set<Long> localSlots = ConcurrentHashMap.newKeySet();
     private final AtomicLong transitions = new AtomicLong();
     private final AtomicLong lastRetry = new AtomicLong();
@@ -64,6 +80,7 @@ public final class FallbackQuotaStore implements QuotaStore {
     private volatile int lastKnownMembers;
 
     private FallbackQuotaStore(Builder b) {
+        Arrays.setAll(stripes, i -> new ReentrantLock());
         this.primary = b.primary;
         this.local = b.local != null ? b.local : new InMemoryQuotaStore();
         this.memberCount = b.memberCount != null ? b.memberCount
@@ -80,20 +97,62 @@ public final class FallbackQuotaStore implements QuotaStore {
 
     @Override
     public <R> R execute(String user, StateOperation<R> operation) {
-        if (operation instanceof Operations.Release release) {
-            @SuppressWarnings("unchecked")
-            R r = (R) release(user, release);
-            return r;
+        if (!localSlots.isEmpty()) {
+            long[] tokens = operation.slotTokens();
+            long[] mine = tokens.length == 0 ? tokens : Arrays.stream(tokens).filter(localSlots::contains).toArray();
+            if (mine.length > 0 && mine.length == tokens.length) {
+                return onOwnSlots(user, operation);
+            }
+            if (mine.length > 0) { // a renewal of slots taken on both sides: each part where its slots live
+                long[] theirs = Arrays.stream(tokens).filter(t -> !localSlots.contains(t)).toArray();
+                return operation.combine(onOwnSlots(user, operation.forSlots(mine)),
+                        decide(user, operation.forSlots(theirs)));
+            }
         }
-        if (operation instanceof Operations.Renew renew) {
-            @SuppressWarnings("unchecked")
-            R r = (R) renew(user, renew);
-            return r;
+        return decide(user, operation);
+    }
+
+    /**
+     * An operation on slots taken in the cluster (a release) is sent there without waiting while the cluster answers;
+     * everything else as {@link #execute}. A release the cluster then fails to run is not counted here: its slot
+     * lapses after the lease.
+     */
+    @Override
+    public void send(String user, StateOperation<?> operation) {
+        if (mode == StoreMode.DISTRIBUTED && pending.isEmpty() && !onLocalSlot(operation)) {
+            try {
+                primary.send(user, operation);
+                return;
+            } catch (RuntimeException e) {
+                enterFallback(e);
+            }
+            locally(user, operation);
+            return;
         }
+        execute(user, operation);
+    }
+
+    private boolean onLocalSlot(StateOperation<?> operation) {
+        if (localSlots.isEmpty()) {
+            return false;
+        }
+        for (long token : operation.slotTokens()) {
+            if (localSlots.contains(token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Decides on the primary, or locally in fallback (retrying the primary when it is time). */
+    private <R> R decide(String user, StateOperation<R> operation) {
         if (mode == StoreMode.FALLBACK && !(retryDue() && switchBack())) {
             return locally(user, operation);
         }
         try {
+            if (!pending.isEmpty()) {
+                handBackPending(user);
+            }
             R answer = primary.execute(user, operation);
             lastKnownMembers = Math.max(1, memberCount.getAsInt());
             return answer;
@@ -103,105 +162,58 @@ public final class FallbackQuotaStore implements QuotaStore {
         }
     }
 
-    /**
-     * A release of a slot taken in the cluster is sent there without waiting while the cluster answers; everything
-     * else as {@link #execute}. A release the cluster then fails to run is not counted here: its slot lapses after
-     * the lease.
-     */
-    @Override
-    public void send(String user, StateOperation<?> operation) {
-        if (operation instanceof Operations.Release release && mode == StoreMode.DISTRIBUTED
-                && !localSlots.contains(release.token())) {
-            try {
-                primary.send(user, release);
-                return;
-            } catch (RuntimeException e) {
-                enterFallback(e);
-            }
-            locally(user, release);
-            return;
-        }
-        execute(user, operation);
-    }
-
     /** Runs the operation on the local store with this member's share of its limits. */
     private <R> R locally(String user, StateOperation<R> operation) {
-        while (true) {
-            switching.readLock().lock();
-            try {
-                if (mode == StoreMode.FALLBACK) {
-                    return onLocalStore(user, operation);
-                }
-            } finally {
-                switching.readLock().unlock();
+        return locallyOr(user, operation, this::decide); // decided again if switched back while this call waited
+    }
+
+    /** In fallback, runs the operation locally, under the read lock; once switched back, {@code otherwise}. */
+    private <R> R locallyOr(String user, StateOperation<R> operation,
+            BiFunction<String, StateOperation<R>, R> otherwise) {
+        switching.readLock().lock();
+        try {
+            if (mode == StoreMode.FALLBACK) {
+                return onLocalStore(user, operation);
             }
-            try {
-                return primary.execute(user, operation); // switched back while this call waited
-            } catch (RuntimeException e) {
-                enterFallback(e);
-            }
+        } finally {
+            switching.readLock().unlock();
         }
+        return otherwise.apply(user, operation);
     }
 
     /** Call with the read lock held (or for a local slot's release): counts stay local until handed back. */
     private <R> R onLocalStore(String user, StateOperation<R> operation) {
-        StateOperation<R> shared = operation instanceof Operations.WithLimits<R> w
-                ? w.withLimits(w.limits().share(shareOf())) : operation;
-        countedLocally.add(user);
-        R answer = local.execute(user, shared);
-        long token = operation instanceof Operations.Acquire a ? a.token()
-                : operation instanceof Operations.Claim c ? c.token() : 0;
-        if (token != 0 && answer instanceof Decision d && d.verdict() == Decision.Verdict.ADMITTED) {
+        R answer = local.execute(user, operation.shared(shareOf()));
+        long token = operation.slotTaken(answer);
+        if (token != 0) {
             localSlots.add(token);
         }
         return answer;
     }
 
-    private Boolean release(String user, Operations.Release release) {
-        if (localSlots.remove(release.token())) {
-            switching.readLock().lock();
-            try {
-                if (mode == StoreMode.FALLBACK) {
-                    return onLocalStore(user, release);
-                }
-            } finally {
-                switching.readLock().unlock();
-            }
-            // a fallback permit ends after the switch back: release and drain in one step, so the outcome cannot
-            // vanish with a state the release leaves idle, and hand it to the primary
-            Handed handed = local.execute(user, (state, now) -> new Handed(release.apply(state, now),
-                    new Operations.Drain().apply(state, now)));
-            try {
-                merge(user, handed.drained());
-            } catch (RuntimeException e) {
-                countedLocally.add(user);
-                enterFallback(e);
-            }
-            return handed.found();
-        }
-        if (mode == StoreMode.DISTRIBUTED) {
-            try {
-                return primary.execute(user, release);
-            } catch (RuntimeException e) {
-                enterFallback(e);
+    /** An operation on slots issued here in fallback (a release, a renewal): run where they were issued. */
+    private <R> R onOwnSlots(String user, StateOperation<R> operation) {
+        if (operation.endsSlots()) {
+            for (long token : operation.slotTokens()) {
+                localSlots.remove(token);
             }
         }
-        // the slot lives in the unreachable primary and lapses there after its lease; count the outcome here
-        return locally(user, release);
+        return locallyOr(user, operation, this::afterSwitchBack);
     }
 
-    private Integer renew(String user, Operations.Renew renew) {
-        long[] mine = Arrays.stream(renew.tokens()).filter(localSlots::contains).toArray();
-        long[] theirs = Arrays.stream(renew.tokens()).filter(t -> !localSlots.contains(t)).toArray();
-        int found = mine.length == 0 ? 0 : local.execute(user, new Operations.Renew(mine, renew.leaseMillis()));
-        if (theirs.length > 0 && mode == StoreMode.DISTRIBUTED) {
-            try {
-                found += primary.execute(user, new Operations.Renew(theirs, renew.leaseMillis()));
-            } catch (RuntimeException e) {
-                enterFallback(e);
-            }
+    /**
+     * An operation on local slots after the switch back: run and drained in one step, so an outcome cannot vanish
+     * with a state the operation leaves idle, and what was counted handed to the primary.
+     */
+    private <R> R afterSwitchBack(String user, StateOperation<R> operation) {
+        Handed<R> handed = local.execute(user, (state, now) -> new Handed<>(operation.apply(state, now),
+                new Operations.Drain().apply(state, now)));
+        try {
+            merge(user, handed.drained());
+        } catch (RuntimeException e) {
+            enterFallback(e);
         }
-        return found;
+        return handed.answer();
     }
 
     private void enterFallback(RuntimeException e) {
@@ -215,6 +227,7 @@ public final class FallbackQuotaStore implements QuotaStore {
                 return;
             }
             mode = StoreMode.FALLBACK;
+            pending.clear(); // their states stay local, and are handed back at the next switch
         }
         LOG.log(Level.WARNING, "Quota decisions continue locally with 1/" + shareOf() + " of each limit: "
                 + (e instanceof QuotaStoreUnavailableException ? e.getMessage() : failure.describe(e)));
@@ -227,35 +240,68 @@ public final class FallbackQuotaStore implements QuotaStore {
         return now - last >= retryNanos && lastRetry.compareAndSet(last, now);
     }
 
-    /** Hands every local count to the primary, then decides there again; false (still in fallback) if it fails. */
+    /**
+     * Decides on the primary again if it answers; false (still in fallback) if it does not. Only the change of mode
+     * waits for the local decisions in progress; the local counts are handed back afterwards, user by user, by the
+     * decisions that follow ({@link #handBackPending}), so no decision waits for the whole hand-over.
+     */
     private boolean switchBack() {
+        try {
+            primary.execute(PROBE_KEY, new Operations.Export());
+        } catch (RuntimeException e) {
+            if (StoreFailure.classify(e) == null) {
+                throw e;
+            }
+            LOG.log(Level.FINE, "Quota store still unavailable", e);
+            return false;
+        }
         switching.writeLock().lock();
         try {
             if (mode == StoreMode.DISTRIBUTED) {
                 return true;
             }
-            try {
-                if (countedLocally.isEmpty()) {
-                    primary.execute(PROBE_KEY, new Operations.Export());
-                }
-                for (String user : countedLocally) {
-                    handBack(user);
-                    countedLocally.remove(user);
-                }
-            } catch (RuntimeException e) {
-                if (StoreFailure.classify(e) == null) {
-                    throw e;
-                }
-                LOG.log(Level.FINE, "Quota store still unavailable", e);
-                return false;
-            }
+            pending.addAll(local.users()); // only the users with local state: the local store bounds them
             mode = StoreMode.DISTRIBUTED;
         } finally {
             switching.writeLock().unlock();
         }
-        LOG.log(Level.INFO, "Quota decisions are distributed again; local counts merged into the cluster");
+        LOG.log(Level.INFO, "Quota decisions are distributed again; local counts are merged into the cluster");
         transitioned(StoreMode.DISTRIBUTED);
         return true;
+    }
+
+    /**
+     * Before a decision on the primary while local counts wait to be handed back: the user's own first, so the
+     * decision sees them, then up to {@value #HAND_BACK_PER_DECISION} others nobody is handing back already, so the
+     * hand-over ends with the traffic and each decision pays for a few users at most.
+     */
+    private void handBackPending(String user) {
+        handBackIfPending(user, true);
+        Iterator<String> others = pending.iterator();
+        for (int i = 0; i < HAND_BACK_PER_DECISION && others.hasNext(); i++) {
+            handBackIfPending(others.next(), false);
+        }
+    }
+
+    /** Hands one user back unless done; a decision for that user waits meanwhile, other users' do not. */
+    private void handBackIfPending(String user, boolean wait) {
+        if (!pending.contains(user)) {
+            return;
+        }
+        ReentrantLock lock = stripes[(user.hashCode() & Integer.MAX_VALUE) % stripes.length];
+        if (wait) {
+            lock.lock();
+        } else if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            if (pending.contains(user)) {
+                handBack(user);
+                pending.remove(user); // only now: a decision for this user that saw it pending waited for the lock
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Moves one user's local counts into the primary, exactly once: put back if the primary fails. */
@@ -264,7 +310,7 @@ public final class FallbackQuotaStore implements QuotaStore {
     }
 
     private void merge(String user, UserState drained) {
-        if (drained == null) {
+        if (drained == null || !drained.counts()) {
             return;
         }
         try {
@@ -275,8 +321,8 @@ public final class FallbackQuotaStore implements QuotaStore {
         }
     }
 
-    /** A local slot's release and what the state held besides, taken in one atomic step. */
-    private record Handed(Boolean found, UserState drained) {
+    /** An operation's answer and what the state held besides, taken in one atomic step. */
+    private record Handed<R>(R answer, UserState drained) {
     }
 
     private void transitioned(StoreMode to) {

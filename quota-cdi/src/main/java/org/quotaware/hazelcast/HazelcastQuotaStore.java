@@ -19,7 +19,9 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.engine.SlidingWindow;
+import org.quotaware.engine.StateStep;
 import org.quotaware.engine.UserState;
+import org.quotaware.engine.WireFormat;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.StateOperation;
 
@@ -29,10 +31,12 @@ import org.quotaware.spi.StateOperation;
  * <b>Exact.</b> Each operation is one {@code executeOnKey} with a {@link StateProcessor}: the engine's pure function
  * runs on the partition owner under the entry's lock, so two members can never both admit the last unit. The
  * operation and its answer travel in a compact binary form, and the synchronous backups receive the state bytes the
- * owner wrote ({@link StateBackup}) rather than running the engine again. That needs every member's Hazelcast to
- * read our classes back (Payara Micro's does, on threads of the application: see {@link #start()}); where one cannot,
+ * owner wrote (through Hazelcast's own processors) rather than running the engine again. That needs every member's
+ * Hazelcast to read our processor back (Payara Micro's does, on threads of the application: see {@link #start()}); where one cannot,
  * the same decision is made here and written by compare-and-set on the entry's bytes, still exact
- * ({@link DecisionPath} chooses, once per member). A slot's release is sent without waiting ({@link #send}).
+ * ({@link DecisionPath} chooses, once per member). An operation of the application's own (not one of the engine's,
+ * which have a compact form) is always decided by compare-and-set: no code but ours is shipped or deserialized.
+ * A slot's release is sent without waiting ({@link #send}).
  * <p>
  * <b>Time.</b> The store's clock (default: Hazelcast's cluster time) is read by the caller and carried in the
  * processor. Members' clocks may differ a little; the engine never lets a user's time run backwards past a time the
@@ -142,20 +146,18 @@ public final class HazelcastQuotaStore implements QuotaStore {
         Objects.requireNonNull(user, "user");
         try {
             long now = clock.millis();
-            if (processor()) {
+            if (WireFormat.compact(operation) && processor()) {
                 try {
                     byte[] result = map.executeOnKey(user,
                             new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis));
                     @SuppressWarnings("unchecked") // the operation's own answer, decoded from its bytes
-                    R answer = (R) StateProcessor.answer(result, tracked::add);
+                    R answer = (R) WireFormat.answer(result, tracked::add);
                     return answer;
                 } catch (RuntimeException e) {
                     if (StoreFailure.classify(e) != StoreFailure.PROCESSOR_CLASSES_MISSING) {
                         throw e;
                     }
-                    // mostly the owner could not read the processor, which so never ran, and deciding again counts
-                    // nothing twice; a backup member that could not read the StateBackup (a member joining before it
-                    // announced) reports it after the owner wrote: that request counts twice, never less
+                    // the owner could not read the processor, which so never ran: deciding again counts nothing twice
                     path().processorFailed(e);
                 }
             }
@@ -175,7 +177,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
     @Override
     public void send(String user, StateOperation<?> operation) {
         Objects.requireNonNull(user, "user");
-        if (!processor()) {
+        if (!WireFormat.compact(operation) || !processor()) {
             execute(user, operation);
             return;
         }
@@ -189,7 +191,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
             map.submitToKey(user, new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis))
                     .whenCompleteAsync((result, failure) -> {
                         if (failure == null) {
-                            StateProcessor.answer(result, tracked::add);
+                            WireFormat.answer(result, tracked::add);
                         } else {
                             ForkJoinPool.commonPool().execute(() -> notDelivered(operation, failure));
                         }
@@ -217,24 +219,18 @@ public final class HazelcastQuotaStore implements QuotaStore {
     private <R> R compareAndSet(String user, StateOperation<R> operation, long now) {
         for (int attempt = 1; ; attempt++) {
             byte[] stored = map.get(user);
-            UserState state = stored != null ? UserState.fromBytes(stored)
-                    : roomFor(user, operation, now) ? new UserState() : null;
+            UserState state = StateStep.begin(stored == null ? null : UserState.fromBytes(stored),
+                    stored != null || roomFor(user, operation, now));
             R answer = operation.apply(state, now);
-            if (state == null) {
-                return answer;
-            }
-            boolean idle = state.idle(now);
-            if (stored == null) {
-                if (idle || map.putIfAbsent(user, state.toBytes(), ttlMillis, TimeUnit.MILLISECONDS) == null) {
-                    tracked.add(idle ? 0 : 1);
-                    return answer;
-                }
-            } else if (idle) {
-                if (map.remove(user, stored)) {
-                    tracked.add(-1);
-                    return answer;
-                }
-            } else if (map.replace(user, stored, state.toBytes())) {
+            StateStep.Change change = StateStep.end(stored != null, state, now);
+            boolean written = switch (change) {
+                case NONE -> true;
+                case CREATE -> map.putIfAbsent(user, state.toBytes(), ttlMillis, TimeUnit.MILLISECONDS) == null;
+                case UPDATE -> map.replace(user, stored, state.toBytes());
+                case REMOVE -> map.remove(user, stored);
+            };
+            if (written) {
+                tracked.add(change.trackedDelta);
                 return answer;
             }
             if (attempt >= 10_000) {

@@ -6,7 +6,6 @@ import java.io.ObjectInput;
 import java.io.ObjectOutput;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.jet.impl.connector.AbstractUpdateMapP.ApplyValuesEntryProcessor;
@@ -14,11 +13,9 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.impl.EntryRemovingProcessor;
 import com.hazelcast.query.impl.QueryableEntry;
-import org.quotaware.engine.AnswerCodec;
-import org.quotaware.engine.ByteReader;
-import org.quotaware.engine.ByteWriter;
-import org.quotaware.engine.OperationCodec;
+import org.quotaware.engine.StateStep;
 import org.quotaware.engine.UserState;
+import org.quotaware.engine.WireFormat;
 import org.quotaware.spi.StateOperation;
 
 /**
@@ -31,8 +28,8 @@ import org.quotaware.spi.StateOperation;
  * the state's bytes ({@link UserState#toBytes}), so reading a value never needs the engine's classes on the partition
  * thread.
  * <p>
- * Compact on the wire: {@link Externalizable}, carrying the operation in {@link OperationCodec}'s form, and
- * answering a {@code byte[]} (the tracked-user change, then the answer in {@link AnswerCodec}'s form), which Hazelcast
+ * Compact on the wire: {@link Externalizable}, carrying the operation in the engine's {@link WireFormat}, and
+ * answering a {@code byte[]} (the tracked-user change, then the answer: {@link WireFormat#result}), which Hazelcast
  * sends without a class descriptor. Java serialization rather than Hazelcast's {@code DataSerializable} on purpose:
  * Payara Micro's Hazelcast reads a {@code DataSerializable} with its own class loader, which cannot see the
  * application's classes, but reads a Java-serialized object through its global serializer with the class loader of
@@ -68,31 +65,25 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
         // the value is plain bytes: reading it needs no class of the application on the partition thread
         byte[] stored = entry.getValue();
         UserState state = stored == null ? null : UserState.fromBytes(stored);
-        boolean existed = state != null;
         if (operation == null) {
-            if (existed && state.idle(nowMillis)) {
+            if (state != null && state.idle(nowMillis)) {
                 entry.setValue(null);
             }
             return null; // the sweep's caller counts the entries exactly afterwards: nothing to send back
         }
-        if (!existed && roomForNewUser) {
-            state = new UserState();
-        }
+        boolean existed = state != null;
+        state = StateStep.begin(state, roomForNewUser);
         Object answer = operation.apply(state, nowMillis); // a null state: the operation answers there is no room
-        if (state == null) {
-            return result(0, answer);
+        StateStep.Change change = StateStep.end(existed, state, nowMillis);
+        if (change.keeps()) {
+            // the TTL only bounds abandoned entries: a live entry is rewritten (and its TTL renewed) by every operation
+            write(entry, state.toBytes(), ttlMillis);
+            backup = backup(entry);
+        } else if (change == StateStep.Change.REMOVE) {
+            write(entry, null, ttlMillis);
+            backup = backup(entry);
         }
-        if (state.idle(nowMillis)) {
-            if (existed) {
-                write(entry, null, ttlMillis);
-                backup = backup(entry);
-            }
-            return result(existed ? -1 : 0, answer);
-        }
-        // the TTL only bounds abandoned entries: a live entry is rewritten (and its TTL renewed) by every operation
-        write(entry, state.toBytes(), ttlMillis);
-        backup = backup(entry);
-        return result(existed ? 0 : 1, answer);
+        return WireFormat.result(change.trackedDelta, answer);
     }
 
     /**
@@ -138,25 +129,9 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
         }
     }
 
-    /** The change in the number of entries (+1 created, -1 removed) first, for the caller's tracked-user estimate. */
-    private static byte[] result(int trackedDelta, Object answer) {
-        ByteWriter out = new ByteWriter().putByte(trackedDelta);
-        AnswerCodec.write(out, answer);
-        return out.toBytes();
-    }
-
-    /** The operation's answer in a {@link #process} result; the tracked-user change goes to {@code trackedDelta}. */
-    static Object answer(byte[] result, IntConsumer trackedDelta) {
-        ByteReader in = new ByteReader(result);
-        trackedDelta.accept(in.getByte());
-        Object answer = AnswerCodec.read(in);
-        in.requireEnd();
-        return answer;
-    }
-
     @Override
     public void writeExternal(ObjectOutput out) throws IOException {
-        writeBytes(out, operation == null ? null : OperationCodec.encode(operation)); // null: the sweep
+        writeBytes(out, operation == null ? null : WireFormat.operation(operation)); // null: the sweep
         out.writeLong(nowMillis);
         out.writeBoolean(roomForNewUser);
         out.writeLong(ttlMillis);
@@ -165,7 +140,7 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
     @Override
     public void readExternal(ObjectInput in) throws IOException {
         byte[] encoded = readBytes(in);
-        operation = encoded == null ? null : OperationCodec.decode(encoded);
+        operation = encoded == null ? null : WireFormat.operation(encoded);
         nowMillis = in.readLong();
         roomForNewUser = in.readBoolean();
         ttlMillis = in.readLong();

@@ -4,7 +4,7 @@
  * deciding locally, with a share of every limit, while the cluster cannot be reached.
  * <p>
  * Plain Java and the Hazelcast API only (no CDI), so the CDI layer, or any application, can construct these stores.
- * {@link org.quotaware.hazelcast.StateProcessor}, {@link org.quotaware.hazelcast.StateBackup} and the engine classes
- * they carry must be loadable on every member: see {@code docs/cluster.md}.
+ * {@link org.quotaware.hazelcast.StateProcessor} and the engine classes it carries must be loadable on every member
+ * for the one-round-trip path: see {@code docs/cluster.md}.
  */
 package org.quotaware.hazelcast;

@@ -55,7 +55,7 @@ class FallbackQuotaStoreTest {
     }
 
     /** A primary that fails with {@code failure} while {@code down}, as a stopped or misdeployed cluster does. */
-    private static final class Outage implements QuotaStore {
+    private static class Outage implements QuotaStore {
         final QuotaStore store;
         volatile RuntimeException failure;
 
@@ -224,5 +224,105 @@ class FallbackQuotaStoreTest {
         assertThatThrownBy(() -> store.execute("erin", new Operations.Export()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(store.mode()).isEqualTo(StoreMode.DISTRIBUTED);
+    }
+    /** A fallback whose local store runs on {@code memberClock}, this member's own clock, off the cluster's. */
+    private FallbackQuotaStore fallbackOn(QuotaStore primary, MutableClock memberClock) {
+        return FallbackQuotaStore.builder(primary).local(new InMemoryQuotaStore(memberClock, 100))
+                .memberCount(() -> 2).retryInterval(RETRY).nanoTime(nanos::get).build();
+    }
+
+    @Test
+    void aMemberWhoseClockIsAheadDoesNotExpireTheClustersSlotsOnMerge() {
+        String map = "ahead-" + MAPS.incrementAndGet();
+        Outage primary = new Outage(hazelcast(0, map));
+        MutableClock memberClock = new MutableClock(clock.instant().plusSeconds(30));
+        QuotaLimits limits = QuotaLimits.builder().maxConcurrentTasks(4).maxQueueSize(0).requestsPerMinute(100)
+                .build();
+        DefaultQuotaManager m = manager(fallbackOn(primary, memberClock), limits);
+        DefaultQuotaManager otherMember = manager(hazelcast(1, map), limits);
+        QuotaRequest request = QuotaRequest.request().withConcurrent(false);
+
+        assertThat(otherMember.acquire("frank", QuotaRequest.request()).admitted()).isTrue(); // a slot till T+30 s
+        primary.failure = new HazelcastInstanceNotActiveException();
+        assertThat(admitted(m, "frank", 3, request)).isEqualTo(3);
+
+        clock.advance(Duration.ofSeconds(10));
+        memberClock.advance(Duration.ofSeconds(10));
+        primary.failure = null;
+        nanos.addAndGet(RETRY.toNanos());
+        assertThat(m.acquire("frank", request).admitted()).isTrue(); // switches back and merges
+
+        assertThat(otherMember.usage("frank").activeTasks()).as("the other member's live slot").isEqualTo(1);
+        assertThat(otherMember.usage("frank").requestsPerMinute()).isEqualTo(5);
+    }
+
+    @Test
+    void aMemberWhoseClockIsBehindDoesNotLoseItsCountsOnMerge() {
+        String map = "behind-" + MAPS.incrementAndGet();
+        Outage primary = new Outage(hazelcast(0, map));
+        MutableClock memberClock = new MutableClock(clock.instant().minusSeconds(30));
+        QuotaLimits limits = QuotaLimits.builder().requestsPerMinute(100).build();
+        DefaultQuotaManager m = manager(fallbackOn(primary, memberClock), limits);
+        DefaultQuotaManager otherMember = manager(hazelcast(1, map), limits);
+        QuotaRequest request = QuotaRequest.request().withConcurrent(false);
+
+        primary.failure = new HazelcastInstanceNotActiveException();
+        assertThat(admitted(m, "gina", 3, request)).isEqualTo(3);
+
+        clock.advance(Duration.ofSeconds(40)); // the three are 40 s old: still in the minute window
+        memberClock.advance(Duration.ofSeconds(40));
+        primary.failure = null;
+        nanos.addAndGet(RETRY.toNanos());
+        assertThat(m.acquire("gina", request).admitted()).isTrue();
+
+        assertThat(otherMember.usage("gina").requestsPerMinute()).isEqualTo(4);
+    }
+
+    @Test
+    void decisionsGoOnWhileLocalCountsAreHandedBack() throws Exception {
+        java.util.concurrent.CountDownLatch merging = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+        String slow = "slow";
+        String other = "other";
+        // different stripes of the hand-over's locks, so only the slow user's own decisions wait for it
+        assertThat(Math.floorMod(slow.hashCode(), 64)).isNotEqualTo(Math.floorMod(other.hashCode(), 64));
+        Outage primary = new Outage(new InMemoryQuotaStore(clock, 100)) {
+            @Override
+            public <R> R execute(String user, StateOperation<R> operation) {
+                if (failure == null && slow.equals(user) && operation instanceof Operations.Merge) {
+                    merging.countDown();
+                    try {
+                        resume.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.execute(user, operation);
+            }
+        };
+        FallbackQuotaStore store = fallback(primary, 1);
+        DefaultQuotaManager m = manager(store, QuotaLimits.builder().requestsPerMinute(100).build());
+        QuotaRequest request = QuotaRequest.request().withConcurrent(false);
+
+        primary.failure = new HazelcastInstanceNotActiveException();
+        assertThat(admitted(m, slow, 2, request)).isEqualTo(2);
+        assertThat(admitted(m, other, 2, request)).isEqualTo(2);
+        primary.failure = null;
+        nanos.addAndGet(RETRY.toNanos());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var switching = pool.submit(() -> m.acquire(slow, request).admitted()); // switches, hands back slow
+            assertThat(merging.await(10, TimeUnit.SECONDS)).isTrue();
+            var meanwhile = pool.submit(() -> m.acquire(other, request).admitted());
+            assertThat(meanwhile.get(10, TimeUnit.SECONDS)).as("decided while slow is handed back").isTrue();
+            resume.countDown();
+            assertThat(switching.get(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            resume.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(m.usage(slow).requestsPerMinute()).isEqualTo(3);
+        assertThat(m.usage(other).requestsPerMinute()).isEqualTo(3);
+        assertThat(local.trackedUsers()).isZero();
     }
 }

@@ -275,4 +275,13 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
     interface Call<T> {
         T on(QuotaManager m) throws Exception;
     }
+
+    @Test
+    void anOperationOfTheApplicationsOwnIsDecidedWithoutShippingItsCode() {
+        HazelcastQuotaStore processorPath = (HazelcastQuotaStore) store;
+        assertThat(processorPath.decidesByProcessor()).isTrue();
+        org.quotaware.spi.StateOperation<String> own = (state, now) -> state.idle(now) ? "idle" : "busy";
+        assertThat(store.execute("own", own)).isEqualTo("idle");
+        assertThat(processorPath.decidesByProcessor()).as("no member failed to load it").isTrue();
+    }
 }

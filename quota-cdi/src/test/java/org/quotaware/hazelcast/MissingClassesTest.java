@@ -97,8 +97,8 @@ class MissingClassesTest {
     }
 
     /**
-     * The trap as Payara sets it: A owns the entry, so a processor would run on A itself and only its backup
-     * (a StateBackup) would go to B, which cannot read it. The backup failure came back to A as an error after the
+     * The trap as Payara set it when the backup was a class of ours: A owns the entry, so a processor would run on A
+     * itself and only its backup would go to B, which could not read it. The backup failure came back to A as an error after the
      * processor had run, A decided again by compare-and-set, and each request counted twice (3 admitted of 6), while
      * B held no usable backup. Now A never runs the processor with B in the cluster: each request counts once, and
      * B's backup holds every count when A dies.

@@ -12,6 +12,7 @@ import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaRequest;
 import org.quotaware.engine.Decision;
 import org.quotaware.engine.Operations;
+import org.quotaware.engine.WireFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +35,7 @@ class StateProcessorTest {
         Map.Entry<String, byte[]> replica = entry("ann", null);
         for (int i = 0; i < 3; i++) {
             StateProcessor p = acquire(T0 + i, true);
-            Decision d = (Decision) StateProcessor.answer(p.process(owner), tracked::addAndGet);
+            Decision d = (Decision) WireFormat.answer(p.process(owner), tracked::addAndGet);
             assertThat(d.verdict()).isEqualTo(i < 2 ? Decision.Verdict.ADMITTED : Decision.Verdict.DENIED);
             p.getBackupProcessor().process(replica);
             assertThat(stored(replica)).isEqualTo(owner.getValue()).isNotNull();
@@ -46,7 +47,7 @@ class StateProcessorTest {
     void nothingWrittenMeansNoBackup() {
         Map.Entry<String, byte[]> entry = entry("bob", null);
         StateProcessor p = acquire(T0, false); // no room for a new user
-        Decision d = (Decision) StateProcessor.answer(p.process(entry), tracked::addAndGet);
+        Decision d = (Decision) WireFormat.answer(p.process(entry), tracked::addAndGet);
         assertThat(d.verdict()).isEqualTo(Decision.Verdict.NO_ROOM);
         assertThat(d.violations()).isEmpty();
         assertThat(entry.getValue()).isNull();
@@ -62,7 +63,7 @@ class StateProcessorTest {
 
         StateProcessor later = new StateProcessor(new Operations.Export(), T0 + Duration.ofHours(26).toMillis(), true,
                 TTL);
-        assertThat(StateProcessor.answer(later.process(owner), tracked::addAndGet)).isNotNull();
+        assertThat(WireFormat.answer(later.process(owner), tracked::addAndGet)).isNotNull();
         assertThat(owner.getValue()).isNull();
         assertThat(tracked).hasValue(-1);
         later.getBackupProcessor().process(replica);

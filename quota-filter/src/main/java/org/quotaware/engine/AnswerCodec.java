@@ -1,6 +1,5 @@
 package org.quotaware.engine;
 
-import java.io.Serializable;
 import java.util.List;
 
 import org.quotaware.Limit;
@@ -11,10 +10,11 @@ import org.quotaware.engine.Decision.Verdict;
 /**
  * The compact binary form of what the {@link Operations} answer ({@link Decision}, {@code List<LimitStatus>},
  * {@link Boolean}, {@link Integer}, {@link UserState}, {@link Operations.Snapshot} or null): a tag byte, then enum
- * ordinals and zigzag varints. Any other answer (a user's own operation's) travels Java-serialized under its own tag.
+ * ordinals and zigzag varints. Nothing else travels: only the {@link Operations} are shipped (see
+ * {@link OperationCodec#compact}), and no answer is ever Java-deserialized.
  * Written into a {@link ByteWriter} so a store can put its own fields around it.
  */
-public final class AnswerCodec {
+final class AnswerCodec {
 
     private static final int NULL = 0;
     private static final int DECISION = 1;
@@ -24,7 +24,6 @@ public final class AnswerCodec {
     private static final int INTEGER = 5;
     private static final int STATE = 6;
     private static final int SNAPSHOT = 7;
-    private static final int SERIALIZED = 8;
     private static final Verdict[] VERDICTS = Verdict.values();
     private static final Limit[] LIMITS = Limit.values();
 
@@ -55,11 +54,9 @@ public final class AnswerCodec {
                     .putSignedVarint(s.filesPerDay()).putSignedVarint(s.activeTasks()).putSignedVarint(s.queued())
                     .putSignedVarint(s.completed()).putSignedVarint(s.failed()).putSignedVarint(s.lastActivity());
             statuses(out, s.limits());
-        } else if (answer instanceof Serializable s) {
-            out.putByte(SERIALIZED).putSerialized(s);
         } else {
             throw new IllegalArgumentException("an answer of " + answer.getClass().getName()
-                    + " can be sent neither compactly nor Java-serialized");
+                    + " has no compact form");
         }
     }
 
@@ -91,7 +88,6 @@ public final class AnswerCodec {
             case SNAPSHOT -> new Operations.Snapshot(in.getSignedVarint(), in.getSignedVarint(),
                     in.getSignedVarint(), in.getSignedVarint(), in.getSignedVarint(), in.getSignedVarint(),
                     in.getSignedVarint(), in.getSignedVarint(), statuses(in));
-            case SERIALIZED -> in.getSerialized();
             default -> throw in.malformed("unknown answer tag " + tag);
         };
     }

@@ -1,16 +1,12 @@
 package org.quotaware.engine;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectStreamClass;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Reads what {@link ByteWriter} wrote. Bytes that end early or hold an impossible value are refused with an
  * {@link IllegalArgumentException} naming the offset, never an {@link ArrayIndexOutOfBoundsException}.
  */
-public final class ByteReader {
+final class ByteReader {
 
     private final byte[] in;
     private int pos;
@@ -80,31 +76,6 @@ public final class ByteReader {
         String s = new String(in, pos, n - 1, StandardCharsets.UTF_8);
         pos += n - 1;
         return s;
-    }
-
-    /**
-     * A value {@link ByteWriter#putSerialized} wrote. Classes are looked up through the thread's context class loader
-     * first: a user's own operation may live in an application that did not load this library.
-     */
-    public Object getSerialized() {
-        try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(getBytes())) {
-            @Override
-            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-                ClassLoader context = Thread.currentThread().getContextClassLoader();
-                if (context != null) {
-                    try {
-                        return Class.forName(desc.getName(), false, context);
-                    } catch (ClassNotFoundException e) {
-                        // not the application's: the default lookup may still know it
-                    }
-                }
-                return super.resolveClass(desc);
-            }
-        }) {
-            return objects.readObject();
-        } catch (IOException | ClassNotFoundException e) {
-            throw new IllegalArgumentException("cannot deserialize the value at offset " + pos + ": " + e, e);
-        }
     }
 
     /** Refuses trailing bytes: what was read is all that was written. */

@@ -1,10 +1,5 @@
 package org.quotaware.engine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -12,7 +7,7 @@ import java.util.Arrays;
  * Writes the library's compact binary forms: unsigned varints for counts, zigzag varints for values that may be
  * negative, fixed 8-byte longs for values that use all their bits (random tokens). Read back by {@link ByteReader}.
  */
-public final class ByteWriter {
+final class ByteWriter {
 
     private byte[] buf;
     private int pos;
@@ -77,18 +72,6 @@ public final class ByteWriter {
         pos += utf8.length;
         return this;
     }
-
-    /** Java serialization, for values the compact forms do not know (a user's own operation or answer). */
-    public ByteWriter putSerialized(Serializable value) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize " + value.getClass().getName(), e);
-        }
-        return putBytes(bytes.toByteArray());
-    }
-
     public byte[] toBytes() {
         return Arrays.copyOf(buf, pos);
     }

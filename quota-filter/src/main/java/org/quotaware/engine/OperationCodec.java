@@ -20,12 +20,16 @@ import org.quotaware.engine.Operations.Unqueue;
 import org.quotaware.spi.StateOperation;
 
 /**
- * The compact binary form of the {@link Operations}, for a store that ships them to where the state lives: a tag
- * byte, then the fields (tokens as fixed longs, being random; everything else as varints). Tens of bytes, where Java
- * serialization spends hundreds on class descriptors. Any other operation travels Java-serialized under its own tag.
- * Both ends must run the same version of the library.
+ * The compact binary form of the {@link Operations}, for a store that ships them to where the state lives: a format
+ * version byte, a tag byte, then the fields (tokens as fixed longs, being random; everything else as varints). Tens of
+ * bytes, where Java serialization spends hundreds on class descriptors. Nothing else travels: an operation without a
+ * compact form ({@link #compact}) is decided where it is, never Java-serialized, so decoding never instantiates a
+ * class the bytes name.
+ * <p>
+ * Rolling upgrades: the version byte is above every tag of the unversioned format written before it (tags 1 to 10),
+ * so this version still reads that format; bytes of a newer format are refused with a message naming both versions.
  */
-public final class OperationCodec {
+final class OperationCodec {
 
     private static final int ACQUIRE = 1;
     private static final int CHECK = 2;
@@ -37,7 +41,10 @@ public final class OperationCodec {
     private static final int EXPORT = 8;
     private static final int DRAIN = 9;
     private static final int INSPECT = 10;
-    private static final int SERIALIZED = 11;
+    /** The format written; the first byte of every encoded operation. */
+    static final int VERSION = 0x21;
+    /** The first byte of the unversioned format is its tag, below this. */
+    private static final int FIRST_VERSION = 0x20;
     /** The count limits in the order they are written; the queue wait follows them. */
     private static final Limit[] LIMITS = {Limit.REQUESTS_PER_MINUTE, Limit.FILES_PER_HOUR, Limit.FILES_PER_DAY,
         Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE, Limit.FILE_SIZE};
@@ -45,8 +52,17 @@ public final class OperationCodec {
     private OperationCodec() {
     }
 
+    /** Whether {@code operation} has a compact form: one of the engine's {@link Operations}. */
+    public static boolean compact(StateOperation<?> operation) {
+        return operation instanceof Acquire || operation instanceof Check || operation instanceof Claim
+                || operation instanceof Unqueue || operation instanceof Release || operation instanceof Renew
+                || operation instanceof Merge || operation instanceof Export || operation instanceof Drain
+                || operation instanceof Inspect;
+    }
+
+    /** The compact form; an operation without one ({@link #compact}) gives an {@link IllegalArgumentException}. */
     public static byte[] encode(StateOperation<?> operation) {
-        ByteWriter out = new ByteWriter();
+        ByteWriter out = new ByteWriter().putByte(VERSION);
         if (operation instanceof Acquire a) {
             out.putByte(ACQUIRE);
             request(out, a.request());
@@ -83,7 +99,8 @@ public final class OperationCodec {
             out.putByte(INSPECT);
             limits(out, i.limits());
         } else {
-            out.putByte(SERIALIZED).putSerialized(operation);
+            throw new IllegalArgumentException("quotaware: " + operation.getClass().getName()
+                    + " has no compact form; a store decides it where it is");
         }
         return out.toBytes();
     }
@@ -92,6 +109,13 @@ public final class OperationCodec {
     public static StateOperation<?> decode(byte[] bytes) {
         ByteReader in = new ByteReader(bytes);
         int tag = in.getByte();
+        if (tag == VERSION) {
+            tag = in.getByte();
+        } else if (tag > FIRST_VERSION) {
+            throw in.malformed("quotaware: an operation of format version " + (tag - FIRST_VERSION)
+                    + ", this member reads up to version " + (VERSION - FIRST_VERSION)
+                    + ": upgrade every member of the cluster to the same quotaware version");
+        } // else the unversioned format, the tag first
         StateOperation<?> operation = switch (tag) {
             case ACQUIRE -> new Acquire(request(in), limits(in), in.getLong(), in.getSignedVarint(), bool(in));
             case CHECK -> new Check(request(in), limits(in));
@@ -109,7 +133,6 @@ public final class OperationCodec {
             case EXPORT -> new Export();
             case DRAIN -> new Drain();
             case INSPECT -> new Inspect(limits(in));
-            case SERIALIZED -> serialized(in);
             default -> throw in.malformed("unknown operation tag " + tag);
         };
         in.requireEnd();
@@ -178,15 +201,6 @@ public final class OperationCodec {
             }
         }
         return b.shadow(shadowed).build();
-    }
-
-    private static StateOperation<?> serialized(ByteReader in) {
-        Object value = in.getSerialized();
-        if (value instanceof StateOperation<?> operation) {
-            return operation;
-        }
-        throw in.malformed("a serialized " + (value == null ? "null" : value.getClass().getName())
-                + " where an operation belongs");
     }
 
     private static boolean bool(ByteReader in) {

@@ -28,6 +28,16 @@ public final class Operations {
         QuotaLimits limits();
 
         StateOperation<R> withLimits(QuotaLimits limits);
+
+        @Override
+        default StateOperation<R> shared(int members) {
+            return withLimits(limits().share(members));
+        }
+    }
+
+    /** The token of a slot taken when the decision admitted, else 0. */
+    private static long takenIfAdmitted(Decision d, long token) {
+        return d != null && d.verdict() == Verdict.ADMITTED ? token : 0;
     }
 
     /** Checks every limit and reserves: a slot (token) when admitted, a queue place when only the slots are full. */
@@ -53,6 +63,11 @@ public final class Operations {
         @Override
         public boolean anonymous() {
             return request.anonymous();
+        }
+
+        @Override
+        public long slotTaken(Decision answer) {
+            return takenIfAdmitted(answer, token);
         }
     }
 
@@ -89,6 +104,11 @@ public final class Operations {
             boolean claimed = QuotaEngine.claim(state, limits, now, token, leaseMillis);
             return new Decision(claimed ? Verdict.ADMITTED : Verdict.QUEUED, List.of(),
                     QuotaEngine.statuses(state, limits, state.clamp(now)), now);
+        }
+
+        @Override
+        public long slotTaken(Decision answer) {
+            return takenIfAdmitted(answer, token);
         }
     }
 
@@ -128,6 +148,16 @@ public final class Operations {
         public Boolean apply(UserState state, long now) {
             return state != null && QuotaEngine.release(state, token, success, now);
         }
+
+        @Override
+        public long[] slotTokens() {
+            return new long[] {token};
+        }
+
+        @Override
+        public boolean endsSlots() {
+            return true;
+        }
     }
 
     /** Extends the leases of slots held and queue places. Answers how many of them were found. */
@@ -146,16 +176,36 @@ public final class Operations {
             }
             return found;
         }
+
+        @Override
+        public long[] slotTokens() {
+            return tokens;
+        }
+
+        @Override
+        public Renew forSlots(long[] part) {
+            return new Renew(part, leaseMillis);
+        }
+
+        @Override
+        public Integer combine(Integer first, Integer second) {
+            return first + second;
+        }
     }
 
-    /** Adds what was counted elsewhere (a fallback's state) to this user's windows; see {@link UserState#absorb}. */
+    /**
+     * Adds what was counted elsewhere (a fallback's state, as {@link Drain} answered it) to this user's windows; see
+     * {@link UserState#absorb}. By age, not by clock: {@code counted} is taken as of this store's time, so a unit
+     * counted ten seconds before the drain counts here until ten seconds less than a full window from now, whatever
+     * the other store's clock said.
+     */
     public record Merge(UserState counted) implements StateOperation<Boolean> {
         @Override
         public Boolean apply(UserState state, long now) {
             if (state == null) {
                 return false;
             }
-            state.absorb(counted, now);
+            state.absorb(counted.rebased(state.clamp(now)), now);
             return true;
         }
     }
@@ -180,6 +230,7 @@ public final class Operations {
                 return null;
             }
             UserState copy = state.copy();
+            copy.advance(state.clamp(now)); // the copy's time is the drain's: a merge reads its counts by their age
             state.clearCounts();
             state.completed = 0;
             state.failed = 0;

@@ -214,6 +214,25 @@ public enum SlidingWindow {
         s.addTotal(this, after - before);
     }
 
+    /**
+     * Adds the counts of {@code from} to {@code to} (advanced to {@code from}'s time plus {@code delta}), each moved
+     * by {@code delta} into the bucket that holds the last millisecond of its own bucket moved; see
+     * {@link UserState#rebased}.
+     */
+    void moveInto(UserState from, UserState to, long delta) {
+        long newest = bucket(from.advancedTo);
+        long target = bucket(to.advancedTo);
+        for (long index = Math.max(0, newest - slots + 1); index <= newest; index++) {
+            int count = from.count(at(index));
+            long moved = Math.min(target, bucket((index + 1) * width - 1 + delta));
+            if (count == 0 || moved < 0 || moved <= target - slots) {
+                continue;
+            }
+            int i = at(moved);
+            to.setCount(i, (int) Math.min((long) to.count(i) + count, Integer.MAX_VALUE));
+        }
+    }
+
     /** The time bucket {@code index} stops being counted. */
     private long leavesAt(long index) {
         return (index + slots) * width;

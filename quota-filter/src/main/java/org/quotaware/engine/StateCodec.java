@@ -36,7 +36,9 @@ final class StateCodec {
 
     static UserState decode(byte[] bytes) {
         if (bytes.length == 0 || bytes[0] != VERSION) {
-            throw new IllegalArgumentException("not a quota state of version " + VERSION);
+            throw new IllegalArgumentException(bytes.length == 0 ? "quotaware: an empty quota state"
+                    : "quotaware: a quota state of format version " + bytes[0] + ", this member reads version "
+                    + VERSION + ": upgrade every member of the cluster to the same quotaware version");
         }
         ByteReader in = new ByteReader(bytes);
         in.getByte();

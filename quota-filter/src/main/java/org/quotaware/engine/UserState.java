@@ -190,6 +190,30 @@ public final class UserState implements Serializable {
     }
 
     /**
+     * A copy of the window counts and outcome counters as if this state had been counted up to {@code to} instead of
+     * up to its own time: each unit keeps its age (rounded up to the next bucket, so it never leaves a window earlier
+     * than it would have). Used to merge a state counted on another clock; slots and queue places are not copied.
+     */
+    UserState rebased(long to) {
+        long delta = to - advancedTo;
+        UserState r = new UserState();
+        r.advancedTo = to;
+        for (SlidingWindow w : SlidingWindow.all()) {
+            w.moveInto(this, r, delta);
+        }
+        r.sumTotals();
+        r.completed = completed;
+        r.failed = failed;
+        r.lastActivity = lastActivity == 0 ? 0 : lastActivity + delta;
+        return r;
+    }
+
+    /** Whether any window counts a unit or any outcome is counted: what a merge would add. */
+    public boolean counts() {
+        return minuteTotal + hourTotal + dayTotal + completed + failed > 0;
+    }
+
+    /**
      * True when the state holds nothing a later decision needs: no slot, nobody queued, no unit counted in any
      * window. A store drops an idle state; the user then starts again from zero, which is exactly what the state said.
      */

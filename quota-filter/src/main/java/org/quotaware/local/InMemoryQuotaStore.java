@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.engine.StateStep;
 import org.quotaware.engine.UserState;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.StateOperation;
@@ -55,7 +56,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
         while (true) {
             UserState s = states.get(user);
             if (s == null) {
-                s = new UserState();
+                s = StateStep.begin(null, true);
                 synchronized (s) { // locked before it is published, so nobody uses it before this operation
                     if (!reserveRoom(QuotaStore.takesRoom(user, operation))) {
                         if (states.containsKey(user)) {
@@ -64,7 +65,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
                         return operation.apply(null, now);
                     }
                     if (states.putIfAbsent(user, s) == null) {
-                        return apply(user, s, operation, now);
+                        return apply(user, s, false, operation, now);
                     }
                     tracked.decrementAndGet();
                 }
@@ -72,17 +73,18 @@ public final class InMemoryQuotaStore implements QuotaStore {
             }
             synchronized (s) {
                 if (!s.retired()) {
-                    return apply(user, s, operation, now);
+                    return apply(user, s, true, operation, now);
                 }
             }
         }
     }
 
-    private <R> R apply(String user, UserState s, StateOperation<R> operation, long now) {
+    /** Runs the operation on a state already in the map (counted in, even when new: see {@link #reserveRoom}). */
+    private <R> R apply(String user, UserState s, boolean existed, StateOperation<R> operation, long now) {
         try {
             return operation.apply(s, now);
         } finally {
-            if (s.idle(now)) {
+            if (!StateStep.end(existed, s, now).keeps()) {
                 drop(user, s); // also when the operation threw: a new user's empty state must not stay behind
             }
         }
@@ -116,6 +118,11 @@ public final class InMemoryQuotaStore implements QuotaStore {
                 }
             }
         });
+    }
+
+    /** The users the store holds a state for now: a live view, weakly consistent. */
+    public java.util.Set<String> users() {
+        return java.util.Collections.unmodifiableSet(states.keySet());
     }
 
     @Override

@@ -14,6 +14,11 @@ package org.quotaware.spi;
  * authentication) and the overflows (one per tier), so those are never refused for lack of room, and the store may
  * hold more states than its cap by their number.
  * Every store passes the contract suite {@code QuotaStoreContract} in this module's test-jar.
+ * <p>
+ * The life cycle above is the engine's {@link org.quotaware.engine.StateStep}: a store only wraps it in its atomic
+ * primitive. A store that wraps other stores (a fallback) learns what it needs of an operation from the operation
+ * ({@link StateOperation#shared}, {@link StateOperation#slotTokens}, {@link StateOperation#slotTaken}), never from
+ * its type.
  */
 public interface QuotaStore extends AutoCloseable {
 

@@ -117,7 +117,9 @@ class LeaseAndShareTest {
             QuotaEngine.decide(fallback, QuotaRequest.upload(1, 1), limits, t, true, 0, QuotaEngine.NO_LEASE);
             QuotaEngine.decide(main, QuotaRequest.upload(1, 1), limits, t + 6_000, true, 0, QuotaEngine.NO_LEASE);
         }
-        assertThat(new Operations.Merge(fallback).apply(main, t + 7_000)).isTrue();
+        // merged by age, as the fallback store hands it over: drained (its time then is the drain's), then merged
+        UserState drained = new Operations.Drain().apply(fallback, t + 7_000);
+        assertThat(new Operations.Merge(drained).apply(main, t + 7_000)).isTrue();
         assertThat(main.used(SlidingWindow.MINUTE, t + 7_000)).isEqualTo(8);
         assertThat(main.used(SlidingWindow.HOUR, t + 7_000)).isEqualTo(8);
         // the fallback's units leave with their own bucket, a bucket before the main store's

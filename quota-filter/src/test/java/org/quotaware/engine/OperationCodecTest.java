@@ -83,11 +83,48 @@ class OperationCodecTest {
     }
 
     @Test
-    void anOperationOfTheUsersOwnTravelsJavaSerialized() {
+    void anOperationOfTheUsersOwnHasNoCompactFormAndIsNeverSerialized() {
         StateOperation<String> own = new Greeting("hello");
-        byte[] bytes = OperationCodec.encode(own);
-        assertThat(bytes[0]).isEqualTo((byte) 11);
-        assertThat(OperationCodec.decode(bytes)).isEqualTo(own);
+        assertThat(OperationCodec.compact(own)).isFalse();
+        assertThat(OperationCodec.compact(new Operations.Release(1, true))).isTrue();
+        assertThatThrownBy(() -> OperationCodec.encode(own)).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Greeting.class.getName());
+    }
+
+    @Test
+    void everyOperationStartsWithItsFormatVersionAndTheUnversionedFormatIsStillRead() {
+        Operations.Release release = new Operations.Release(-5, true);
+        byte[] bytes = OperationCodec.encode(release);
+        assertThat(bytes[0]).isEqualTo((byte) OperationCodec.VERSION);
+        byte[] unversioned = java.util.Arrays.copyOfRange(bytes, 1, bytes.length); // as written before the version
+        assertThat(OperationCodec.decode(unversioned)).isEqualTo(release);
+        bytes[0] = (byte) (OperationCodec.VERSION + 1);
+        assertThatThrownBy(() -> OperationCodec.decode(bytes)).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("format version 2, this member reads up to version 1")
+                .hasMessageContaining("upgrade every member");
+    }
+
+    @Test
+    void javaSerializedBytesAreNeverDeserialized() throws Exception {
+        java.io.ByteArrayOutputStream serialized = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(serialized)) {
+            out.writeObject(new Gadget());
+        }
+        byte[] bytes = new ByteWriter().putByte(OperationCodec.VERSION).putByte(11)
+                .putBytes(serialized.toByteArray()).toBytes(); // the Java-serialized tag of before
+        Gadget.READ.set(false);
+        assertThatThrownBy(() -> OperationCodec.decode(bytes)).isExactlyInstanceOf(IllegalArgumentException.class);
+        assertThat(Gadget.READ).as("a class outside the codec was instantiated").isFalse();
+    }
+
+    /** Any serializable class on the class path: reading it runs its code. */
+    static final class Gadget implements java.io.Serializable {
+        static final java.util.concurrent.atomic.AtomicBoolean READ = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            READ.set(true);
+        }
     }
 
     @Test
@@ -95,7 +132,7 @@ class OperationCodecTest {
         byte[] acquire = OperationCodec.encode(new Operations.Check(UPLOAD, QuotaLimits.defaults()));
         assertThatThrownBy(() -> OperationCodec.decode(new byte[0]))
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("end early");
-        assertThatThrownBy(() -> OperationCodec.decode(new byte[] {99}))
+        assertThatThrownBy(() -> OperationCodec.decode(new byte[] {OperationCodec.VERSION, 99}))
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown operation tag 99");
         assertThatThrownBy(() -> OperationCodec.decode(java.util.Arrays.copyOf(acquire, acquire.length - 1)))
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("end early");
@@ -103,8 +140,8 @@ class OperationCodecTest {
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 unread bytes");
         assertThatThrownBy(() -> OperationCodec.decode(new byte[] {5, 0, 0, 0, 0, 0, 0, 0, 0, 2}))
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("a boolean of 2");
-        assertThatThrownBy(() -> OperationCodec.decode(new byte[] {11, 1, 0}))
-                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot deserialize");
+        assertThatThrownBy(() -> OperationCodec.decode(new byte[] {OperationCodec.VERSION, 11, 1, 0}))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown operation tag 11");
     }
 
     private static void assertRoundTrip(StateOperation<?> operation) {
