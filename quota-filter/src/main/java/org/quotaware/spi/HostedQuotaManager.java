@@ -3,8 +3,8 @@ package org.quotaware.spi;
 import org.quotaware.QuotaManager;
 
 /**
- * The {@link QuotaManager} as the layer that hosts it sees it (the servlet filter with a manager of its own, quota-cdi):
- * what that layer wires up at start and runs on its schedule. Applications use {@link QuotaManager}.
+ * The {@link QuotaManager} as the layer that hosts it sees it (the servlet filter with a manager of its own,
+ * quota-cdi): what that layer wires up at start and runs on its schedule. Applications use {@link QuotaManager}.
  */
 public interface HostedQuotaManager extends QuotaManager {
 

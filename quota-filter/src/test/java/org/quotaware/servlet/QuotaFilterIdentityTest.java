@@ -35,8 +35,8 @@ class QuotaFilterIdentityTest {
             params.put(settings[i], settings[i + 1]);
         }
         FilterSettings parsed = FilterSettings.parse(params);
-        manager = DefaultQuotaManager.builder().tiers(parsed.tiers()).clock(new MutableClock()).maxTrackedUsers(maxTrackedUsers)
-                .build();
+        manager = DefaultQuotaManager.builder().tiers(parsed.tiers()).clock(new MutableClock())
+                .maxTrackedUsers(maxTrackedUsers).build();
         jetty = new JettyServer();
         jetty.context().addFilter(new FilterHolder(new TestServlets.PrincipalFromHeader()), "/*",
                 EnumSet.of(DispatcherType.REQUEST));

@@ -29,8 +29,8 @@ public final class Quotaware implements Contender {
 
     /** On the in-memory store, with the scenario's clock. */
     public static Quotaware inMemory(Scenario scenario, Clocks clock, int users) {
-        return new Quotaware(DefaultQuotaManager.builder().tiers(new QuotaTiers(limits(scenario))).clock(clock.instantSource())
-                .maxTrackedUsers(Math.max(users * 2, 1_000)).build(), CALL);
+        return new Quotaware(DefaultQuotaManager.builder().tiers(new QuotaTiers(limits(scenario)))
+                .clock(clock.instantSource()).maxTrackedUsers(Math.max(users * 2, 1_000)).build(), CALL);
     }
 
     /** On any store; {@code slot} false leaves the concurrency limit out (one store operation per call). */
