@@ -2,8 +2,6 @@ package org.quotaware;
 
 import java.util.concurrent.CompletionStage;
 
-import org.quotaware.engine.DefaultQuotaManager;
-
 /**
  * The quota engine's entry point. Thread-safe; one per application (or per cluster member).
  * <p>
@@ -13,13 +11,10 @@ import org.quotaware.engine.DefaultQuotaManager;
  * A user is any string that does not start with a NUL character: those are the overflows', see
  * {@link org.quotaware.spi.QuotaStore#overflowUser}. A new {@linkplain QuotaRequest#anonymous() anonymous} user that
  * finds the store without room is decided on its tier's overflow; its permit then names the overflow as its user.
+ * <p>
+ * Made by {@code org.quotaware.engine.DefaultQuotaManager.builder()...build()}.
  */
 public interface QuotaManager extends AutoCloseable {
-
-    /** A manager over an in-memory store, the system clock and the seed's default tier; see the builder for more. */
-    static DefaultQuotaManager.Builder builder() {
-        return DefaultQuotaManager.builder();
-    }
 
     /** What {@link #acquire} would decide now, without side effects (a queue wait shows as {@code queued}). */
     QuotaCheckResult check(String user, QuotaRequest request);

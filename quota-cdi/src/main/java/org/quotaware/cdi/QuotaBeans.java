@@ -20,6 +20,7 @@ import org.quotaware.QuotaTiers;
 import org.quotaware.denials.DenialLog;
 import org.quotaware.denials.DenialLogger;
 import org.quotaware.engine.DefaultQuotaManager;
+import org.quotaware.spi.HostedQuotaManager;
 import org.quotaware.spi.QuotaStore;
 
 /**
@@ -44,7 +45,7 @@ public class QuotaBeans {
 
     private ScheduledFuture<?> renewal;
     private volatile DenialLog denials;
-    private volatile DefaultQuotaManager created;
+    private volatile HostedQuotaManager created;
     private volatile ClusterLink cluster;
 
     /** A normal-scoped producer of the interface: the implementation is final and cannot be proxied. */
@@ -56,21 +57,21 @@ public class QuotaBeans {
         QuotaStore store = choice.store();
         cluster = choice.cluster();
         ManagedScheduledExecutorService scheduler = ManagedScheduler.lookup();
-        DefaultQuotaManager.Builder builder = QuotaManager.builder().store(store).tiers(config.settings.tiers())
+        DefaultQuotaManager.Builder builder = DefaultQuotaManager.builder().store(store).tiers(config.settings.tiers())
                 .systemLimits(config.settings.systemLimits());
         if (scheduler != null) {
             builder.scheduler(scheduler); // the queue's poll runs on the container's threads, not one of ours
             // the cluster store chooses its path on a thread of the started application (else at its first use)
             startStore(choice.start(), scheduler, 0);
         }
-        DefaultQuotaManager manager = builder.build();
+        HostedQuotaManager manager = builder.build();
         denials = new DenialLog(config.settings.denialLogSize(), memberName(cluster), InstantSource.system());
         manager.listen(denials);
         manager.listen(new DenialLogger(config.settings.denialLogWindow(), InstantSource.system()));
         // API keys configured here (quotaware.identity.api-keys=key=user:tier) are in their tiers without a filter too
         config.settings.assignKeyTiers(manager.tiers());
         created = manager;
-        extension.manager(manager);
+        extension.created(manager);
         long lease = store.slotLeaseMillis();
         if (scheduler != null && lease != Long.MAX_VALUE) {
             long every = Math.max(1, lease / 3);
@@ -79,8 +80,11 @@ public class QuotaBeans {
         return manager;
     }
 
-    /** The manager itself, behind its client proxy: for this layer's beans that need its store or lease renewal. */
-    public DefaultQuotaManager implementation() {
+    /**
+     * The manager itself, behind its client proxy: for this layer's beans that listen to its decisions, read its
+     * store or set its admission gate.
+     */
+    public HostedQuotaManager implementation() {
         if (created == null) {
             proxy.tiers(); // creates the application-scoped manager
         }
@@ -145,7 +149,7 @@ public class QuotaBeans {
         }, attempt == 0 ? 0 : 1, TimeUnit.SECONDS);
     }
 
-    private static void renew(DefaultQuotaManager manager) {
+    private static void renew(HostedQuotaManager manager) {
         try {
             manager.renewLeases();
         } catch (RuntimeException e) {
@@ -154,7 +158,7 @@ public class QuotaBeans {
     }
 
     void close(@Disposes QuotaManager manager) {
-        extension.manager(null);
+        extension.created(null);
         stopRenewal();
         manager.close();
     }

@@ -21,7 +21,6 @@ import jakarta.enterprise.inject.spi.WithAnnotations;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaManager;
-import org.quotaware.engine.DefaultQuotaManager;
 
 /**
  * Finds every {@code @Quota} at deployment, resolves it against MicroProfile Config and validates it; a bad one (an
@@ -42,7 +41,7 @@ public class QuotaExtension implements Extension {
      * The application's manager once created, without its client proxy: Weld's proxy of a producer's interface calls
      * through reflection, which cost the filter half of its time per request; the hot paths call this one directly.
      */
-    private volatile DefaultQuotaManager manager;
+    private volatile QuotaManager manager;
 
     void collect(@Observes @WithAnnotations(Quota.class) ProcessAnnotatedType<?> event) {
         annotated.add(event.getAnnotatedType());
@@ -125,7 +124,7 @@ public class QuotaExtension implements Extension {
     }
 
     /** Remembers (or, with null, forgets) the manager {@link QuotaBeans} created. */
-    void manager(DefaultQuotaManager created) {
+    void created(QuotaManager created) {
         manager = created;
     }
 

@@ -14,6 +14,9 @@ import java.lang.reflect.Method;
  */
 record QuotaMethod(String tier, int cost, boolean concurrent, String name) {
 
+    /** The start of the key of a separate per-method quota. */
+    static final String SEPARATE = "tier:";
+
     /** {@code com.example.Resource#upload}. */
     static String name(Method m) {
         return m.getDeclaringClass().getName() + "#" + m.getName();
@@ -29,8 +32,14 @@ record QuotaMethod(String tier, int cost, boolean concurrent, String name) {
         return s.append(')').toString();
     }
 
-    /** The store key: the user, or the user's separate quota for this method's tier. */
+    /**
+     * The store key: the user, or {@code tier:<tier>:<user>} for the user's separate quota of this method's tier.
+     * Never another caller's key: the identities the filter and {@link Callers} make start with {@code principal:},
+     * {@code key:}, {@code user:} or {@code ip:}, or are {@code anonymous}, never with {@code tier:}; and a tier name
+     * holds no {@code ':'}, so the first one after the tier ends it. ({@code user@tier} was ambiguous: a principal
+     * named {@code alice@gold} spent the gold quota of {@code alice}.)
+     */
     String key(String user) {
-        return tier.isEmpty() ? user : user + "@" + tier;
+        return tier.isEmpty() ? user : SEPARATE + tier + ':' + user;
     }
 }

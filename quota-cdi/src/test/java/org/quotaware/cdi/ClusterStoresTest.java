@@ -15,6 +15,7 @@ import org.quotaware.Acquisition;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.hazelcast.FallbackQuotaStore;
 import org.quotaware.hazelcast.StoreMode;
 import org.quotaware.local.InMemoryQuotaStore;
@@ -58,7 +59,7 @@ class ClusterStoresTest {
 
     static int admitted(ClusterStores.Choice choice, int tries) {
         int admitted = 0;
-        try (QuotaManager manager = QuotaManager.builder().store(choice.store())
+        try (QuotaManager manager = DefaultQuotaManager.builder().store(choice.store())
                 .tiers(config(Map.of("quotaware.default.requests-per-minute", "4")).settings.tiers()).build()) {
             for (int i = 0; i < tries; i++) {
                 Acquisition a = manager.acquire("ip:192.0.2.1", QuotaRequest.request().withConcurrent(false));

@@ -98,7 +98,7 @@ class FallbackQuotaStoreTest {
     }
 
     private static DefaultQuotaManager manager(QuotaStore store, QuotaLimits limits) {
-        return QuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
+        return DefaultQuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
     }
 
     private static long admitted(QuotaManager m, String user, int attempts, QuotaRequest request) {

@@ -26,6 +26,7 @@ import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.QuotaStoreContract;
 import org.quotaware.testing.MutableClock;
@@ -88,7 +89,7 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
         List<HazelcastQuotaStore> stores = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             stores.add(store(cluster.member(i), map, clock, 1_000));
-            managers.add(QuotaManager.builder().store(stores.get(i)).tiers(new QuotaTiers(limits)).build());
+            managers.add(DefaultQuotaManager.builder().store(stores.get(i)).tiers(new QuotaTiers(limits)).build());
         }
         awaitProcessor(stores.toArray(HazelcastQuotaStore[]::new));
         return managers;

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Timeout;
 import org.quotaware.Acquisition;
 import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
-import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
@@ -37,7 +36,7 @@ class MemberLossTest {
     private DefaultQuotaManager manager(int member, QuotaLimits limits) {
         HazelcastQuotaStore store = HazelcastQuotaStore.builder(cluster.member(member)).mapName("loss").clock(clock)
                 .slotLease(LEASE).build();
-        return QuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
+        return DefaultQuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
     }
 
     @Test

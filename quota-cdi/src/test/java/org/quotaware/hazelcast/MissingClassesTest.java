@@ -16,6 +16,7 @@ import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.engine.Operations;
 import org.quotaware.engine.UserState;
 import org.quotaware.local.InMemoryQuotaStore;
@@ -54,7 +55,7 @@ class MissingClassesTest {
         String user = keyNotOwnedBy(a);
         HazelcastQuotaStore store = HazelcastQuotaStore.builder(a).mapName("trap").clock(clock).build();
         FallbackQuotaStore fallback = FallbackQuotaStore.builder(store).local(new InMemoryQuotaStore(clock, 10)).build();
-        QuotaManager m = QuotaManager.builder().store(fallback)
+        QuotaManager m = DefaultQuotaManager.builder().store(fallback)
                 .tiers(new QuotaTiers(QuotaLimits.builder().requestsPerMinute(6).off(Limit.CONCURRENT_TASKS).build()))
                 .build();
 
@@ -77,7 +78,7 @@ class MissingClassesTest {
         b = startIsolated(plan.config(5842));
         String user = keyNotOwnedBy(a);
         HazelcastQuotaStore store = HazelcastQuotaStore.builder(a).mapName("trap2").clock(clock).build();
-        QuotaManager m = QuotaManager.builder().store(store)
+        QuotaManager m = DefaultQuotaManager.builder().store(store)
                 .tiers(new QuotaTiers(QuotaLimits.builder().requestsPerMinute(25).off(Limit.CONCURRENT_TASKS).build()))
                 .build();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
@@ -112,7 +113,7 @@ class MissingClassesTest {
         String user = TestCluster.keyOwnedBy(a, "owned-");
         HazelcastQuotaStore store = HazelcastQuotaStore.builder(a).mapName("trap3").clock(clock).build();
         QuotaLimits limits = QuotaLimits.builder().requestsPerMinute(6).off(Limit.CONCURRENT_TASKS).build();
-        QuotaManager m = QuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
+        QuotaManager m = DefaultQuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
 
         long admitted = java.util.stream.IntStream.range(0, 10)
                 .filter(i -> m.acquire(user, QuotaRequest.request().withConcurrent(false)).admitted()).count();
@@ -178,8 +179,8 @@ class MissingClassesTest {
 
             QuotaTiers tiers = new QuotaTiers(QuotaLimits.builder().requestsPerMinute(6)
                     .off(Limit.CONCURRENT_TASKS).build());
-            List<QuotaManager> both = List.of(QuotaManager.builder().store(first).tiers(tiers).build(),
-                    QuotaManager.builder().store(second).tiers(tiers).build());
+            List<QuotaManager> both = List.of(DefaultQuotaManager.builder().store(first).tiers(tiers).build(),
+                    DefaultQuotaManager.builder().store(second).tiers(tiers).build());
             awaitSettled(capable);
             String user = TestCluster.keyOwnedBy(capable, "mixed-");
             long admitted = java.util.stream.IntStream.range(0, 10).filter(i -> both.get(i % 2)

@@ -10,14 +10,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaRequest;
-import org.quotaware.engine.DefaultQuotaManager;
+import org.quotaware.spi.DecisionListener;
 
 /**
  * The latest denials of one manager (shadow denials included), in a ring of fixed size: the oldest goes when a new one
  * comes. Recording is lock-free (one counter increment, one array write), so a flood of denials costs no contention
  * and no memory beyond the ring; reading walks the ring, newest first.
  */
-public final class DenialLog implements DefaultQuotaManager.DecisionListener {
+public final class DenialLog implements DecisionListener {
 
     /** The ring's default size. */
     public static final int DEFAULT_SIZE = 1_000;

@@ -16,7 +16,7 @@ import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaRequest;
 import org.quotaware.Violation;
-import org.quotaware.engine.DefaultQuotaManager;
+import org.quotaware.spi.DecisionListener;
 
 /**
  * Writes denials to the JUL logger {@value #NAME} at {@code FINE}: silent under the usual {@code INFO} level until an
@@ -26,7 +26,7 @@ import org.quotaware.engine.DefaultQuotaManager;
  * {@value #MAX_USERS} users are followed per window; denials of further users share one line per window, so a flood
  * of invented identities costs neither memory nor log volume. Costs nothing while the level is off.
  */
-public final class DenialLogger implements DefaultQuotaManager.DecisionListener {
+public final class DenialLogger implements DecisionListener {
 
     /** The logger's name. */
     public static final String NAME = "org.quotaware.denials";

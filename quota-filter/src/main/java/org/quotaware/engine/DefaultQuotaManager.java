@@ -26,7 +26,6 @@ import org.quotaware.LimitStatus;
 import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaDenial;
 import org.quotaware.QuotaLimits;
-import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaStatistics;
@@ -36,19 +35,22 @@ import org.quotaware.UserQuotaUsage;
 import org.quotaware.Violation;
 import org.quotaware.engine.Decision.Verdict;
 import org.quotaware.local.InMemoryQuotaStore;
-import org.quotaware.scaling.LoadProtection;
+import org.quotaware.spi.AdmissionGate;
+import org.quotaware.spi.DecisionListener;
+import org.quotaware.spi.HostedQuotaManager;
 import org.quotaware.spi.QuotaStore;
 
 /**
- * The {@link QuotaManager}: resolves the user's limits, runs one atomic store operation per decision, and keeps the
- * per-instance parts here (system limits, leases, statistics); waiting requests are the {@link WaitingRoom}'s.
+ * The {@link org.quotaware.QuotaManager}: resolves the user's limits, runs one atomic store operation per decision,
+ * and keeps the per-instance parts here (system limits, leases, statistics); waiting requests are the
+ * {@link WaitingRoom}'s.
  * <p>
  * A request that has to queue waits without a thread when it comes through {@link #acquireAsync}: it is handed a slot
  * by the release of the same user's task (in arrival order), by a poll every {@code queuePoll} that finds a slot
  * freed elsewhere (another member, another user's release of a system slot), or is denied when its wait ends. Through
  * {@link #acquire} it blocks its thread, and only up to the system's {@code maxBlockedWaits}.
  */
-public final class DefaultQuotaManager implements QuotaManager {
+public final class DefaultQuotaManager implements HostedQuotaManager {
 
     private final QuotaStore store;
     private final QuotaTiers tiers;
@@ -62,34 +64,10 @@ public final class DefaultQuotaManager implements QuotaManager {
     private final WaitingRoom room;
     private final QueuePoll poll;
     private volatile boolean closed;
-    private volatile LoadProtection protection;
+    private volatile AdmissionGate gate;
     private final List<DecisionListener> listeners = new CopyOnWriteArrayList<>();
     private final QuotaPermit.Releaser slotReleaser = this::releaseSlot;
     private final QuotaPermit.Releaser endReleaser = this::releaseNoSlot;
-
-    /**
-     * Told of every decision of {@link #acquire} and {@link #acquireAsync}: for metrics and the denial log. Called on
-     * the request thread (or the one that handed a queued request its slot); must be quick.
-     */
-    @FunctionalInterface
-    public interface DecisionListener {
-        /**
-         * @param tier   the tier whose limits applied
-         * @param result the decision
-         * @param nanos  how long the decision took, waiting in the queue included
-         */
-        void decided(String tier, QuotaCheckResult result, long nanos);
-
-        /**
-         * The same, with who asked and for what; by default the short form.
-         *
-         * @param user    the user as the caller named it (not the overflow it may have been decided on)
-         * @param request what it counted as, with its {@link QuotaRequest#target() target}
-         */
-        default void decided(String user, QuotaRequest request, QuotaCheckResult result, long nanos) {
-            decided(result.tier(), result, nanos);
-        }
-    }
 
     private DefaultQuotaManager(Builder b) {
         this.store = b.store != null ? b.store : new InMemoryQuotaStore(b.clock, b.maxTrackedUsers);
@@ -102,6 +80,7 @@ public final class DefaultQuotaManager implements QuotaManager {
         this.poll = new QueuePoll(room::poll, queuePollNanos, b.scheduler);
     }
 
+    /** A manager over an in-memory store, the system clock and the seed's default tier; see the builder for more. */
     public static Builder builder() {
         return new Builder();
     }
@@ -173,12 +152,11 @@ public final class DefaultQuotaManager implements QuotaManager {
             return deny(applied.tier(), List.of(new Violation(Limit.SYSTEM_CONCURRENT_TASKS, 0, active.get(), 1)),
                     List.of());
         }
-        LoadProtection shedding = protection;
-        if (shedding != null) {
-            LoadProtection.Admission admission = shedding.admit(applied.tier(), active::get);
-            if (admission.shed()) {
-                return deny(applied.tier(), List.of(new Violation(Limit.LOAD_SHED, shedding.maxLevel(),
-                        admission.level(), Math.max(1, admission.retryAfterSeconds()))), List.of());
+        AdmissionGate admission = gate;
+        if (admission != null) {
+            Violation refused = admission.refusal(applied.tier(), active::get);
+            if (refused != null) {
+                return deny(applied.tier(), List.of(refused), List.of());
             }
         }
         boolean instanceFull = concurrent && !reserve(active, sys.maxConcurrentTasks());
@@ -246,13 +224,11 @@ public final class DefaultQuotaManager implements QuotaManager {
         return new Violation(Limit.SYSTEM_CONCURRENT_TASKS, sys.maxConcurrentTasks(), active.get(), 1);
     }
 
-    /** The tier's priority for a freed slot of this instance: the protection's order, else the default one. */
+    /** The tier's priority for a freed slot of this instance: the gate's order, else the default one. */
     private int rank(String tier) {
-        LoadProtection p = protection;
-        return p != null ? p.rank(tier) : DEFAULT_ORDER.rank(tier);
+        AdmissionGate g = gate;
+        return (g != null ? g : AdmissionGate.OPEN).rank(tier);
     }
-
-    private static final LoadProtection DEFAULT_ORDER = LoadProtection.builder(1).build();
 
     /** How the waiting room claims slots and answers waiters, with this manager's counters. */
     private final class Slots implements WaitingRoom.Host {
@@ -319,10 +295,7 @@ public final class DefaultQuotaManager implements QuotaManager {
         return p;
     }
 
-    /**
-     * Extends the lease of every slot this manager's permits hold; call it well within the store's lease (quota-cdi
-     * does, every third of it). Answers how many slots were renewed; a slot not found had outlived its lease.
-     */
+    @Override
     public int renewLeases() {
         if (leased == null) {
             return 0;
@@ -452,24 +425,17 @@ public final class DefaultQuotaManager implements QuotaManager {
         this.systemLimits = Objects.requireNonNull(limits, "limits");
     }
 
-    /**
-     * Lets this instance protect itself: while {@code protection} sheds a tier, its requests are denied with
-     * {@link Limit#LOAD_SHED} (503) before any quota is spent; null switches it off.
-     */
-    public void protection(LoadProtection protection) {
-        this.protection = protection;
+    @Override
+    public void admission(AdmissionGate gate) {
+        this.gate = gate;
     }
 
-    public LoadProtection protection() {
-        return protection;
-    }
-
-    /** Adds a listener told of every decision. */
+    @Override
     public void listen(DecisionListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** The store decisions run on. */
+    @Override
     public QuotaStore store() {
         return store;
     }

@@ -11,7 +11,10 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.Limit;
+import org.quotaware.Violation;
 import org.quotaware.http.Problem;
+import org.quotaware.spi.AdmissionGate;
 
 import static org.quotaware.InvalidQuotaConfigException.requireRange;
 
@@ -33,15 +36,16 @@ import static org.quotaware.InvalidQuotaConfigException.requireRange;
  * An unknown value (NaN) is neither hot nor in between: a broken sensor never sheds anyone.
  * <p>
  * {@link #update} is called after each sample (by one scheduled task); {@link #admit} is called on the request path
- * and only reads a volatile snapshot.
+ * and only reads a volatile snapshot. As the manager's {@link AdmissionGate}, a shed request is denied with
+ * {@link Limit#LOAD_SHED} (503) before any quota is spent.
  */
-public final class LoadProtection {
+public final class LoadProtection implements AdmissionGate {
 
     /** The problem type of the 503 answer to a shed request. */
     public static final String PROBLEM_TYPE = org.quotaware.http.Problem.REDUCED_CAPACITY;
     public static final String PROBLEM_TITLE = "Temporarily reduced capacity";
     /** The default tier order, lowest first. */
-    public static final List<String> DEFAULT_TIERS = List.of("anonymous", "default", "premium");
+    public static final List<String> DEFAULT_TIERS = AdmissionGate.DEFAULT_TIERS;
 
     /**
      * The protection level and what its transitions remember. Immutable; {@link #next} is pure.
@@ -223,12 +227,21 @@ public final class LoadProtection {
                 + " s.");
     }
 
+    /** {@link #admit}'s answer as the manager's gate: a shed request's {@link Limit#LOAD_SHED} violation, else null. */
+    @Override
+    public Violation refusal(String tier, LongSupplier activeTasks) {
+        Admission admission = admit(tier, activeTasks);
+        return admission.admitted() ? null : new Violation(Limit.LOAD_SHED, maxLevel(), admission.level(),
+                Math.max(1, admission.retryAfterSeconds()));
+    }
+
     /**
      * A tier's place in the order, 0 for the lowest: who is shed first, and who is handed a freed slot last.
      *
      * @param tier null counts as the lowest, a tier not in the order as {@code default} (or the lowest when
      *             {@code default} is not in the order)
      */
+    @Override
     public int rank(String tier) {
         return tier == null ? 0 : ranks.getOrDefault(tier, defaultRank);
     }

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.http.HeaderSwitch;
 import org.quotaware.config.ConfigValues;
 
@@ -115,7 +116,7 @@ public final class FilterSettings {
 
     /** A new manager over these tiers and limits, with the system clock. */
     public QuotaManager newManager() {
-        return QuotaManager.builder()
+        return DefaultQuotaManager.builder()
                 .tiers(tiers)
                 .systemLimits(systemLimits)
                 .maxTrackedUsers(maxTrackedUsers)

@@ -32,9 +32,9 @@ import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
 import org.quotaware.denials.DenialLog;
 import org.quotaware.denials.DenialLogger;
-import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.http.HeaderSwitch;
 import org.quotaware.http.Problem;
+import org.quotaware.spi.HostedQuotaManager;
 
 /**
  * Enforces quotas on HTTP requests: identifies the caller, acquires a permit from a {@link QuotaManager}, holds it while
@@ -191,7 +191,7 @@ public class QuotaFilter implements Filter {
      * and the rate-limited denial logger, as quota-cdi attaches to the application's manager.
      */
     private void watchDenials() {
-        if (manager instanceof DefaultQuotaManager own) {
+        if (manager instanceof HostedQuotaManager own) {
             DenialLog log = new DenialLog(settings.denialLogSize(), DenialLog.localHost(), InstantSource.system());
             own.listen(log);
             own.listen(new DenialLogger(settings.denialLogWindow(), InstantSource.system()));

@@ -12,7 +12,6 @@ import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.Limit;
 import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaLimits;
-import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
@@ -33,7 +32,7 @@ class DenialLogTest {
 
     @Test
     void everyDenialOfTheManagerIsRecordedWithUserTierEveryViolationPathAndMember() {
-        DefaultQuotaManager m = QuotaManager.builder().clock(clock).tiers(new QuotaTiers(QuotaLimits.builder()
+        DefaultQuotaManager m = DefaultQuotaManager.builder().clock(clock).tiers(new QuotaTiers(QuotaLimits.builder()
                 .requestsPerMinute(1).filesPerHour(1).build())).build();
         DenialLog log = new DenialLog(10, "member-1", clock);
         m.listen(log);
@@ -49,7 +48,7 @@ class DenialLogTest {
 
     @Test
     void aShadowDenialIsRecordedAndMarkedAndAnAdmissionIsNot() {
-        DefaultQuotaManager m = QuotaManager.builder().clock(clock).tiers(new QuotaTiers(QuotaLimits.builder()
+        DefaultQuotaManager m = DefaultQuotaManager.builder().clock(clock).tiers(new QuotaTiers(QuotaLimits.builder()
                 .requestsPerMinute(1).shadow(List.of(Limit.REQUESTS_PER_MINUTE)).build())).build();
         DenialLog log = new DenialLog(10, "m", clock);
         m.listen(log);

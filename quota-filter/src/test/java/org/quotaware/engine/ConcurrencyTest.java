@@ -36,7 +36,7 @@ class ConcurrencyTest {
 
     @Test
     void aStormOfAcquireAndReleaseNeverExceedsNorLosesASlot() throws Exception {
-        QuotaManager m = QuotaManager.builder().tiers(new QuotaTiers(QuotaLimits.builder().maxConcurrentTasks(2)
+        QuotaManager m = DefaultQuotaManager.builder().tiers(new QuotaTiers(QuotaLimits.builder().maxConcurrentTasks(2)
                 .maxQueueSize(0).off(Limit.REQUESTS_PER_MINUTE).off(Limit.FILES_PER_HOUR).off(Limit.FILES_PER_DAY)
                 .build())).build();
         String[] users = {"a", "b", "c", "d"};
@@ -84,7 +84,7 @@ class ConcurrencyTest {
 
     @Test
     void withTwoSlotsAndAQueueOfFourExactlySixOfEightGetThrough() throws Exception {
-        QuotaManager m = QuotaManager.builder().tiers(new QuotaTiers(QuotaLimits.builder()
+        QuotaManager m = DefaultQuotaManager.builder().tiers(new QuotaTiers(QuotaLimits.builder()
                 .maxConcurrentTasks(2).maxQueueSize(4).maxQueueWait(java.time.Duration.ofSeconds(30))
                 .requestsPerMinute(1_000).build())).build();
         AtomicInteger holding = new AtomicInteger();

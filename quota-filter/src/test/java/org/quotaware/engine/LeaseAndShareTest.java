@@ -5,7 +5,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
-import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
@@ -48,7 +47,7 @@ class LeaseAndShareTest {
 
     @Test
     void renewedLeasesKeepTheirSlotsAndAbandonedOnesComeBack() {
-        DefaultQuotaManager m = QuotaManager.builder().store(leasing).tiers(new QuotaTiers(QuotaLimits.builder()
+        DefaultQuotaManager m = DefaultQuotaManager.builder().store(leasing).tiers(new QuotaTiers(QuotaLimits.builder()
                 .maxConcurrentTasks(1).maxQueueSize(0).build())).build();
         QuotaPermit held = (QuotaPermit) m.acquire("alice", QuotaRequest.request());
         for (int i = 0; i < 5; i++) {

@@ -3,7 +3,6 @@ package org.quotaware.engine;
 import org.junit.jupiter.api.Test;
 import org.quotaware.Acquisition;
 import org.quotaware.QuotaLimits;
-import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
@@ -20,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OverflowTest {
 
     private final MutableClock clock = new MutableClock();
-    private final DefaultQuotaManager manager = QuotaManager.builder().clock(clock).maxTrackedUsers(2)
+    private final DefaultQuotaManager manager = DefaultQuotaManager.builder().clock(clock).maxTrackedUsers(2)
             .tiers(new QuotaTiers(QuotaLimits.builder().requestsPerMinute(10).build())
                     .define("anonymous", QuotaLimits.builder().requestsPerMinute(2).build()))
             .build();

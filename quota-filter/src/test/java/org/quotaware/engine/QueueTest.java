@@ -34,7 +34,7 @@ class QueueTest {
     }
 
     private static QuotaManager manager(int slots, int queue, Duration wait) {
-        return QuotaManager.builder().tiers(new QuotaTiers(QuotaLimits.builder().maxConcurrentTasks(slots)
+        return DefaultQuotaManager.builder().tiers(new QuotaTiers(QuotaLimits.builder().maxConcurrentTasks(slots)
                 .maxQueueSize(queue).maxQueueWait(wait).requestsPerMinute(1_000).build())).build();
     }
 

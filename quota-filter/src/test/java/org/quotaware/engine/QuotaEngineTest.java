@@ -23,7 +23,7 @@ class QuotaEngineTest {
     private final MutableClock clock = new MutableClock();
 
     private QuotaManager manager(QuotaLimits limits) {
-        return QuotaManager.builder().clock(clock).tiers(new QuotaTiers(limits)).build();
+        return DefaultQuotaManager.builder().clock(clock).tiers(new QuotaTiers(limits)).build();
     }
 
     @Test
@@ -143,7 +143,7 @@ class QuotaEngineTest {
     @Test
     void usageReportsTheUsersTierAndCounts() {
         QuotaTiers tiers = new QuotaTiers().define("premium", QuotaLimits.defaults().scaled(2));
-        QuotaManager m = QuotaManager.builder().clock(clock).tiers(tiers).build();
+        QuotaManager m = DefaultQuotaManager.builder().clock(clock).tiers(tiers).build();
         tiers.assign("bob", "premium");
         QuotaPermit p = (QuotaPermit) m.acquire("bob", QuotaRequest.upload(2, 1));
         var usage = m.usage("bob");
@@ -175,9 +175,9 @@ class QuotaEngineTest {
     void anOverloadedInstanceShedsTheLowestTierFirstWith503AndSpendsNoQuota() {
         QuotaTiers tiers = new QuotaTiers().define("anonymous", QuotaLimits.defaults())
                 .define("premium", QuotaLimits.defaults().scaled(2));
-        DefaultQuotaManager m = QuotaManager.builder().clock(clock).tiers(tiers).build();
+        DefaultQuotaManager m = DefaultQuotaManager.builder().clock(clock).tiers(tiers).build();
         org.quotaware.scaling.LoadProtection protection = org.quotaware.scaling.LoadProtection.builder(20).build();
-        m.protection(protection);
+        m.admission(protection);
         java.util.List<String> seen = new java.util.ArrayList<>();
         m.listen((tier, result, nanos) -> seen.add(tier + ":" + result.allowed()));
         protection.update(org.quotaware.scaling.SystemMetrics.of(clock.instant(), 0.99, 0.5, 0, 0));
@@ -190,7 +190,20 @@ class QuotaEngineTest {
         QuotaPermit regular = (QuotaPermit) m.acquire("alice", QuotaRequest.request());
         regular.close();
         assertThat(seen).containsExactly("anonymous:false", "default:true");
-        m.protection(null);
+        m.admission(null);
         assertThat(m.acquire("ip:1.2.3.4", QuotaRequest.request().withTier("anonymous")).admitted()).isTrue();
+    }
+
+    @Test
+    void anAdmissionGateRefusesBeforeAnyQuotaIsSpentAndNamesItsOwnViolation() {
+        QuotaTiers tiers = new QuotaTiers().define("premium", QuotaLimits.defaults().scaled(2));
+        DefaultQuotaManager m = DefaultQuotaManager.builder().clock(clock).tiers(tiers).build();
+        Violation closed = new Violation(Limit.LOAD_SHED, 1, 1, 7);
+        m.admission((tier, activeTasks) -> "default".equals(tier) ? closed : null);
+        QuotaCheckResult refused = m.acquire("alice", QuotaRequest.request()).result();
+        assertThat(refused.violations()).containsExactly(closed);
+        assertThat(m.usage("alice").requestsPerMinute()).isZero();
+        assertThat(m.statistics().active()).isZero();
+        ((QuotaPermit) m.acquire("bob", QuotaRequest.request().withTier("premium"))).close();
     }
 }

@@ -29,7 +29,7 @@ class ShadowModeTest {
     private final MutableClock clock = new MutableClock();
 
     private QuotaManager manager(QuotaLimits limits) {
-        return QuotaManager.builder().clock(clock).tiers(new QuotaTiers(limits)).build();
+        return DefaultQuotaManager.builder().clock(clock).tiers(new QuotaTiers(limits)).build();
     }
 
     private static QuotaLimits.Builder limits() {
@@ -136,7 +136,7 @@ class ShadowModeTest {
     void aWouldBeDenialThatQueuesGivesBackNothingWhenItsWaitEnds() {
         // rpm in shadow, slots enforced: the 3rd request breaks rpm and has to wait; it counted nothing, so its end
         // must not give back the units the first two counted
-        QuotaManager m = QuotaManager.builder().clock(clock).nanoClock(() -> clock.millis() * 1_000_000)
+        QuotaManager m = DefaultQuotaManager.builder().clock(clock).nanoClock(() -> clock.millis() * 1_000_000)
                 .tiers(new QuotaTiers(limits().requestsPerMinute(2).maxConcurrentTasks(1).maxQueueSize(5)
                         .maxQueueWait(Duration.ofSeconds(1)).shadow(List.of(Limit.REQUESTS_PER_MINUTE)).build()))
                 .build();

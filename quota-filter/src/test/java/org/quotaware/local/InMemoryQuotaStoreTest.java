@@ -15,6 +15,7 @@ import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.QuotaStoreContract;
 import org.quotaware.testing.MutableClock;
@@ -36,7 +37,7 @@ class InMemoryQuotaStoreTest extends QuotaStoreContract {
         InMemoryQuotaStore store = new InMemoryQuotaStore(new MutableClock(), 1_000);
         QuotaLimits limits = QuotaLimits.builder().off(Limit.REQUESTS_PER_MINUTE).off(Limit.FILES_PER_HOUR)
                 .off(Limit.FILES_PER_DAY).maxConcurrentTasks(2).maxQueueSize(0).build();
-        QuotaManager manager = QuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
+        QuotaManager manager = DefaultQuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
         QuotaRequest slotOnly = new QuotaRequest(0, -1, true, null, false, true);
         int users = 4;
         int threads = 8;

@@ -7,7 +7,10 @@ import java.util.Random;
 import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
+import org.quotaware.Limit;
+import org.quotaware.Violation;
 import org.quotaware.scaling.LoadProtection.Admission;
+import org.quotaware.spi.AdmissionGate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -172,6 +175,24 @@ class LoadProtectionTest {
     private void assertAdmitted(String... tiers) {
         for (String t : tiers) {
             assertThat(protection.admit(t, IDLE).admitted()).as(t).isTrue();
+        }
+    }
+
+    @Test
+    void asTheManagersGateItRefusesAShedTierWithLoadShedAndItsRetryAfter() {
+        assertThat(protection.refusal("anonymous", IDLE)).isNull();
+        protection.update(trace.cpu(0.95));
+        Admission shed = protection.admit("anonymous", IDLE);
+        assertThat(protection.refusal("anonymous", IDLE)).isEqualTo(new Violation(Limit.LOAD_SHED,
+                protection.maxLevel(), 1, shed.retryAfterSeconds()));
+        assertThat(protection.refusal("premium", IDLE)).isNull();
+    }
+
+    @Test
+    void theOpenGateRanksTiersInTheDefaultProtectionsOrder() {
+        for (String t : new String[] {null, "anonymous", "default", "premium", "gold", "override"}) {
+            assertThat(AdmissionGate.OPEN.rank(t)).as(t).isEqualTo(protection.rank(t));
+            assertThat(AdmissionGate.OPEN.refusal(t, IDLE)).as(t).isNull();
         }
     }
 }

@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaManager;
+import org.quotaware.engine.DefaultQuotaManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +39,7 @@ class QuotaFilterAsyncLeaseTest {
 
     @Test
     void aNeverCompletedAsyncRequestGivesItsSlotBackWhenTheLeaseEnds() throws Exception {
-        manager = QuotaManager.builder().build();
+        manager = DefaultQuotaManager.builder().build();
         Map<String, String> params = Map.of("async-lease", "1s");
         jetty = new JettyServer()
                 .filter(new QuotaFilter(manager, SettingsParser.parse("", params.keySet(), params::get)))

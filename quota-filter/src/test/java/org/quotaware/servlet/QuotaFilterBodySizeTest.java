@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaManager;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +27,7 @@ class QuotaFilterBodySizeTest {
     void start() throws Exception {
         FilterSettings settings = FilterSettings.parse(Map.of("default.max-file-size", "1KB",
                 "paths.files", "/upload/*"));
-        manager = QuotaManager.builder().tiers(settings.tiers()).clock(new MutableClock()).build();
+        manager = DefaultQuotaManager.builder().tiers(settings.tiers()).clock(new MutableClock()).build();
         jetty = new JettyServer().filter(new QuotaFilter(manager, settings))
                 .servlet("/upload/stream", streamReader)
                 .servlet("/upload/text", charReader)

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.local.InMemoryQuotaStore;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.testing.MutableClock;
@@ -34,8 +35,8 @@ class QuotaFilterIdentityTest {
             params.put(settings[i], settings[i + 1]);
         }
         FilterSettings parsed = FilterSettings.parse(params);
-        manager = QuotaManager.builder().tiers(parsed.tiers()).clock(new MutableClock()).maxTrackedUsers(maxTrackedUsers)
-                .build();
+        manager = DefaultQuotaManager.builder().tiers(parsed.tiers()).clock(new MutableClock())
+                .maxTrackedUsers(maxTrackedUsers).build();
         jetty = new JettyServer();
         jetty.context().addFilter(new FilterHolder(new TestServlets.PrincipalFromHeader()), "/*",
                 EnumSet.of(DispatcherType.REQUEST));

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaManager;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +25,7 @@ class QuotaFilterPathTest {
     void start() throws Exception {
         FilterSettings settings = FilterSettings.parse(Map.of("paths.files", "/api/pricelists",
                 "paths.exclude", "/health", "default.files-per-hour", "4", "default.requests-per-minute", "100"));
-        manager = QuotaManager.builder().tiers(settings.tiers()).clock(new MutableClock()).build();
+        manager = DefaultQuotaManager.builder().tiers(settings.tiers()).clock(new MutableClock()).build();
         jetty = new JettyServer().filter(new QuotaFilter(manager, settings)).servlet("/*", new TestServlets.Ok()).start();
         http = new RawHttp(jetty.port());
     }

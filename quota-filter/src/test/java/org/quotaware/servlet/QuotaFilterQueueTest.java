@@ -27,6 +27,7 @@ import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
+import org.quotaware.engine.DefaultQuotaManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +55,7 @@ class QuotaFilterQueueTest {
                 .maxQueueSize(PARKED).maxQueueWait(Duration.ofSeconds(30)).build();
         QuotaTiers tiers = new QuotaTiers(oneSlot)
                 .define("brief", oneSlot.toBuilder().maxQueueWait(Duration.ofMillis(300)).build());
-        manager = QuotaManager.builder().tiers(tiers).systemLimits(system).build();
+        manager = DefaultQuotaManager.builder().tiers(tiers).systemLimits(system).build();
         Map<String, String> params = Map.of("identity.api-key-header", "X-API-Key",
                 "identity.api-keys", "alice-key=alice,bob-key=bob,carol-key=carol:brief");
         FilterSettings settings = SettingsParser.parse("", params.keySet(), params::get); // tiers: the manager's

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaStatistics;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +42,7 @@ class QuotaFilterReleaseTest {
 
     @BeforeEach
     void start() throws Exception {
-        manager = QuotaManager.builder().clock(new MutableClock()).build();
+        manager = DefaultQuotaManager.builder().clock(new MutableClock()).build();
         jetty = new JettyServer().filter(new QuotaFilter(manager, FilterSettings.defaults()))
                 .servlet("/runtime", servlet(() -> {
                     throw new IllegalStateException("deliberately thrown by a test servlet");

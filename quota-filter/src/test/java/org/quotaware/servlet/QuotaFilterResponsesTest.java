@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +26,7 @@ class QuotaFilterResponsesTest {
 
     @BeforeEach
     void start() throws Exception {
-        manager = QuotaManager.builder()
+        manager = DefaultQuotaManager.builder()
                 .tiers(new QuotaTiers(QuotaLimits.builder().requestsPerMinute(3).build()))
                 .clock(clock)
                 .build();
@@ -54,7 +55,7 @@ class QuotaFilterResponsesTest {
 
     @Test
     void aRateInShadowServesTheRequestWithTheHeadersEnforcementWouldSendAndLogsTheWouldBeDenial() throws Exception {
-        QuotaManager shadowed = QuotaManager.builder().clock(clock).tiers(new QuotaTiers(QuotaLimits.builder()
+        QuotaManager shadowed = DefaultQuotaManager.builder().clock(clock).tiers(new QuotaTiers(QuotaLimits.builder()
                 .requestsPerMinute(3).shadow(java.util.List.of(org.quotaware.Limit.REQUESTS_PER_MINUTE)).build()))
                 .build();
         org.quotaware.denials.DenialLog log = new org.quotaware.denials.DenialLog(10, "here", clock);

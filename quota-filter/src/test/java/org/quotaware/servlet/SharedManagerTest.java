@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
+import org.quotaware.engine.DefaultQuotaManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,7 +48,7 @@ class SharedManagerTest {
 
     @Test
     void aDeclaredFilterUsesTheApplicationsManagerAndTellsTheCaller() throws Exception {
-        QuotaManager shared = QuotaManager.builder()
+        QuotaManager shared = DefaultQuotaManager.builder()
                 .tiers(new QuotaTiers(QuotaLimits.builder().requestsPerMinute(2).build())).build();
         try (JettyServer jetty = server(shared, Map.of("paths.files", "/upload", "files.count", "false")).start()) {
             RawHttp http = new RawHttp(jetty.port());
@@ -64,7 +65,7 @@ class SharedManagerTest {
 
     @Test
     void limitsInInitParamsBesideASharedManagerFailTheDeployment() {
-        QuotaManager shared = QuotaManager.builder().build();
+        QuotaManager shared = DefaultQuotaManager.builder().build();
         JettyServer jetty = server(shared, Map.of("default.requests-per-minute", "5", "paths.files", "/upload"));
         try {
             assertThatThrownBy(jetty::start).hasStackTraceContaining("QuotaFilter 'quota' is misconfigured: "

@@ -22,6 +22,7 @@ import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
 import org.quotaware.Violation;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +57,7 @@ public abstract class QuotaStoreContract {
     }
 
     protected QuotaManager manager(QuotaLimits limits) {
-        return QuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
+        return DefaultQuotaManager.builder().store(store).tiers(new QuotaTiers(limits)).build();
     }
 
     private <T> List<T> runAll(int n, Callable<T> task) throws Exception {

@@ -1,7 +1,6 @@
 package org.quotaware.benchmarks.contenders;
 
 import org.quotaware.QuotaLimits;
-import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
@@ -30,13 +29,13 @@ public final class Quotaware implements Contender {
 
     /** On the in-memory store, with the scenario's clock. */
     public static Quotaware inMemory(Scenario scenario, Clocks clock, int users) {
-        return new Quotaware(QuotaManager.builder().tiers(new QuotaTiers(limits(scenario))).clock(clock.instantSource())
-                .maxTrackedUsers(Math.max(users * 2, 1_000)).build(), CALL);
+        return new Quotaware(DefaultQuotaManager.builder().tiers(new QuotaTiers(limits(scenario)))
+                .clock(clock.instantSource()).maxTrackedUsers(Math.max(users * 2, 1_000)).build(), CALL);
     }
 
     /** On any store; {@code slot} false leaves the concurrency limit out (one store operation per call). */
     public static Quotaware on(QuotaStore store, Scenario scenario, boolean slot) {
-        return new Quotaware(QuotaManager.builder().tiers(new QuotaTiers(limits(scenario))).store(store).build(),
+        return new Quotaware(DefaultQuotaManager.builder().tiers(new QuotaTiers(limits(scenario))).store(store).build(),
                 CALL.withConcurrent(slot));
     }
 

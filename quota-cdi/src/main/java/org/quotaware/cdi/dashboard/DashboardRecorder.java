@@ -11,7 +11,7 @@ import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaRequest;
 import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.cdi.admin.AdminAccess;
-import org.quotaware.engine.DefaultQuotaManager;
+import org.quotaware.spi.DecisionListener;
 
 /**
  * Feeds the dashboard's {@link DecisionHistory} and {@link TopUsers} with every decision of the application's
@@ -45,7 +45,7 @@ public class DashboardRecorder {
     }
 
     /** A plain object on the manager's list, so a decision does not go through a CDI proxy. */
-    private record Listener(DecisionHistory history, TopUsers top) implements DefaultQuotaManager.DecisionListener {
+    private record Listener(DecisionHistory history, TopUsers top) implements DecisionListener {
 
         @Override
         public void decided(String tier, QuotaCheckResult result, long nanos) {

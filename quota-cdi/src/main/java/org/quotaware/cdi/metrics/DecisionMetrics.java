@@ -14,7 +14,7 @@ import org.quotaware.Limit;
 import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaRequest;
 import org.quotaware.Violation;
-import org.quotaware.engine.DefaultQuotaManager;
+import org.quotaware.spi.DecisionListener;
 
 /**
  * Counts every decision of the manager: {@value #DECISIONS} by {@code outcome}, {@code tier} and {@code method},
@@ -28,7 +28,7 @@ import org.quotaware.engine.DefaultQuotaManager;
  * {@code method} is a {@code @Quota} method as {@code Class#method} (known at deployment, so bounded by the code) or
  * {@value #NO_METHOD} for the filter's and the API's decisions, past {@value #MAX_METHODS} methods {@value #OTHER}.
  */
-public final class DecisionMetrics implements DefaultQuotaManager.DecisionListener {
+public final class DecisionMetrics implements DecisionListener {
 
     public static final String DECISIONS = "quotaware.decisions";
     public static final String DENIALS = "quotaware.denials";

@@ -22,9 +22,9 @@ import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.cdi.QuotaExtension;
 import org.quotaware.cdi.QuotaUsageView;
 import org.quotaware.cdi.scaling.ScalingService;
-import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.hazelcast.FallbackQuotaStore;
 import org.quotaware.hazelcast.StoreMode;
+import org.quotaware.spi.HostedQuotaManager;
 
 /**
  * Registers the application's quota metrics in the MicroProfile application registry when the application starts
@@ -78,7 +78,7 @@ public class QuotaMetrics {
             return;
         }
         MetricRegistry registry = registries.get();
-        DefaultQuotaManager manager = beans.implementation();
+        HostedQuotaManager manager = beans.implementation();
 
         Metadata duration = Metadata.builder().withName(DecisionMetrics.DURATION)
                 .withDescription("How long acquiring a permit took, waiting in the queue included")

@@ -23,13 +23,13 @@ import org.quotaware.SystemLimits;
 import org.quotaware.QuotaLimits;
 import org.quotaware.cdi.ClusterLink;
 import org.quotaware.cdi.QuotaBeans;
-import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.scaling.AdaptiveScaler;
 import org.quotaware.scaling.LoadProtection;
 import org.quotaware.scaling.ScalerState;
 import org.quotaware.scaling.ScalingDecision;
 import org.quotaware.scaling.SystemMetrics;
 import org.quotaware.scaling.TierRanges;
+import org.quotaware.spi.HostedQuotaManager;
 
 /**
  * Runs the monitor, the member's self-protection and the cluster's scaler on the container's managed scheduler (no
@@ -70,7 +70,7 @@ public class ScalingService {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         QuotaBeans.ScalingSettingsView settings = beans.scaling();
-        DefaultQuotaManager manager = beans.implementation();
+        HostedQuotaManager manager = beans.implementation();
         SystemLimits system = manager.systemLimits();
         slotsPerMember = settings.slotsPerMember() > 0 ? settings.slotsPerMember()
                 : system.maxConcurrentTasks() != QuotaLimits.OFF ? system.maxConcurrentTasks() : 50;
@@ -82,7 +82,7 @@ public class ScalingService {
         monitor = SystemMonitor.of(manager);
         if (settings.protection()) {
             protection = LoadProtection.builder(slotsPerMember).rules(settings.rules()).build();
-            manager.protection(protection);
+            manager.admission(protection);
         }
         if (!settings.enabled()) {
             state = "disabled";

@@ -302,14 +302,14 @@ class OperationsIT {
             HttpResponse<String> r = api("ops/shadowed", "key-shadow");
             assertThat(r.statusCode()).as("call %d: rpm 2 in shadow", i + 1).isEqualTo(200);
         }
-        HttpResponse<String> denials = admin("GET", "users/key:shadow-user@shadowed/denials", null);
+        HttpResponse<String> denials = admin("GET", "users/tier:shadowed:key:shadow-user/denials", null);
         assertThat(denials.body()).as(denials.body()).startsWith("[{").contains(
-                "\"user\":\"key:shadow-user@shadowed\",\"tier\":\"shadowed\",\"path\":"
+                "\"user\":\"tier:shadowed:key:shadow-user\",\"tier\":\"shadowed\",\"path\":"
                         + "\"org.quotaware.cdi.ops.OpsResource#shadowed\"", "\"shadow\":true",
                 "{\"limit\":\"rpm\",\"max\":2,\"current\":2,");
         assertThat(denials.body().split("\"shadow\":true", -1)).hasSize(3);
         assertThat(statistic("shadowDenied")).isGreaterThanOrEqualTo(2);
-        HttpResponse<String> user = admin("GET", "users/key:shadow-user@shadowed", null);
+        HttpResponse<String> user = admin("GET", "users/tier:shadowed:key:shadow-user", null);
         assertThat(user.body()).as("counted as when enforced").contains("\"requestsPerMinute\":2");
 
         String metrics = send("GET", server("/metrics?scope=application"), Map.of(), null).body();

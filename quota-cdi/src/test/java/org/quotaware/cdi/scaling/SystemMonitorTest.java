@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.quotaware.QuotaManager;
+import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.scaling.SystemMetrics;
 import org.quotaware.testing.MutableClock;
 
@@ -118,7 +119,7 @@ class SystemMonitorTest {
     /** The real thing on this machine: OSHI, the JVM heap and a manager's counts. */
     @Test
     void samplesThisMachine() {
-        try (QuotaManager manager = QuotaManager.builder().build()) {
+        try (QuotaManager manager = DefaultQuotaManager.builder().build()) {
             SystemMonitor real = SystemMonitor.of(manager);
             Instant before = Instant.now();
             busyUntilTheTicksMove();
