@@ -1,11 +1,11 @@
 package org.quotaware.engine;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
+import org.quotaware.config.LimitSetting;
 import org.quotaware.QuotaRequest;
 import org.quotaware.engine.Operations.Acquire;
 import org.quotaware.engine.Operations.Check;
@@ -45,9 +45,12 @@ final class OperationCodec {
     static final int VERSION = 0x21;
     /** The first byte of the unversioned format is its tag, below this. */
     private static final int FIRST_VERSION = 0x20;
-    /** The count limits in the order they are written; the queue wait follows them. */
-    private static final Limit[] LIMITS = {Limit.REQUESTS_PER_MINUTE, Limit.FILES_PER_HOUR, Limit.FILES_PER_DAY,
-        Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE, Limit.FILE_SIZE};
+    /**
+     * The count limits in the order they are written: the limit table's rows that can be switched off, in its order;
+     * the queue wait follows them. A row added to the table changes this format: raise {@link #VERSION} with it.
+     */
+    private static final Limit[] LIMITS = LimitSetting.values().stream().filter(LimitSetting::switchable)
+            .map(LimitSetting::limit).toArray(Limit[]::new);
 
     private OperationCodec() {
     }
@@ -175,21 +178,9 @@ final class OperationCodec {
     private static QuotaLimits limits(ByteReader in) {
         QuotaLimits.Builder b = QuotaLimits.builder();
         for (Limit limit : LIMITS) {
-            long value = in.getVarint() - 1;
-            if (value == QuotaLimits.OFF) {
-                b.off(limit);
-                continue;
-            }
-            switch (limit) {
-                case REQUESTS_PER_MINUTE -> b.requestsPerMinute(value);
-                case FILES_PER_HOUR -> b.filesPerHour(value);
-                case FILES_PER_DAY -> b.filesPerDay(value);
-                case CONCURRENT_TASKS -> b.maxConcurrentTasks(value);
-                case QUEUE_SIZE -> b.maxQueueSize(value);
-                default -> b.maxFileSizeBytes(value);
-            }
+            b.set(limit, in.getVarint() - 1);
         }
-        b.maxQueueWait(Duration.ofMillis(in.getVarint()));
+        b.set(Limit.QUEUE_WAIT, in.getVarint());
         long shadow = in.getVarint();
         if (shadow >>> LIMITS.length != 0) {
             throw in.malformed("shadow bits " + shadow);
