@@ -144,6 +144,11 @@ public final class QuotaLimits implements Serializable {
         return (shadow & (1 << limit.ordinal())) != 0;
     }
 
+    /** True when any limit is in shadow mode. */
+    public boolean shadowing() {
+        return shadow != 0;
+    }
+
     /** The limits in shadow mode (empty when every limit is enforced). */
     public Set<Limit> shadow() {
         Set<Limit> out = EnumSet.noneOf(Limit.class);

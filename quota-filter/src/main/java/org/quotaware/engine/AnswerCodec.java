@@ -5,6 +5,8 @@ import java.util.List;
 import org.quotaware.Limit;
 import org.quotaware.LimitStatus;
 import org.quotaware.Violation;
+import org.quotaware.engine.Allotments.Allotment;
+import org.quotaware.engine.Allotments.Grant;
 import org.quotaware.engine.Decision.Verdict;
 
 /**
@@ -24,6 +26,8 @@ final class AnswerCodec {
     private static final int INTEGER = 5;
     private static final int STATE = 6;
     private static final int SNAPSHOT = 7;
+    private static final int ALLOTMENT = 8;
+    private static final int GRANT = 9;
     private static final Verdict[] VERDICTS = Verdict.values();
     private static final Limit[] LIMITS = Limit.values();
 
@@ -34,13 +38,13 @@ final class AnswerCodec {
         if (answer == null) {
             out.putByte(NULL);
         } else if (answer instanceof Decision d) {
-            out.putByte(DECISION).putByte(d.verdict().ordinal()).putVarint(d.violations().size());
-            for (Violation v : d.violations()) {
-                out.putByte(v.limit().ordinal()).putSignedVarint(v.max()).putSignedVarint(v.current())
-                        .putSignedVarint(v.retryAfterSeconds());
-            }
-            statuses(out, d.limits());
-            out.putSignedVarint(d.atMillis());
+            decision(out.putByte(DECISION), d);
+        } else if (answer instanceof Allotment a) {
+            decision(out.putByte(ALLOTMENT), a.decision()); // the grant's view is the decision's statuses
+            grant(out, a.grant());
+        } else if (answer instanceof Grant g) {
+            grant(out.putByte(GRANT), g);
+            statuses(out, g.view());
         } else if (answer instanceof List<?> list && list.stream().allMatch(LimitStatus.class::isInstance)) {
             statuses(out.putByte(STATUSES), list);
         } else if (answer instanceof Boolean b) {
@@ -65,14 +69,14 @@ final class AnswerCodec {
         int tag = in.getByte();
         return switch (tag) {
             case NULL -> null;
-            case DECISION -> {
-                Verdict verdict = constant(in, VERDICTS);
-                Violation[] violations = new Violation[in.getCount(in.remaining())];
-                for (int i = 0; i < violations.length; i++) {
-                    violations[i] = new Violation(constant(in, LIMITS), in.getSignedVarint(), in.getSignedVarint(),
-                            in.getSignedVarint());
-                }
-                yield new Decision(verdict, List.of(violations), statuses(in), in.getSignedVarint());
+            case DECISION -> decision(in);
+            case ALLOTMENT -> {
+                Decision d = decision(in);
+                yield new Allotment(d, grant(in, d.limits()));
+            }
+            case GRANT -> {
+                Grant g = grant(in, List.of());
+                yield new Grant(g.id(), g.slots(), g.units(), g.folded(), statuses(in));
             }
             case STATUSES -> statuses(in);
             case FALSE -> false;
@@ -92,6 +96,50 @@ final class AnswerCodec {
         };
     }
 
+    private static void decision(ByteWriter out, Decision d) {
+        out.putByte(d.verdict().ordinal()).putVarint(d.violations().size());
+        for (Violation v : d.violations()) {
+            out.putByte(v.limit().ordinal()).putSignedVarint(v.max()).putSignedVarint(v.current())
+                    .putSignedVarint(v.retryAfterSeconds());
+        }
+        statuses(out, d.limits());
+        out.putSignedVarint(d.atMillis());
+    }
+
+    private static Decision decision(ByteReader in) {
+        Verdict verdict = constant(in, VERDICTS);
+        Violation[] violations = new Violation[in.getCount(Limit.values().length * 4, 4)];
+        for (int i = 0; i < violations.length; i++) {
+            violations[i] = new Violation(constant(in, LIMITS), in.getSignedVarint(), in.getSignedVarint(),
+                    in.getSignedVarint());
+        }
+        return new Decision(verdict, List.of(violations), statuses(in), in.getSignedVarint());
+    }
+
+    /** A grant without its view, which the reader is given. */
+    private static void grant(ByteWriter out, Grant g) {
+        out.putLong(g.id()).putVarint(g.slots());
+        for (long u : g.units()) {
+            out.putVarint(u);
+        }
+        out.putByte(g.folded() ? 1 : 0);
+    }
+
+    private static Grant grant(ByteReader in, List<LimitStatus> view) {
+        long id = in.getLong();
+        int slots = (int) in.getVarint(0, Integer.MAX_VALUE, "a grant's slots");
+        long[] units = units(in);
+        return new Grant(id, slots, units, in.getByte() != 0, view);
+    }
+
+    private static long[] units(ByteReader in) {
+        long[] units = new long[Allowances.WINDOWS];
+        for (int i = 0; i < units.length; i++) {
+            units[i] = in.getVarint(0, Integer.MAX_VALUE, "a grant's units");
+        }
+        return units;
+    }
+
     private static void statuses(ByteWriter out, List<?> statuses) {
         out.putVarint(statuses.size());
         for (Object o : statuses) {
@@ -102,7 +150,7 @@ final class AnswerCodec {
     }
 
     private static List<LimitStatus> statuses(ByteReader in) {
-        LimitStatus[] statuses = new LimitStatus[in.getCount(in.remaining())];
+        LimitStatus[] statuses = new LimitStatus[in.getCount(Limit.values().length, 5)];
         for (int i = 0; i < statuses.length; i++) {
             statuses[i] = new LimitStatus(constant(in, LIMITS), in.getSignedVarint(), in.getSignedVarint(),
                     in.getSignedVarint(), in.getSignedVarint());

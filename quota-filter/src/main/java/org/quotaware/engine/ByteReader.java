@@ -55,6 +55,32 @@ final class ByteReader {
         return (int) v;
     }
 
+    /**
+     * A count of items that take at least {@code bytesEach} bytes each, at most {@code max}: checked against the bytes
+     * left before anyone allocates room for the items, so a few corrupt bytes never make a large allocation.
+     */
+    public int getCount(int max, int bytesEach) {
+        return getCount(Math.min(max, remaining() / bytesEach));
+    }
+
+    /** A fixed long that must lie in {@code [min, max]}: a time, a lease's expiry. */
+    public long getLong(long min, long max, String what) {
+        long v = getLong();
+        if (v < min || v > max) {
+            throw malformed(what + " of " + v + " outside [" + min + ", " + max + "]");
+        }
+        return v;
+    }
+
+    /** A varint that must lie in {@code [min, max]}. */
+    public long getVarint(long min, long max, String what) {
+        long v = getVarint();
+        if (v < min || v > max) {
+            throw malformed(what + " of " + v + " outside [" + min + ", " + max + "]");
+        }
+        return v;
+    }
+
     /** Bytes not read yet: an upper bound for a count of items that take at least a byte each. */
     public int remaining() {
         return in.length - pos;

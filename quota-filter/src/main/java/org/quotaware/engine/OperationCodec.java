@@ -7,6 +7,10 @@ import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 import org.quotaware.config.LimitSetting;
 import org.quotaware.QuotaRequest;
+import org.quotaware.engine.Allotments.Allot;
+import org.quotaware.engine.Allotments.Settle;
+import org.quotaware.engine.Allotments.Usage;
+import org.quotaware.engine.Allotments.Want;
 import org.quotaware.engine.Operations.Acquire;
 import org.quotaware.engine.Operations.Check;
 import org.quotaware.engine.Operations.Claim;
@@ -27,7 +31,10 @@ import org.quotaware.spi.StateOperation;
  * class the bytes name.
  * <p>
  * Rolling upgrades: the version byte is above every tag of the unversioned format written before it (tags 1 to 10),
- * so this version still reads that format; bytes of a newer format are refused with a message naming both versions.
+ * so this version still reads that format and the versioned one before it; bytes of a newer format are refused with
+ * a message naming both versions. Lengths are checked against the bytes left before anything is allocated for them,
+ * and leases and times are range-checked: bytes from another member never make a large allocation or a decision on
+ * an impossible time.
  */
 final class OperationCodec {
 
@@ -41,8 +48,15 @@ final class OperationCodec {
     private static final int EXPORT = 8;
     private static final int DRAIN = 9;
     private static final int INSPECT = 10;
-    /** The format written; the first byte of every encoded operation. */
-    static final int VERSION = 0x21;
+    private static final int ALLOT = 11;
+    private static final int SETTLE = 12;
+    /**
+     * The newest format, written for the operations of allowances ({@link Allotments}); the others are written in
+     * the format before it ({@link #VERSION_1}), which members of the version before read, so a rolling upgrade works
+     * until a member sends an allowance's operation.
+     */
+    static final int VERSION = 0x22;
+    static final int VERSION_1 = 0x21;
     /** The first byte of the unversioned format is its tag, below this. */
     private static final int FIRST_VERSION = 0x20;
     /**
@@ -60,17 +74,30 @@ final class OperationCodec {
         return operation instanceof Acquire || operation instanceof Check || operation instanceof Claim
                 || operation instanceof Unqueue || operation instanceof Release || operation instanceof Renew
                 || operation instanceof Merge || operation instanceof Export || operation instanceof Drain
-                || operation instanceof Inspect;
+                || operation instanceof Inspect || operation instanceof Allot || operation instanceof Settle;
     }
 
     /** The compact form; an operation without one ({@link #compact}) gives an {@link IllegalArgumentException}. */
     public static byte[] encode(StateOperation<?> operation) {
-        ByteWriter out = new ByteWriter().putByte(VERSION);
+        boolean allowance = operation instanceof Allot || operation instanceof Settle;
+        ByteWriter out = new ByteWriter().putByte(allowance ? VERSION : VERSION_1);
         if (operation instanceof Acquire a) {
             out.putByte(ACQUIRE);
-            request(out, a.request());
-            limits(out, a.limits());
-            out.putLong(a.token()).putSignedVarint(a.leaseMillis()).putByte(a.instanceFull() ? 1 : 0);
+            acquire(out, a);
+        } else if (operation instanceof Allot a) {
+            out.putByte(ALLOT);
+            acquire(out, a.acquire());
+            out.putLong(a.settled()).putLong(a.grant());
+            usage(out, a.usage());
+            want(out, a.want());
+            out.putVarint(a.members());
+        } else if (operation instanceof Settle r) {
+            out.putByte(SETTLE);
+            limits(out, r.limits());
+            out.putLong(r.settled()).putLong(r.grant());
+            usage(out, r.usage());
+            want(out, r.want());
+            out.putVarint(r.members()).putSignedVarint(r.leaseMillis());
         } else if (operation instanceof Check c) {
             out.putByte(CHECK);
             request(out, c.request());
@@ -112,7 +139,7 @@ final class OperationCodec {
     public static StateOperation<?> decode(byte[] bytes) {
         ByteReader in = new ByteReader(bytes);
         int tag = in.getByte();
-        if (tag == VERSION) {
+        if (tag == VERSION || tag == VERSION_1) {
             tag = in.getByte();
         } else if (tag > FIRST_VERSION) {
             throw in.malformed("quotaware: an operation of format version " + (tag - FIRST_VERSION)
@@ -120,17 +147,20 @@ final class OperationCodec {
                     + ": upgrade every member of the cluster to the same quotaware version");
         } // else the unversioned format, the tag first
         StateOperation<?> operation = switch (tag) {
-            case ACQUIRE -> new Acquire(request(in), limits(in), in.getLong(), in.getSignedVarint(), bool(in));
+            case ACQUIRE -> acquire(in);
+            case ALLOT -> new Allot(acquire(in), in.getLong(), grantId(in), usage(in), want(in), members(in));
+            case SETTLE -> new Settle(limits(in), in.getLong(), grantId(in), usage(in), want(in), members(in),
+                    lease(in));
             case CHECK -> new Check(request(in), limits(in));
-            case CLAIM -> new Claim(limits(in), in.getLong(), in.getSignedVarint());
-            case UNQUEUE -> new Unqueue(request(in), in.getLong(), in.getSignedVarint(), limits(in));
+            case CLAIM -> new Claim(limits(in), in.getLong(), lease(in));
+            case UNQUEUE -> new Unqueue(request(in), in.getLong(), time(in), limits(in));
             case RELEASE -> new Release(in.getLong(), bool(in));
             case RENEW -> {
-                long[] tokens = new long[in.getCount(in.remaining() / 8)];
+                long[] tokens = new long[in.getCount(Integer.MAX_VALUE, 8)];
                 for (int i = 0; i < tokens.length; i++) {
                     tokens[i] = in.getLong();
                 }
-                yield new Renew(tokens, in.getSignedVarint());
+                yield new Renew(tokens, lease(in));
             }
             case MERGE -> new Merge(UserState.fromBytes(in.getBytes()));
             case EXPORT -> new Export();
@@ -140,6 +170,81 @@ final class OperationCodec {
         };
         in.requireEnd();
         return operation;
+    }
+
+    private static void acquire(ByteWriter out, Acquire a) {
+        request(out, a.request());
+        limits(out, a.limits());
+        out.putLong(a.token()).putSignedVarint(a.leaseMillis()).putByte(a.instanceFull() ? 1 : 0);
+    }
+
+    private static Acquire acquire(ByteReader in) {
+        return new Acquire(request(in), limits(in), in.getLong(), lease(in), bool(in));
+    }
+
+    private static void usage(ByteWriter out, Usage u) {
+        for (long units : u.units()) {
+            out.putVarint(units);
+        }
+        out.putVarint(u.inUse()).putVarint(u.completed()).putVarint(u.failed());
+    }
+
+    private static Usage usage(ByteReader in) {
+        return new Usage(units(in), count(in, "slots in use"), count(in, "completed tasks"),
+                count(in, "failed tasks"));
+    }
+
+    private static void want(ByteWriter out, Want w) {
+        for (long units : w.units()) {
+            out.putVarint(units);
+        }
+        out.putVarint(w.slots());
+    }
+
+    private static Want want(ByteReader in) {
+        return new Want(units(in), count(in, "slots wanted"));
+    }
+
+    private static long[] units(ByteReader in) {
+        long[] units = new long[Allowances.WINDOWS];
+        for (int i = 0; i < units.length; i++) {
+            units[i] = in.getVarint(0, Integer.MAX_VALUE, "units");
+        }
+        return units;
+    }
+
+    private static int count(ByteReader in, String what) {
+        return (int) in.getVarint(0, Integer.MAX_VALUE, what);
+    }
+
+    private static long grantId(ByteReader in) {
+        long id = in.getLong();
+        if (id == 0) {
+            throw in.malformed("a grant id of 0");
+        }
+        return id;
+    }
+
+    private static int members(ByteReader in) {
+        return (int) in.getVarint(1, 100_000, "members");
+    }
+
+    /** A slot lease in milliseconds: positive, or {@link QuotaEngine#NO_LEASE}. */
+    private static long lease(ByteReader in) {
+        long lease = in.getSignedVarint();
+        if (lease <= 0 || lease > StateCodec.MAX_TIME && lease != QuotaEngine.NO_LEASE) {
+            throw in.malformed("a lease of " + lease + " ms");
+        }
+        return lease;
+    }
+
+    /** A store time in epoch milliseconds. */
+    private static long time(ByteReader in) {
+        long time = in.getSignedVarint();
+        if (time < 0 || time > StateCodec.MAX_TIME) {
+            throw in.malformed("a time of " + time);
+        }
+        return time;
     }
 
     private static void request(ByteWriter out, QuotaRequest r) {

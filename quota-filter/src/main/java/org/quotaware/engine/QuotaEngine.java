@@ -8,6 +8,12 @@ import org.quotaware.LimitStatus;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaRequest;
 import org.quotaware.Violation;
+import org.quotaware.engine.Allotments.Allot;
+import org.quotaware.engine.Allotments.Allotment;
+import org.quotaware.engine.Allotments.Grant;
+import org.quotaware.engine.Allotments.Settle;
+import org.quotaware.engine.Allotments.Usage;
+import org.quotaware.engine.Allotments.Want;
 import org.quotaware.engine.Decision.Verdict;
 
 /**
@@ -140,7 +146,12 @@ public final class QuotaEngine {
         }
     }
 
-    /** This window's violation, or null when the request fits in it. */
+    /**
+     * This window's violation, or null when the request fits in it. Units members hold in allowances count as used;
+     * they stay so until settled, so the retry is when the counted units have left the window enough for the
+     * request beside them, or, when they alone leave no room, when the first allowance holding some expires (at the
+     * latest: members give back what they do not use sooner).
+     */
     private static Violation checkWindow(UserState s, SlidingWindow w, QuotaLimits limits, long need, long now) {
         long max = w.max(limits);
         if (max == QuotaLimits.OFF) {
@@ -150,8 +161,10 @@ public final class QuotaEngine {
         if (used + need <= max) {
             return null;
         }
+        long held = s.allowances.length == 0 ? 0 : Allowances.outstanding(s.allowances, w);
         long retry = need > max ? Violation.NEVER
-                : seconds(w.millisUntilFits(s, now, need, max));
+                : need + held <= max ? seconds(w.millisUntilFits(s, now, need, max - held))
+                : Math.max(1, seconds(Allowances.firstExpiry(s.allowances, w) - now));
         return new Violation(w.limit, max, used, retry);
     }
 
@@ -236,8 +249,144 @@ public final class QuotaEngine {
             return n;
         }
         long used = s.used(w, now);
-        out[n] = new LimitStatus(w.limit, max, used, Math.max(0, max - used), seconds(w.millisUntilReset(s, now)));
+        long reset = w.millisUntilReset(s, now);
+        if (reset == 0 && used > 0) {
+            reset = Allowances.firstExpiry(s.allowances, w) - now; // only units held in allowances: their expiry
+        }
+        out[n] = new LimitStatus(w.limit, max, used, Math.max(0, max - used), seconds(reset));
         return n + 1;
+    }
+
+    /** The answer of a member's exchange that keeps nothing for it. */
+    static final Grant NO_GRANT = new Grant(0, 0, new long[Allowances.WINDOWS], false, List.of());
+
+    /**
+     * The owner's side of a member's exchange ({@link Allot}): settles what the member used of its previous grant,
+     * decides the request exactly as an {@link Operations.Acquire} does, and then, if it was admitted, may grant the
+     * member an allowance ({@link #grant}).
+     */
+    static Allotment allot(UserState s, Allot a, long nowMillis) {
+        Operations.Acquire q = a.acquire();
+        long now = s.clamp(nowMillis);
+        s.advance(now);
+        settle(s, a.settled(), a.grant(), a.usage(), now, q.leaseMillis());
+        Decision d = decide(s, q.request(), q.limits(), now, true, q.token(), q.leaseMillis(), q.instanceFull());
+        boolean folded = false;
+        if (d.verdict() == Verdict.ADMITTED) {
+            folded = grant(s, q.limits(), now, a.want(), a.members(), a.grant(), q.leaseMillis(), q.token());
+            if (Allowances.find(s.allowances, a.grant()) >= 0) {
+                // the member's view counts its grant as used (its own use of it then shows as it goes)
+                d = new Decision(d.verdict(), d.violations(), statuses(s, q.limits(), now), d.atMillis());
+            }
+        }
+        return new Allotment(d, describe(s, a.grant(), folded, d.limits()));
+    }
+
+    /** The owner's side of a member settling without a request ({@link Settle}): answers the member's grant after. */
+    static Grant settle(UserState s, Settle r, long nowMillis) {
+        long now = s.clamp(nowMillis);
+        s.advance(now);
+        settle(s, r.settled(), r.grant(), r.usage(), now, r.leaseMillis());
+        grant(s, r.limits(), now, r.want(), r.members(), r.grant(), r.leaseMillis(), 0);
+        return describe(s, r.grant(), false, statuses(s, r.limits(), now));
+    }
+
+    /**
+     * Counts what a member used of grant {@code settled} at {@code now} (at or after every use; it was counted as
+     * used all along) and drops the grant; then keeps the slots its running tasks hold in grant {@code grant}. A
+     * grant no longer there expired, and its units were counted at its expiry: the member's report of it is not
+     * counted again. The windows must have been advanced to {@code now}.
+     */
+    private static void settle(UserState s, long settled, long grant, Usage usage, long now, long leaseMillis) {
+        if (Allowances.find(s.allowances, grant) >= 0) {
+            return; // this exchange ran already (a retried invocation): settling again would count twice
+        }
+        int i = Allowances.find(s.allowances, settled);
+        if (i >= 0) {
+            for (SlidingWindow w : SlidingWindow.all()) {
+                s.count(w, now, Math.min(usage.units()[w.ordinal()], s.allowances[i + Allowances.UNITS + w.ordinal()]));
+            }
+            s.allowances = Allowances.remove(s.allowances, i);
+        }
+        if (i >= 0 || settled == 0) {
+            s.completed += usage.completed();
+            s.failed += usage.failed();
+        }
+        if (usage.inUse() > 0) {
+            s.allowances = Allowances.add(s.allowances, grant, expiry(now, leaseMillis), usage.inUse());
+        }
+        s.lastActivity = now;
+    }
+
+    /**
+     * Grants the member of grant {@code grant} what it wants, within its share of what is free: of each window and
+     * of the slots, at most what is free divided by twice the number of members (the larger of {@code members} and
+     * the members holding a grant now, this one included), so every member can be granted as much and half stays
+     * free. All or nothing: when anything the member wants cannot be granted a unit, nothing is (near a limit, the
+     * requests go to the owner one by one). Nothing either while anyone queues for the user, or while a limit is in
+     * shadow mode. {@code fold}, a slot the request at hand took, becomes one of the grant's slots. Answers whether
+     * it did.
+     */
+    private static boolean grant(UserState s, QuotaLimits limits, long now, Want want, int members, long grant,
+                                 long leaseMillis, long fold) {
+        if (want.empty() || s.queued(now) > 0 || limits.shadowing()) {
+            return false;
+        }
+        int at = Allowances.find(s.allowances, grant);
+        long others = Allowances.count(s.allowances) - (at >= 0 ? 1 : 0);
+        long share = 2 * Math.max(others + 1, Math.max(1, members));
+        long[] units = new long[Allowances.WINDOWS];
+        boolean any = false;
+        for (SlidingWindow w : SlidingWindow.all()) {
+            long wanted = want.units()[w.ordinal()];
+            long max = w.max(limits);
+            if (wanted <= 0 || max == QuotaLimits.OFF) {
+                continue;
+            }
+            units[w.ordinal()] = Math.min(wanted, (max - s.used(w, now)) / share);
+            if (units[w.ordinal()] < 1) {
+                return false;
+            }
+            any = true;
+        }
+        long spare = 0;
+        long maxTasks = limits.maxConcurrentTasks();
+        if (want.slots() > 0 && maxTasks != QuotaLimits.OFF) {
+            spare = Math.min(want.slots(), (maxTasks - s.activeSlots(now)) / share);
+            if (spare < 1) {
+                return false;
+            }
+            any = true;
+        }
+        if (!any) {
+            return false;
+        }
+        boolean folded = fold != 0 && Leases.contains(s.slots, fold);
+        if (folded) {
+            s.slots = Leases.remove(s.slots, fold);
+        }
+        if (at < 0) {
+            s.allowances = Allowances.add(s.allowances, grant, 0, 0);
+            at = s.allowances.length - Allowances.STRIDE;
+        }
+        long[] a = s.allowances;
+        a[at + Allowances.EXPIRY] = expiry(now, leaseMillis);
+        a[at + Allowances.SLOTS] += spare + (folded ? 1 : 0);
+        for (int w = 0; w < units.length; w++) {
+            a[at + Allowances.UNITS + w] += units[w];
+        }
+        return folded;
+    }
+
+    /** Grant {@code grant} as the state holds it now, for the member. */
+    private static Grant describe(UserState s, long grant, boolean folded, List<LimitStatus> view) {
+        int at = Allowances.find(s.allowances, grant);
+        if (at < 0) {
+            return new Grant(0, 0, new long[Allowances.WINDOWS], false, view);
+        }
+        long[] a = s.allowances;
+        return new Grant(grant, (int) a[at + Allowances.SLOTS],
+                java.util.Arrays.copyOfRange(a, at + Allowances.UNITS, at + Allowances.STRIDE), folded, view);
     }
 
     private static long expiry(long now, long leaseMillis) {

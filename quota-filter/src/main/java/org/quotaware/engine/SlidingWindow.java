@@ -2,6 +2,7 @@ package org.quotaware.engine;
 
 import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaRequest;
 
 /**
  * The three windowed limits, each a ring of {@code buckets + 1} counters of a {@link UserState}, with a running total.
@@ -67,6 +68,11 @@ public enum SlidingWindow {
             return limits.filesPerHour();
         }
         return limits.filesPerDay();
+    }
+
+    /** Units {@code request} counts in this window when its limit is on (see {@link QuotaEngine#decide}). */
+    long need(QuotaRequest request) {
+        return this == MINUTE ? (request.countsRequest() ? 1 : 0) : request.files();
     }
 
     /** The bucket length in milliseconds: the longest a unit may count beyond the window. */

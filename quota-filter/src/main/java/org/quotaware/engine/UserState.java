@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * One user's quota state, constant in size for the windows: 51 counters with a running total per window, the
- * concurrency slots held (a token and a lease expiry each), the queue places and two outcome counters. Changed only by
+ * concurrency slots held (a token and a lease expiry each), the queue places, the allowances granted to members
+ * ({@link Allowances}) and two outcome counters. Changed only by
  * the engine's operations, which a store runs atomically; never shared outside a store's critical section.
  * <p>
  * Small on purpose (a store holds one per tracked user): the counters are 16 bits each while every one fits (51
@@ -32,6 +33,8 @@ public final class UserState implements Serializable {
     long[] slots = Leases.NONE;
     /** Queue places, in arrival order: (token, lease expiry) pairs. */
     long[] waiting = Leases.NONE;
+    /** What the owner granted members to decide on their own, see {@link Allowances}. */
+    long[] allowances = Allowances.NONE;
     long completed;
     long failed;
     long lastActivity;
@@ -41,8 +44,29 @@ public final class UserState implements Serializable {
         return Math.max(now, advancedTo);
     }
 
-    /** Moves every window to {@code now} and gives back slots and queue places whose lease ended. */
+    /**
+     * Moves every window to {@code now}, gives back slots and queue places whose lease ended, and settles the
+     * allowances that expired: their units are counted as used at their expiry, the latest their member could have
+     * used them (a member that stops reporting has died), so they stay counted a full window from then.
+     */
     void advance(long now) {
+        if (allowances.length != 0) {
+            for (int i = Allowances.firstExpired(allowances, now); i >= 0;
+                    i = Allowances.firstExpired(allowances, now)) {
+                long at = Math.max(allowances[i + Allowances.EXPIRY], advancedTo);
+                advanceWindows(at);
+                for (SlidingWindow w : SlidingWindow.all()) {
+                    count(w, at, allowances[i + Allowances.UNITS + w.ordinal()]);
+                }
+                allowances = Allowances.remove(allowances, i);
+            }
+        }
+        advanceWindows(now);
+        slots = Leases.expire(slots, now);
+        waiting = Leases.expire(waiting, now);
+    }
+
+    private void advanceWindows(long now) {
         if (now > advancedTo) {
             // each window named, not looped over: the JIT then folds every per-window constant (here and below)
             SlidingWindow.MINUTE.advance(this, advancedTo, now);
@@ -50,17 +74,26 @@ public final class UserState implements Serializable {
             SlidingWindow.DAY.advance(this, advancedTo, now);
             advancedTo = now;
         }
-        slots = Leases.expire(slots, now);
-        waiting = Leases.expire(waiting, now);
     }
 
+    /** Counts {@code units} in window {@code w} at {@code now}, to which the windows were advanced. */
+    void count(SlidingWindow w, long now, long units) {
+        if (units > 0) {
+            w.add(this, now, (int) Math.min(units, Integer.MAX_VALUE));
+        }
+    }
+
+    /** Units of window {@code window} counted at {@code now}, the allowances' unsettled units included. */
     long used(SlidingWindow window, long now) {
-        return window.used(this, now);
+        long used = window.used(this, now);
+        return allowances.length == 0 ? used : used + Allowances.outstanding(allowances, window);
     }
 
-    /** Slots held with a lease still running at {@code now}. */
+    /** Slots held at {@code now}: the leases still running and the slots of the allowances still live. */
     int activeSlots(long now) {
-        return Leases.live(slots, now);
+        int held = Leases.live(slots, now);
+        return allowances.length == 0 ? held : (int) Math.min(Integer.MAX_VALUE,
+                held + Allowances.liveSlots(allowances, now));
     }
 
     /** Queue places held with a lease still running at {@code now}. */
@@ -165,6 +198,7 @@ public final class UserState implements Serializable {
         c.dayTotal = dayTotal;
         c.slots = slots.length == 0 ? Leases.NONE : slots.clone();
         c.waiting = waiting.length == 0 ? Leases.NONE : waiting.clone();
+        c.allowances = allowances.length == 0 ? Allowances.NONE : allowances.clone();
         c.completed = completed;
         c.failed = failed;
         c.lastActivity = lastActivity;
@@ -173,12 +207,14 @@ public final class UserState implements Serializable {
 
     /**
      * Adds the window counts and outcome counters of {@code other} (e.g. what a member counted alone while the
-     * distributed store was out of reach) to this state. Slots and queue places stay with the store that issued them.
+     * distributed store was out of reach) to this state. Slots, queue places and allowances stay with the store that
+     * issued them.
      */
     void absorb(UserState other, long now) {
         long t = Math.max(clamp(now), other.advancedTo);
         advance(t);
         UserState o = other.copy();
+        o.allowances = Allowances.NONE;
         o.advance(t);
         for (int i = 0; i < NARROW; i++) {
             setCount(i, (int) Math.min((long) count(i) + o.count(i), Integer.MAX_VALUE));
@@ -214,11 +250,11 @@ public final class UserState implements Serializable {
     }
 
     /**
-     * True when the state holds nothing a later decision needs: no slot, nobody queued, no unit counted in any
-     * window. A store drops an idle state; the user then starts again from zero, which is exactly what the state said.
+     * True when the state holds nothing a later decision needs: no slot, nobody queued, no allowance, no unit counted
+     * in any window. A store drops an idle state; the user then starts again from zero, which is exactly what the state said.
      */
     public boolean idle(long now) {
-        if (queued(now) > 0 || activeSlots(now) > 0) {
+        if (allowances.length != 0 || queued(now) > 0 || activeSlots(now) > 0) {
             return false;
         }
         long t = clamp(now);

@@ -34,11 +34,48 @@ class OperationCodecTest {
                 assertRoundTrip(new Operations.Acquire(request, limits, 5, 30_000, true));
                 assertRoundTrip(new Operations.Check(request, limits));
                 assertRoundTrip(new Operations.Unqueue(request, -42, 1_767_571_200_000L, limits));
-                assertRoundTrip(new Operations.Unqueue(request, Long.MAX_VALUE, -1, limits));
+                assertRoundTrip(new Operations.Unqueue(request, Long.MAX_VALUE, 0, limits));
+                assertRoundTrip(new Operations.Unqueue(request, Long.MAX_VALUE, StateCodec.MAX_TIME, limits));
             }
-            assertRoundTrip(new Operations.Claim(limits, Long.MAX_VALUE, -30_000));
+            assertRoundTrip(new Operations.Claim(limits, Long.MAX_VALUE, 30_000));
+            assertRoundTrip(new Operations.Claim(limits, Long.MIN_VALUE, QuotaEngine.NO_LEASE));
             assertRoundTrip(new Operations.Inspect(limits));
         }
+    }
+
+    @Test
+    void theOperationsOfAllowancesSurviveTheirBytes() {
+        Allotments.Usage usage = new Allotments.Usage(new long[] {0, 7, Integer.MAX_VALUE}, 3, 12, 1);
+        Allotments.Want want = new Allotments.Want(new long[] {100, 0, 1}, 4);
+        for (QuotaLimits limits : List.of(QuotaLimits.defaults(), EVERY_LIMIT_OFF, AT_THE_MAXIMA)) {
+            Operations.Acquire acquire = new Operations.Acquire(UPLOAD, limits, Long.MIN_VALUE, 30_000, true);
+            assertRoundTripByValue(new Allotments.Allot(acquire, 0, -9, usage, want, 2));
+            assertRoundTripByValue(new Allotments.Allot(acquire, Long.MAX_VALUE, 1, Allotments.Usage.NONE,
+                    Allotments.Want.NONE, 100_000));
+            assertRoundTripByValue(new Allotments.Settle(limits, 5, Long.MIN_VALUE, usage, want, 3, 6_000));
+            assertRoundTripByValue(new Allotments.Settle(limits, 0, 8, usage, Allotments.Want.NONE, 1,
+                    QuotaEngine.NO_LEASE));
+        }
+    }
+
+    @Test
+    void leasesTimesAndCountsOutsideTheirRangeAreRefusedBeforeAnythingIsAllocated() {
+        assertThatThrownBy(() -> roundTrip(new Operations.Claim(QuotaLimits.defaults(), 1, -30_000)))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("a lease of -30000 ms");
+        assertThatThrownBy(() -> roundTrip(new Operations.Acquire(UPLOAD, QuotaLimits.defaults(), 1, 0)))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("a lease of 0 ms");
+        assertThatThrownBy(() -> roundTrip(new Operations.Unqueue(UPLOAD, 1, -1, QuotaLimits.defaults())))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("a time of -1");
+        assertThatThrownBy(() -> roundTrip(new Operations.Renew(new long[] {1}, -5)))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("a lease of -5 ms");
+        assertThatThrownBy(() -> roundTrip(new Allotments.Settle(QuotaLimits.defaults(), 1, 2,
+                Allotments.Usage.NONE, Allotments.Want.NONE, 0, 6_000)))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("members of 0");
+        // a renewal claiming a billion tokens in a few bytes: refused by its length, not after allocating 8 GB
+        byte[] renew = new ByteWriter().putByte(OperationCodec.VERSION_1).putByte(6).putVarint(1_000_000_000)
+                .putLong(1).toBytes();
+        assertThat(StateCodecTest.refusal(() -> OperationCodec.decode(renew)))
+                .hasMessageContaining("a count of 1000000000 where at most 1 fits");
     }
 
     @Test
@@ -92,15 +129,19 @@ class OperationCodecTest {
     }
 
     @Test
-    void everyOperationStartsWithItsFormatVersionAndTheUnversionedFormatIsStillRead() {
+    void everyOperationStartsWithItsFormatVersionAndTheFormatsBeforeAreStillRead() {
         Operations.Release release = new Operations.Release(-5, true);
         byte[] bytes = OperationCodec.encode(release);
-        assertThat(bytes[0]).isEqualTo((byte) OperationCodec.VERSION);
+        // what members of the version before read: written in their format, so a rolling upgrade keeps working
+        assertThat(bytes[0]).isEqualTo((byte) OperationCodec.VERSION_1);
         byte[] unversioned = java.util.Arrays.copyOfRange(bytes, 1, bytes.length); // as written before the version
         assertThat(OperationCodec.decode(unversioned)).isEqualTo(release);
+        byte[] settle = OperationCodec.encode(new Allotments.Settle(QuotaLimits.defaults(), 0, 1,
+                Allotments.Usage.NONE, Allotments.Want.NONE, 1, 6_000));
+        assertThat(settle[0]).isEqualTo((byte) OperationCodec.VERSION);
         bytes[0] = (byte) (OperationCodec.VERSION + 1);
         assertThatThrownBy(() -> OperationCodec.decode(bytes)).isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format version 2, this member reads up to version 1")
+                .hasMessageContaining("format version 3, this member reads up to version 2")
                 .hasMessageContaining("upgrade every member");
     }
 
@@ -140,12 +181,17 @@ class OperationCodecTest {
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 unread bytes");
         assertThatThrownBy(() -> OperationCodec.decode(new byte[] {5, 0, 0, 0, 0, 0, 0, 0, 0, 2}))
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("a boolean of 2");
-        assertThatThrownBy(() -> OperationCodec.decode(new byte[] {OperationCodec.VERSION, 11, 1, 0}))
-                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown operation tag 11");
+        assertThatThrownBy(() -> OperationCodec.decode(new byte[] {OperationCodec.VERSION, 13, 1, 0}))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown operation tag 13");
     }
 
     private static void assertRoundTrip(StateOperation<?> operation) {
         assertThat(roundTrip(operation)).isEqualTo(operation);
+    }
+
+    /** For operations holding arrays, which records compare by identity. */
+    private static void assertRoundTripByValue(StateOperation<?> operation) {
+        assertThat(roundTrip(operation)).usingRecursiveComparison().isEqualTo(operation);
     }
 
     private static StateOperation<?> roundTrip(StateOperation<?> operation) {

@@ -56,4 +56,75 @@ class StateCodecTest {
     void foreignBytesAreRefused() {
         assertThatThrownBy(() -> UserState.fromBytes(new byte[] {9, 1, 2})).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aStateWithoutAllowancesIsWrittenInTheFormatEarlierMembersReadAndOneWithThemInTheNext() {
+        UserState s = new UserState();
+        QuotaEngine.decide(s, QuotaRequest.upload(1, 5), QuotaLimits.defaults(), T0, true, 11, 30_000);
+        assertThat(s.toBytes()[0]).isEqualTo((byte) 1);
+        s.allowances = Allowances.add(Allowances.add(s.allowances, 7, T0 + 30_000, 2), -3, T0 + 1, 0);
+        s.allowances[Allowances.UNITS] = 12;
+        s.allowances[Allowances.STRIDE + Allowances.UNITS + 2] = Integer.MAX_VALUE;
+        byte[] bytes = s.toBytes();
+        assertThat(bytes[0]).isEqualTo((byte) 2);
+        UserState back = UserState.fromBytes(bytes);
+        assertThat(back.allowances).containsExactly(s.allowances);
+        assertThat(back.toBytes()).isEqualTo(bytes);
+        assertThat(back.slots).isEqualTo(s.slots);
+    }
+
+    /** Item 12 of issue 20: bytes from another member are checked before anything is allocated for them. */
+    @Test
+    void aStateClaimingAMillionLeasesInAFewBytesIsRefusedWithoutAllocatingForThem() {
+        ByteWriter forged = new ByteWriter().putByte(1).putLong(T0);
+        for (int i = 0; i < SlidingWindow.TOTAL_SLOTS; i++) {
+            forged.putVarint(0);
+        }
+        byte[] bytes = forged.putVarint(1_000_000).putLong(1).putLong(T0).toBytes();
+        assertThat(refusal(() -> UserState.fromBytes(bytes))).hasMessageContaining("a count of 1000000");
+    }
+
+    @Test
+    void impossibleTimesTokensAndLeasesAreRefused() {
+        UserState s = new UserState();
+        QuotaEngine.decide(s, QuotaRequest.request(), QuotaLimits.defaults(), T0, true, 11, 30_000);
+        byte[] good = s.toBytes();
+        int slot = good.length - 8 - 1 - 1 - 1 - 16; // the one slot: before waiting, completed, failed, lastActivity
+        assertThat(java.nio.ByteBuffer.wrap(good, slot, 8).getLong()).isEqualTo(11);
+        byte[] zeroToken = good.clone();
+        java.nio.ByteBuffer.wrap(zeroToken, slot, 8).putLong(0);
+        assertThat(refusal(() -> UserState.fromBytes(zeroToken))).hasMessageContaining("a token of 0");
+        byte[] pastExpiry = good.clone();
+        java.nio.ByteBuffer.wrap(pastExpiry, slot + 8, 8).putLong(-5);
+        assertThat(refusal(() -> UserState.fromBytes(pastExpiry))).hasMessageContaining("a lease expiry of -5");
+        byte[] negativeTime = good.clone();
+        java.nio.ByteBuffer.wrap(negativeTime, 1, 8).putLong(-1);
+        assertThat(refusal(() -> UserState.fromBytes(negativeTime))).hasMessageContaining("the state's time of -1");
+    }
+
+    /**
+     * The exception {@code decode} refuses its bytes with, asserting its second run allocated less than 64 KiB on the
+     * way (the exception and its stack trace included): a count is checked against the bytes left before anything is
+     * made.
+     */
+    static IllegalArgumentException refusal(Runnable decode) {
+        try {
+            decode.run(); // once unmeasured: the first run loads classes and links string concatenation
+        } catch (IllegalArgumentException expected) {
+            // measured below
+        }
+        long before = allocated();
+        try {
+            decode.run();
+        } catch (IllegalArgumentException e) {
+            assertThat(allocated() - before).as("bytes allocated to refuse it").isLessThan(64 * 1024);
+            return e;
+        }
+        throw new AssertionError("decoded without complaint");
+    }
+
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
 }

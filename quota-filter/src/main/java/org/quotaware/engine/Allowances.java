@@ -1,0 +1,110 @@
+package org.quotaware.engine;
+
+import java.util.Arrays;
+
+/**
+ * The allowances a user's state records: what the owner of the state granted members to decide on their own, kept
+ * in a {@code long[]} of entries of {@link #STRIDE} longs, without holes:
+ * <pre>
+ * grant id, expiry, slots, then the units of each window (in {@link SlidingWindow} order)
+ * </pre>
+ * An entry counts as taken for everyone else until it is settled: its slots as held (while it lives), its units as
+ * used in their windows. A member settles it by reporting what it used, which is then counted at the time of the
+ * report; an entry nobody settles expires, and its units are then counted as used at its expiry (the latest a member
+ * could have used them). The lists are short: one entry per member deciding for the user.
+ */
+final class Allowances {
+
+    static final long[] NONE = new long[0];
+    static final int WINDOWS = SlidingWindow.values().length;
+    /** Longs per entry. */
+    static final int STRIDE = 3 + WINDOWS;
+    static final int EXPIRY = 1;
+    static final int SLOTS = 2;
+    static final int UNITS = 3;
+
+    private Allowances() {
+    }
+
+    static int count(long[] a) {
+        return a.length / STRIDE;
+    }
+
+    /** The index of grant {@code id}'s entry, -1 when there is none. */
+    static int find(long[] a, long id) {
+        if (id == 0) {
+            return -1;
+        }
+        for (int i = 0; i < a.length; i += STRIDE) {
+            if (a[i] == id) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The list with a new entry, all its units 0. */
+    static long[] add(long[] a, long id, long expiry, long slots) {
+        long[] grown = Arrays.copyOf(a, a.length + STRIDE);
+        grown[a.length] = id;
+        grown[a.length + EXPIRY] = expiry;
+        grown[a.length + SLOTS] = slots;
+        return grown;
+    }
+
+    /** The list without the entry at {@code index}. */
+    static long[] remove(long[] a, int index) {
+        if (a.length == STRIDE) {
+            return NONE;
+        }
+        long[] out = new long[a.length - STRIDE];
+        System.arraycopy(a, 0, out, 0, index);
+        System.arraycopy(a, index + STRIDE, out, index, a.length - index - STRIDE);
+        return out;
+    }
+
+    /** Slots of the entries still live at {@code now}. */
+    static long liveSlots(long[] a, long now) {
+        long n = 0;
+        for (int i = 0; i < a.length; i += STRIDE) {
+            if (a[i + EXPIRY] > now) {
+                n += a[i + SLOTS];
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Units of window {@code w} that entries hold and nobody has settled yet: every entry, expired or not, until the
+     * state's next {@link UserState#advance} counts an expired one in its window.
+     */
+    static long outstanding(long[] a, SlidingWindow w) {
+        long n = 0;
+        for (int i = UNITS + w.ordinal(); i < a.length; i += STRIDE) {
+            n += a[i];
+        }
+        return n;
+    }
+
+    /** The earliest expiry of an entry holding units of {@code w}, {@link Long#MAX_VALUE} when none holds any. */
+    static long firstExpiry(long[] a, SlidingWindow w) {
+        long first = Long.MAX_VALUE;
+        for (int i = 0; i < a.length; i += STRIDE) {
+            if (a[i + UNITS + w.ordinal()] > 0) {
+                first = Math.min(first, a[i + EXPIRY]);
+            }
+        }
+        return first;
+    }
+
+    /** The index of the entry that expired first at or before {@code now}, -1 when none has. */
+    static int firstExpired(long[] a, long now) {
+        int first = -1;
+        for (int i = 0; i < a.length; i += STRIDE) {
+            if (a[i + EXPIRY] <= now && (first < 0 || a[i + EXPIRY] < a[first + EXPIRY])) {
+                first = i;
+            }
+        }
+        return first;
+    }
+}

@@ -1,0 +1,352 @@
+package org.quotaware.engine;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import org.quotaware.Limit;
+import org.quotaware.LimitStatus;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaRequest;
+import org.quotaware.engine.Allotments.Allot;
+import org.quotaware.engine.Allotments.Grant;
+import org.quotaware.engine.Allotments.Settle;
+import org.quotaware.engine.Allotments.Usage;
+import org.quotaware.engine.Allotments.Want;
+import org.quotaware.engine.Decision.Verdict;
+
+/**
+ * One member's allowance for one user: the grant the owner of the user's state made it, what it used of it, and the
+ * demand it saw, from which it asks for the next grant. The allowance store ({@code org.quotaware.store.AllowanceStore})
+ * keeps one per user; every method runs under the holding's lock. Internal to the library, not an API.
+ * <p>
+ * A request is decided here only while the grant is open, not past its use-by time, for the same limits, and while
+ * every unit and the slot it needs are left in the grant; anything else (a denial, a file too large, a full instance,
+ * a queue) is the owner's. The use-by time is the member's own: measured on its monotonic clock from before it sent
+ * the exchange, and at least the clocks' skew bound before the owner's expiry of the grant, so the member has stopped
+ * using a grant before any owner can count it expired.
+ */
+public final class Holding {
+
+    private static final int W = Allowances.WINDOWS;
+    private static final SlidingWindow[] WINDOWS = SlidingWindow.values();
+
+    /** The owner's id of the grant to settle next (it holds this member's slots and units), 0 when none. */
+    private long grant;
+    /** Whether requests may be decided on the grant: false from an exchange's start until its answer installs one. */
+    private boolean open;
+    private boolean exchanging;
+    /** Dropped from its store: the store looks up (or makes) another. */
+    private boolean retired;
+    /** Give the grant back at the next tick (a request of this member had to queue at the owner). */
+    private boolean giveBack;
+    private long useBy;
+    private QuotaLimits limits;
+    private long[] granted = new long[W];
+    private final long[] used = new long[W];
+    /** The grant's slots: those this member's tasks hold ({@link #inUse}) and spare ones. */
+    private int slots;
+    private int inUse;
+    /** Tokens of the permits holding one of the grant's slots, {@link #inUse} of them. */
+    private long[] tokens = Leases.NONE;
+    private int completed;
+    private int failed;
+    /** Outcomes the exchange under way reports, taken off when it succeeds. */
+    private int sentCompleted;
+    private int sentFailed;
+    private List<LimitStatus> view = List.of();
+    private long viewAt;
+    /** Demand since the last exchange: requests, units of each window, the most slots held at once. */
+    private long requests;
+    private final long[] consumed = new long[W];
+    private int peak;
+    private long lastExchange;
+    private long lastUse;
+    private boolean exchanged;
+
+    /** A holding made at {@code nanos} (monotonic), with nothing granted yet. */
+    public Holding(long nanos) {
+        lastExchange = nanos;
+        lastUse = nanos;
+    }
+
+    /**
+     * The request decided on the grant ({@link Verdict#ADMITTED}, with this member's view of the limits), or null
+     * when it does not fit there and the owner must decide it.
+     */
+    public synchronized Decision admit(Operations.Acquire a, long nanos, LongSupplier millis) {
+        if (!open || nanos - useBy >= 0 || a.instanceFull() || !a.limits().equals(limits)) {
+            return null;
+        }
+        QuotaRequest r = a.request();
+        long maxSize = limits.maxFileSizeBytes();
+        if (maxSize != QuotaLimits.OFF && r.fileSizeBytes() > maxSize) {
+            return null; // the owner answers the denial, with its reasons
+        }
+        for (SlidingWindow w : WINDOWS) {
+            long need = need(w, r);
+            if (need > 0 && used[w.ordinal()] + need > granted[w.ordinal()]) {
+                return null;
+            }
+        }
+        boolean slot = a.token() != 0;
+        if (slot && inUse >= slots) {
+            return null;
+        }
+        for (SlidingWindow w : WINDOWS) {
+            long need = need(w, r);
+            used[w.ordinal()] += need;
+            consumed[w.ordinal()] += need;
+        }
+        requests++;
+        lastUse = nanos;
+        if (slot) {
+            hold(a.token());
+        }
+        return new Decision(Verdict.ADMITTED, List.of(), view(nanos), millis.getAsLong());
+    }
+
+    /** Units of {@code w} that {@code r} needs under the grant's limits. */
+    private long need(SlidingWindow w, QuotaRequest r) {
+        return w.max(limits) == QuotaLimits.OFF ? 0 : w.need(r);
+    }
+
+    private void hold(long token) {
+        if (inUse == tokens.length) {
+            tokens = Arrays.copyOf(tokens, Math.max(4, tokens.length * 2));
+        }
+        tokens[inUse] = token;
+        inUse++;
+        peak = Math.max(peak, inUse);
+    }
+
+    /**
+     * The exchange for a request that did not fit: the settlement of the grant and what to ask for, or null when the
+     * request goes to the owner as a plain {@link Operations.Acquire} (an exchange is under way, or there is nothing
+     * to settle and nothing worth asking for). The holding is closed until {@link #settled} or {@link #failed}.
+     */
+    public synchronized Allot exchange(Operations.Acquire a, int members, long nanos, long grantId, long period) {
+        if (retired) {
+            return null;
+        }
+        if (exchanging) {
+            noted(a);
+            return null;
+        }
+        Want want = want(a, nanos, period);
+        if (want == Want.NONE && grant == 0 && completed == 0 && failed == 0) {
+            noted(a);
+            if (!exchanged) {
+                exchanged = true;
+                lastExchange = nanos; // demand is measured from here
+            }
+            return null;
+        }
+        return new Allot(a, grant, grantId, start(), want, members);
+    }
+
+    /** Counts a request the owner decides plainly, as demand. */
+    private void noted(Operations.Acquire a) {
+        requests++;
+        for (SlidingWindow w : WINDOWS) {
+            consumed[w.ordinal()] += w.max(a.limits()) == QuotaLimits.OFF ? 0 : w.need(a.request());
+        }
+    }
+
+    /** Closes the grant for an exchange and answers what it settles. */
+    private Usage start() {
+        exchanging = true;
+        open = false;
+        giveBack = false;
+        sentCompleted = completed;
+        sentFailed = failed;
+        return new Usage(used.clone(), inUse, completed, failed);
+    }
+
+    /**
+     * What to ask for: twice what this member's demand since its last exchange makes for one {@code period}, but
+     * nothing unless that is at least two requests (a grant a member would not use in time only parks capacity), and
+     * nothing on the first exchange, which has no demand measured yet.
+     */
+    private Want want(Operations.Acquire a, long nanos, long period) {
+        long elapsed = nanos - lastExchange;
+        if (!exchanged || elapsed <= 0) {
+            return Want.NONE;
+        }
+        double scale = Math.min(1.0, (double) period / elapsed);
+        long asked = a == null ? requests : requests + 1;
+        if (asked * scale < 2) {
+            return Want.NONE;
+        }
+        QuotaLimits l = a == null ? limits : a.limits();
+        long[] units = new long[W];
+        for (SlidingWindow w : WINDOWS) {
+            long need = a == null || w.max(l) == QuotaLimits.OFF ? 0 : w.need(a.request());
+            units[w.ordinal()] = (long) Math.ceil(2 * scale * (consumed[w.ordinal()] + need));
+        }
+        boolean slot = a == null ? peak > 0 : a.token() != 0;
+        int slots = 0;
+        if (slot) {
+            int wanted = 2 * Math.max(peak, a == null ? inUse : inUse + 1);
+            slots = Math.max(1, wanted - inUse - (a == null ? 0 : 1));
+        }
+        return new Want(units, slots);
+    }
+
+    /**
+     * Installs the owner's answer to an exchange sent at {@code sent} (monotonic nanoseconds): the grant, which this
+     * member may use until its use-by time, {@code period} from then and at least {@code skew} before the owner's
+     * expiry ({@code lifetime} from then); the request's slot, {@code token}, when the grant took it in.
+     */
+    public synchronized void settled(Grant g, QuotaLimits grantLimits, long token, long sent, long period,
+                                     long lifetime, long skew) {
+        exchanging = false;
+        grant = g.id();
+        slots = g.slots();
+        granted = g.units();
+        Arrays.fill(used, 0);
+        completed -= sentCompleted;
+        failed -= sentFailed;
+        sentCompleted = 0;
+        sentFailed = 0;
+        if (g.folded()) {
+            hold(token);
+        }
+        limits = grantLimits;
+        view = g.view();
+        viewAt = sent;
+        useBy = sent + Math.min(period, lifetime - skew);
+        open = grant != 0 && !giveBack && (slots > inUse || Arrays.stream(granted).anyMatch(u -> u > 0));
+        lastExchange = sent;
+        exchanged = true;
+        requests = 0;
+        Arrays.fill(consumed, 0);
+        peak = inUse;
+    }
+
+    /**
+     * The exchange got no answer: the grant stays closed, and what was used of it is reported at the next exchange
+     * (the owner settles it then if it did not, and ignores it if it did or the grant expired).
+     */
+    public synchronized void failed() {
+        exchanging = false;
+        sentCompleted = 0;
+        sentFailed = 0;
+    }
+
+    /** The request decided by the owner had to queue: no request of this member is decided locally any more. */
+    public synchronized void queued() {
+        giveBack = true;
+        open = false;
+    }
+
+    /** Ends the slot of {@code token} if it is one of the grant's; false when it is not. */
+    public synchronized boolean release(long token, boolean success) {
+        for (int i = 0; i < inUse; i++) {
+            if (tokens[i] == token) {
+                tokens[i] = tokens[inUse - 1];
+                inUse--;
+                if (success) {
+                    completed++;
+                } else {
+                    failed++;
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The tokens among {@code these} that are not the grant's (those are renewed by settling the grant). */
+    public synchronized long[] notHeld(long[] these) {
+        long[] out = new long[these.length];
+        int n = 0;
+        outer:
+        for (long t : these) {
+            for (int i = 0; i < inUse; i++) {
+                if (tokens[i] == t) {
+                    continue outer;
+                }
+            }
+            out[n++] = t;
+        }
+        return n == these.length ? these : Arrays.copyOf(out, n);
+    }
+
+    /**
+     * The settlement the tick sends now, or null: the grant given back once unused for {@code linger} (or at once
+     * after a request queued at the owner), and renewed (with a new ask) every {@code period}, which also keeps the
+     * slots of this member's running tasks alive.
+     */
+    public synchronized Settle due(long nanos, int members, long grantId, long leaseMillis, long linger,
+                                   long period) {
+        if (exchanging || retired || grant == 0 && !anythingToReport()) {
+            return null;
+        }
+        boolean spare = slots > inUse || anyLeft();
+        boolean idle = nanos - lastUse >= linger && nanos - lastExchange >= linger;
+        boolean back = (giveBack || idle) && (spare || anythingToReport());
+        boolean renew = nanos - lastExchange >= period;
+        if (!back && !renew) {
+            return null;
+        }
+        Want want = back ? Want.NONE : want(null, nanos, period);
+        return new Settle(limits, grant, grantId, start(), want, members, leaseMillis);
+    }
+
+    private boolean anyLeft() {
+        for (int w = 0; w < W; w++) {
+            if (granted[w] > used[w]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean anythingToReport() {
+        return completed != 0 || failed != 0 || Arrays.stream(used).anyMatch(u -> u > 0);
+    }
+
+    /**
+     * Retires this holding when it holds nothing at the owner and saw no request for {@code forget}: the store then
+     * drops it. Answers whether it did.
+     */
+    public synchronized boolean retireIfUnused(long nanos, long forget) {
+        if (exchanging || grant != 0 || inUse > 0 || anythingToReport() || nanos - lastUse < forget
+                || nanos - lastExchange < forget) {
+            return false;
+        }
+        retired = true;
+        open = false;
+        return true;
+    }
+
+    public synchronized boolean retired() {
+        return retired;
+    }
+
+    /** This member's view of the limits: the owner's at the last exchange, with what is left of the grant. */
+    private List<LimitStatus> view(long nanos) {
+        int n = view.size();
+        if (n == 0) {
+            return List.of();
+        }
+        long elapsed = (nanos - viewAt) / 1_000_000_000L;
+        LimitStatus[] out = new LimitStatus[n];
+        for (int i = 0; i < n; i++) {
+            LimitStatus s = view.get(i);
+            long reset = Math.max(0, s.resetSeconds() - elapsed);
+            if (s.limit() == Limit.CONCURRENT_TASKS) {
+                long active = Math.max(0, s.used() - slots + inUse);
+                out[i] = new LimitStatus(s.limit(), s.max(), active, Math.max(0, s.max() - active), reset);
+            } else if (s.limit().windowed()) {
+                int w = SlidingWindow.of(s.limit()).ordinal();
+                long remaining = Math.min(s.max(), s.remaining() + Math.max(0, granted[w] - used[w]));
+                out[i] = new LimitStatus(s.limit(), s.max(), s.max() - remaining, remaining, reset);
+            } else {
+                out[i] = s;
+            }
+        }
+        return List.of(out);
+    }
+}
