@@ -75,13 +75,16 @@ final class Allowances {
     }
 
     /**
-     * Units of window {@code w} that entries hold and nobody has settled yet: every entry, expired or not, until the
-     * state's next {@link UserState#advance} counts an expired one in its window.
+     * Units of window {@code w} the entries hold at {@code now}: those of a live entry, and those of an expired one
+     * the state has not advanced past yet while they would still count (the advance counts them at its expiry).
      */
-    static long outstanding(long[] a, SlidingWindow w) {
+    static long outstanding(long[] a, SlidingWindow w, long now) {
         long n = 0;
-        for (int i = UNITS + w.ordinal(); i < a.length; i += STRIDE) {
-            n += a[i];
+        for (int i = 0; i < a.length; i += STRIDE) {
+            long units = a[i + UNITS + w.ordinal()];
+            if (units > 0 && (a[i + EXPIRY] > now || w.stillCounted(a[i + EXPIRY], now))) {
+                n += units;
+            }
         }
         return n;
     }
@@ -95,6 +98,25 @@ final class Allowances {
             }
         }
         return first;
+    }
+
+    /**
+     * True when every entry has expired by {@code now} and its units, counted at its expiry, have left their windows:
+     * then the entries hold nothing a decision needs.
+     */
+    static boolean lapsed(long[] a, long now) {
+        for (int i = 0; i < a.length; i += STRIDE) {
+            long expiry = a[i + EXPIRY];
+            if (expiry > now) {
+                return false;
+            }
+            for (SlidingWindow w : SlidingWindow.values()) {
+                if (a[i + UNITS + w.ordinal()] > 0 && expiry + w.spanMillis() > now) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The index of the entry that expired first at or before {@code now}, -1 when none has. */

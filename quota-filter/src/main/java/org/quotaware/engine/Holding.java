@@ -56,16 +56,22 @@ public final class Holding {
     private int sentFailed;
     private List<LimitStatus> view = List.of();
     private long viewAt;
-    /** Demand since the last exchange: requests, units of each window, the most slots held at once. */
-    private long requests;
-    private final long[] consumed = new long[W];
+    /**
+     * The demand seen over about the last period, from {@link #since}: requests (decided here or by the owner), units
+     * of each window, the most slots held at once. Scaled down as time passes rather than reset, so it is a rate.
+     */
+    private double requests;
+    private final double[] consumed = new double[W];
     private int peak;
+    private long since;
     private long lastExchange;
     private long lastUse;
-    private boolean exchanged;
+    /** No asking before this: the owner granted nothing at the last exchange (a limit is near). */
+    private long quietUntil;
 
     /** A holding made at {@code nanos} (monotonic), with nothing granted yet. */
     public Holding(long nanos) {
+        since = nanos;
         lastExchange = nanos;
         lastUse = nanos;
     }
@@ -129,27 +135,58 @@ public final class Holding {
         if (retired) {
             return null;
         }
-        if (exchanging) {
+        slide(nanos, period);
+        Want want = exchanging || nanos - quietUntil < 0 ? Want.NONE : want(a, nanos, period);
+        if (want == Want.NONE) {
+            // what there is to settle waits for the tick: an exchange that asks for nothing saves no round trip
             noted(a);
-            return null;
-        }
-        Want want = want(a, nanos, period);
-        if (want == Want.NONE && grant == 0 && completed == 0 && failed == 0) {
-            noted(a);
-            if (!exchanged) {
-                exchanged = true;
-                lastExchange = nanos; // demand is measured from here
-            }
             return null;
         }
         return new Allot(a, grant, grantId, start(), want, members);
     }
 
-    /** Counts a request the owner decides plainly, as demand. */
+    /**
+     * Waits, for at most {@code maxMillis} of real time, for the exchange under way to end, when there is one and it
+     * may grant (no limit was near at the last one): the request can then be decided on the new grant, rather than
+     * sent to the owner beside it while this member's own grant holds units it could use. Answers whether it waited.
+     */
+    public synchronized boolean awaitExchange(long nanos, long maxMillis) {
+        if (!exchanging || nanos - quietUntil < 0) {
+            return false;
+        }
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        try {
+            for (long left = maxMillis; exchanging && left > 0; left = (deadline - System.nanoTime()) / 1_000_000L) {
+                wait(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    /** Counts a request the owner decides, as demand. */
     private void noted(Operations.Acquire a) {
         requests++;
         for (SlidingWindow w : WINDOWS) {
             consumed[w.ordinal()] += w.max(a.limits()) == QuotaLimits.OFF ? 0 : w.need(a.request());
+        }
+        if (a.token() != 0) {
+            peak = Math.max(peak, inUse + 1);
+        }
+    }
+
+    /** Scales the demand down to about the last {@code period}, so it measures a rate. */
+    private void slide(long nanos, long period) {
+        long span = nanos - since;
+        if (span > period) {
+            double keep = (double) period / span;
+            requests *= keep;
+            for (int w = 0; w < W; w++) {
+                consumed[w] *= keep;
+            }
+            peak = inUse;
+            since = nanos - period;
         }
     }
 
@@ -164,18 +201,15 @@ public final class Holding {
     }
 
     /**
-     * What to ask for: twice what this member's demand since its last exchange makes for one {@code period}, but
-     * nothing unless that is at least two requests (a grant a member would not use in time only parks capacity), and
-     * nothing on the first exchange, which has no demand measured yet.
+     * What to ask for: twice what this member's demand makes for one {@code period} (measured over about the last
+     * period, and over at least a quarter of one, so a first burst is not taken for a flood), but nothing unless that
+     * is at least two requests, the one at hand ({@code a}, null for a settlement) included: a grant a member would
+     * not use in time only parks capacity.
      */
     private Want want(Operations.Acquire a, long nanos, long period) {
-        long elapsed = nanos - lastExchange;
-        if (!exchanged || elapsed <= 0) {
-            return Want.NONE;
-        }
-        double scale = Math.min(1.0, (double) period / elapsed);
-        long asked = a == null ? requests : requests + 1;
-        if (asked * scale < 2) {
+        double asked = a == null ? requests : requests + 1;
+        double scale = (double) period / Math.max(nanos - since, period / 4);
+        if (asked < 2 || asked * scale < 2) {
             return Want.NONE;
         }
         QuotaLimits l = a == null ? limits : a.limits();
@@ -217,11 +251,11 @@ public final class Holding {
         viewAt = sent;
         useBy = sent + Math.min(period, lifetime - skew);
         open = grant != 0 && !giveBack && (slots > inUse || Arrays.stream(granted).anyMatch(u -> u > 0));
+        if (!open) {
+            quietUntil = sent + period / 4; // a limit is near: one by one for a while, as plain acquires
+        }
+        notifyAll();
         lastExchange = sent;
-        exchanged = true;
-        requests = 0;
-        Arrays.fill(consumed, 0);
-        peak = inUse;
     }
 
     /**
@@ -232,6 +266,7 @@ public final class Holding {
         exchanging = false;
         sentCompleted = 0;
         sentFailed = 0;
+        notifyAll();
     }
 
     /** The request decided by the owner had to queue: no request of this member is decided locally any more. */
@@ -290,8 +325,21 @@ public final class Holding {
         if (!back && !renew) {
             return null;
         }
+        slide(nanos, period);
         Want want = back ? Want.NONE : want(null, nanos, period);
         return new Settle(limits, grant, grantId, start(), want, members, leaseMillis);
+    }
+
+    /**
+     * The renewal the manager's lease renewal asks for when some of its permits hold the grant's slots: the grant
+     * settled and renewed, unless that was done less than half a {@code period} ago (by the tick, or an exchange).
+     */
+    public synchronized Settle renewal(long nanos, int members, long grantId, long leaseMillis, long period) {
+        if (exchanging || retired || grant == 0 || nanos - lastExchange < period / 2) {
+            return null;
+        }
+        slide(nanos, period);
+        return new Settle(limits, grant, grantId, start(), want(null, nanos, period), members, leaseMillis);
     }
 
     private boolean anyLeft() {
@@ -323,6 +371,16 @@ public final class Holding {
 
     public synchronized boolean retired() {
         return retired;
+    }
+
+    /**
+     * The owner's decision on a request of an exchange, as this member shows it: with this member's view of the
+     * limits once the exchange left it a grant, so the {@code RateLimit} figures of its requests go down one by one
+     * whether the owner or the member decided them.
+     */
+    public synchronized Decision viewed(Decision d, long nanos) {
+        return grant == 0 || d.verdict() != Verdict.ADMITTED ? d
+                : new Decision(d.verdict(), d.violations(), view(nanos), d.atMillis());
     }
 
     /** This member's view of the limits: the owner's at the last exchange, with what is left of the grant. */

@@ -161,7 +161,7 @@ public final class QuotaEngine {
         if (used + need <= max) {
             return null;
         }
-        long held = s.allowances.length == 0 ? 0 : Allowances.outstanding(s.allowances, w);
+        long held = s.allowances.length == 0 ? 0 : Allowances.outstanding(s.allowances, w, now);
         long retry = need > max ? Violation.NEVER
                 : need + held <= max ? seconds(w.millisUntilFits(s, now, need, max - held))
                 : Math.max(1, seconds(Allowances.firstExpiry(s.allowances, w) - now));
@@ -273,7 +273,8 @@ public final class QuotaEngine {
         Decision d = decide(s, q.request(), q.limits(), now, true, q.token(), q.leaseMillis(), q.instanceFull());
         boolean folded = false;
         if (d.verdict() == Verdict.ADMITTED) {
-            folded = grant(s, q.limits(), now, a.want(), a.members(), a.grant(), q.leaseMillis(), q.token());
+            folded = grant(s, q.limits(), now, a.want(), a.members(), a.grant(), q.leaseMillis(), q.request(),
+                    q.token());
             if (Allowances.find(s.allowances, a.grant()) >= 0) {
                 // the member's view counts its grant as used (its own use of it then shows as it goes)
                 d = new Decision(d.verdict(), d.violations(), statuses(s, q.limits(), now), d.atMillis());
@@ -287,7 +288,7 @@ public final class QuotaEngine {
         long now = s.clamp(nowMillis);
         s.advance(now);
         settle(s, r.settled(), r.grant(), r.usage(), now, r.leaseMillis());
-        grant(s, r.limits(), now, r.want(), r.members(), r.grant(), r.leaseMillis(), 0);
+        grant(s, r.limits(), now, r.want(), r.members(), r.grant(), r.leaseMillis(), null, 0);
         return describe(s, r.grant(), false, statuses(s, r.limits(), now));
     }
 
@@ -322,41 +323,44 @@ public final class QuotaEngine {
      * Grants the member of grant {@code grant} what it wants, within its share of what is free: of each window and
      * of the slots, at most what is free divided by twice the number of members (the larger of {@code members} and
      * the members holding a grant now, this one included), so every member can be granted as much and half stays
-     * free. All or nothing: when anything the member wants cannot be granted a unit, nothing is (near a limit, the
-     * requests go to the owner one by one). Nothing either while anyone queues for the user, or while a limit is in
-     * shadow mode. {@code fold}, a slot the request at hand took, becomes one of the grant's slots. Answers whether
-     * it did.
+     * free. Near a limit a share rounds down to nothing, and what needs that limit goes to the owner one by one.
+     * A grant that would be of no use is not made: when a window the request at hand counts in (or, without one, the
+     * slots the member asks for) cannot be granted a unit, nothing is, so no member parks units it cannot spend.
+     * Nothing either while anyone queues for the user, or while a limit is in shadow mode. {@code at}, the request
+     * at hand, null for a settlement; {@code fold}, a slot it took, becomes one of the grant's slots. Answers
+     * whether it did.
      */
     private static boolean grant(UserState s, QuotaLimits limits, long now, Want want, int members, long grant,
-                                 long leaseMillis, long fold) {
+                                 long leaseMillis, QuotaRequest at, long fold) {
         if (want.empty() || s.queued(now) > 0 || limits.shadowing()) {
             return false;
         }
-        int at = Allowances.find(s.allowances, grant);
-        long others = Allowances.count(s.allowances) - (at >= 0 ? 1 : 0);
+        int i = Allowances.find(s.allowances, grant);
+        long others = Allowances.count(s.allowances) - (i >= 0 ? 1 : 0);
         long share = 2 * Math.max(others + 1, Math.max(1, members));
         long[] units = new long[Allowances.WINDOWS];
         boolean any = false;
         for (SlidingWindow w : SlidingWindow.all()) {
             long wanted = want.units()[w.ordinal()];
             long max = w.max(limits);
-            if (wanted <= 0 || max == QuotaLimits.OFF) {
+            if (max == QuotaLimits.OFF) {
                 continue;
             }
-            units[w.ordinal()] = Math.min(wanted, (max - s.used(w, now)) / share);
-            if (units[w.ordinal()] < 1) {
+            long granted = wanted <= 0 ? 0 : Math.max(0, Math.min(wanted, (max - s.used(w, now)) / share));
+            if (granted < 1 && at != null && w.need(at) > 0) {
                 return false;
             }
-            any = true;
+            units[w.ordinal()] = granted;
+            any |= granted > 0;
         }
         long spare = 0;
         long maxTasks = limits.maxConcurrentTasks();
         if (want.slots() > 0 && maxTasks != QuotaLimits.OFF) {
-            spare = Math.min(want.slots(), (maxTasks - s.activeSlots(now)) / share);
-            if (spare < 1) {
+            spare = Math.max(0, Math.min(want.slots(), (maxTasks - s.activeSlots(now)) / share));
+            if (spare < 1 && (at == null || fold != 0)) {
                 return false;
             }
-            any = true;
+            any |= spare > 0;
         }
         if (!any) {
             return false;
@@ -365,15 +369,15 @@ public final class QuotaEngine {
         if (folded) {
             s.slots = Leases.remove(s.slots, fold);
         }
-        if (at < 0) {
+        if (i < 0) {
             s.allowances = Allowances.add(s.allowances, grant, 0, 0);
-            at = s.allowances.length - Allowances.STRIDE;
+            i = s.allowances.length - Allowances.STRIDE;
         }
         long[] a = s.allowances;
-        a[at + Allowances.EXPIRY] = expiry(now, leaseMillis);
-        a[at + Allowances.SLOTS] += spare + (folded ? 1 : 0);
+        a[i + Allowances.EXPIRY] = expiry(now, leaseMillis);
+        a[i + Allowances.SLOTS] += spare + (folded ? 1 : 0);
         for (int w = 0; w < units.length; w++) {
-            a[at + Allowances.UNITS + w] += units[w];
+            a[i + Allowances.UNITS + w] += units[w];
         }
         return folded;
     }

@@ -75,6 +75,16 @@ public enum SlidingWindow {
         return this == MINUTE ? (request.countsRequest() ? 1 : 0) : request.files();
     }
 
+    /** Whether a unit counted at {@code at} is still counted at {@code now}. */
+    boolean stillCounted(long at, long now) {
+        return bucket(at) > bucket(now) - slots;
+    }
+
+    /** The longest a unit counted now is counted: the window and one bucket. */
+    long spanMillis() {
+        return slots * width;
+    }
+
     /** The bucket length in milliseconds: the longest a unit may count beyond the window. */
     public long bucketMillis() {
         return width;

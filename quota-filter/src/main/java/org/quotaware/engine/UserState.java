@@ -86,7 +86,7 @@ public final class UserState implements Serializable {
     /** Units of window {@code window} counted at {@code now}, the allowances' unsettled units included. */
     long used(SlidingWindow window, long now) {
         long used = window.used(this, now);
-        return allowances.length == 0 ? used : used + Allowances.outstanding(allowances, window);
+        return allowances.length == 0 ? used : used + Allowances.outstanding(allowances, window, now);
     }
 
     /** Slots held at {@code now}: the leases still running and the slots of the allowances still live. */
@@ -249,12 +249,21 @@ public final class UserState implements Serializable {
         return minuteTotal + hourTotal + dayTotal + completed + failed > 0;
     }
 
+    /** What the state holds, for logs and test failures: the windows' totals, the leases, the allowances. */
+    @Override
+    public String toString() {
+        return "UserState[at=" + advancedTo + ", totals=" + minuteTotal + "/" + hourTotal + "/" + dayTotal
+                + ", slots=" + java.util.Arrays.toString(slots) + ", waiting=" + java.util.Arrays.toString(waiting)
+                + ", allowances=" + java.util.Arrays.toString(allowances) + "]";
+    }
+
     /**
-     * True when the state holds nothing a later decision needs: no slot, nobody queued, no allowance, no unit counted
-     * in any window. A store drops an idle state; the user then starts again from zero, which is exactly what the state said.
+     * True when the state holds nothing a later decision needs: no slot, nobody queued, no allowance that may still
+     * count (live, or expired with units still in their windows), no unit counted in any window. A store drops an idle state; the user then starts again from zero, which is exactly what the state said.
      */
     public boolean idle(long now) {
-        if (allowances.length != 0 || queued(now) > 0 || activeSlots(now) > 0) {
+        if (allowances.length != 0 && !Allowances.lapsed(allowances, now) || queued(now) > 0
+                || activeSlots(now) > 0) {
             return false;
         }
         long t = clamp(now);

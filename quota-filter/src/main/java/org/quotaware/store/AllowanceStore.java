@@ -56,6 +56,8 @@ import org.quotaware.spi.StateOperation;
 public final class AllowanceStore implements QuotaStore {
 
     private static final Logger LOG = Logger.getLogger(AllowanceStore.class.getName());
+    /** The longest a request waits for another's exchange before it goes to the owner itself. */
+    private static final long WAIT_FOR_EXCHANGE_MILLIS = 2_000;
 
     private final QuotaStore remote;
     private final IntSupplier members;
@@ -139,6 +141,10 @@ public final class AllowanceStore implements QuotaStore {
             return remote.execute(user, a);
         }
         Decision d = h.admit(a, nanos, millis);
+        if (d == null && h.awaitExchange(nanos, WAIT_FOR_EXCHANGE_MILLIS)) {
+            nanos = nanoClock.getAsLong();
+            d = h.admit(a, nanos, millis);
+        }
         if (d != null) {
             local.increment();
             return d;
@@ -156,7 +162,7 @@ public final class AllowanceStore implements QuotaStore {
             }
             exchanges.increment();
             install(h, answer.grant(), a.limits(), a.token(), nanos);
-            d = answer.decision();
+            d = h.viewed(answer.decision(), nanos);
         }
         if (d.verdict() == Decision.Verdict.QUEUED) {
             h.queued();
@@ -190,10 +196,21 @@ public final class AllowanceStore implements QuotaStore {
         return h != null && r.token() != 0 && h.release(r.token(), r.success());
     }
 
+    /**
+     * The manager's lease renewal: the slots of the grant are renewed by settling the grant (use is reported on the
+     * lease renewal), the others by the remote store.
+     */
     private Integer renew(String user, Operations.Renew r) {
         Holding h = holdings.get(user);
         long[] rest = h == null ? r.tokens() : h.notHeld(r.tokens());
-        int renewed = r.tokens().length - rest.length; // the grant's slots: kept alive by settling the grant
+        int renewed = r.tokens().length - rest.length;
+        if (renewed > 0) {
+            long nanos = nanoClock.getAsLong();
+            Settle s = h.renewal(nanos, members.getAsInt(), newGrantId(), leaseMillis, periodNanos);
+            if (s != null) {
+                settle(user, h, s, nanos);
+            }
+        }
         return rest.length == 0 ? renewed : renewed + remote.execute(user, r.forSlots(rest));
     }
 
