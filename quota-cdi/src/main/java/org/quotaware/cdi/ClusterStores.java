@@ -1,5 +1,6 @@
 package org.quotaware.cdi;
 
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -11,6 +12,7 @@ import org.quotaware.hazelcast.StoreFailure;
 import org.quotaware.local.InMemoryQuotaStore;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.StateOperation;
+import org.quotaware.store.AllowanceStore;
 
 /**
  * Chooses where quota state lives ({@code quotaware.cluster.store}):
@@ -55,6 +57,14 @@ final class ClusterStores {
     }
 
     static Choice choose(QuotaConfiguration config, ClusterLink application) {
+        return choose(config, application, null);
+    }
+
+    /**
+     * The same, with the container's scheduler for the upkeep of allowances; without one (a test) members decide
+     * one by one on the owner, since a thread outside the application could not send our operations on Payara.
+     */
+    static Choice choose(QuotaConfiguration config, ClusterLink application, ScheduledExecutorService scheduler) {
         int maxUsers = config.settings.maxTrackedUsers();
         if (config.store == QuotaConfiguration.StoreChoice.LOCAL) {
             LOG.info("quotaware: quota state is local to this JVM (quotaware.cluster.store=local)");
@@ -63,6 +73,7 @@ final class ClusterStores {
         ClusterLink link = application != null ? application : hazelcastPresent() ? HazelcastLink.payara() : null;
         QuotaStore primary;
         java.util.function.BooleanSupplier start = () -> true;
+        java.util.function.IntSupplier members = () -> 0;
         if (link == null) {
             if (config.store == QuotaConfiguration.StoreChoice.HAZELCAST) {
                 throw new IllegalStateException("quotaware.cluster.store=hazelcast, but this member has no Hazelcast "
@@ -86,10 +97,16 @@ final class ClusterStores {
             ClusterLink.Store cluster = link.store(config.mapName, config.slotLease, maxUsers);
             primary = cluster.store();
             start = cluster.start();
+            members = cluster.members();
+            if (config.allowances && scheduler != null) {
+                // members decide within allowances the owners grant: a request costs no round trip while it fits
+                primary = AllowanceStore.builder(primary).members(members).linger(config.allowanceLinger)
+                        .scheduler(scheduler).build();
+            }
         }
         return new Choice(FallbackQuotaStore.builder(primary).local(new InMemoryQuotaStore(
-                java.time.InstantSource.system(), maxUsers)).fallbackMembers(config.fallbackMembers).build(), link,
-                start);
+                java.time.InstantSource.system(), maxUsers)).fallbackMembers(config.fallbackMembers)
+                .memberCount(members).build(), link, start);
     }
 
     /** The primary of a member without Hazelcast: never answers, so the fallback decides. */

@@ -53,10 +53,10 @@ public class QuotaBeans {
     @ApplicationScoped
     QuotaManager manager() {
         QuotaConfiguration config = extension.configuration();
-        ClusterStores.Choice choice = ClusterStores.choose(config, ClusterStores.application(beanManager));
+        ManagedScheduledExecutorService scheduler = ManagedScheduler.lookup();
+        ClusterStores.Choice choice = ClusterStores.choose(config, ClusterStores.application(beanManager), scheduler);
         QuotaStore store = choice.store();
         cluster = choice.cluster();
-        ManagedScheduledExecutorService scheduler = ManagedScheduler.lookup();
         DefaultQuotaManager.Builder builder = DefaultQuotaManager.builder().store(store).tiers(config.settings.tiers())
                 .systemLimits(config.settings.systemLimits());
         if (scheduler != null) {

@@ -30,6 +30,8 @@ final class QuotaConfiguration {
     static final String MAP_NAME = PREFIX + "cluster.map";
     static final String SLOT_LEASE = PREFIX + "cluster.slot-lease";
     static final String FALLBACK_MEMBERS = PREFIX + "cluster.fallback-members";
+    static final String ALLOWANCES = PREFIX + "cluster.allowances";
+    static final String ALLOWANCE_LINGER = PREFIX + "cluster.allowance-linger";
     /** The drop-in filter's switch, read by the filter alone. */
     static final String FILTER_ENABLED = PREFIX + "enabled";
     private static final List<String> OWN = List.of(STORE, MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS);
@@ -42,6 +44,9 @@ final class QuotaConfiguration {
     final String mapName;
     final Duration slotLease;
     final int fallbackMembers;
+    /** Whether members decide within allowances their owner grants ({@code quotaware.cluster.allowances}). */
+    final boolean allowances;
+    final Duration allowanceLinger;
     /** The {@code quotaware.cluster.*} keys set besides the store: a cluster is meant even when none is found. */
     final List<String> clusterKeys;
     final boolean clusterConfigured;
@@ -64,6 +69,11 @@ final class QuotaConfiguration {
         String members = given.get(FALLBACK_MEMBERS);
         this.fallbackMembers = members == null ? 2
                 : (int) ConfigValues.number(FALLBACK_MEMBERS, "fallbackMembers", members, 1, 10_000);
+        this.allowances = ConfigValues.bool(ALLOWANCES, "allowances", given.getOrDefault(ALLOWANCES, "true"));
+        String linger = given.get(ALLOWANCE_LINGER);
+        this.allowanceLinger = linger == null ? Duration.ofSeconds(1)
+                : ConfigValues.duration(ALLOWANCE_LINGER, "allowanceLinger", linger, Duration.ofMillis(10),
+                        Duration.ofMinutes(10));
         this.clusterKeys = List.of(MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS).stream().filter(given::containsKey).toList();
         this.clusterConfigured = !clusterKeys.isEmpty();
         this.asyncLease = settings.asyncLease(); // quotaware.async-lease, the filter's async-lease too
