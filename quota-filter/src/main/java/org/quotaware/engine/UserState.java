@@ -249,6 +249,11 @@ public final class UserState implements Serializable {
         return minuteTotal + hourTotal + dayTotal + completed + failed > 0;
     }
 
+    /** How many allowances the state records: members deciding this user's requests on their own. */
+    public int allowanceCount() {
+        return Allowances.count(allowances);
+    }
+
     /** What the state holds, for logs and test failures: the windows' totals, the leases, the allowances. */
     @Override
     public String toString() {

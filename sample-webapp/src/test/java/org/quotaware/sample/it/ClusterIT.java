@@ -47,6 +47,9 @@ class ClusterIT {
     /** alice's entry in the quota map: the filter keys a caller with an API key by "key:" and the key's user. */
     private static final String USER = "key:alice";
     private static final int[] PORTS = {18081, 18082};
+    /** Premium callers the test adds ({@code it-key-N}, user {@code key:itN}), and their minute's limit. */
+    private static final int IT_USERS = 12;
+    private static final int PREMIUM_RPM = 600;
     private static final int[] HZ_PORTS = {47811, 47812};
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String CSV = "sku,name,price,currency\nA1,Apple,1.00,EUR\n";
@@ -63,12 +66,27 @@ class ClusterIT {
         // the sample WAR plus one slow endpoint (to hold slots on a member the test kills) and one that tells which
         // member owns a user's entry
         Path war = work.resolve("sample-webapp.war");
-        ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sample.war")))
-                .addClasses(SlowResource.class, EntryOwnerServlet.class, InvocationsServlet.class).as(ZipExporter.class)
-                .exportTo(war.toFile(), true);
+        WebArchive sample = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sample.war")));
+        // twelve more premium callers for the allowance tests: enough that each member owns the entry of some
+        String webXml = new String(sample.get("WEB-INF/web.xml").getAsset().openStream().readAllBytes(),
+                StandardCharsets.UTF_8);
+        StringBuilder keys = new StringBuilder("demo-premium-key=bob:premium");
+        for (int i = 1; i <= IT_USERS; i++) {
+            keys.append(",it-key-").append(i).append("=it").append(i).append(":premium");
+        }
+        assertThat(webXml).contains("demo-premium-key=bob:premium");
+        sample.delete("WEB-INF/web.xml");
+        sample.setWebXML(new org.jboss.shrinkwrap.api.asset.StringAsset(webXml.replace("demo-premium-key=bob:premium",
+                keys)));
+        sample.addClasses(SlowResource.class, PingResource.class, EntryOwnerServlet.class, InvocationsServlet.class,
+                        UsageServlet.class)
+                .as(ZipExporter.class).exportTo(war.toFile(), true);
         String cluster = "quotaware-it-" + UUID.randomUUID();
         List<String> jvm = List.of("-Dquotaware.anonymous.requests-per-minute=100000",
                 "-Dquotaware.anonymous.max-concurrent-tasks=2", "-Dquotaware.anonymous.max-queue-size=0",
+                // premium far from its limits, where members decide within allowances
+                "-Dquotaware.premium.requests-per-minute=" + PREMIUM_RPM,
+                "-Dquotaware.premium.max-concurrent-tasks=40",
                 "-Dquotaware.cluster.slot-lease=6",
                 // two Payara JVMs on 2 cores run hot: never shed the test's requests (self-protection is unit-tested)
                 "-Dquotaware.protection.enabled=false",
@@ -169,8 +187,116 @@ class ClusterIT {
         }
     }
 
+    /**
+     * Premium callers far from their limits: the members decide within allowances the owners grant, the owners run a
+     * fraction of one operation a request, and waves of concurrent requests through both members admit exactly the
+     * minute's limit, never one more.
+     */
     @Test
     @Order(2)
+    void membersDecideWithinAllowancesAndAWindowNeverAdmitsMoreThanItsLimit() throws Exception {
+        // A. a steady stream of one caller through both members, 8 at a time
+        Counts[] before = {counts(PORTS[0]), counts(PORTS[1])};
+        long t0 = System.nanoTime();
+        int requests = 400;
+        List<CompletableFuture<Integer>> streams = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            streams.add(CompletableFuture.supplyAsync(() -> {
+                int ok = 0;
+                for (int j = 0; j < requests / 8; j++) {
+                    try {
+                        ok += send(PORTS[(thread + j) % 2], "GET", "/api/ping", "demo-premium-key").statusCode() == 200
+                                ? 1 : 0;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return ok;
+            }));
+        }
+        int ok = 0;
+        for (CompletableFuture<Integer> stream : streams) {
+            ok += stream.get(2, TimeUnit.MINUTES);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        Counts[] after = {counts(PORTS[0]), counts(PORTS[1])};
+        long writes = after[0].puts - before[0].puts + after[1].puts - before[1].puts;
+        long invocations = after[0].invocations - before[0].invocations + after[1].invocations
+                - before[1].invocations;
+        System.out.printf(java.util.Locale.ROOT, "ClusterIT: %d requests of one caller through both members in %d ms: "
+                + "the owners wrote its entry %d times (%.3f a request; 2 a request deciding one by one), the members "
+                + "started %.3f Hazelcast invocations a request (their background included)%n", requests, millis,
+                writes, (double) writes / requests, (double) invocations / requests);
+        assertThat(ok).as("admitted, far from the limits").isEqualTo(requests);
+        assertThat((double) writes / requests).as("operations on the owner a request").isLessThan(0.25);
+
+        // B. waves of 64 at once, alternating members, of another caller until a refusal names the minute's limit;
+        // then, once unused allowances have gone back (a second), until nothing more is admitted
+        String key = "it-key-" + IT_USERS;
+        long firstWave = System.nanoTime();
+        Waves waves = waves(List.of(PORTS[0], PORTS[1]), key, 0);
+        System.out.println("ClusterIT: allowances: " + waves);
+        assertThat(System.nanoTime() - firstWave).as("all within the minute of the first wave")
+                .isLessThan(TimeUnit.SECONDS.toNanos(55));
+        assertThat(waves.admitted).as("admitted in the minute: exactly its limit").isEqualTo(PREMIUM_RPM);
+        assertThat(waves.atFirstRefusal).as("admitted when the first refusal came").isLessThanOrEqualTo(PREMIUM_RPM);
+    }
+
+    /** What waves of one caller's requests got: all admitted, and admitted when the first refusal came. */
+    private record Waves(int admitted, int atFirstRefusal, int waves, String refusal) {
+        @Override
+        public String toString() {
+            return waves + " waves: " + admitted + " admitted, " + atFirstRefusal + " when the first refusal came ("
+                    + (PREMIUM_RPM - atFirstRefusal) + " parked on members until they went back); " + refusal;
+        }
+    }
+
+    /**
+     * Waves of 64 pings at once with {@code key} over {@code ports} in turn, until a refusal names the minute's
+     * limit (counting {@code before} admitted earlier in the minute); then, a second and a half later (an unused allowance goes back after a second), waves again until one
+     * admits nothing. Any other answer fails the test.
+     */
+    private static Waves waves(List<Integer> ports, String key, int before) throws Exception {
+        int admitted = before;
+        int atFirstRefusal = -1;
+        String refusal = null;
+        int count = 0;
+        while (true) {
+            assertThat(count).as("waves").isLessThan(30);
+            int wave = count++;
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                calls.add(HTTP.sendAsync(request(ports.get((wave + i) % ports.size()), "GET", "/api/ping", key),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            int inWave = 0;
+            boolean refused = false;
+            for (CompletableFuture<HttpResponse<String>> call : calls) {
+                HttpResponse<String> r = call.get(2, TimeUnit.MINUTES);
+                if (r.statusCode() == 200) {
+                    inWave++;
+                } else if (r.statusCode() == 429 && r.body().contains("\"limit\":\"rpm\"")) {
+                    refused = true;
+                    refusal = r.body();
+                } else {
+                    throw new AssertionError("wave " + count + ": unexpected answer " + r.statusCode() + " " + r.body());
+                }
+            }
+            admitted += inWave;
+            if (refused && atFirstRefusal < 0) {
+                atFirstRefusal = admitted;
+            } else if (atFirstRefusal >= 0 && inWave == 0) {
+                return new Waves(admitted, atFirstRefusal, count, refusal);
+            }
+            if (atFirstRefusal >= 0) {
+                Thread.sleep(1_500);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
     void aUsersQueuedQuotaIsExactAcrossBothMembersAndSurvivesTheOwnersDeath() throws Exception {
         // 0. one round trip per store operation, on Payara's own Hazelcast: anonymous requests with a slot (an
         // acquire and a release each) sent to the member that does not own the caller's entry
@@ -253,8 +379,30 @@ class ClusterIT {
         assertThat(rpmRefusal).contains("\"detail\":\"rpm: 30 of 30 used");
 
         // 2. the member that owns alice's entry (its primary copy) holds both anonymous slots with long tasks
-        int owner = send(PORTS[0], "GET", "/it/owner?user=" + USER, null).body().equals("local") ? 0 : 1;
+        int owner = ownerOf(USER);
         int survivor = 1 - owner;
+        // and allowances between the members: V's entry is on the member about to die, and the survivor decides V's
+        // requests within an allowance; U's entry is on the survivor, and the member about to die holds an allowance
+        // of U's, two of its slots taken by long tasks decided there
+        int v = premiumOwnedBy(owner);
+        int u = premiumOwnedBy(survivor);
+        CompletableFuture<Void> vDemand = CompletableFuture.runAsync(() -> pings(PORTS[survivor], "it-key-" + v, 40));
+        pings(PORTS[owner], "it-key-" + u, 40);
+        vDemand.get(1, TimeUnit.MINUTES);
+        List<CompletableFuture<HttpResponse<String>>> uTasks = List.of(slowTask(PORTS[owner], "it-key-" + u),
+                slowTask(PORTS[owner], "it-key-" + u));
+        // U keeps the dying member busy until it dies, so its allowance holds units then (an idle one goes back)
+        java.util.concurrent.atomic.AtomicBoolean dying = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<Void> uStream = CompletableFuture.runAsync(() -> {
+            while (!dying.get()) {
+                try {
+                    send(PORTS[owner], "GET", "/api/ping", "it-key-" + u);
+                    Thread.sleep(20);
+                } catch (Exception killed) {
+                    return;
+                }
+            }
+        });
         List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>(List.of(slowTask(PORTS[owner]),
                 slowTask(PORTS[owner])));
         awaitAnonymousActive(PORTS[survivor], 2, held, PORTS[owner]);
@@ -262,16 +410,51 @@ class ClusterIT {
         assertThat(third.statusCode()).as("a third anonymous slot, asked on the survivor").isEqualTo(429);
         assertThat(third.body()).contains("\"limit\":\"tasks\",\"max\":2,\"current\":2");
 
+        assertThat(uTasks).noneMatch(CompletableFuture::isDone);
+        long[] uBefore = usage(PORTS[survivor], "key:it" + u);
+        long uHeld = uBefore[0];
+        long uCounted = uBefore[1];
+        assertThat(uBefore[2]).as("allowances in U's entry: the dying member's").isEqualTo(1);
+        assertThat(uHeld).as("U's slots at its owner: the dying member's two tasks' (and any spare)")
+                .isGreaterThanOrEqualTo(2);
+
         // 3. the owner dies without a goodbye; the survivor decides on the backup copy
         long killedAt = System.nanoTime();
+        dying.set(true);
         members[owner].kill();
+        uStream.get(1, TimeUnit.MINUTES);
         HttpResponse<String> more = send(PORTS[survivor], "POST", "/api/pricelists", KEY);
         assertThat(System.nanoTime() - firstWave).as("still within the minute of the first wave")
                 .isLessThan(TimeUnit.SECONDS.toNanos(55));
         assertThat(more.statusCode()).as("the 31st upload of the minute, after the owner's death").isEqualTo(429);
         assertThat(more.body()).contains("\"limit\":\"rpm\",\"max\":30,\"current\":30");
         assertThat(more.headers().firstValue("RateLimit")).as("30 of 50 files this hour").hasValueSatisfying(
-                v -> assertThat(v).contains("\"files-hour\";r=20;"));
+                header -> assertThat(header).contains("\"files-hour\";r=20;"));
+
+        // 3b. V: the survivor, now the owner of V's entry (the backup copy, its own allowance in it), never admits
+        // more than the minute's limit
+        Waves vWaves = waves(List.of(PORTS[survivor]), "it-key-" + v, 40);
+        System.out.println("ClusterIT: after the owner's death, V: " + vWaves);
+        assertThat(vWaves.admitted).as("V's minute, 40 before its owner died").isEqualTo(PREMIUM_RPM);
+
+        // 3c. U: the dead member's allowance holds its slots until it expires (one lease, 6 s, after its last
+        // settlement, at most 2 s before the kill), never less; its units stay counted, as used at the expiry
+        long uDeadline = killedAt + TimeUnit.SECONDS.toNanos(60);
+        long[] uAfter = usage(PORTS[survivor], "key:it" + u);
+        while (System.nanoTime() < uDeadline && uAfter[0] > 0) {
+            Thread.sleep(50);
+            uAfter = usage(PORTS[survivor], "key:it" + u);
+        }
+        long uSeconds = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+        System.out.println("ClusterIT: the dead member's allowance of U: " + uHeld + " slots at its owner before the "
+                + "kill, back after " + uSeconds + " ms; U's minute counted " + uCounted + " then, " + uAfter[1]
+                + " after");
+        assertThat(uAfter[0]).as("U's slots back").isZero();
+        // renewed at most 2.25 s before the kill (every 2 s, on a 250 ms tick): expired at least 3.75 s after it
+        assertThat(uSeconds).as("not before the allowance expired").isGreaterThanOrEqualTo(3_700);
+        // what it had used and not yet reported, and what it held unused, all counted as used at the expiry
+        assertThat(uAfter[1]).as("its units still counted").isGreaterThanOrEqualTo(uCounted)
+                .isLessThanOrEqualTo(PREMIUM_RPM);
 
         // 4. the survivor gives the dead owner's slots back once their lease (6 s) has run out, in the cluster store
         long deadline = killedAt + TimeUnit.SECONDS.toNanos(90);
@@ -320,8 +503,52 @@ class ClusterIT {
 
     /** An anonymous request to the test's slow endpoint: it holds a slot for a minute unless its member dies. */
     private static CompletableFuture<HttpResponse<String>> slowTask(int port) {
-        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/slow"))
-                .timeout(Duration.ofSeconds(120)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return slowTask(port, null);
+    }
+
+    /** The same, with an API key (null: anonymous). */
+    private static CompletableFuture<HttpResponse<String>> slowTask(int port, String key) {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/slow"))
+                .timeout(Duration.ofSeconds(120)).GET();
+        if (key != null) {
+            r.header("X-API-Key", key);
+        }
+        return HTTP.sendAsync(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code n} pings in a row with {@code key}, each admitted. */
+    private static void pings(int port, String key, int n) {
+        for (int i = 0; i < n; i++) {
+            try {
+                assertThat(send(port, "GET", "/api/ping", key).statusCode()).isEqualTo(200);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Which member (0 or 1) owns the primary copy of {@code user}'s entry. */
+    private static int ownerOf(String user) throws Exception {
+        return send(PORTS[0], "GET", "/it/owner?user=" + user, null).body().equals("local") ? 0 : 1;
+    }
+
+    /** One of the test's premium callers ({@code it-key-N}, N below the last) whose entry member {@code m} owns. */
+    private static int premiumOwnedBy(int m) throws Exception {
+        for (int i = 1; i < IT_USERS; i++) {
+            if (ownerOf("key:it" + i) == m) {
+                return i;
+            }
+        }
+        throw new AssertionError("member " + m + " owns none of the test callers' entries");
+    }
+
+    /**
+     * {@code user}'s slots held, requests counted this minute and allowances recorded, read from the map without
+     * counting a request.
+     */
+    private static long[] usage(int port, String user) throws Exception {
+        String[] s = send(port, "GET", "/it/usage?user=" + user, null).body().trim().split(" ");
+        return new long[] {Long.parseLong(s[0]), Long.parseLong(s[1]), Long.parseLong(s[2])};
     }
 
     private static void awaitAnonymousActive(int port, int n, List<CompletableFuture<HttpResponse<String>>> held,
