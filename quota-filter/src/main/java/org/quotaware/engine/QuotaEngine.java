@@ -110,7 +110,9 @@ public final class QuotaEngine {
             }
             s.lastActivity = now;
         }
-        return new Decision(verdict, v.list == null ? List.of() : List.copyOf(v.list), statuses(s, limits, now), now);
+        // the statuses as numbers read now, under the store's lock; their objects only when someone reads them
+        return new Decision(verdict, v.list == null ? List.of() : List.copyOf(v.list), new Statuses(s, limits, now),
+                now);
     }
 
     /** The violations of one decision, made on the first (an admitted request needs none). */
