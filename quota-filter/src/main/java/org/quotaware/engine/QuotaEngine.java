@@ -39,7 +39,12 @@ public final class QuotaEngine {
                            long token, long leaseMillis, boolean instanceFull) {
         long now = s.clamp(nowMillis);
         if (reserve) {
-            s.advance(now);
+            s.advance(now); // within the second a remembered denial is valid, this only moves the state's time
+            RememberedDenial known = s.denial;
+            if (known != null && known.answers(request, limits, instanceFull, now)) {
+                known.kept = true;
+                return known.at(now);
+            }
         }
         Violations v = new Violations(limits);
         long maxSize = limits.maxFileSizeBytes();
@@ -111,8 +116,12 @@ public final class QuotaEngine {
             s.lastActivity = now;
         }
         // the statuses as numbers read now, under the store's lock; their objects only when someone reads them
-        return new Decision(verdict, v.list == null ? List.of() : List.copyOf(v.list), new Statuses(s, limits, now),
-                now);
+        Decision d = new Decision(verdict, v.list == null ? List.of() : List.copyOf(v.list),
+                new Statuses(s, limits, now), now);
+        if (reserve && verdict == Verdict.DENIED) {
+            s.denial = new RememberedDenial(d, request, limits, instanceFull, RememberedDenial.validUntil(s, now));
+        }
+        return d;
     }
 
     /** The violations of one decision, made on the first (an admitted request needs none). */
