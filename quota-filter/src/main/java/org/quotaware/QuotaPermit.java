@@ -2,6 +2,8 @@ package org.quotaware;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * An admitted request. Holds its concurrency slot until closed; closing it any number of times, from any thread,
@@ -21,11 +23,13 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
         void release(QuotaPermit permit, boolean success);
     }
 
-    private static final VarHandle CLOSED;
+    private static final VarHandle STATE;
+    private static final int CLOSED = 1;
+    private static final int FAILED = 2;
 
     static {
         try {
-            CLOSED = MethodHandles.lookup().findVarHandle(QuotaPermit.class, "closed", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(QuotaPermit.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -33,14 +37,17 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
 
     private final String user;
     private final long slot;
-    private final QuotaCheckResult result;
+    /** The result, or the {@link Supplier} that makes it when first asked for (final: safely published). */
+    private final Object origin;
+    /** The result once made from {@link #origin}; null before. */
+    private QuotaCheckResult made;
     private final Releaser releaser;
     /**
-     * 1 once the first close won; a field with a VarHandle rather than an AtomicBoolean per permit, and an int because
-     * a boolean compare-and-set is emulated with a loop on most processors.
+     * {@link #CLOSED} once the first close won, {@link #FAILED} once the task is marked failed: one field with a
+     * VarHandle rather than an AtomicBoolean and a flag per permit (an int: a boolean compare-and-set is emulated with
+     * a loop on most processors).
      */
-    private volatile int closed;
-    private volatile boolean failed;
+    private volatile int state;
 
     /**
      * @param slot the slot token the store holds for this permit, 0 when the request takes no slot
@@ -48,7 +55,20 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
     public QuotaPermit(String user, long slot, QuotaCheckResult result, Releaser releaser) {
         this.user = user;
         this.slot = slot;
-        this.result = result;
+        this.origin = Objects.requireNonNull(result, "result");
+        this.releaser = releaser;
+    }
+
+    /**
+     * A permit whose result is made only when {@link #result()} is first called: most callers run their task and
+     * never read it, so a manager need not build it for them. {@code result} must answer equal results every time.
+     *
+     * @param slot the slot token the store holds for this permit, 0 when the request takes no slot
+     */
+    public QuotaPermit(String user, long slot, Supplier<QuotaCheckResult> result, Releaser releaser) {
+        this.user = user;
+        this.slot = slot;
+        this.origin = Objects.requireNonNull(result, "result");
         this.releaser = releaser;
     }
 
@@ -62,24 +82,36 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public QuotaCheckResult result() {
-        return result;
+        QuotaCheckResult r = made;
+        if (r == null) {
+            // two threads asking at once may each make one: equal immutable values, either is the answer
+            r = origin instanceof QuotaCheckResult given ? given : ((Supplier<QuotaCheckResult>) origin).get();
+            made = r;
+        }
+        return r;
     }
 
     /** Marks the task as failed; it is counted so when the permit closes. */
     public void failed() {
-        failed = true;
+        STATE.getAndBitwiseOr(this, FAILED);
     }
 
     public boolean isClosed() {
-        return closed != 0;
+        return (state & CLOSED) != 0;
     }
 
     /** Releases the slot; only the first call has an effect. */
     @Override
     public void close() {
-        if (CLOSED.compareAndSet(this, 0, 1)) {
-            releaser.release(this, !failed);
-        }
+        int s;
+        do {
+            s = state;
+            if ((s & CLOSED) != 0) {
+                return;
+            }
+        } while (!STATE.compareAndSet(this, s, s | CLOSED));
+        releaser.release(this, (s & FAILED) == 0);
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -57,6 +58,13 @@ final class DecisionPath implements AutoCloseable {
     /** Null for a client, which holds no partitions and so announces nothing. */
     private final UUID self;
     private final Set<UUID> announcedProcessor = ConcurrentHashMap.newKeySet();
+    /**
+     * The last answer of {@link #processor()} and what it was made from: the cluster's member set (Hazelcast hands out
+     * the same set object until the membership changes) and the number of announcements heard then.
+     */
+    private volatile Answer answer = new Answer(null, -1, false);
+    /** Announcements of the processor heard so far; each one may change the answer. */
+    private final AtomicInteger heard = new AtomicInteger();
     private final UUID listener;
     /** What this member announced before this store started (an earlier deployment), or null. */
     private final String before;
@@ -64,7 +72,7 @@ final class DecisionPath implements AutoCloseable {
 
     private DecisionPath(HazelcastInstance hz, String mapName, UUID self, boolean cannotLoadHere) {
         this.hz = hz;
-        this.paths = hz.getMap(mapName + ".paths");
+        this.paths = hz.getMap(mapName(mapName));
         this.self = self;
         // listen first, then read: no announcement falls between the two
         this.listener = paths.addEntryListener(new Announcements(), true);
@@ -73,6 +81,11 @@ final class DecisionPath implements AutoCloseable {
         this.before = self == null ? null : announced.get(self.toString());
         this.compareAndSet = cannotLoadHere || COMPARE_AND_SET.equals(before);
         announced.forEach(this::heard);
+    }
+
+    /** The name of the map of announcements that goes with the store's map {@code storeMap}. */
+    static String mapName(String storeMap) {
+        return storeMap + ".paths";
     }
 
     /**
@@ -107,17 +120,34 @@ final class DecisionPath implements AutoCloseable {
         return path;
     }
 
-    /** True when this decision may run the processor: see the class comment. */
+    /**
+     * True when this decision may run the processor: see the class comment. The members are walked only when the
+     * membership or the announcements changed since the last answer, not per decision; the member set is read on
+     * every call, so a member that just joined is never trusted before it announced.
+     */
     boolean processor() {
         if (compareAndSet) {
             return false;
         }
-        for (Member m : hz.getCluster().getMembers()) {
+        Set<Member> members = hz.getCluster().getMembers();
+        Answer last = answer;
+        int announcements = heard.get();
+        if (last.members == members && last.announcements == announcements) {
+            return last.processor;
+        }
+        boolean all = true;
+        for (Member m : members) {
             if (!announcedProcessor.contains(m.getUuid())) {
-                return false;
+                all = false;
+                break;
             }
         }
-        return true;
+        answer = new Answer(members, announcements, all); // read before the walk: a later announcement walks again
+        return all;
+    }
+
+    /** One answer of {@link #processor()}, for the member set and the announcement count it was made from. */
+    private record Answer(Set<Member> members, int announcements, boolean processor) {
     }
 
     /** A processor sent to a member could not be loaded there: compare-and-set from now on, everywhere. */
@@ -148,6 +178,7 @@ final class DecisionPath implements AutoCloseable {
         }
         if (PROCESSOR.equals(path)) {
             announcedProcessor.add(self); // its own event may come later than its first decision
+            heard.incrementAndGet();
         }
         try {
             paths.put(self.toString(), path);
@@ -164,6 +195,7 @@ final class DecisionPath implements AutoCloseable {
             }
         } else if (PROCESSOR.equals(path)) {
             announcedProcessor.add(UUID.fromString(member));
+            heard.incrementAndGet();
         }
     }
 

@@ -154,7 +154,10 @@ public final class FallbackQuotaStore implements QuotaStore {
                 handBackPending(user);
             }
             R answer = primary.execute(user, operation);
-            lastKnownMembers = Math.max(1, memberCount.getAsInt());
+            int members = Math.max(1, memberCount.getAsInt());
+            if (members != lastKnownMembers) {
+                lastKnownMembers = members; // written on a change only: a write per decision bounces its cache line
+            }
             return answer;
         } catch (RuntimeException e) {
             enterFallback(e);

@@ -46,8 +46,9 @@ import org.quotaware.spi.StateOperation;
  * <b>Durable and bounded.</b> The map has synchronous backups (default 1) so counters survive a member's death;
  * concurrency slots are leases ({@link #slotLeaseMillis()}), so a dead member's slots come back after the lease, while
  * live members keep theirs by calling {@code DefaultQuotaManager.renewLeases()} every third of the lease. An idle state
- * is removed by the operation that leaves it idle; every other entry is written with a time-to-live of the longest
- * window plus a bucket (25 h) plus the lease, after which nothing in it can count any more. The tracked-user cap is
+ * is removed by the operation that leaves it idle; an abandoned one by the map's max-idle (the longest window plus a
+ * bucket, 25 h, and 5 min), after which nothing in it can count any more (see {@link #maxIdleBounds}; a map the
+ * operator configured without it gets a time-to-live on every write instead). The tracked-user cap is
  * enforced against an estimate, see {@link Builder#maxTrackedUsers(int)}; at the cap, idle states are swept one
  * partition per second ({@link PartitionSweep}), never the whole map.
  * <p>
@@ -60,6 +61,8 @@ public final class HazelcastQuotaStore implements QuotaStore {
     public static final Duration DEFAULT_SLOT_LEASE = Duration.ofSeconds(30);
     /** The day window (24 h) plus its one-hour bucket: the longest a unit can count. */
     static final long LONGEST_COUNT_MILLIS = Duration.ofHours(24).toMillis() + SlidingWindow.DAY.bucketMillis();
+    /** The map's max-idle: the longest a unit can count, and five minutes more (see {@link #maxIdleBounds}). */
+    static final int MAX_IDLE_SECONDS = (int) ((LONGEST_COUNT_MILLIS + Duration.ofMinutes(5).toMillis()) / 1000);
     private static final long SWEEP_AT_CAP_EVERY_MILLIS = 1_000;
     private static final Logger LOG = Logger.getLogger(HazelcastQuotaStore.class.getName());
 
@@ -86,9 +89,11 @@ public final class HazelcastQuotaStore implements QuotaStore {
         this.hz = b.hz;
         this.clock = b.clock != null ? b.clock : new ClusterClock(hz);
         this.leaseMillis = b.slotLease.toMillis();
-        this.ttlMillis = LONGEST_COUNT_MILLIS + leaseMillis;
         this.maxTrackedUsers = b.maxTrackedUsers;
-        ensureMapConfig(hz, b.mapName, b.backupCount);
+        ensureMapConfig(hz, new MapConfig(b.mapName).setBackupCount(b.backupCount)
+                .setMaxIdleSeconds(MAX_IDLE_SECONDS));
+        ensureMapConfig(hz, new MapConfig(DecisionPath.mapName(b.mapName))); // announcements never expire
+        this.ttlMillis = maxIdleBounds(hz, b.mapName) ? 0 : LONGEST_COUNT_MILLIS + leaseMillis;
         this.mapName = b.mapName;
         // Taken here, where quota-cdi builds the store: while the application deploys, Payara Micro gives the map no
         // tenant, so its operations run on the partition threads without Payara pushing the application's request
@@ -225,7 +230,8 @@ public final class HazelcastQuotaStore implements QuotaStore {
             StateStep.Change change = StateStep.end(stored != null, state, now);
             boolean written = switch (change) {
                 case NONE -> true;
-                case CREATE -> map.putIfAbsent(user, state.toBytes(), ttlMillis, TimeUnit.MILLISECONDS) == null;
+                case CREATE -> (ttlMillis > 0 ? map.putIfAbsent(user, state.toBytes(), ttlMillis,
+                        TimeUnit.MILLISECONDS) : map.putIfAbsent(user, state.toBytes())) == null;
                 case UPDATE -> map.replace(user, stored, state.toBytes());
                 case REMOVE -> map.remove(user, stored);
             };
@@ -333,24 +339,43 @@ public final class HazelcastQuotaStore implements QuotaStore {
         }
     }
 
-    /** Adds a map configuration with synchronous backups, unless the operator configured the map already. */
-    private static void ensureMapConfig(HazelcastInstance hz, String name, int backupCount) {
+    /**
+     * Adds {@code wanted} with synchronous backups only and no statistics, unless the operator configured the map
+     * already. Nothing reads these maps' statistics, and with them on every operation called on a map pays for two
+     * clock reads and a latency count on the calling member (Hazelcast 5.3's map proxy).
+     */
+    private static void ensureMapConfig(HazelcastInstance hz, MapConfig wanted) {
         Config config = hz.getConfig();
         try {
-            if (config.getMapConfigOrNull(name) != null) {
+            if (config.getMapConfigOrNull(wanted.getName()) != null) {
                 return;
             }
         } catch (UnsupportedOperationException e) {
             // a client's view of the configuration cannot be read; adding is still allowed
         }
         try {
-            // max-idle bounds entries written by compare-and-set, whose replace keeps the first write's TTL
-            config.addMapConfig(new MapConfig(name).setBackupCount(backupCount).setAsyncBackupCount(0)
-                    .setMaxIdleSeconds((int) Math.min(Integer.MAX_VALUE, (LONGEST_COUNT_MILLIS + DEFAULT_SLOT_LEASE
-                            .toMillis() * 10) / 1000)));
+            config.addMapConfig(wanted.setAsyncBackupCount(0).setStatisticsEnabled(false));
         } catch (RuntimeException e) {
             // another member added a different configuration first: the cluster keeps that one
-            LOG.log(Level.INFO, "Keeping the cluster's configuration of map " + name + ": " + e);
+            LOG.log(Level.INFO, "Keeping the cluster's configuration of map " + wanted.getName() + ": " + e);
+        }
+    }
+
+    /**
+     * Whether the map's max-idle removes an abandoned entry no earlier than a per-entry time-to-live of
+     * {@link #LONGEST_COUNT_MILLIS} plus the lease would, and so can stand in for it: every operation writes the
+     * entry it keeps (a write is an access), so an entry idle that long was last written that long ago; after its
+     * last write a unit counts for at most {@link #LONGEST_COUNT_MILLIS} and a slot or queue place for at most its
+     * lease (1 h at most, shorter), so nothing in it counts any more. False when the map's configuration cannot be
+     * read (a client) or has a shorter or no max-idle (the operator's own): then each write sets the time-to-live.
+     */
+    static boolean maxIdleBounds(HazelcastInstance hz, String name) {
+        try {
+            MapConfig c = hz.getConfig().getMapConfigOrNull(name);
+            return c != null && c.getMaxIdleSeconds() > 0 && c.getMaxIdleSeconds() * 1000L >= LONGEST_COUNT_MILLIS
+                    && c.getTimeToLiveSeconds() == 0;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

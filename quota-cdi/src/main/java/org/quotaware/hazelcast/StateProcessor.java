@@ -7,6 +7,8 @@ import java.io.ObjectOutput;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.jet.impl.connector.AbstractUpdateMapP.ApplyValuesEntryProcessor;
 import com.hazelcast.map.EntryProcessor;
@@ -36,17 +38,23 @@ import org.quotaware.spi.StateOperation;
  * the application named by the thread that wrote it. So this class is read on every member that runs the same
  * application, the plain Hazelcast way (its configured class loader) or Payara's.
  */
-public final class StateProcessor implements EntryProcessor<String, byte[], byte[]>, Externalizable {
+public final class StateProcessor implements EntryProcessor<String, byte[], byte[]>, Externalizable,
+        HazelcastInstanceAware {
 
     private static final long serialVersionUID = 1L;
 
-    /** Null for a sweep: drop the entry if idle, otherwise leave it untouched (no write, no TTL renewal). */
+    /** Null for a sweep: drop the entry if idle, otherwise leave it untouched (no write). */
     private StateOperation<?> operation;
     private long nowMillis;
     private boolean roomForNewUser;
+    /** The entry's time-to-live, or 0 for none: the map's max-idle bounds it (see HazelcastQuotaStore). */
     private long ttlMillis;
-    /** What {@link #process} left in the entry, for the backups; null when it wrote nothing. Never sent. */
-    private transient EntryProcessor<String, byte[], ?> backup;
+    /** The key of the entry {@link #process} wrote, as Hazelcast holds it; null when it wrote nothing. Never sent. */
+    private transient Data writtenKey;
+    /** The value it wrote, in the form the record store keeps (so made once for both); null for a removal. */
+    private transient Data writtenValue;
+    /** The member this runs on (Hazelcast hands it to processors it runs); null when not told. Never sent. */
+    private transient HazelcastInstance member;
 
     /** For Java serialization, which fills it in {@link #readExternal}. */
     public StateProcessor() {
@@ -60,8 +68,14 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
     }
 
     @Override
+    public void setHazelcastInstance(HazelcastInstance member) {
+        this.member = member;
+    }
+
+    @Override
     public byte[] process(Map.Entry<String, byte[]> entry) {
-        backup = null;
+        writtenKey = null;
+        writtenValue = null;
         // the value is plain bytes: reading it needs no class of the application on the partition thread
         byte[] stored = entry.getValue();
         UserState state = stored == null ? null : UserState.fromBytes(stored);
@@ -76,26 +90,47 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
         Object answer = operation.apply(state, nowMillis); // a null state: the operation answers there is no room
         StateStep.Change change = StateStep.end(existed, state, nowMillis);
         if (change.keeps()) {
-            // the TTL only bounds abandoned entries: a live entry is rewritten (and its TTL renewed) by every operation
             write(entry, state.toBytes(), ttlMillis);
-            backup = backup(entry);
+            written(entry);
         } else if (change == StateStep.Change.REMOVE) {
             write(entry, null, ttlMillis);
-            backup = backup(entry);
+            written(entry);
         }
         return WireFormat.result(change.trackedDelta, answer);
     }
 
     /**
-     * Called by Hazelcast on the owner right after {@link #process} on this same instance: the backups set the bytes
-     * it wrote (or remove the entry), and get nothing when it wrote nothing. The sweep sends nothing: the idle entries
-     * it removes count nothing, and a backup drops its copies by the map's max-idle (a promoted backup's operations
-     * remove them earlier, as any idle state).
+     * Remembers what {@link #process} left in the entry, for the backups: the key's and the value's serialized forms,
+     * which Hazelcast has or makes anyway (the record store keeps the value's form {@link QueryableEntry} made here).
+     */
+    @SuppressWarnings("unchecked")
+    private void written(Map.Entry<String, byte[]> entry) {
+        QueryableEntry<String, byte[]> written = (QueryableEntry<String, byte[]>) entry;
+        writtenKey = written.getKeyData();
+        writtenValue = entry.getValue() == null ? null : written.getValueData();
+    }
+
+    /**
+     * Called by Hazelcast on the owner after {@link #process} on this same instance, before it knows whether a backup
+     * replica exists: the backups set the bytes it wrote (or remove the entry), and get nothing when it wrote nothing.
+     * On a member alone in its cluster no replica can exist (Hazelcast allows no backup there), so none is built;
+     * a replica that joins later receives the partition whole, this write included. The sweep sends nothing: the idle
+     * entries it removes count nothing, and a backup drops its copies by the map's max-idle (a promoted backup's
+     * operations remove them earlier, as any idle state).
      */
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public EntryProcessor<String, byte[], byte[]> getBackupProcessor() {
-        return (EntryProcessor) backup;
+        if (writtenKey == null || alone()) {
+            return null;
+        }
+        return (EntryProcessor) backup(writtenKey, writtenValue);
+    }
+
+    /** Whether this member is the only one of its cluster (a lite member or an unknown cluster counts as company). */
+    private boolean alone() {
+        HazelcastInstance m = member;
+        return m != null && m.getCluster().getMembers().size() == 1;
     }
 
     /**
@@ -103,16 +138,14 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
      * serialized bytes or remove the entry. They are {@code IdentifiedDataSerializable} by Hazelcast's own factories,
      * so every member reads them without any class of the application and without its context: on Payara Micro the
      * map then needs no tenant, whose request context Payara pushed around every operation on the partition thread (8%
-     * of the CPU per request, profiled). A backup's entry has no time-to-live of its own: the map's max-idle bounds
-     * it, the same time, until its next write.
+     * of the CPU per request, profiled).
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static EntryProcessor<String, byte[], ?> backup(Map.Entry<String, byte[]> entry) {
-        if (entry.getValue() == null) {
+    private static EntryProcessor<String, byte[], ?> backup(Data key, Data value) {
+        if (value == null) {
             return (EntryProcessor) EntryRemovingProcessor.ENTRY_REMOVING_PROCESSOR;
         }
-        QueryableEntry<String, byte[]> written = (QueryableEntry<String, byte[]>) entry;
-        return new ApplyValuesEntryProcessor<>(Map.<Data, Object>of(written.getKeyData(), written.getValueData()));
+        return new ApplyValuesEntryProcessor<>(Map.<Data, Object>of(key, value));
     }
 
     /** A backup processor as {@link #process} sends, for {@link DecisionPath#unreadable} to read back. */
@@ -120,9 +153,9 @@ public final class StateProcessor implements EntryProcessor<String, byte[], byte
         return new ApplyValuesEntryProcessor<String, byte[]>(Map.of());
     }
 
-    /** Sets a state's bytes with its time-to-live, or removes the entry for null bytes. */
+    /** Sets a state's bytes, with a time-to-live unless it is 0, or removes the entry for null bytes. */
     static void write(Map.Entry<String, byte[]> entry, byte[] bytes, long ttlMillis) {
-        if (bytes != null && entry instanceof ExtendedMapEntry<String, byte[]> extended) {
+        if (bytes != null && ttlMillis > 0 && entry instanceof ExtendedMapEntry<String, byte[]> extended) {
             extended.setValue(bytes, ttlMillis, TimeUnit.MILLISECONDS);
         } else {
             entry.setValue(bytes);

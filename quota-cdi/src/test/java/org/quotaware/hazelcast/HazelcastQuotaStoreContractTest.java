@@ -204,6 +204,49 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
         assertThat(cluster.member(1).getMap(mapName).size()).isZero();
     }
 
+    /**
+     * Abandoned entries leave by the map's max-idle, not by a time-to-live written on every operation, and the map
+     * keeps no statistics (nothing reads them; the map proxy would time every call). The announcements never expire.
+     */
+    @Test
+    void entriesExpireByTheMapsMaxIdleAndTheMapKeepsNoStatistics() {
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(5).build());
+        ((QuotaPermit) m.acquire("gail", QuotaRequest.request())).close();
+        com.hazelcast.core.EntryView<String, byte[]> entry = cluster.member(1).<String, byte[]>getMap(mapName)
+                .getEntryView("gail");
+        assertThat(entry.getTtl()).as("no time-to-live of its own").isEqualTo(Long.MAX_VALUE);
+        assertThat(entry.getMaxIdle()).isEqualTo(HazelcastQuotaStore.MAX_IDLE_SECONDS * 1000L)
+                .isGreaterThanOrEqualTo(HazelcastQuotaStore.LONGEST_COUNT_MILLIS);
+        com.hazelcast.config.MapConfig config = cluster.member(1).getConfig().getMapConfig(mapName);
+        assertThat(config.isStatisticsEnabled()).isFalse();
+        assertThat(config.getBackupCount()).isEqualTo(1);
+        com.hazelcast.config.MapConfig paths = cluster.member(1).getConfig()
+                .getMapConfig(DecisionPath.mapName(mapName));
+        assertThat(paths.isStatisticsEnabled()).isFalse();
+        assertThat(paths.getMaxIdleSeconds()).isZero();
+        assertThat(paths.getTimeToLiveSeconds()).isZero();
+    }
+
+    /** A map the operator configured without a max-idle long enough gets a time-to-live on every write, as before. */
+    @Test
+    void aMapWithoutALongEnoughMaxIdleGetsATimeToLiveOnEveryWrite() {
+        String map = "operators-" + MAPS.incrementAndGet();
+        for (int i = 0; i < 2; i++) {
+            cluster.member(i).getConfig().addMapConfig(new com.hazelcast.config.MapConfig(map).setMaxIdleSeconds(60));
+        }
+        assertThat(HazelcastQuotaStore.maxIdleBounds(cluster.member(0), map)).isFalse();
+        HazelcastQuotaStore own = store(cluster.member(0), map, clock, 1_000);
+        awaitProcessor(own, store(cluster.member(1), map, clock, 1_000));
+        QuotaManager m = DefaultQuotaManager.builder().store(own)
+                .tiers(new QuotaTiers(QuotaLimits.builder().requestsPerMinute(5).build())).build();
+        ((QuotaPermit) m.acquire("hal", QuotaRequest.request())).close();
+        com.hazelcast.core.EntryView<String, byte[]> entry = cluster.member(1).<String, byte[]>getMap(map)
+                .getEntryView("hal");
+        assertThat(entry.getTtl()).isEqualTo(HazelcastQuotaStore.LONGEST_COUNT_MILLIS
+                + HazelcastQuotaStore.DEFAULT_SLOT_LEASE.toMillis());
+        assertThat(HazelcastQuotaStore.maxIdleBounds(cluster.member(0), mapName)).isTrue();
+    }
+
     @Test
     void atTheCapASweepReadsTheEntriesOfOnePartitionOnly() {
         store.close();

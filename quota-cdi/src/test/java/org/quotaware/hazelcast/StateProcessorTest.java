@@ -93,6 +93,61 @@ class StateProcessorTest {
         assertThat(stored(replica)).isEqualTo(owner.getValue()).isNotNull();
     }
 
+    @Test
+    void aMemberAloneInItsClusterBuildsNoBackup() {
+        Map.Entry<String, byte[]> owner = entry("fay", null);
+        StateProcessor alone = acquire(T0, true);
+        alone.setHazelcastInstance(member(1));
+        alone.process(owner);
+        assertThat(owner.getValue()).isNotNull();
+        assertThat(alone.getBackupProcessor()).as("no replica can exist").isNull();
+
+        StateProcessor withCompany = acquire(T0 + 1, true);
+        withCompany.setHazelcastInstance(member(2));
+        withCompany.process(owner);
+        Map.Entry<String, byte[]> replica = entry("fay", null);
+        withCompany.getBackupProcessor().process(replica);
+        assertThat(stored(replica)).isEqualTo(owner.getValue());
+    }
+
+    @Test
+    void withoutATimeToLiveTheEntryKeepsTheMapsExpiry() {
+        Map.Entry<String, byte[]> owner = entry("gus", null);
+        new StateProcessor(new Operations.Acquire(QuotaRequest.request().withConcurrent(false), LIMITS, 0, 0), T0,
+                true, 0).process(owner);
+        assertThat(owner.getValue()).isNotNull();
+        Map.Entry<String, byte[]> plain = entry("gus", null);
+        plain.setValue(new byte[] {1});
+        assertThat(((LazyMapEntry<String, byte[]>) owner).getNewTtl()).as("as a plain write leaves it")
+                .isEqualTo(((LazyMapEntry<String, byte[]>) plain).getNewTtl()).isNotEqualTo(TTL);
+        Map.Entry<String, byte[]> timed = entry("gus", null);
+        acquire(T0, true).process(timed);
+        assertThat(((LazyMapEntry<String, byte[]>) timed).getNewTtl()).isEqualTo(TTL);
+    }
+
+    /** A member whose cluster has {@code members} members: only its member list is answered. */
+    private static com.hazelcast.core.HazelcastInstance member(int members) {
+        java.util.Set<Object> set = new java.util.HashSet<>();
+        for (int i = 0; i < members; i++) {
+            set.add(new Object());
+        }
+        Object cluster = java.lang.reflect.Proxy.newProxyInstance(StateProcessorTest.class.getClassLoader(),
+                new Class<?>[] {com.hazelcast.cluster.Cluster.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getMembers")) {
+                        return set;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return (com.hazelcast.core.HazelcastInstance) java.lang.reflect.Proxy.newProxyInstance(
+                StateProcessorTest.class.getClassLoader(), new Class<?>[] {com.hazelcast.core.HazelcastInstance.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getCluster")) {
+                        return cluster;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
     /** The value as the record store keeps it (a backup's processor sets it in its serialized form). */
     private static byte[] stored(Map.Entry<String, byte[]> entry) {
         return SERIALIZATION.toObject(((LazyMapEntry<String, byte[]>) entry).getValueData());

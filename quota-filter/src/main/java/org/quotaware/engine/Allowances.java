@@ -119,6 +119,17 @@ final class Allowances {
         return true;
     }
 
+    /** The first expiry after {@code now}, {@link Long#MAX_VALUE} when none is to come. */
+    static long firstEnd(long[] a, long now) {
+        long first = Long.MAX_VALUE;
+        for (int i = EXPIRY; i < a.length; i += STRIDE) {
+            if (a[i] > now) {
+                first = Math.min(first, a[i]);
+            }
+        }
+        return first;
+    }
+
     /** The index of the entry that expired first at or before {@code now}, -1 when none has. */
     static int firstExpired(long[] a, long now) {
         int first = -1;

@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.quotaware.Acquisition;
 import org.quotaware.InvalidQuotaConfigException;
@@ -185,8 +186,11 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
         }
         if (d.verdict() == Verdict.ADMITTED) {
             statistics.allowed(d.violations());
-            return permit(user, token, concurrent, QuotaCheckResult.allowed(applied.tier(), false, d.violations(),
-                    d.limits()));
+            String tier = applied.tier();
+            Decision admitted = d;
+            // the result only when asked for: a caller that just runs its task makes none of its objects
+            return permit(user, token, concurrent, () -> QuotaCheckResult.allowed(tier, false,
+                    admitted.violations(), admitted.limits()));
         }
         if (holdsSlot) {
             active.decrementAndGet(); // a denied or waiting request holds no slot of this instance
@@ -288,8 +292,16 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
     }
 
     private QuotaPermit permit(String user, long token, boolean concurrent, QuotaCheckResult result) {
-        QuotaPermit p = new QuotaPermit(user, token, result, concurrent ? slotReleaser : endReleaser);
-        if (leased != null && token != 0) {
+        return leased(new QuotaPermit(user, token, result, concurrent ? slotReleaser : endReleaser));
+    }
+
+    private QuotaPermit permit(String user, long token, boolean concurrent, Supplier<QuotaCheckResult> result) {
+        return leased(new QuotaPermit(user, token, result, concurrent ? slotReleaser : endReleaser));
+    }
+
+    /** The permit, tracked for lease renewal when it holds a slot of a store whose slots expire. */
+    private QuotaPermit leased(QuotaPermit p) {
+        if (leased != null && p.slot() != 0) {
             leased.add(p);
         }
         return p;

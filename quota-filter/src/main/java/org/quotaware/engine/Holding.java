@@ -17,8 +17,9 @@ import org.quotaware.engine.Decision.Verdict;
 
 /**
  * One member's allowance for one user: the grant the owner of the user's state made it, what it used of it, and the
- * demand it saw, from which it asks for the next grant. The allowance store ({@code org.quotaware.store.AllowanceStore})
- * keeps one per user; every method runs under the holding's lock. Internal to the library, not an API.
+ * demand it saw, from which it asks for the next grant. The allowance store
+ * ({@code org.quotaware.store.AllowanceStore}) keeps one per user; every method runs under the holding's lock.
+ * Internal to the library, not an API.
  * <p>
  * A request is decided here only while the grant is open, not past its use-by time, for the same limits, and while
  * every unit and the slot it needs are left in the grant; anything else (a denial, a file too large, a full instance,

@@ -79,6 +79,17 @@ final class Leases {
         return out;
     }
 
+    /** The earliest lease end after {@code now}, {@link Long#MAX_VALUE} when none runs past it. */
+    static long firstEnd(long[] leases, long now) {
+        long first = Long.MAX_VALUE;
+        for (int i = 1; i < leases.length; i += 2) {
+            if (leases[i] > now) {
+                first = Math.min(first, leases[i]);
+            }
+        }
+        return first;
+    }
+
     /** The token of the first entry still live at {@code now}, 0 when none. */
     static long first(long[] leases, long now) {
         for (int i = 0; i < leases.length; i += 2) {

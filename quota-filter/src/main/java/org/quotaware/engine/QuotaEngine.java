@@ -45,7 +45,12 @@ public final class QuotaEngine {
                            long token, long leaseMillis, boolean instanceFull) {
         long now = s.clamp(nowMillis);
         if (reserve) {
-            s.advance(now);
+            s.advance(now); // within the second a remembered denial is valid, this only moves the state's time
+            RememberedDenial known = s.denial;
+            if (known != null && known.answers(request, limits, instanceFull, now)) {
+                known.kept = true;
+                return known.at(now);
+            }
         }
         Violations v = new Violations(limits);
         long maxSize = limits.maxFileSizeBytes();
@@ -116,7 +121,13 @@ public final class QuotaEngine {
             }
             s.lastActivity = now;
         }
-        return new Decision(verdict, v.list == null ? List.of() : List.copyOf(v.list), statuses(s, limits, now), now);
+        // the statuses as numbers read now, under the store's lock; their objects only when someone reads them
+        Decision d = new Decision(verdict, v.list == null ? List.of() : List.copyOf(v.list),
+                new Statuses(s, limits, now), now);
+        if (reserve && verdict == Verdict.DENIED) {
+            s.denial = new RememberedDenial(d, request, limits, instanceFull, RememberedDenial.validUntil(s, now));
+        }
+        return d;
     }
 
     /** The violations of one decision, made on the first (an admitted request needs none). */
@@ -249,12 +260,18 @@ public final class QuotaEngine {
             return n;
         }
         long used = s.used(w, now);
-        long reset = w.millisUntilReset(s, now);
-        if (reset == 0 && used > 0) {
-            reset = Allowances.firstExpiry(s.allowances, w) - now; // only units held in allowances: their expiry
-        }
-        out[n] = new LimitStatus(w.limit, max, used, Math.max(0, max - used), seconds(reset));
+        out[n] = new LimitStatus(w.limit, max, used, Math.max(0, max - used), seconds(millisUntilReset(s, w, now)));
         return n + 1;
+    }
+
+    /**
+     * Milliseconds until the oldest unit counted in {@code w} leaves it; when all it counts is held in allowances,
+     * until the first of them expires (a member settles sooner, or its units are counted from then).
+     */
+    static long millisUntilReset(UserState s, SlidingWindow w, long now) {
+        long reset = w.millisUntilReset(s, now);
+        return reset != 0 || s.allowances.length == 0 ? reset
+                : Math.max(0, Allowances.firstExpiry(s.allowances, w) - now);
     }
 
     /** The answer of a member's exchange that keeps nothing for it. */

@@ -50,12 +50,14 @@ public final class StateStep {
 
     /**
      * What the store does with {@code state} after the operation: an idle state is not kept (removed if it was
-     * stored, never stored if it was new), any other is written.
+     * stored, never stored if it was new), any other is written. Called after every operation on a state, also one
+     * that threw: it ends what the state remembers of the operation before (see {@link UserState#endOperation}).
      */
     public static Change end(boolean existed, UserState state, long now) {
         if (state == null) {
             return Change.NONE;
         }
+        state.endOperation();
         if (state.idle(now)) {
             return existed ? Change.REMOVE : Change.NONE;
         }

@@ -38,10 +38,30 @@ public final class UserState implements Serializable {
     long completed;
     long failed;
     long lastActivity;
+    /**
+     * The last denial, while no other operation changed this state since it was made: see {@link RememberedDenial}.
+     * Never encoded, copied or serialized: a state read from bytes starts without one.
+     */
+    transient RememberedDenial denial;
 
     /** The time a decision uses: the store's clock, but never earlier than a time this state has already seen. */
     long clamp(long now) {
         return Math.max(now, advancedTo);
+    }
+
+    /**
+     * The end of one operation on this state ({@link StateStep#end}, which every store calls): a remembered denial
+     * survives only the operation that made or used it, so any other operation (whatever it changed) forgets it.
+     */
+    void endOperation() {
+        RememberedDenial d = denial;
+        if (d != null) {
+            if (d.kept) {
+                d.kept = false;
+            } else {
+                denial = null;
+            }
+        }
     }
 
     /**

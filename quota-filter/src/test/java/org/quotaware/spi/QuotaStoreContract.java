@@ -77,6 +77,35 @@ public abstract class QuotaStoreContract {
         return out;
     }
 
+    /**
+     * The same request refused again is answered from what the state remembers, and any other operation on the user
+     * ends that: a slot released in the same instant is taken by the next request, a refused one stays refused with
+     * the same reasons, and a refusal counts nothing.
+     */
+    @Test
+    void aRefusalRepeatedIsTheSameAndEndsWithTheNextOperation() {
+        QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(3).maxConcurrentTasks(1).maxQueueSize(0)
+                .build());
+        QuotaPermit held = (QuotaPermit) m.acquire("ivy", QuotaRequest.request());
+        Acquisition first = m.acquire("ivy", QuotaRequest.request());
+        Acquisition again = m.acquire("ivy", QuotaRequest.request());
+        assertThat(first.admitted()).isFalse();
+        assertThat(again.result()).isEqualTo(first.result());
+        assertThat(again.result().violations()).extracting(Violation::limit).containsExactly(Limit.CONCURRENT_TASKS);
+        held.close();
+        QuotaPermit next = (QuotaPermit) m.acquire("ivy", QuotaRequest.request());
+        next.close();
+        assertThat(m.usage("ivy").requestsPerMinute()).isEqualTo(2);
+        Acquisition spent = m.acquire("ivy", QuotaRequest.request());
+        assertThat(spent.admitted()).as("the third of three").isTrue();
+        ((QuotaPermit) spent).close();
+        for (int i = 0; i < 3; i++) {
+            assertThat(m.acquire("ivy", QuotaRequest.request()).result().violated(Limit.REQUESTS_PER_MINUTE)).isTrue();
+        }
+        clock.advance(Duration.ofSeconds(65));
+        assertThat(m.acquire("ivy", QuotaRequest.request()).admitted()).as("a minute later").isTrue();
+    }
+
     @Test
     void concurrentRequestsOfOneUserAdmitExactlyTheLimit() throws Exception {
         QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(25).off(Limit.CONCURRENT_TASKS).build());

@@ -276,6 +276,31 @@ class AllowanceStoreTest {
     }
 
     @Test
+    void aDenialRememberedOnTheOwnerEndsWhenADeadMembersAllowanceExpires() {
+        QuotaLimits limits = QuotaLimits.builder().requestsPerMinute(10_000).maxConcurrentTasks(8).maxQueueSize(0)
+                .build();
+        AllowanceStore dead = member();
+        DefaultQuotaManager md = manager(dead, limits);
+        for (int i = 0; i < 3; i++) {
+            ((QuotaPermit) md.acquire("bob", GET)).close();
+        }
+        List<QuotaPermit> running = new ArrayList<>();
+        Acquisition a;
+        while ((a = md.acquire("bob", GET)) instanceof QuotaPermit p) {
+            running.add(p); // every slot: some on its grant, the others leases of the owner's
+        }
+        members.remove(dead);
+        DefaultQuotaManager owner = manager(shared, limits);
+        for (int i = 0; i < 3; i++) {
+            assertThat(owner.acquire("bob", GET).result().violated(Limit.CONCURRENT_TASKS)).isTrue(); // remembered
+        }
+        clock.advance(Duration.ofMillis(LEASE));
+        Acquisition after = owner.acquire("bob", GET);
+        assertThat(after.admitted()).as("a slot of the expired allowance, " + running.size() + " held before").isTrue();
+        ((QuotaPermit) after).close();
+    }
+
+    @Test
     void nothingIsGrantedNearALimitWhileAnyoneQueuesOrInShadowMode() {
         AllowanceStore a = member();
         DefaultQuotaManager near = manager(a, QuotaLimits.builder().requestsPerMinute(30).maxConcurrentTasks(3)

@@ -1,0 +1,78 @@
+package org.quotaware.engine;
+
+import java.util.List;
+
+import org.quotaware.LimitStatus;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaRequest;
+import org.quotaware.engine.Decision.Verdict;
+
+/**
+ * The last denial made on a {@link UserState}, kept so that the same request refused again is answered without
+ * computing it again: under a flood of refused requests a denial then costs no more than an admission.
+ * <p>
+ * It is the answer {@link QuotaEngine#decide} would compute, for as long as three things hold:
+ * <ul>
+ * <li>no other operation ran on the state since (a denial changes nothing, but any other operation may): it is kept
+ * only by the operation that made it or used it, and {@link StateStep#end} forgets it after any other;</li>
+ * <li>the same limits (the same object: limits are immutable and the tiers hand out one object per tier) and a
+ * request that counts the same: files, file size, whether it counts a request and takes a slot, and whether the
+ * instance had a slot free;</li>
+ * <li>the store's time is before {@link #validUntil}: every number a decision reports changes only at a whole second
+ * (the window buckets start at multiples of 1 000 ms, so each retry-after, reset and use is constant within one) or
+ * when a slot's or queue place's lease ends, or an allowance expires.</li>
+ * </ul>
+ * A decision at an earlier time than the one that made it is made at that time anyway: the state's time never runs
+ * backwards ({@link UserState#clamp}).
+ */
+final class RememberedDenial {
+
+    private final QuotaLimits limits;
+    private final int files;
+    private final long fileSizeBytes;
+    private final boolean countsRequest;
+    private final boolean concurrent;
+    private final boolean instanceFull;
+    private final long validUntil;
+    private final List<org.quotaware.Violation> violations;
+    private final List<LimitStatus> statuses;
+    /** Set by the operation that made or used it, cleared by {@link StateStep#end} (see UserState#endOperation). */
+    boolean kept = true;
+
+    RememberedDenial(Decision denial, QuotaRequest request, QuotaLimits limits, boolean instanceFull,
+                     long validUntil) {
+        this.limits = limits;
+        this.files = request.files();
+        this.fileSizeBytes = request.fileSizeBytes();
+        this.countsRequest = request.countsRequest();
+        this.concurrent = request.concurrent();
+        this.instanceFull = instanceFull;
+        this.validUntil = validUntil;
+        this.violations = denial.violations();
+        // made once here, so that every denial answered from it shares them
+        this.statuses = List.copyOf(denial.limits());
+    }
+
+    /** Whether it is the denial of {@code request} at {@code now} (the state's time or later). */
+    boolean answers(QuotaRequest request, QuotaLimits limits, boolean instanceFull, long now) {
+        return now < validUntil && limits == this.limits && instanceFull == this.instanceFull
+                && request.files() == files && request.fileSizeBytes() == fileSizeBytes
+                && request.countsRequest() == countsRequest && request.concurrent() == concurrent;
+    }
+
+    /** The denial, decided at {@code now}. */
+    Decision at(long now) {
+        return new Decision(Verdict.DENIED, violations, statuses, now);
+    }
+
+    /**
+     * The first instant at which a denial made on {@code s} at {@code now} may no longer be the one the engine would
+     * make: the next whole second, or the end of the first lease still running, whichever comes first.
+     */
+    static long validUntil(UserState s, long now) {
+        long until = Math.floorDiv(now, 1_000) * 1_000 + 1_000;
+        until = Math.min(until, Leases.firstEnd(s.slots, now));
+        until = Math.min(until, Allowances.firstEnd(s.allowances, now));
+        return Math.min(until, Leases.firstEnd(s.waiting, now));
+    }
+}
