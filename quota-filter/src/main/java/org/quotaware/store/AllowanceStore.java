@@ -136,7 +136,7 @@ public final class AllowanceStore implements QuotaStore {
 
     private Decision acquire(String user, Operations.Acquire a) {
         long nanos = nanoClock.getAsLong();
-        Holding h = holding(user, nanos);
+        Holding h = holding(user, nanos, a.anonymous());
         if (h == null) {
             return remote.execute(user, a);
         }
@@ -170,12 +170,16 @@ public final class AllowanceStore implements QuotaStore {
         return d;
     }
 
-    /** The user's holding, made when missing while there is room for one; null beyond the cap. */
-    private Holding holding(String user, long nanos) {
+    /**
+     * The user's holding, made when missing while there is room for one; null beyond the cap. An anonymous caller
+     * (known by an address it can change at will) gets a new one only below half the cap: a flood of new addresses
+     * leaves the other half to identified callers.
+     */
+    private Holding holding(String user, long nanos, boolean anonymous) {
         while (true) {
             Holding h = holdings.get(user);
             if (h == null) {
-                if (holdings.size() >= maxHoldings) {
+                if (holdings.size() >= (anonymous ? maxHoldings / 2 : maxHoldings)) {
                     return null;
                 }
                 h = holdings.computeIfAbsent(user, u -> new Holding(nanos));

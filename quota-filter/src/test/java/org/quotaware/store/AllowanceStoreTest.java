@@ -394,16 +394,22 @@ class AllowanceStoreTest {
     }
 
     @Test
-    void beyondItsCapOfHoldingsAMemberSendsNewUsersToTheOwner() {
-        AllowanceStore a = AllowanceStore.builder(shared).manualTick().maxHoldings(1)
+    void beyondItsCapOfHoldingsAMemberSendsNewUsersToTheOwnerAndAFloodOfAddressesLeavesHalfToIdentifiedCallers() {
+        AllowanceStore a = AllowanceStore.builder(shared).manualTick().maxHoldings(4)
                 .nanoClock(() -> clock.millis() * 1_000_000L).build();
         members.add(a);
         DefaultQuotaManager m = manager(a, QuotaLimits.builder().requestsPerMinute(1_000).build());
-        for (int i = 0; i < 5; i++) {
-            ((QuotaPermit) m.acquire("bob", GET)).close();
-            ((QuotaPermit) m.acquire("carol", GET)).close();
+        for (int i = 0; i < 100; i++) {
+            ((QuotaPermit) m.acquire("ip:10.0.0." + i, QuotaRequest.request())).close();
         }
-        assertThat(a.holdings()).isEqualTo(1);
+        assertThat(a.holdings()).as("anonymous callers: half the cap").isEqualTo(2);
+        for (String user : List.of("bob", "carol", "dave")) {
+            for (int i = 0; i < 5; i++) {
+                ((QuotaPermit) m.acquire(user, GET)).close();
+            }
+        }
+        assertThat(a.holdings()).isEqualTo(4);
+        assertThat(a.localDecisions()).as("bob and carol decided on allowances, dave by the owner").isPositive();
     }
 
     @Test
