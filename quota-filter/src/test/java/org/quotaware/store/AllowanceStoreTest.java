@@ -398,7 +398,8 @@ class AllowanceStoreTest {
         AllowanceStore a = AllowanceStore.builder(shared).manualTick().maxHoldings(4)
                 .nanoClock(() -> clock.millis() * 1_000_000L).build();
         members.add(a);
-        DefaultQuotaManager m = manager(a, QuotaLimits.builder().requestsPerMinute(1_000).build());
+        DefaultQuotaManager m = manager(a, QuotaLimits.builder().requestsPerMinute(1_000).maxConcurrentTasks(100)
+                .build());
         for (int i = 0; i < 100; i++) {
             ((QuotaPermit) m.acquire("ip:10.0.0." + i, QuotaRequest.request())).close();
         }
