@@ -259,8 +259,13 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
 
         @Override
         public Acquisition expired(WaitingRoom.Waiter w, long waitedNanos) {
-            List<LimitStatus> after = store.execute(w.user, Operations.Unqueue.afterWait(w.request, w.token,
-                    w.queuedAtMillis, w.limits));
+            List<LimitStatus> after = List.of();
+            try {
+                after = store.execute(w.user, Operations.Unqueue.afterWait(w.request, w.token, w.queuedAtMillis,
+                        w.limits));
+            } catch (RuntimeException e) {
+                // the wait is over all the same; the place nobody renews any more lapses with its lease
+            }
             return deny(w.tier, List.of(new Violation(Limit.QUEUE_WAIT, w.limits.maxQueueWait().toMillis(),
                     TimeUnit.NANOSECONDS.toMillis(waitedNanos), 1)), after);
         }
@@ -304,6 +309,7 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
         for (QuotaPermit p : leased) {
             byUser.computeIfAbsent(p.user(), u -> new ArrayList<>()).add(p.slot());
         }
+        room.addPlaces(byUser); // every waiting place too: a wait may be longer than the lease
         int renewed = 0;
         for (Map.Entry<String, List<Long>> e : byUser.entrySet()) {
             long[] tokens = e.getValue().stream().mapToLong(Long::longValue).toArray();
