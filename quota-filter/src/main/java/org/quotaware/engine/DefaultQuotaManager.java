@@ -146,6 +146,9 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
         Objects.requireNonNull(user, "user");
         QuotaTiers.Applied applied = tiers.resolve(user, request.tier());
         QuotaLimits limits = applied.limits();
+        // a user with limits of its own keeps its tier's rank when tiers are shed or slots handed over
+        String ranked = QuotaTiers.OVERRIDE.equals(applied.tier()) ? tiers.rankedTier(user, request.tier())
+                : applied.tier();
         boolean concurrent = request.concurrent();
         SystemLimits sys = systemLimits;
         if (closed) {
@@ -154,7 +157,7 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
         }
         AdmissionGate admission = gate;
         if (admission != null) {
-            Violation refused = admission.refusal(applied.tier(), active::get);
+            Violation refused = admission.refusal(ranked, active::get);
             if (refused != null) {
                 return deny(applied.tier(), List.of(refused), List.of());
             }
@@ -211,7 +214,7 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
             return deny(applied.tier(), instanceFull ? List.of(instanceFull(sys), v) : List.of(v), after);
         }
         poll.start();
-        return room.enter(user, counted, limits, applied.tier(), rank(applied.tier()), d.atMillis(), token, blocking,
+        return room.enter(user, counted, limits, applied.tier(), rank(ranked), d.atMillis(), token, blocking,
                 d.violations());
     }
 
