@@ -105,8 +105,8 @@ public class PriceListResource {
                 throw new IllegalArgumentException("pricelist.store.max-bytes: " + e.getMessage(), e);
             }
             LOG.info(() -> "pricelist: analyses in Hazelcast map '" + ClusterAnalysisStore.MAP_NAME + "', at most "
-                    + shared.capacity() + " in the cluster of at most " + shared.maxEntryBytes() + " bytes each, "
-                    + "each for " + ttl.getSeconds() + " s");
+                    + shared.capacity() + " in the cluster, each for " + ttl.getSeconds() + " s and of at most "
+                    + shared.maxEntryBytes() + " bytes of JSON (pricelist.store.max-bytes / that many)");
             store = shared;
         } else {
             LOG.info(() -> "pricelist: analyses in this JVM (pricelist.store.cluster=" + cluster + (cluster.equals("auto")
