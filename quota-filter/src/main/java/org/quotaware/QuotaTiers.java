@@ -117,6 +117,21 @@ public final class QuotaTiers {
         return tiers.get(DEFAULT);
     }
 
+    /**
+     * The tier whose rank {@code user} has where tiers are ranked (the load protection's shedding, the order in which
+     * freed slots are handed over): the tier its limits come from, or, for a user with limits of its own, the tier it
+     * would have without them. An override changes what a user may do, not whose work goes first.
+     *
+     * @param callerTier the tier the caller was identified with, or null
+     */
+    public String rankedTier(String user, String callerTier) {
+        String assigned = userTiers.get(user);
+        if (assigned != null && tiers.containsKey(assigned)) {
+            return assigned;
+        }
+        return callerTier != null && tiers.containsKey(callerTier) ? callerTier : DEFAULT;
+    }
+
     private static void requireName(String field, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw InvalidQuotaConfigException.invalid(field, name,

@@ -15,6 +15,7 @@ import jakarta.ws.rs.container.CompletionCallback;
 import jakarta.ws.rs.container.ConnectionCallback;
 
 import org.quotaware.QuotaPermit;
+import org.quotaware.internal.LogText;
 
 /**
  * Holds the permit of a {@code @Suspended AsyncResponse} call until the response is resumed, cancelled, times out or
@@ -70,8 +71,8 @@ public class AsyncLeases {
         }
         timer.set(scheduler.schedule(() -> {
             if (!permit.isClosed()) {
-                LOG.warning(() -> "quotaware: an AsyncResponse of " + permit.user() + " was not resumed within "
-                        + lease.toSeconds() + " s; its concurrency slot is given back");
+                LOG.warning(() -> "quotaware: an AsyncResponse of " + LogText.of(permit.user())
+                        + " was not resumed within " + lease.toSeconds() + " s; its concurrency slot is given back");
                 permit.failed();
                 permit.close();
             }

@@ -3,6 +3,8 @@ package org.quotaware.cdi;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,13 +21,16 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.ConnectionCallback;
 
 import org.quotaware.Acquisition;
+import org.quotaware.QuotaPermit;
 
 /**
  * Runs an asynchronous {@code @Quota} method that had to queue once its wait ends, holding no thread while it waits:
  * on the container's managed executor (its class loader, naming and security context), inside a request context of
  * its own. The method body then runs off the request thread, as any asynchronous JAX-RS code does: it must take what
  * it needs from its parameters, not from thread-bound request state. A client that disconnects while its
- * {@code AsyncResponse} waits gives its place up.
+ * {@code AsyncResponse} waits gives its place up. A call the executor refuses (it is shutting down or saturated) is
+ * answered 503 ({@link QueuedCallRefusedException}) and gives the slot it was handed back: it never waits forever,
+ * and never keeps a slot.
  */
 @ApplicationScoped
 public class AsyncWaits {
@@ -42,7 +47,7 @@ public class AsyncWaits {
     @Inject
     Instance<RequestContextController> requestContexts;
 
-    private Executor executor;
+    Executor executor;
 
     @PostConstruct
     void init() {
@@ -66,13 +71,13 @@ public class AsyncWaits {
             } catch (RuntimeException unsupported) {
                 // the wait ends by its deadline instead
             }
-            decided.thenAccept(acquisition -> execute(() -> {
+            decided.thenAccept(acquisition -> execute(acquisition, () -> {
                 try {
                     call.run(acquisition);
                 } catch (Exception | Error e) {
                     suspended.resume(e); // the denial's 429, or the method's own failure
                 }
-            }));
+            }, suspended::resume));
             return null;
         }
         CompletableFuture<Object> result = new CompletableFuture<>();
@@ -81,7 +86,7 @@ public class AsyncWaits {
                 result.completeExceptionally(cancelled);
                 return;
             }
-            execute(() -> {
+            execute(acquisition, () -> {
                 try {
                     ((CompletionStage<?>) call.run(acquisition)).whenComplete((value, failure) -> {
                         if (failure != null) {
@@ -93,12 +98,26 @@ public class AsyncWaits {
                 } catch (Exception | Error e) {
                     result.completeExceptionally(e);
                 }
-            });
+            }, result::completeExceptionally);
         });
         return result;
     }
 
-    private void execute(Runnable task) {
+    /** Runs {@code task} on the executor; when it refuses, the slot goes back and the caller is answered 503. */
+    private void execute(Acquisition acquisition, Runnable task, Consumer<Throwable> refused) {
+        try {
+            run(task);
+        } catch (RejectedExecutionException e) {
+            if (acquisition instanceof QuotaPermit permit) {
+                permit.failed();
+                permit.close();
+            }
+            LOG.log(Level.WARNING, "quotaware: the managed executor refused a queued @Quota call; answered 503", e);
+            refused.accept(new QueuedCallRefusedException(e));
+        }
+    }
+
+    private void run(Runnable task) {
         executor.execute(() -> {
             RequestContextController context = requestContexts.get();
             boolean activated = context.activate();

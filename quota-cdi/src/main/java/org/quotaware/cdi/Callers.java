@@ -6,17 +6,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaManager;
+import org.quotaware.servlet.FilterSettings;
 import org.quotaware.servlet.QuotaFilter;
 import org.quotaware.servlet.QuotaCaller;
 
 /**
  * Who the current caller is, by the filter's rules: the caller the filter identified (with what it already counted),
- * found on this thread or in the request, else the same rules applied to the current HTTP request with the
- * {@code quotaware.identity.*} settings, else the container's principal for a call that is not an HTTP request.
+ * found on this thread or in the request, else the same rules applied to the current HTTP request, else the
+ * container's principal for a call that is not an HTTP request. The rules are read from one place: the
+ * {@code identity.*} init-params of the application's {@code QuotaFilter} when it declares one (the rules its
+ * requests are counted by, trusted proxies included), else the {@code quotaware.identity.*} keys.
  */
 @ApplicationScoped
 public class Callers {
@@ -41,7 +45,7 @@ public class Callers {
         }
         HttpServletRequest http = httpRequest();
         if (http != null) {
-            return extension.configuration().settings.identify(http, manager().tiers());
+            return identity(http).identify(http, manager().tiers());
         }
         String name = principalName();
         if (name != null) {
@@ -55,7 +59,14 @@ public class Callers {
     /** The current HTTP request's client address by the filter's rules (trusted proxies), or null outside one. */
     public String clientAddress() {
         HttpServletRequest http = httpRequest();
-        return http == null ? null : extension.configuration().settings.clientAddress(http);
+        return http == null ? null : identity(http).clientAddress(http);
+    }
+
+    /** The filter's identity settings when the application has a {@code QuotaFilter}, else quota-cdi's. */
+    private FilterSettings identity(HttpServletRequest http) {
+        ServletContext context = http.getServletContext();
+        return context != null && context.getAttribute(QuotaFilter.SETTINGS_ATTRIBUTE) instanceof FilterSettings f ? f
+                : extension.configuration().settings;
     }
 
     /** Brings the filter's RateLimit headers up to date with a decision on the caller's own quota (if any). */

@@ -81,11 +81,11 @@ public class QuotaInterceptor implements Serializable {
                     extension.configuration().settings.rateLimitHeaders());
         }
         QuotaPermit permit = (QuotaPermit) acquisition;
-        if (method.tier().isEmpty() && caller.slot()) {
-            callers.updateHeaders(permit.result()); // the headers now count this call's files too
-        }
         Object result;
         try {
+            if (method.tier().isEmpty() && caller.slot()) {
+                callers.updateHeaders(permit.result()); // the headers now count this call's files too
+            }
             result = ctx.proceed();
         } catch (Exception | Error e) {
             permit.failed();

@@ -1,5 +1,8 @@
 package org.quotaware.cdi;
 
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -14,6 +17,8 @@ import org.quotaware.servlet.QuotaCaller;
 @ApplicationScoped
 public class QuotaUsageView {
 
+    private static final long FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     @Inject
     QuotaManager manager;
 
@@ -22,6 +27,10 @@ public class QuotaUsageView {
 
     @Inject
     QuotaBeans beans;
+
+    /** The clock of {@link #recentStatistics()}; package-private for tests. */
+    LongSupplier nanoClock = System::nanoTime;
+    private volatile Recent recent;
 
     /** The current caller's usage, with the limits of the tier the caller was identified with. */
     public UserQuotaUsage mine() {
@@ -50,5 +59,29 @@ public class QuotaUsageView {
     /** Counters since start and the current load of this member. */
     public QuotaStatistics statistics() {
         return manager.statistics();
+    }
+
+    /**
+     * The statistics, at most a second old: for {@code /metrics} and {@code /health}, which are outside the quota
+     * filter, so anyone may ask as often as they like, and each of whose gauges reads them. Counting the tracked users
+     * is a call to every member of a cluster: this way it is made once a second at most, whatever the scrapes.
+     */
+    public QuotaStatistics recentStatistics() {
+        Recent r = recent;
+        long now = nanoClock.getAsLong();
+        if (r == null || now - r.atNanos() >= FRESH_NANOS) {
+            synchronized (this) {
+                r = recent;
+                if (r == null || now - r.atNanos() >= FRESH_NANOS) {
+                    r = new Recent(manager.statistics(), now);
+                    recent = r;
+                }
+            }
+        }
+        return r.statistics();
+    }
+
+    /** Statistics and when they were read. */
+    private record Recent(QuotaStatistics statistics, long atNanos) {
     }
 }

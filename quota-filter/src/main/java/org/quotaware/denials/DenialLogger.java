@@ -16,6 +16,7 @@ import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaRequest;
 import org.quotaware.Violation;
+import org.quotaware.internal.LogText;
 import org.quotaware.spi.DecisionListener;
 
 /**
@@ -24,7 +25,9 @@ import org.quotaware.spi.DecisionListener;
  * attack: the first denial of a user in a window is logged, the others of that window are counted and the count is
  * logged once the window is over (with the user's next denial, or with anyone's after it). At most
  * {@value #MAX_USERS} users are followed per window; denials of further users share one line per window, so a flood
- * of invented identities costs neither memory nor log volume. Costs nothing while the level is off.
+ * of invented identities costs neither memory nor log volume. Costs nothing while the level is off. The user and the
+ * path come from the request: they are cut and their control characters escaped ({@link LogText}), so a denial is
+ * always one line.
  */
 public final class DenialLogger implements DecisionListener {
 
@@ -75,7 +78,7 @@ public final class DenialLogger implements DecisionListener {
             return;
         }
         Instant now = clock.instant();
-        String who = Denial.cut(String.valueOf(user));
+        String who = LogText.of(Denial.cut(String.valueOf(user)));
         String key = who;
         List<String> ended = new ArrayList<>(0);
         boolean first;
@@ -120,9 +123,9 @@ public final class DenialLogger implements DecisionListener {
 
     private String describe(String who, String key, QuotaRequest request, QuotaCheckResult result) {
         StringBuilder s = new StringBuilder(who).append(result.allowed() ? " would be denied (shadow)" : " denied")
-                .append(" in tier ").append(result.tier());
+                .append(" in tier ").append(LogText.of(result.tier()));
         if (request != null && request.target() != null) {
-            s.append(" at ").append(request.target());
+            s.append(" at ").append(LogText.of(Denial.cut(request.target())));
         }
         s.append(": ");
         List<Violation> violations = result.violations();

@@ -147,6 +147,9 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
         Objects.requireNonNull(user, "user");
         QuotaTiers.Applied applied = tiers.resolve(user, request.tier());
         QuotaLimits limits = applied.limits();
+        // a user with limits of its own keeps its tier's rank when tiers are shed or slots handed over
+        String ranked = QuotaTiers.OVERRIDE.equals(applied.tier()) ? tiers.rankedTier(user, request.tier())
+                : applied.tier();
         boolean concurrent = request.concurrent();
         SystemLimits sys = systemLimits;
         if (closed) {
@@ -155,7 +158,7 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
         }
         AdmissionGate admission = gate;
         if (admission != null) {
-            Violation refused = admission.refusal(applied.tier(), active::get);
+            Violation refused = admission.refusal(ranked, active::get);
             if (refused != null) {
                 return deny(applied.tier(), List.of(refused), List.of());
             }
@@ -215,7 +218,7 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
             return deny(applied.tier(), instanceFull ? List.of(instanceFull(sys), v) : List.of(v), after);
         }
         poll.start();
-        return room.enter(user, counted, limits, applied.tier(), rank(applied.tier()), d.atMillis(), token, blocking,
+        return room.enter(user, counted, limits, applied.tier(), rank(ranked), d.atMillis(), token, blocking,
                 d.violations());
     }
 
@@ -263,8 +266,13 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
 
         @Override
         public Acquisition expired(WaitingRoom.Waiter w, long waitedNanos) {
-            List<LimitStatus> after = store.execute(w.user, Operations.Unqueue.afterWait(w.request, w.token,
-                    w.queuedAtMillis, w.limits));
+            List<LimitStatus> after = List.of();
+            try {
+                after = store.execute(w.user, Operations.Unqueue.afterWait(w.request, w.token, w.queuedAtMillis,
+                        w.limits));
+            } catch (RuntimeException e) {
+                // the wait is over all the same; the place nobody renews any more lapses with its lease
+            }
             return deny(w.tier, List.of(new Violation(Limit.QUEUE_WAIT, w.limits.maxQueueWait().toMillis(),
                     TimeUnit.NANOSECONDS.toMillis(waitedNanos), 1)), after);
         }
@@ -316,6 +324,7 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
         for (QuotaPermit p : leased) {
             byUser.computeIfAbsent(p.user(), u -> new ArrayList<>()).add(p.slot());
         }
+        room.addPlaces(byUser); // every waiting place too: a wait may be longer than the lease
         int renewed = 0;
         for (Map.Entry<String, List<Long>> e : byUser.entrySet()) {
             long[] tokens = e.getValue().stream().mapToLong(Long::longValue).toArray();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.quotaware.Acquisition;
 import org.quotaware.Limit;
@@ -34,8 +38,16 @@ import org.quotaware.Violation;
  * another. When this instance's own slots (not the users') are what is missing, a freed slot goes to the highest tier
  * waiting first, then to the earliest arrival. Outcomes are completed outside every monitor: what runs on completion
  * (a resumed request) never runs under a lock of ours.
+ * <p>
+ * Every waiter ends exactly once, whatever throws: a waiter taken out of its queue is always completed, with the
+ * host's answer or, if the host threw while answering, with that failure; the outcomes decided in a pass are completed
+ * even when a later step of the pass throws; and a waiter the store could not serve yet stays in its queue for the
+ * next release or poll. A failure while handing a freed slot over is logged (at most once a minute), never thrown at
+ * the request that released the slot or at one that is just arriving.
  */
 final class WaitingRoom {
+
+    private static final Logger LOG = Logger.getLogger(WaitingRoom.class.getName());
 
     /** What the room needs from the manager: one claim, and the answers it turns into outcomes. */
     interface Host {
@@ -90,8 +102,17 @@ final class WaitingRoom {
         }
     }
 
-    /** An outcome decided under a monitor, completed after it is left. */
-    private record Outcome(Waiter waiter, Acquisition acquisition) {
+    /** An outcome decided under a monitor, completed after it is left: an acquisition, or why there is none. */
+    private record Outcome(Waiter waiter, Acquisition acquisition, Throwable failure) {
+    }
+
+    /** The host's answer for a waiter that has left its queue; when the host throws, the waiter ends with that. */
+    private static Outcome decided(Waiter w, Supplier<Acquisition> answer) {
+        try {
+            return new Outcome(w, answer.get(), null);
+        } catch (RuntimeException | Error e) {
+            return new Outcome(w, null, e);
+        }
     }
 
     private static final Comparator<Waiter> PRIORITY = Comparator.<Waiter>comparingInt(w -> -w.rank)
@@ -106,6 +127,7 @@ final class WaitingRoom {
     /** Set when a claim found this instance full: the next freed slot is offered across users, by priority. */
     private volatile boolean instanceFull;
     private volatile boolean closed;
+    private volatile long failureLoggedAt = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
 
     WaitingRoom(Host host, LongSupplier nanoClock) {
         this.host = host;
@@ -164,7 +186,12 @@ final class WaitingRoom {
             // close() may have passed this user's queue before the waiter was in it: never wait out the wait for it
             remove(w, host::closed);
         } else {
-            offer(user); // a slot may have been freed before this waiter was registered
+            try {
+                offer(user); // a slot may have been freed before this waiter was registered
+            } catch (RuntimeException e) {
+                // the waiter is in its queue: it is offered a slot at the next release or poll
+                failed(e);
+            }
         }
         return w;
     }
@@ -177,9 +204,14 @@ final class WaitingRoom {
         if (queues.isEmpty()) {
             return;
         }
-        offer(user);
-        if (instanceFull) {
-            offerAll();
+        try {
+            offer(user);
+            if (instanceFull) {
+                offerAll();
+            }
+        } catch (RuntimeException e) {
+            // the slot is back in the store; the waiters are offered it at the next poll
+            failed(e);
         }
     }
 
@@ -199,14 +231,17 @@ final class WaitingRoom {
                     Waiter w = it.next();
                     if (now - w.deadlineNanos >= 0) {
                         it.remove();
-                        done.add(new Outcome(w, host.expired(w, now - w.sinceNanos)));
+                        done.add(decided(w, () -> host.expired(w, now - w.sinceNanos)));
                     }
                 }
             }
         }
         complete(done);
-        offerAll();
-        dropEmpty();
+        try {
+            offerAll();
+        } finally {
+            dropEmpty();
+        }
     }
 
     /**
@@ -236,7 +271,11 @@ final class WaitingRoom {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return w.outcome.join(); // given up or not, its outcome is set by whoever took it out of the queue
+        try {
+            return w.outcome.join(); // given up or not, its outcome is set by whoever took it out of the queue
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e; // the host's failure, as it was thrown
+        }
     }
 
     /**
@@ -250,16 +289,16 @@ final class WaitingRoom {
     /** Takes the waiter out of its queue with the answer {@code why} gives, unless it has left already. */
     private void remove(Waiter w, Function<Waiter, Acquisition> why) {
         ArrayDeque<Waiter> q = queues.get(w.user);
-        Acquisition answer = null;
+        Outcome outcome = null;
         if (q != null) {
             synchronized (q) {
                 if (q.remove(w)) {
-                    answer = why.apply(w);
+                    outcome = decided(w, () -> why.apply(w));
                 }
             }
         }
-        if (answer != null) {
-            leave(w, answer);
+        if (outcome != null) {
+            leave(outcome);
             dropEmpty(w.user);
         }
     }
@@ -271,7 +310,8 @@ final class WaitingRoom {
         for (ArrayDeque<Waiter> q : queues.values()) {
             synchronized (q) {
                 for (Waiter w; (w = q.pollFirst()) != null; ) {
-                    done.add(new Outcome(w, host.closed(w)));
+                    Waiter leaving = w;
+                    done.add(decided(leaving, () -> host.closed(leaving)));
                 }
             }
         }
@@ -303,10 +343,21 @@ final class WaitingRoom {
             }
         }
         heads.sort(PRIORITY);
+        RuntimeException first = null;
         for (Waiter head : heads) {
-            if (!offer(head.user)) {
-                return; // this instance is full: the rest wait for the next freed slot
+            try {
+                if (!offer(head.user)) {
+                    break; // this instance is full: the rest wait for the next freed slot
+                }
+            } catch (RuntimeException e) {
+                // one user's state the store could not serve: the others are still offered theirs
+                if (first == null) {
+                    first = e;
+                }
             }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -323,33 +374,37 @@ final class WaitingRoom {
         }
         List<Outcome> done = new ArrayList<>(1);
         boolean room = true;
-        synchronized (q) {
-            boolean claimed = true;
-            while (claimed && !q.isEmpty()) {
-                claimed = false;
-                for (Iterator<Waiter> it = q.iterator(); it.hasNext(); ) {
-                    Waiter w = it.next();
-                    Decision d = host.claim(w);
-                    if (d == null) {
-                        instanceFull = true;
-                        room = false;
-                        break;
-                    }
-                    if (d.verdict() == Decision.Verdict.ADMITTED) {
-                        it.remove();
-                        done.add(new Outcome(w, host.admitted(w, d)));
-                        claimed = true;
-                        break;
-                    }
-                    if (noSlotFree(d)) {
-                        break; // no slot is free: nobody behind can claim either
+        try {
+            synchronized (q) {
+                boolean claimed = true;
+                while (claimed && !q.isEmpty()) {
+                    claimed = false;
+                    for (Iterator<Waiter> it = q.iterator(); it.hasNext(); ) {
+                        Waiter w = it.next();
+                        Decision d = host.claim(w); // may throw: w is still in its queue then
+                        if (d == null) {
+                            instanceFull = true;
+                            room = false;
+                            break;
+                        }
+                        if (d.verdict() == Decision.Verdict.ADMITTED) {
+                            it.remove();
+                            done.add(decided(w, () -> host.admitted(w, d)));
+                            claimed = true;
+                            break;
+                        }
+                        if (noSlotFree(d)) {
+                            break; // no slot is free: nobody behind can claim either
+                        }
                     }
                 }
             }
-        }
-        complete(done);
-        if (q.isEmpty()) {
-            dropEmpty(user);
+        } finally {
+            // the waiters admitted before a claim threw have their slots: they get their permits all the same
+            complete(done);
+            if (q.isEmpty()) {
+                dropEmpty(user);
+            }
         }
         return room;
     }
@@ -365,18 +420,46 @@ final class WaitingRoom {
 
     private void complete(List<Outcome> done) {
         for (Outcome o : done) {
-            leave(o.waiter(), o.acquisition());
+            leave(o);
         }
     }
 
-    /** The waiter has left its queue: its place is free and it is told its outcome. */
-    private void leave(Waiter w, Acquisition outcome) {
+    /** The waiter has left its queue: its place is free and it is told its outcome, or the host's failure. */
+    private void leave(Outcome o) {
+        Waiter w = o.waiter();
         waiting.decrementAndGet();
         if (w.blocking) {
             blocked.decrementAndGet();
         }
-        if (!w.outcome.complete(outcome) && outcome instanceof QuotaPermit permit) {
+        if (o.failure() != null) {
+            w.outcome.completeExceptionally(o.failure());
+        } else if (!w.outcome.complete(o.acquisition()) && o.acquisition() instanceof QuotaPermit permit) {
             permit.close(); // nobody will take this slot (the request was cancelled): never keep it
+        }
+    }
+
+    /** A step that could not be done now and is done again later (a release, a poll); logged once a minute. */
+    private void failed(RuntimeException e) {
+        long now = System.nanoTime();
+        long last = failureLoggedAt;
+        if (now - last >= TimeUnit.MINUTES.toNanos(1)) {
+            failureLoggedAt = now;
+            LOG.log(Level.WARNING, "quotaware: handing a slot to a waiting request failed; the waiting requests are "
+                    + "offered their slots again at the next release or queue poll", e);
+        }
+    }
+
+    /** Adds the token of every waiter's queue place to its user's list: the places to renew with the slots. */
+    void addPlaces(Map<String, List<Long>> tokensByUser) {
+        for (Map.Entry<String, ArrayDeque<Waiter>> e : queues.entrySet()) {
+            ArrayDeque<Waiter> q = e.getValue();
+            synchronized (q) {
+                for (Waiter w : q) {
+                    if (w.token != 0) {
+                        tokensByUser.computeIfAbsent(w.user, u -> new ArrayList<>()).add(w.token);
+                    }
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.quotaware.servlet;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -19,12 +20,14 @@ import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaDenial;
 import org.quotaware.QuotaPermit;
 import org.quotaware.Violation;
+import org.quotaware.http.Problem;
 
 /**
  * A request waiting in the queue without a thread (Servlet async, as Jetty's {@code QoSFilter} parks them). When its
  * slot is handed over, the request is dispatched again ({@code ASYNC}) and the filter runs the rest of the chain with
  * the permit; when its wait ends without a slot, the denial is written on the thread that ended it. A client that
- * goes away while waiting gives its place up; a permit nobody took is given back when the request completes.
+ * goes away while waiting gives its place up; a permit nobody took is given back when the request completes. Nothing
+ * here throws into the container's listener loop, and a request the container cannot park gives its place up.
  */
 final class ParkedRequest implements AsyncListener {
 
@@ -60,21 +63,40 @@ final class ParkedRequest implements AsyncListener {
                      CompletableFuture<Acquisition> outcome, QuotaFilter.Counted counted, long safetyMillis) {
         ParkedRequest parked = new ParkedRequest(filter, request, response, outcome, counted);
         request.setAttribute(ATTRIBUTE, parked);
-        AsyncContext async = request.startAsync(request, response);
-        async.setTimeout(safetyMillis);
-        async.addListener(parked);
-        parked.async = async;
+        try {
+            AsyncContext async = request.startAsync(request, response);
+            async.setTimeout(safetyMillis);
+            async.addListener(parked);
+            parked.async = async;
+        } catch (RuntimeException e) {
+            // not parked: nobody would ever take the outcome, so the place (or a slot handed over meanwhile) goes back
+            request.removeAttribute(ATTRIBUTE);
+            outcome.cancel(false);
+            parked.release();
+            throw e;
+        }
         outcome.whenComplete(parked::resume);
     }
 
     /** The outcome, once: for the filter on the {@code ASYNC} dispatch; null if it was taken already. */
     Acquisition take() {
-        return taken.compareAndSet(false, true) ? outcome.getNow(null) : null;
+        return taken.compareAndSet(false, true) ? ended() : null;
+    }
+
+    /** What the wait ended with; null while it goes on, when it was given up, or when the manager failed. */
+    private Acquisition ended() {
+        return outcome.isDone() && !outcome.isCompletedExceptionally() ? outcome.join() : null;
     }
 
     private void resume(Acquisition a, Throwable failure) {
+        if (failure instanceof CancellationException) {
+            return; // the request went away, or the container timed it out and answered
+        }
         if (failure != null) {
-            return; // cancelled: the request went away, or the container timed it out and answered
+            if (taken.compareAndSet(false, true)) {
+                unavailable(failure);
+            }
+            return;
         }
         if (a instanceof QuotaPermit) {
             try {
@@ -105,9 +127,27 @@ final class ParkedRequest implements AsyncListener {
         }
     }
 
+    /** The manager failed to decide this wait (its store threw): 503, and the failure in the log. */
+    private void unavailable(Throwable failure) {
+        LOG.log(Level.WARNING, "quotaware: a request waiting in the queue could not be decided", failure);
+        try {
+            Responses.send(response, new Problem("about:blank", "Service Unavailable", 503,
+                    "the quota service failed while the request waited in the queue; retry later",
+                    request.getRequestURI(), null));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "quotaware: could not answer a request whose wait failed", e);
+        } finally {
+            try {
+                async.complete();
+            } catch (IllegalStateException alreadyOver) {
+                // the client went away and the container ended the request first
+            }
+        }
+    }
+
     /** A permit handed over that nobody will run with is given back. */
     private void release() {
-        if (taken.compareAndSet(false, true) && outcome.getNow(null) instanceof QuotaPermit permit) {
+        if (taken.compareAndSet(false, true) && ended() instanceof QuotaPermit permit) {
             permit.failed();
             permit.close();
         }
@@ -115,7 +155,7 @@ final class ParkedRequest implements AsyncListener {
 
     @Override
     public void onComplete(AsyncEvent event) {
-        if (!taken.get() && outcome.getNow(null) instanceof QuotaPermit && WARNED.compareAndSet(false, true)) {
+        if (!taken.get() && ended() instanceof QuotaPermit && WARNED.compareAndSet(false, true)) {
             LOG.warning("quotaware: a request that waited in the queue was dispatched without passing QuotaFilter "
                     + "again: map the filter for the ASYNC dispatcher too (QuotaInitializer does so for every "
                     + "QuotaFilter it finds); its slot was given back when the request completed");

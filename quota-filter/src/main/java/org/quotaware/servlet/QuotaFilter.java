@@ -66,6 +66,14 @@ public class QuotaFilter implements Filter {
      */
     public static final String HEADERS_ATTRIBUTE = QuotaFilter.class.getName() + ".rateLimitHeaders";
 
+    /**
+     * The servlet-context attribute under which the first filter publishes its {@link FilterSettings}: how it
+     * identifies callers and their addresses ({@code identity.*}, trusted proxies included), so the rest of the
+     * application (quota-cdi's admin-key lockout, a {@code @Quota} method on a path the filter does not count) applies
+     * the same rules, read from one place.
+     */
+    public static final String SETTINGS_ATTRIBUTE = FilterSettings.class.getName();
+
     /** The response of a counted request, so a {@code @Quota} method can bring its RateLimit headers up to date. */
     static final String RESPONSE = QuotaFilter.class.getName() + ".response";
 
@@ -180,6 +188,9 @@ public class QuotaFilter implements Filter {
         }
         if (context != null && context.getAttribute(MANAGER_ATTRIBUTE) == null) {
             context.setAttribute(MANAGER_ATTRIBUTE, manager);
+        }
+        if (context != null && context.getAttribute(SETTINGS_ATTRIBUTE) == null) {
+            context.setAttribute(SETTINGS_ATTRIBUTE, settings);
         }
         LOG.info(() -> "QuotaFilter '" + config.getFilterName() + "' enforcing tiers "
                 + manager.tiers().all().keySet() + (ownsManager ? "" : " of the application's QuotaManager")
@@ -346,6 +357,9 @@ public class QuotaFilter implements Filter {
     public void destroy() {
         if (context != null && context.getAttribute(MANAGER_ATTRIBUTE) == manager) {
             context.removeAttribute(MANAGER_ATTRIBUTE);
+        }
+        if (context != null && context.getAttribute(SETTINGS_ATTRIBUTE) == settings) {
+            context.removeAttribute(SETTINGS_ATTRIBUTE);
         }
         if (ownsManager) {
             manager.close();

@@ -18,9 +18,10 @@ public interface HostedQuotaManager extends QuotaManager {
     void admission(AdmissionGate gate);
 
     /**
-     * Extends the lease of every slot this manager's permits hold; call it well within the store's
-     * {@link QuotaStore#slotLeaseMillis() lease} (quota-cdi does, every third of it). Answers how many slots were
-     * renewed; a slot not found had outlived its lease. Nothing to do for a store whose slots never expire.
+     * Extends the lease of every slot this manager's permits hold and of every queue place its waiting requests hold
+     * (a wait may last longer than a lease); call it well within the store's
+     * {@link QuotaStore#slotLeaseMillis() lease} (quota-cdi does, every third of it). Answers how many slots and
+     * places were renewed; one not found had outlived its lease. Nothing to do for a store whose slots never expire.
      */
     int renewLeases();
 

@@ -53,6 +53,20 @@ class DenialLoggerTest {
         logger.removeHandler(capture);
     }
 
+    @Test
+    void requestDataIsLoggedWithItsControlCharactersEscaped() {
+        // a decoded path and a user header can hold anything: a forged second line must stay on the first
+        denials.decided("user:eve\u2028forged", QuotaRequest.request().withTarget("/api/x\r\nINFO: admin logged in\t"
+                + "\u0000\u001b[31m\u0085"), QuotaCheckResult.denied("default", List.of(new Violation(
+                        Limit.REQUESTS_PER_MINUTE, 30, 30, 12)), List.of()), 0);
+
+        assertThat(lines).singleElement().satisfies(line -> {
+            assertThat(line).doesNotContainPattern("[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]");
+            assertThat(line).startsWith("FINE user:eve\\u2028forged denied in tier default at "
+                    + "/api/x\\r\\nINFO: admin logged in\\t\\u0000\\u001b[31m\\u0085: ");
+        });
+    }
+
     private void deny(String user) {
         denials.decided(user, QuotaRequest.request().withTarget("/api/pricelists"), QuotaCheckResult.denied("default",
                 List.of(new Violation(Limit.REQUESTS_PER_MINUTE, 30, 30, 12)), List.of()), 0);

@@ -1,8 +1,12 @@
 package org.quotaware.engine;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
+import org.quotaware.Acquisition;
 import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaPermit;
@@ -64,6 +68,40 @@ class LeaseAndShareTest {
         assertThat(m.acquire("alice", QuotaRequest.request()).admitted()).isFalse();
         clock.advance(Duration.ofMillis(1));
         assertThat(m.acquire("alice", QuotaRequest.request()).admitted()).isTrue();
+    }
+
+    @Test
+    void everyWaitingPlaceIsRenewedSoAWaitLongerThanTheLeaseKeepsItsPlaceInLine() throws Exception {
+        // a queue wait of 10 s on a lease of 1 s, as quotaware.cluster.slot-lease shorter than max-queue-wait
+        DefaultQuotaManager m = DefaultQuotaManager.builder().store(leasing).tiers(new QuotaTiers(QuotaLimits.builder()
+                .maxConcurrentTasks(1).maxQueueSize(4).maxQueueWait(Duration.ofSeconds(10)).build()))
+                .queuePoll(Duration.ofSeconds(60)).nanoClock(() -> clock.millis() * 1_000_000).build();
+        QuotaPermit held = (QuotaPermit) m.acquire("alice", QuotaRequest.request());
+        List<CompletableFuture<Acquisition>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiting.add(m.acquireAsync("alice", QuotaRequest.request()).toCompletableFuture());
+        }
+
+        for (int tick = 0; tick < 5; tick++) {
+            // what quota-cdi schedules: the renewal every third of the lease, the poll every 100 ms
+            clock.advance(Duration.ofMillis(900));
+            assertThat(m.renewLeases()).as("the slot and the three places").isEqualTo(4);
+            m.pollQueue();
+        }
+
+        assertThat(m.usage("alice").queued()).as("places in the store after 4.5 s").isEqualTo(3);
+        waiting.add(m.acquireAsync("alice", QuotaRequest.request()).toCompletableFuture()); // a newcomer, last in line
+        held.close();
+        for (int i = 0; i < waiting.size(); i++) {
+            QuotaPermit next = (QuotaPermit) waiting.get(i).getNow(null);
+            assertThat(next).as("waiter %d has the slot", i).isNotNull();
+            for (CompletableFuture<Acquisition> behind : waiting.subList(i + 1, waiting.size())) {
+                assertThat(behind).as("behind waiter %d", i).isNotDone();
+            }
+            next.close();
+        }
+        assertThat(m.usage("alice").queued()).isZero();
+        m.close();
     }
 
     @Test

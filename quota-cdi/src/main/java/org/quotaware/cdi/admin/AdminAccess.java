@@ -17,9 +17,10 @@ import org.quotaware.InvalidQuotaConfigException;
 
 /**
  * Who may call the admin API: nobody while it is disabled (it answers 404 as if absent); once enabled, a caller in the
- * configured role or one presenting the admin key in {@value AdminSettings#KEY_HEADER}. A client address that presented
- * too many wrong keys is refused with 429 for a while, even with the right key, so the key cannot be guessed (see
- * {@link KeyFailures}). The settings are read when the application starts, and a bad one fails the deployment.
+ * configured role or one presenting the admin key in {@value AdminSettings#KEY_HEADER}. Wrong keys are counted per
+ * client address and key beginning, and per address (see {@link KeyFailures}): past the bound, such keys are refused
+ * with 429 for a while without being compared, so the key cannot be guessed, while the right key from an address
+ * that used it still passes. The settings are read when the application starts, and a bad one fails the deployment.
  */
 @ApplicationScoped
 public class AdminAccess {
@@ -90,13 +91,15 @@ public class AdminAccess {
     }
 
     private Response checkKey(AdminSettings s, String presentedKey, String path, String address) {
-        KeyFailures.Verdict verdict = keyFailures.present(address, () -> s.keyMatches(presentedKey));
+        KeyFailures.Verdict verdict = keyFailures.present(address, presentedKey, () -> s.keyMatches(presentedKey));
         return switch (verdict.outcome()) {
             case ACCEPTED -> null;
             case WRONG -> AdminResponses.problem(FORBIDDEN, "Forbidden", 403, "the admin key is wrong", path);
-            case LOCKED_OUT -> AdminResponses.problem(LOCKED_OUT, "Too many wrong admin keys", 429, s.keyFailures()
-                    + " wrong admin keys from this address within " + s.keyFailureWindow().toSeconds()
-                    + " s; retry in " + verdict.retryAfterSeconds() + " s", path, verdict.retryAfterSeconds());
+            case LOCKED_OUT -> AdminResponses.problem(LOCKED_OUT, "Too many wrong admin keys", 429,
+                    (verdict.wholeAddress() ? s.keyFailures() * KeyFailures.ADDRESS_FACTOR + " wrong admin keys"
+                            : s.keyFailures() + " wrong admin keys beginning like this one") + " from this address "
+                            + "within " + s.keyFailureWindow().toSeconds() + " s; retry in "
+                            + verdict.retryAfterSeconds() + " s", path, verdict.retryAfterSeconds());
         };
     }
 }

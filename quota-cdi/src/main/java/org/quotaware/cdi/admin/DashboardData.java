@@ -77,6 +77,7 @@ public class DashboardData {
                 .add("store", store())
                 .add("scaling", scaling())
                 .add("topUsers", top(recorder.top()))
+                .add("denialLogSize", beans.denials().size())
                 .build();
     }
 

@@ -29,7 +29,8 @@ import org.quotaware.denials.DenialLog;
 /**
  * The denial log of the answering member, newest first, behind the same {@link AdminAccess} as the rest of the admin
  * API: {@code GET quota/admin/denials?limit=N} and {@code GET quota/admin/users/{user}/denials?limit=N}. Each
- * member keeps its own log; see {@code docs/operations.md}.
+ * member keeps its own log; see {@code docs/operations.md}. A member configured to keep none
+ * ({@code quotaware.denials.log-size=0}) answers 404.
  */
 @Path("quota/admin")
 @RequestScoped
@@ -38,6 +39,7 @@ public class DenialsResource {
 
     /** How many denials an answer holds unless {@code limit} says otherwise. */
     static final int DEFAULT_LIMIT = 100;
+    static final String NO_DENIAL_LOG = "urn:quotaware:problem:no-denial-log";
 
     @Inject
     AdminAccess access;
@@ -61,7 +63,7 @@ public class DenialsResource {
     }
 
     @GET
-    @Path("users/{user}/denials")
+    @Path("users/{user: .+}/denials")
     public Response ofUser(@PathParam("user") String user, @QueryParam("limit") String limit,
                            @HeaderParam(AdminSettings.KEY_HEADER) String key) {
         return answer(user, limit, key);
@@ -74,7 +76,11 @@ public class DenialsResource {
             return refused;
         }
         DenialLog log = beans.denials();
-        int max = Math.max(1, log.size());
+        if (log.size() == 0) {
+            return AdminResponses.problem(NO_DENIAL_LOG, "No denial log", 404, "this member keeps no denial log "
+                    + "(quotaware.denials.log-size=0)", path);
+        }
+        int max = log.size();
         int limit;
         try {
             limit = limitText == null ? Math.min(DEFAULT_LIMIT, max) : Integer.parseInt(limitText.trim());

@@ -31,7 +31,9 @@ import org.quotaware.scaling.ScalingDecision;
 /**
  * The admin API, under {@code <JAX-RS root>/quota/admin}: usage, statistics, scaling, and tier changes that apply on
  * every member. Off unless {@code quotaware.admin.enabled=true}; see {@link AdminAccess} for who may call it and
- * {@code docs/operations.md} for each endpoint.
+ * {@code docs/operations.md} for each endpoint. A user in a path is its quota key with every character but {@code /}
+ * percent-encoded: an IPv6 caller's key has one ({@code ip:2001:db8::/64}), and containers refuse an encoded slash
+ * (Payara answers 500 before the application sees the request), so the key's {@code /} is written as it is.
  */
 @Path("quota/admin")
 @RequestScoped
@@ -63,7 +65,7 @@ public class QuotaAdminResource {
     UriInfo uri;
 
     @GET
-    @Path("users/{user}")
+    @Path("users/{user: .+}")
     public Response user(@PathParam("user") String user, @HeaderParam(AdminSettings.KEY_HEADER) String key) {
         Response refused = refuse(key);
         return refused != null ? refused : AdminResponses.json(200, AdminJson.usage(usage.usage(user)));
@@ -117,7 +119,7 @@ public class QuotaAdminResource {
 
     /** Puts a user in a tier on every member. Body: the tier's name (text, a JSON string or {"tier": name}). */
     @PUT
-    @Path("users/{user}/tier")
+    @Path("users/{user: .+}/tier")
     public Response assign(@PathParam("user") String user, @HeaderParam(AdminSettings.KEY_HEADER) String key,
                            String body) {
         Response refused = refuse(key);

@@ -15,6 +15,7 @@ import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
 import org.quotaware.cdi.ClusterLink;
 import org.quotaware.cdi.QuotaBeans;
+import org.quotaware.internal.LogText;
 
 /**
  * Applies tier changes on every member. A change is applied here at once, then written to a Hazelcast map
@@ -103,7 +104,8 @@ public class TierReplication {
             m.set(key, value);
             return null;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "quotaware: a tier change could not be shared (" + key + "); applied here only", e);
+            LOG.log(Level.WARNING, "quotaware: a tier change could not be shared (" + LogText.of(key)
+                    + "); applied here only", e);
             return "the cluster did not take the change (" + e.getClass().getSimpleName() + "): applied here only";
         }
     }
@@ -133,7 +135,8 @@ public class TierReplication {
             }
         } catch (RuntimeException e) {
             // a member with other code or configuration: keep serving with what it has
-            LOG.log(Level.WARNING, "quotaware: ignoring the tier change " + key + "=" + value, e);
+            LOG.log(Level.WARNING, "quotaware: ignoring the tier change " + LogText.of(key) + "="
+                    + LogText.of(value), e);
         }
     }
 

@@ -32,7 +32,7 @@ import org.quotaware.cdi.QuotaUsageView;
  * gives it its tier's back, {@code GET} shows the user's override. Behind the same access rules as the rest of the
  * admin API ({@link AdminAccess}); at most {@code quotaware.admin.max-overrides} users have one.
  */
-@Path("quota/admin/users/{user}/limits")
+@Path("quota/admin/users/{user: .+}/limits")
 @RequestScoped
 @Produces({MediaType.APPLICATION_JSON, "application/problem+json"})
 public class UserLimitsResource {

@@ -8,6 +8,7 @@ import java.util.logging.Logger;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
 import org.quotaware.cdi.ClusterLink;
+import org.quotaware.internal.LogText;
 
 /**
  * Per-user limit overrides set through the admin API, on every member: applied here at once, then written to the
@@ -84,7 +85,8 @@ final class UserOverrides {
             m.set(KEY + user, TierChange.text(limits));
             return null;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "quotaware: the override of " + user + " could not be shared; applied here only", e);
+            LOG.log(Level.WARNING, "quotaware: the override of " + LogText.of(user)
+                    + " could not be shared; applied here only", e);
             return "the cluster did not take the change (" + e.getClass().getSimpleName() + "): applied here only";
         }
     }
@@ -105,7 +107,8 @@ final class UserOverrides {
             m.delete(KEY + user);
             return null;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "quotaware: removing the override of " + user + " could not be shared", e);
+            LOG.log(Level.WARNING, "quotaware: removing the override of " + LogText.of(user)
+                    + " could not be shared", e);
             return "the cluster did not take the change (" + e.getClass().getSimpleName() + "): applied here only";
         }
     }
@@ -134,7 +137,7 @@ final class UserOverrides {
             }
         } catch (RuntimeException e) {
             // a member with other code: keep serving with what it has
-            LOG.log(Level.WARNING, "quotaware: ignoring the override " + key + "=" + value, e);
+            LOG.log(Level.WARNING, "quotaware: ignoring the override " + LogText.of(key) + "=" + LogText.of(value), e);
         }
     }
 

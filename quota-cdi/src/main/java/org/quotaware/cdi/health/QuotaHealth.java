@@ -1,5 +1,6 @@
 package org.quotaware.cdi.health;
 
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,6 +29,8 @@ public class QuotaHealth {
     @Inject
     Instance<ScalingService> scaling;
 
+    private volatile long failureLoggedAt = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+
     /**
      * Up while this member makes quota decisions, in any store mode: a member in {@code FALLBACK} decides alone with a
      * safe share of every limit, so restarting it would not help. Down only when the manager cannot answer at all.
@@ -35,7 +38,7 @@ public class QuotaHealth {
     HealthCheckResponse liveness() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named(NAME);
         try {
-            usage.statistics();
+            usage.recentStatistics();
             b.withData("store", usage.storeMode());
             ScalingService s = scaling();
             if (s != null) {
@@ -57,7 +60,7 @@ public class QuotaHealth {
         HealthCheckResponseBuilder b = HealthCheckResponse.named(NAME);
         try {
             String store = usage.storeMode();
-            usage.statistics();
+            usage.recentStatistics();
             b.withData("store", store);
             int level = 0;
             ScalingService s = scaling();
@@ -79,8 +82,16 @@ public class QuotaHealth {
         return scaling.isResolvable() ? scaling.get() : null;
     }
 
-    private static HealthCheckResponse down(HealthCheckResponseBuilder b, RuntimeException e) {
-        LOG.log(Level.WARNING, "quotaware: the quota manager does not answer", e);
-        return b.withData("error", String.valueOf(e)).down().build();
+    /**
+     * Down, with a reason; what went wrong goes to the log (at most once a minute: a probe asks every few seconds), not
+     * to a caller of {@code /health}, which is outside every access check.
+     */
+    private HealthCheckResponse down(HealthCheckResponseBuilder b, RuntimeException e) {
+        long now = System.nanoTime();
+        if (now - failureLoggedAt >= TimeUnit.MINUTES.toNanos(1)) {
+            failureLoggedAt = now;
+            LOG.log(Level.WARNING, "quotaware: the quota manager does not answer (health check down)", e);
+        }
+        return b.withData("reason", "the quota manager does not answer; the server log says why").down().build();
     }
 }

@@ -31,8 +31,9 @@ import org.quotaware.spi.HostedQuotaManager;
  * (Payara Micro serves them at {@code /metrics?scope=application}) and attaches {@link DecisionMetrics} to the manager.
  * Every metric is listed in {@code docs/operations.md}.
  * <p>
- * Gauges read their value when scraped, from objects that answer without blocking (statistics counters, volatile
- * fields of the scaling service). A gauge that fails reports -1 rather than failing the whole scrape.
+ * Gauges read their value when scraped, from objects that answer without blocking (statistics counters at most a second
+ * old, so a scrape costs the store one tracked-user count a second at most; volatile fields of the scaling service). A
+ * gauge that fails reports -1 rather than failing the whole scrape.
  */
 @ApplicationScoped
 public class QuotaMetrics {
@@ -116,8 +117,9 @@ public class QuotaMetrics {
         LOG.fine("quotaware: quota metrics registered");
     }
 
+    /** At most a second old: five gauges read them on every scrape. */
     private QuotaStatistics stats() {
-        return usage.statistics();
+        return usage.recentStatistics();
     }
 
     private static void gauge(MetricRegistry registry, String name, String description, LongSupplier value,

@@ -102,6 +102,17 @@ class NoHazelcastIT {
     }
 
     @Test
+    void aMemberThatKeepsNoDenialLogAnswersItsDenialsWith404() throws Exception {
+        // what the dashboard asks every refresh, and what it asks for one user
+        for (String path : new String[] {"/api/quota/admin/denials?limit=20", "/api/quota/admin/denials",
+            "/api/quota/admin/users/key:private-user/denials"}) {
+            HttpResponse<String> r = get(path, "X-Admin-Key", "no-hazelcast-it-admin-key-4e1d");
+            assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(404);
+            assertThat(r.body()).contains("urn:quotaware:problem:no-denial-log", "quotaware.denials.log-size=0");
+        }
+    }
+
+    @Test
     void healthIsNotDegradedAndTheLogSaysOnceThatQuotasArePerInstance() throws Exception {
         assertThat(get("/api/ops/metered").statusCode()).isEqualTo(200); // the manager exists now, in any order
         HttpResponse<String> ready = get("/health/ready");

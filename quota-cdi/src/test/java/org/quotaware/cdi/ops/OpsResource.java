@@ -27,6 +27,13 @@ public class OpsResource {
         return "ok";
     }
 
+    /** {@code IMap.size()} calls since start, where the WAR has {@link CountingHazelcast}: what scrapes cost. */
+    @GET
+    @Path("map-sizes")
+    public String mapSizes() {
+        return String.valueOf(CountingHazelcast.SIZES.get());
+    }
+
     /** A separate quota per caller with the limits of tier "shadowed" (its rpm in shadow mode): the shadow test's. */
     @GET
     @Path("shadowed")

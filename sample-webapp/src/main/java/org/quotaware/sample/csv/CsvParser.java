@@ -19,8 +19,10 @@ import java.util.List;
  * file meant would hide real problems.
  * <p>
  * The input is read once, in {@value #BUFFER}-byte steps; only the record being read is held, so the heap a file costs
- * does not grow with its length. (Apache Commons CSV streams too, but accepts a stray quote in an unquoted field and
- * parsed these uploads slower: docs/benchmarks.md, "Heap per upload".)
+ * does not grow with its length. A parser made with bounds keeps at most {@code maxFields} values of a record and
+ * {@code maxFieldChars} characters of a value, so not even one record of millions of commas, or of one field as long
+ * as the input, costs more than those bounds. (Apache Commons CSV streams too, but accepts a stray quote in an
+ * unquoted field and parsed these uploads slower: docs/benchmarks.md, "Heap per upload".)
  */
 public final class CsvParser {
 
@@ -29,6 +31,8 @@ public final class CsvParser {
     private static final int END = -1;
 
     private final InputStream in;
+    private final int maxFields;
+    private final int maxFieldChars;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -37,6 +41,14 @@ public final class CsvParser {
     private final StringBuilder field = new StringBuilder();
     /** Reused: a {@link CsvRecord} keeps its own immutable copy. */
     private final List<String> fields = new ArrayList<>();
+    /** Fields of the record being read that ended so far, kept or not. */
+    private int fieldCount;
+    /** Whether the field being read is longer than {@link #maxFieldChars}. */
+    private boolean fieldCut;
+    private int cutField;
+    /** What the record being read is called in a refusal, or null while records beyond the bounds are kept cut. */
+    private String refusing;
+    private int recordLine;
     private long bytesDropped;
     private long malformedOffset = -1;
     private boolean endOfBytes;
@@ -44,19 +56,52 @@ public final class CsvParser {
     private boolean started;
     private int line = 1;
 
-    /** Reads strict UTF-8 from {@code utf8}; the caller closes it. */
+    /** Reads strict UTF-8 from {@code utf8}, keeping every record whole; the caller closes it. */
     public CsvParser(InputStream utf8) {
+        this(utf8, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reads strict UTF-8 from {@code utf8}, keeping at most {@code maxFields} values of a record and
+     * {@code maxFieldChars} characters of a value; the caller closes it.
+     */
+    public CsvParser(InputStream utf8, int maxFields, int maxFieldChars) {
+        if (maxFields < 1 || maxFieldChars < 1) {
+            throw new IllegalArgumentException("maxFields and maxFieldChars must be >= 1, were " + maxFields + " and "
+                    + maxFieldChars);
+        }
         this.in = utf8;
+        this.maxFields = maxFields;
+        this.maxFieldChars = maxFieldChars;
     }
 
     /**
      * The next record, or {@code null} at the end of the input. Blank lines are skipped, so every record has at least
-     * one non-empty field or a comma.
+     * one non-empty field or a comma. A record of more than the parser's {@code maxFields} fields keeps the values of
+     * the first ones only and counts the others ({@link CsvRecord#size()}); a value of more than
+     * {@code maxFieldChars} characters keeps its beginning ({@link CsvRecord#cutField()}).
      *
      * @throws MalformedCsvException naming the line of the problem
      * @throws IOException           when reading the input fails
      */
     public CsvRecord next() throws IOException {
+        refusing = null;
+        return nextRecord();
+    }
+
+    /**
+     * The next record, as {@link #next()}, but one beyond the parser's bounds is refused as soon as it passes them,
+     * without reading the rest of it: for a record that must fit them, such as a header.
+     *
+     * @param what what the record is, for the refusal's message ("the header")
+     * @throws MalformedCsvException naming the line and the bound passed
+     */
+    public CsvRecord nextWithinBounds(String what) throws IOException {
+        refusing = what;
+        return nextRecord();
+    }
+
+    private CsvRecord nextRecord() throws IOException {
         if (!started) {
             started = true;
             if (peek() == BOM) {
@@ -73,8 +118,10 @@ public final class CsvParser {
     }
 
     private CsvRecord readRecord() throws IOException {
-        int recordLine = line;
+        recordLine = line;
         fields.clear();
+        fieldCount = 0;
+        cutField = -1;
         boolean atFieldStart = true;
         while (true) {
             int c = read();
@@ -86,7 +133,7 @@ public final class CsvParser {
                 readQuoted();
                 atFieldStart = false;
             } else if (c == ',') {
-                fields.add(takeField());
+                endField();
                 atFieldStart = true;
             } else if (c == '\r' || c == '\n' || c == END) {
                 if (c == '\r' && peek() == '\n') {
@@ -95,10 +142,10 @@ public final class CsvParser {
                 if (c != END) {
                     line++;
                 }
-                fields.add(takeField());
-                return new CsvRecord(recordLine, fields);
+                endField();
+                return new CsvRecord(recordLine, fields, fieldCount, cutField);
             } else {
-                field.append((char) c);
+                append(c);
                 atFieldStart = false;
             }
         }
@@ -126,14 +173,40 @@ public final class CsvParser {
             } else if (c == '\n' || (c == '\r' && peek() != '\n')) {
                 line++;
             }
-            field.append((char) c);
+            append(c);
         }
     }
 
-    private String takeField() {
-        String value = field.toString();
-        field.setLength(0);
-        return value;
+    /** Adds a character to the field being read, as far as the bounds keep it. */
+    private void append(int c) {
+        if (fieldCount >= maxFields) {
+            return; // a field the record does not keep: only counted when it ends
+        }
+        if (field.length() < maxFieldChars) {
+            field.append((char) c);
+            return;
+        }
+        if (refusing != null) {
+            throw new MalformedCsvException("line " + recordLine + ": a field of " + refusing + " is longer than "
+                    + maxFieldChars + " characters", recordLine);
+        }
+        fieldCut = true;
+    }
+
+    /** The field being read ends: kept (whole or cut) within the bounds, counted in any case. */
+    private void endField() {
+        if (fieldCount < maxFields) {
+            if (fieldCut && cutField < 0) {
+                cutField = fieldCount;
+            }
+            fields.add(field.toString());
+            field.setLength(0);
+        } else if (refusing != null) {
+            throw new MalformedCsvException("line " + recordLine + ": " + refusing + " has more than " + maxFields
+                    + " fields", recordLine);
+        }
+        fieldCut = false;
+        fieldCount++;
     }
 
     private int peek() throws IOException {

@@ -20,11 +20,14 @@ import com.hazelcast.map.IMap;
  * An analysis is stored as its JSON text: a {@code String} is all Hazelcast has to read, and Payara's Hazelcast cannot
  * load the application's classes (docs/cluster.md, "the class-loading trap").
  * <p>
- * <b>Bounded.</b> Every entry is written with the time to live, and the map is configured (when this member is the
- * first to ask for it) with at most {@code ceil(maxAnalyses / partitions)} entries per partition, least recently used
- * evicted first: at most {@link #capacity()} analyses in the whole cluster, whatever the number of members (1 084 for
- * 1 000 on Hazelcast's 271 partitions), plus one backup copy each. An analysis's JSON is bounded by the analyzer's
- * limits ({@link AnalysisLimits}), so the map's memory is at most that many times the largest analysis, twice.
+ * <b>Bounded, in count and in bytes.</b> Every entry is written with the time to live, and the map is configured (when
+ * this member is the first to ask for it) with at most {@code ceil(maxAnalyses / partitions)} entries per partition,
+ * least recently used evicted first: at most {@link #capacity()} analyses in the whole cluster, whatever the number of
+ * members (1 084 for 1 000 on Hazelcast's 271 partitions), plus one backup copy each. No entry's JSON is longer than
+ * {@link #maxEntryBytes()} bytes of UTF-8 ({@code maxBytes / capacity}): an analysis whose JSON is longer is kept
+ * listing fewer invalid rows and repeated skus (the first ones; its counts stay whole), and one that does not fit even
+ * without them (thousands of currencies) is not kept. So the analyses' JSON in the cluster is at most
+ * {@code maxBytes}, twice with the backups, plus Hazelcast's own cost per entry (its key and record, about 200 bytes).
  * Eviction is per partition, so an analysis may go before the cluster holds {@code maxAnalyses}: it is a cache of
  * answers already given, not a record.
  */
@@ -37,14 +40,15 @@ public final class ClusterAnalysisStore implements AnalysisStore {
     private final Function<PriceListAnalysis, String> toJson;
     private final long ttlSeconds;
     private final int capacity;
+    private final long maxEntryBytes;
 
     /** In the map {@value #MAP_NAME}. */
-    public ClusterAnalysisStore(HazelcastInstance hz, int maxAnalyses, Duration ttl,
+    public ClusterAnalysisStore(HazelcastInstance hz, int maxAnalyses, long maxBytes, Duration ttl,
                                 Function<PriceListAnalysis, String> toJson) {
-        this(hz, MAP_NAME, maxAnalyses, ttl, toJson);
+        this(hz, MAP_NAME, maxAnalyses, maxBytes, ttl, toJson);
     }
 
-    ClusterAnalysisStore(HazelcastInstance hz, String mapName, int maxAnalyses, Duration ttl,
+    ClusterAnalysisStore(HazelcastInstance hz, String mapName, int maxAnalyses, long maxBytes, Duration ttl,
                          Function<PriceListAnalysis, String> toJson) {
         if (maxAnalyses < 1) {
             throw new IllegalArgumentException("maxAnalyses must be >= 1, was " + maxAnalyses);
@@ -55,6 +59,11 @@ public final class ClusterAnalysisStore implements AnalysisStore {
         int partitions = hz.getPartitionService().getPartitions().size();
         int perPartition = perPartition(maxAnalyses, partitions);
         this.capacity = perPartition * partitions;
+        if (maxBytes < capacity) {
+            throw new IllegalArgumentException("maxBytes must be >= " + capacity + " (a byte for each of the "
+                    + capacity + " analyses kept), was " + maxBytes);
+        }
+        this.maxEntryBytes = maxBytes / capacity;
         this.ttlSeconds = ttl.getSeconds();
         this.toJson = toJson;
         ensureMapConfig(hz.getConfig(), mapConfig(mapName, perPartition, ttlSeconds));
@@ -75,8 +84,31 @@ public final class ClusterAnalysisStore implements AnalysisStore {
 
     @Override
     public void put(PriceListAnalysis analysis) {
+        String json = toJson.apply(analysis);
+        for (int listed = Math.max(analysis.invalidRows().size(), analysis.duplicates().size());
+             utf8Length(json) > maxEntryBytes; listed /= 2) {
+            if (listed == 0) {
+                LOG.fine(() -> "pricelist: analysis " + analysis.id() + " is not kept: its JSON is over "
+                        + maxEntryBytes + " bytes even without its lists");
+                return;
+            }
+            json = toJson.apply(analysis.listing(listed / 2));
+        }
         // set: no old value travels back; the TTL holds even where an operator configured the map without one
-        map.set(analysis.id(), toJson.apply(analysis), ttlSeconds, TimeUnit.SECONDS);
+        map.set(analysis.id(), json, ttlSeconds, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Bytes of {@code text} in UTF-8 (what Hazelcast stores of a {@code String}), without encoding it; at most 2
+     * more for a character beyond the Basic Multilingual Plane (a surrogate pair counts 3 bytes a half).
+     */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+        }
+        return bytes;
     }
 
     @Override
@@ -90,6 +122,11 @@ public final class ClusterAnalysisStore implements AnalysisStore {
      */
     public int capacity() {
         return capacity;
+    }
+
+    /** The most bytes of JSON (UTF-8) one analysis is kept with: {@code maxBytes / capacity()}. */
+    public long maxEntryBytes() {
+        return maxEntryBytes;
     }
 
     /** Adds the bounded map configuration, unless the cluster has one for the map already (the operator's, or ours). */

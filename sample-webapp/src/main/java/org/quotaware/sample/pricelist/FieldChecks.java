@@ -22,9 +22,26 @@ final class FieldChecks {
                     : "price '" + echo(value) + "' is not a decimal number like 12.50"));
             return null;
         }
+        if (value.length() > AnalysisLimits.MAX_PRICE_CHARS) {
+            // checked before parsing: a price of a million digits is parsed in quadratic time
+            issues.add(new Issue(Issue.Code.PRICE_OUT_OF_RANGE, "price '" + echo(value) + "' is longer than "
+                    + AnalysisLimits.MAX_PRICE_CHARS + " characters"));
+            return null;
+        }
         BigDecimal amount = new BigDecimal(value);
         if (amount.signum() < 0) {
             issues.add(new Issue(Issue.Code.NEGATIVE_PRICE, "price " + echo(value) + " is negative"));
+            return null;
+        }
+        if (amount.scale() > AnalysisLimits.MAX_PRICE_SCALE) {
+            // a finer scale would make every sum of the currency's prices carry it
+            issues.add(new Issue(Issue.Code.PRICE_OUT_OF_RANGE, "price " + value + " has more than "
+                    + AnalysisLimits.MAX_PRICE_SCALE + " decimal places"));
+            return null;
+        }
+        if (amount.precision() - amount.scale() > AnalysisLimits.MAX_PRICE_INTEGER_DIGITS) {
+            issues.add(new Issue(Issue.Code.PRICE_OUT_OF_RANGE, "price " + value + " has more than "
+                    + AnalysisLimits.MAX_PRICE_INTEGER_DIGITS + " digits before the decimal point"));
             return null;
         }
         return amount;

@@ -25,7 +25,7 @@ record Header(int size, int sku, int price, int currency) {
     static Header of(CsvRecord header) {
         Map<String, Integer> columns = new HashMap<>();
         List<Integer> line = List.of(header.line());
-        for (int i = 0; i < header.size(); i++) {
+        for (int i = 0; i < header.fields().size(); i++) {
             String name = header.field(i).strip().toLowerCase(Locale.ROOT);
             if (REQUIRED_COLUMNS.contains(name) && columns.putIfAbsent(name, i) != null) {
                 throw new MalformedCsvException("line " + header.line() + ": the header names the column '" + name

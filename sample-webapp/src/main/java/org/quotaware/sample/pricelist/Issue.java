@@ -18,6 +18,14 @@ public record Issue(Code code, String detail) {
         BAD_PRICE,
         /** The price is below zero. */
         NEGATIVE_PRICE,
+        /**
+         * The price is longer than {@value AnalysisLimits#MAX_PRICE_CHARS} characters, has more than
+         * {@value AnalysisLimits#MAX_PRICE_SCALE} decimal places or more than
+         * {@value AnalysisLimits#MAX_PRICE_INTEGER_DIGITS} digits before its decimal point.
+         */
+        PRICE_OUT_OF_RANGE,
+        /** A field is longer than {@value AnalysisLimits#MAX_FIELD_CHARS} characters. */
+        FIELD_TOO_LONG,
         /** The currency is not three upper-case letters. */
         INVALID_CURRENCY,
         /** The currency looks like a code but is not in ISO 4217 (as known to {@link java.util.Currency}). */

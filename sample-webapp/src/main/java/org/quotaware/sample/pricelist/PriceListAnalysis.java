@@ -37,6 +37,16 @@ public record PriceListAnalysis(
         currencies = Collections.unmodifiableMap(new LinkedHashMap<>(currencies));
     }
 
+    /**
+     * The same analysis listing at most {@code listed} invalid rows and repeated skus (the first ones); the counts stay
+     * whole. For a store that keeps an analysis within a size.
+     */
+    public PriceListAnalysis listing(int listed) {
+        return new PriceListAnalysis(id, analyzedAt, rowCount, validRowCount, invalidRowCount,
+                invalidRows.subList(0, Math.min(listed, invalidRows.size())), duplicateSkuCount,
+                duplicates.subList(0, Math.min(listed, duplicates.size())), currencies);
+    }
+
     /** The same analysis under another id and time (the analyzer does not know where it will be stored). */
     public PriceListAnalysis withId(String newId, Instant at) {
         return new PriceListAnalysis(newId, at, rowCount, validRowCount, invalidRowCount, invalidRows,

@@ -36,10 +36,17 @@ final class PriceListTally {
         if (row.size() != header.size()) {
             // the cheapest row to send (one letter) must not also be the most expensive one to read
             if (countInvalid()) {
-                String sku = header.sku() < row.size() ? blankToNull(row.field(header.sku())) : null;
-                invalidRows.add(new InvalidRow(row.line(), AnalysisLimits.echo(sku), List.of(new Issue(
-                        Issue.Code.WRONG_FIELD_COUNT,
+                invalidRows.add(new InvalidRow(row.line(), sku(row), List.of(new Issue(Issue.Code.WRONG_FIELD_COUNT,
                         "expected " + header.size() + " fields as in the header, found " + row.size()))));
+            }
+            return;
+        }
+        if (row.cutField() >= 0) {
+            // only its beginning was kept: a sku cut short would be another sku, a price cut short another price
+            if (countInvalid()) {
+                invalidRows.add(new InvalidRow(row.line(), sku(row), List.of(new Issue(Issue.Code.FIELD_TOO_LONG,
+                        "field " + (row.cutField() + 1) + " is longer than " + AnalysisLimits.MAX_FIELD_CHARS
+                                + " characters"))));
             }
             return;
         }
@@ -64,6 +71,11 @@ final class PriceListTally {
         prices.forEach((currency, series) -> statistics.put(currency, series.statistics()));
         return new PriceListAnalysis(null, null, rowCount, rowCount - invalidRowCount, invalidRowCount, invalidRows,
                 duplicates.repeatedSkus(), duplicates.shown(), statistics);
+    }
+
+    /** The sku of a row to list, cut for the answer; null when it has none (or it was not kept). */
+    private String sku(CsvRecord row) {
+        return header.sku() < row.fields().size() ? AnalysisLimits.echo(blankToNull(row.field(header.sku()))) : null;
     }
 
     /** Counts one more invalid row; true when it is to be listed. */

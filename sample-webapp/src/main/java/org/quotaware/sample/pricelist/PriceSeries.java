@@ -14,6 +14,11 @@ import java.util.function.IntFunction;
  * {@code long}s at one common scale: 8 bytes a price instead of a {@code BigDecimal} (40 bytes and a reference), so
  * a 10 MB list of valid rows costs less heap than its own size. A price that does not fit (beyond 18 digits) turns
  * the currency's prices into {@code BigDecimal}s.
+ * <p>
+ * The cost is linear in the prices (their sort aside) because {@link FieldChecks#price} bounds what a price may be:
+ * at most {@value AnalysisLimits#MAX_PRICE_SCALE} decimal places, so the stored prices are rescaled at most that many
+ * times and a sum never carries a longer scale, and at most 23 digits, so every addition and comparison of
+ * {@code BigDecimal}s costs the same.
  */
 final class PriceSeries {
 

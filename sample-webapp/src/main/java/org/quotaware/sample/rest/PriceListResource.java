@@ -98,9 +98,15 @@ public class PriceListResource {
         HazelcastInstance hz = cluster.equals("auto") ? payaraHazelcast() : null;
         if (hz != null) {
             jsonb = JsonbBuilder.create();
-            ClusterAnalysisStore shared = new ClusterAnalysisStore(hz, max, ttl, jsonb::toJson);
+            ClusterAnalysisStore shared;
+            try {
+                shared = new ClusterAnalysisStore(hz, max, bytes, ttl, jsonb::toJson);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("pricelist.store.max-bytes: " + e.getMessage(), e);
+            }
             LOG.info(() -> "pricelist: analyses in Hazelcast map '" + ClusterAnalysisStore.MAP_NAME + "', at most "
-                    + shared.capacity() + " in the cluster, each for " + ttl.getSeconds() + " s");
+                    + shared.capacity() + " in the cluster, each for " + ttl.getSeconds() + " s and of at most "
+                    + shared.maxEntryBytes() + " bytes of JSON (pricelist.store.max-bytes / that many)");
             store = shared;
         } else {
             LOG.info(() -> "pricelist: analyses in this JVM (pricelist.store.cluster=" + cluster + (cluster.equals("auto")

@@ -71,6 +71,10 @@ class DashboardIT {
 
     private static final String ADMIN_KEY = "dashboard-it-admin-key-7f3a9c2e51";
     private static final String CONFIG = "WEB-INF/classes/META-INF/microprofile-config.properties";
+    private static final String WEB_XML = "WEB-INF/web.xml";
+    /** A caller through a proxy from an IPv6 address: its quota key is its /64, with a '/'. */
+    private static final String IPV6 = "2001:db8:1:2::7";
+    private static final String IPV6_USER = "ip:2001:db8:1:2::/64";
     private static final String CSV = "sku,name,price,currency\r\nA1,Widget,1.00,EUR\r\nA2,Gadget,2.50,EUR\r\n";
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -84,25 +88,37 @@ class DashboardIT {
     @ArquillianResource
     private URL base;
 
-    /** The sample WAR as built, with the admin API on (a key) and the scaler deciding every second. */
+    /**
+     * The sample WAR as built, with the admin API on (a key), the scaler deciding every second, a denial log smaller
+     * than the dashboard's panel, and every peer a trusted proxy in the filter's web.xml (only there), so the test
+     * names client addresses in X-Forwarded-For.
+     */
     @Deployment(testable = false)
     static WebArchive deployment() {
         WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class,
                 new File(System.getProperty("sample.war", "target/sample-webapp.war")));
-        String config;
-        try (InputStream in = war.get(CONFIG).getAsset().openStream()) {
-            config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String config = read(war, CONFIG);
+        String webXml = read(war, WEB_XML).replace("<init-param><param-name>paths.include</param-name>",
+                "<init-param><param-name>identity.trusted-proxies</param-name><param-value>0.0.0.0/0,::/0"
+                        + "</param-value></init-param><init-param><param-name>paths.include</param-name>");
         war.delete(CONFIG);
-        return war.addAsResource(new StringAsset(config + """
+        war.delete(WEB_XML);
+        return war.addAsWebInfResource(new StringAsset(webXml), "web.xml").addAsResource(new StringAsset(config + """
 
-                # DashboardIT: the admin API (and so the dashboard) on, with a key
+                # DashboardIT: the admin API (and so the dashboard) on, with a key; five denials kept
                 quotaware.admin.enabled=true
                 quotaware.admin.key=%s
                 quotaware.scaling.interval=1
+                quotaware.denials.log-size=5
                 """.formatted(ADMIN_KEY)), "META-INF/microprofile-config.properties");
+    }
+
+    private static String read(WebArchive war, String path) {
+        try (InputStream in = war.get(path).getAsset().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @AfterAll
@@ -232,9 +248,9 @@ class DashboardIT {
 
     @Test
     @Order(5)
-    void theLatestDenialsAreTheDenialLogs() throws Exception {
-        JsonArray latest = adminArray("denials?limit=20");
-        assertThat(latest).isNotEmpty();
+    void theLatestDenialsAreTheDenialLogsEvenWhenItKeepsFewerThanThePanelShows() throws Exception {
+        JsonArray latest = adminArray("denials?limit=5");
+        assertThat(latest).isNotEmpty().hasSizeLessThanOrEqualTo(5);
 
         awaitRows("denials", latest.size());
         List<List<String>> rows = rows("#denials tr");
@@ -266,6 +282,49 @@ class DashboardIT {
 
     @Test
     @Order(6)
+    void anIpv6CallerIsShownAndGivenLimitsOfItsOwn() throws Exception {
+        HttpResponse<String> call = HTTP.send(HttpRequest.newBuilder(uri("api/quota/me"))
+                .header("X-Forwarded-For", IPV6).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+        assertThat(call.body()).contains("\"user\":\"" + IPV6_USER + "\"");
+
+        WebElement query = browser().findElement(By.id("user-query"));
+        query.clear();
+        query.sendKeys(IPV6_USER);
+        browser().findElement(By.cssSelector("#user-form button[type=submit]")).click();
+
+        await(() -> IPV6_USER.equals(browser().findElement(By.id("user")).getAttribute("data-user"))
+                && visible("user") != null, "the IPv6 caller's usage");
+        assertThat(text("user-active")).isEqualTo("0");
+        // what an operator does next, with the dashboard's spelling of the key: its '/' as it is
+        HttpResponse<String> own = HTTP.send(HttpRequest.newBuilder(uri("api/quota/admin/users/"
+                        + "ip%3A2001%3Adb8%3A1%3A2%3A%3A/64/limits")).header("X-Admin-Key", ADMIN_KEY)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"requests-per-minute\": 7}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
+        assertThat(admin("users/ip%3A2001%3Adb8%3A1%3A2%3A%3A/64").getString("tier")).isEqualTo("override");
+    }
+
+    @Test
+    @Order(7)
+    void wrongAdminKeysAreCountedPerClientAddressByTheFiltersTrustedProxies() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            assertThat(adminFrom("198.51.100.9", "old-admin-key-2025-0b1c")).as("script %d", i).isEqualTo(403);
+        }
+        assertThat(adminFrom("198.51.100.9", "old-admin-key-2025-0b1c")).isEqualTo(429);
+
+        assertThat(adminFrom("198.51.100.10", "old-admin-key-2025-0b1c")).as("another client behind the proxy")
+                .isEqualTo(403);
+        assertThat(adminFrom("198.51.100.9", ADMIN_KEY)).as("the right key, the script's address").isEqualTo(200);
+    }
+
+    private int adminFrom(String address, String key) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri("api/quota/admin/tiers")).header("X-Admin-Key", key)
+                .header("X-Forwarded-For", address).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    @Order(8)
     void theKeyIsNeverInAUrlAndNothingComesFromElsewhere() throws Exception {
         Path png = Path.of(System.getProperty("dashboard.screenshot", "target/dashboard.png"));
         Files.createDirectories(png.toAbsolutePath().getParent());

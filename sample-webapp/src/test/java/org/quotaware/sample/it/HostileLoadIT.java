@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -64,7 +65,8 @@ class HostileLoadIT {
                 new File(System.getProperty("sample.war", "target/sample-webapp.war")));
         String webXml = read(war, WEB_XML).replace(
                 "<param-value>/api/quota/admin/*</param-value>",
-                "<param-value>/api/quota/admin/*,/api/probe/state,/api/probe/release,/api/probe/ran</param-value>"
+                "<param-value>/api/quota/admin/*,/api/probe/state,/api/probe/release,/api/probe/ran,/api/probe/log,"
+                        + "/api/probe/log/*</param-value>"
                         + "</init-param><init-param><param-name>identity.trusted-proxies</param-name>"
                         + "<param-value>0.0.0.0/0,::/0</param-value>");
         String config = read(war, CONFIG) + """
@@ -106,6 +108,12 @@ class HostileLoadIT {
                 .timeout(Duration.ofSeconds(120)).build();
     }
 
+    private String probe(String method, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/probe/" + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
     private String state() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/probe/state")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -119,6 +127,53 @@ class HostileLoadIT {
             s = state();
         }
         assertThat(s).contains(expected);
+    }
+
+    @Test
+    void parkedClientsThatHangUpThrowNothingLogNothingAndGiveEveryPlaceAndSlotBack() throws Exception {
+        String address = "203.0.113.201";
+        probe("POST", "log/start");
+        CompletableFuture<HttpResponse<String>> holder = get("hold?gate=hang-up", address);
+        awaitState("\"active\":1,");
+        // uploads cut off halfway (the container still reads their bodies) and requests sent whole
+        List<Socket> parked = new ArrayList<>();
+        for (int n = 0; n < 6; n++) {
+            Socket s = new Socket(base.getHost(), base.getPort());
+            String head = (n < 3 ? "POST " : "GET ") + base.getPath() + "api/probe/work?from=hang-up&n=" + n
+                    + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nX-Forwarded-For: " + address + "\r\n";
+            s.getOutputStream().write((n < 3 ? head + "Content-Type: text/csv\r\nContent-Length: 100000\r\n\r\n"
+                    + "sku,name,price,currency\r\n" : head + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            parked.add(s);
+            awaitState("\"queued\":" + (n + 1) + ",");
+        }
+
+        // half of them reset (a client that crashed), half closed (a client that gave up)
+        for (int n = 0; n < parked.size(); n++) {
+            if (n % 2 == 0) {
+                parked.get(n).setSoLinger(true, 0);
+            }
+            parked.get(n).close();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String seen = state();
+        while (!seen.contains("\"queued\":0,") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            seen = state();
+        }
+        System.out.println("HostileLoadIT: 10 s after six parked clients hung up: " + seen);
+
+        probe("POST", "release?gate=hang-up");
+        assertThat(holder.get(60, TimeUnit.SECONDS).body()).isEqualTo("held");
+        awaitState("\"active\":0,\"queued\":0,\"blocked\":0");
+        HttpResponse<String> after = get("work?from=after-hang-up&n=0", address).get(60, TimeUnit.SECONDS);
+        assertThat(after.statusCode()).as("the address's slot and queue are whole again").isEqualTo(200);
+        System.out.println("HostileLoadIT: tasks of clients gone that ran: " + probe("GET", "ran?from=hang-up"));
+        String logged = probe("GET", "log");
+        probe("POST", "log/stop");
+        System.out.println("HostileLoadIT: logged while six parked clients hung up: " + (logged.isEmpty() ? "nothing"
+                : "\n" + logged));
+        assertThat(logged).as("what the server logged").isEmpty();
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.quotaware.sample.pricelist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -248,6 +249,97 @@ class PriceListAnalyzerTest {
         assertThatThrownBy(() -> analyze("sku,name,price,currency\nA1,\"Apple,1.00,EUR\nA2,Pear,2.00,EUR\n"))
                 .isInstanceOf(MalformedCsvException.class)
                 .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(2));
+    }
+
+    @Test
+    void aPriceBeyondItsBoundsIsAnInvalidRowAndLeavesTheStatisticsAtTheCurrencysScale() {
+        // 120 KB: 60 000 decimals made each of the 2 000 sums after them rescale, 60 000 digits parse in quadratic time
+        StringBuilder csv = new StringBuilder("sku,name,price,currency\nA1,a,1." + "5".repeat(60_000) + ",EUR\nA2,b,"
+                + "9".repeat(60_000) + ",EUR\n");
+        for (int i = 0; i < 2_000; i++) {
+            csv.append("B").append(i).append(",c,").append(i % 2 + 1).append(".00,EUR\n");
+        }
+
+        PriceListAnalysis analysis = analyze(csv.toString());
+
+        assertThat(analysis.invalidRows()).extracting(InvalidRow::line).containsExactly(2, 3);
+        assertThat(analysis.invalidRows()).extracting(r -> r.issues().get(0).code().name())
+                .containsOnly("PRICE_OUT_OF_RANGE");
+        assertThat(analysis.invalidRows().get(0).issues().get(0).detail())
+                .isEqualTo("price '1." + "5".repeat(61) + "\u2026' is longer than 32 characters");
+        assertThat(analysis.currencies().get("EUR")).isEqualTo(new PriceStatistics(2_000,
+                new BigDecimal("1.00"), new BigDecimal("2.00"), new BigDecimal("1.50"), new BigDecimal("1.50")));
+    }
+
+    @Test
+    void aPriceHasAtMost32CharactersFifteenDigitsBeforeThePointAndEightAfterIt() {
+        PriceListAnalysis analysis = analyze("""
+                sku,name,price,currency
+                A1,a,999999999999999.99999999,EUR
+                A2,b,1000000000000000,EUR
+                A3,c,0.123456789,EUR
+                A4,d,000000000000000000000000000000001,EUR
+                A5,e,+0000000000000000000000000000001,EUR
+                """);
+
+        assertThat(analysis.invalidRows()).extracting(InvalidRow::line).containsExactly(3, 4, 5);
+        assertThat(analysis.invalidRows()).extracting(r -> r.issues().get(0).detail()).containsExactly(
+                "price 1000000000000000 has more than 15 digits before the decimal point",
+                "price 0.123456789 has more than 8 decimal places",
+                "price '000000000000000000000000000000001' is longer than 32 characters");
+        assertThat(analysis.currencies().get("EUR")).isEqualTo(new PriceStatistics(2,
+                new BigDecimal("1.00000000"), new BigDecimal("999999999999999.99999999"),
+                new BigDecimal("500000000000000.50000000"), new BigDecimal("500000000000000.50000000")));
+    }
+
+    @Test
+    void aBodyOfCommasAloneIsRefusedAtOnce() {
+        RepeatedBytes commas = new RepeatedBytes("", ',', 10 << 20);
+
+        assertThatThrownBy(() -> analyzer.analyze(commas))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessage("line 1: the header has more than 1024 fields")
+                .extracting(e -> ((MalformedCsvException) e).lines()).isEqualTo(List.of(1));
+        assertThat(commas.handedOut()).as("bytes read of 10 MiB").isLessThan(64 * 1024);
+    }
+
+    @Test
+    void aHeaderOfOneHugeFieldIsRefusedAtOnce() {
+        RepeatedBytes field = new RepeatedBytes("", 'x', 10 << 20);
+
+        assertThatThrownBy(() -> analyzer.analyze(field))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessage("line 1: a field of the header is longer than 65536 characters");
+        assertThat(field.handedOut()).as("bytes read of 10 MiB").isLessThan(128 * 1024);
+    }
+
+    @Test
+    void aRowOfMillionsOfFieldsIsOneInvalidRowCountedInFull() throws IOException {
+        String prefix = "sku,name,price,currency\nA1,";
+        int size = 4 << 20;
+
+        PriceListAnalysis analysis = analyzer.analyze(new RepeatedBytes(prefix, ',', size));
+
+        assertThat(analysis.rowCount()).isEqualTo(1);
+        assertThat(analysis.invalidRows()).singleElement().satisfies(row -> {
+            assertThat(row.sku()).isEqualTo("A1");
+            assertThat(row.issues().get(0).detail()).isEqualTo("expected 4 fields as in the header, found "
+                    + (size - prefix.length() + 2));
+        });
+    }
+
+    @Test
+    void aFieldLongerThanItsBoundIsAnInvalidRow() {
+        PriceListAnalysis analysis = analyze("sku,name,price,currency\nA1," + "n".repeat(100_000)
+                + ",1.00,EUR\nA2,ok,2.00,EUR\n");
+
+        assertThat(analysis.invalidRows()).singleElement().satisfies(row -> {
+            assertThat(row.line()).isEqualTo(2);
+            assertThat(row.sku()).isEqualTo("A1");
+            assertThat(row.issues()).extracting(i -> i.code().name(), Issue::detail).containsExactly(
+                    tuple("FIELD_TOO_LONG", "field 2 is longer than 65536 characters"));
+        });
+        assertThat(analysis.validRowCount()).isEqualTo(1);
     }
 
     private PriceListAnalysis analyze(String csv) {

@@ -19,12 +19,16 @@ final class SyntheticUpload extends InputStream {
         /** {@code 0a3Z,,1,EUR}: distinct skus on the shortest valid rows, so every price is kept too. */
         DISTINCT_VALID_ROWS("sku,name,price,currency\n"),
         /**
-         * {@code a,,1,EUR} after one price of 22 digits: the shortest valid rows once the currency's prices no longer
-         * fit in {@code long}s and are kept as {@code BigDecimal}s.
+         * {@code a,,1,EUR} after the largest price there may be (23 digits, 8 after the point): the shortest valid rows
+         * once the currency's prices no longer fit in {@code long}s and are kept as {@code BigDecimal}s.
          */
         BOXED_PRICES("sku,name,price,currency\n"),
         /** {@code SKU-0000042,Product 42,12.42,EUR,42}: one row in 100 has a bad currency, one in 50 repeats a sku. */
-        ORDINARY("sku,name,price,currency,stock\n");
+        ORDINARY("sku,name,price,currency,stock\n"),
+        /** {@code ,,,,...}: after the header, one record of commas alone, millions of empty fields. */
+        COMMAS("sku,name,price,currency\n"),
+        /** {@code A1,xxxx...}: after the header, one record whose second field is all the rest of the upload. */
+        HUGE_FIELD("sku,name,price,currency\n");
 
         private final byte[] header;
 
@@ -95,7 +99,9 @@ final class SyntheticUpload extends InputStream {
                 base62(i, 4);
                 text(",,1,EUR\n");
             }
-            case BOXED_PRICES -> text(i == 0 ? "a,,1234567890123456789012,EUR\n" : "a,,1,EUR\n");
+            case BOXED_PRICES -> text(i == 0 ? "a,,999999999999999.99999999,EUR\n" : "a,,1,EUR\n");
+            case COMMAS -> text(",".repeat(64));
+            case HUGE_FIELD -> text((i == 0 ? "A1," : "") + "x".repeat(64));
             case ORDINARY -> {
                 text("SKU-");
                 decimal(i % 50 == 49 ? i - 7 : i, 7);

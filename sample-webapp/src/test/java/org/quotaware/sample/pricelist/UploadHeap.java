@@ -5,14 +5,16 @@ import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
 import org.openjdk.jol.info.GraphLayout;
+import org.quotaware.sample.csv.CsvParser;
 
 /**
  * What one upload of {@value #UPLOAD_BYTES} bytes costs the heap, for each {@link SyntheticUpload.Kind}: the bytes the
- * analysis still holds when the last row is read (JOL; what it holds only grows while rows stream in, so this is its
- * live set but for the array being copied when one grows), the largest of its arrays (at most what such a copy adds),
- * and what the analysis allocated in all (the thread's allocation counter; garbage included). Prints a Markdown table
- * for docs/benchmarks.md. With a kind as argument, only analyses one upload of that kind: run under a small
- * {@code -Xmx} to find the least heap a whole JVM needs for it. Run from the sample's test classpath, see that section.
+ * analysis and its parser still hold when the last row is read (JOL; what they hold only grows while rows stream in, so
+ * this is their live set but for the array being copied when one grows), the largest of their arrays (at most what such
+ * a copy adds), and what the analysis allocated in all (the thread's allocation counter; garbage included). Prints a
+ * Markdown table for docs/benchmarks.md. With a kind as argument, only analyses one upload of that kind: run under a
+ * small {@code -Xmx} to find the least heap a whole JVM needs for it. Run from the sample's test classpath, see that
+ * section.
  */
 public final class UploadHeap {
 
@@ -36,10 +38,11 @@ public final class UploadHeap {
         for (SyntheticUpload.Kind kind : SyntheticUpload.Kind.values()) {
             SyntheticUpload upload = new SyntheticUpload(kind, UPLOAD_BYTES);
             long before = threads.getCurrentThreadAllocatedBytes();
-            PriceListTally tally = new PriceListAnalyzer(LIMITS).tally(upload);
+            CsvParser parser = PriceListAnalyzer.parser(upload);
+            PriceListTally tally = new PriceListAnalyzer(LIMITS).tally(parser);
             PriceListAnalysis analysis = tally.result();
             long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            GraphLayout layout = GraphLayout.parseInstance(tally);
+            GraphLayout layout = GraphLayout.parseInstance(tally, parser);
             long held = layout.totalSize();
             long largest = layout.addresses().stream().mapToLong(a -> layout.record(a).size()).max().orElse(0);
             System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %.2f | %,d | %.1f |%n", kind,

@@ -127,7 +127,8 @@
       $('board').hidden = false;
       $('forget-key').hidden = !sessionStorage.getItem(KEY);
       render(answer.json);
-      return Promise.all([denials(), selectedUser ? showUser(selectedUser) : null]).then(schedule);
+      return Promise.all([denials(answer.json.denialLogSize), selectedUser ? showUser(selectedUser) : null])
+        .then(schedule);
     }).catch(function (e) {
       status('The server does not answer (' + e.message + '); retrying.');
       schedule();
@@ -376,8 +377,20 @@
     return Array.isArray(j) ? j : (j && (j.denials || j.entries)) || [];
   }
 
-  function denials() {
-    return call('denials?limit=20').then(function (answer) {
+  /** The admin path of a user: its quota key encoded, but for '/' (an IPv6 caller's ip:2001:db8::/64), kept. */
+  function userPath(user) {
+    return 'users/' + encodeURIComponent(user).replace(/%2F/gi, '/');
+  }
+
+  function denials(logSize) {
+    if (logSize === 0) {
+      $('denials-note').textContent = 'This server keeps no denial log.';
+      fill('denials', []);
+      return Promise.resolve();
+    }
+    // at most what the log holds: a log smaller than 20 answers a larger limit with 400
+    var limit = typeof logSize === 'number' ? Math.min(20, logSize) : 20;
+    return call('denials?limit=' + limit).then(function (answer) {
       if (answer.status === 404) {
         $('denials-note').textContent = 'This server keeps no denial log.';
         fill('denials', []);
@@ -405,7 +418,7 @@
   }
 
   function showUser(user) {
-    var path = 'users/' + encodeURIComponent(user);
+    var path = userPath(user);
     return call(path).then(function (answer) {
       if (user !== selectedUser) { return; }
       if (answer.status !== 200) {
