@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.quotaware.benchmarks.contenders.Bucket4j;
 import org.quotaware.benchmarks.contenders.Quotaware;
 import org.quotaware.hazelcast.HazelcastQuotaStore;
+import org.quotaware.store.AllowanceStore;
 
 /**
  * One distributed decision on a two-member cluster ({@link TwoMemberCluster}), always for a user whose entry lives on
@@ -30,6 +31,8 @@ import org.quotaware.hazelcast.HazelcastQuotaStore;
  * <ul>
  * <li>{@code quotaware-decision}: ours, windows and file size, no concurrency slot: one {@code executeOnKey}.</li>
  * <li>{@code quotaware-slot}: ours with the concurrency slot too: acquire and release, two {@code executeOnKey}.</li>
+ * <li>{@code quotaware-allowance}: the same as {@code quotaware-slot} through an {@code AllowanceStore}: the calling
+ * member decides each user's requests within the allowances the owner grants it, and settles now and then.</li>
  * <li>{@code bucket4j-1}, {@code bucket4j-3}: bucket4j's Hazelcast {@code EntryProcessor} proxy, {@code tryConsume(1)}
  * on one or three bandwidths.</li>
  * </ul>
@@ -44,7 +47,7 @@ public class ClusterBenchmark {
 
     public static final int USERS = 1_000;
 
-    @Param({"quotaware-decision", "quotaware-slot", "bucket4j-1", "bucket4j-3"})
+    @Param({"quotaware-decision", "quotaware-slot", "quotaware-allowance", "bucket4j-1", "bucket4j-3"})
     public String limiter;
 
     private TwoMemberCluster cluster;
@@ -71,6 +74,13 @@ public class ClusterBenchmark {
                 HazelcastQuotaStore.builder(cluster.owner()).mapName(TwoMemberCluster.QUOTAWARE_MAP).build();
                 yield Quotaware.on(HazelcastQuotaStore.builder(cluster.caller()).mapName(TwoMemberCluster.QUOTAWARE_MAP)
                         .maxTrackedUsers(1_000_000).build(), Scenario.SUCCESS, limiter.endsWith("slot"));
+            }
+            case "quotaware-allowance" -> {
+                HazelcastQuotaStore.builder(cluster.owner()).mapName(TwoMemberCluster.QUOTAWARE_MAP).build();
+                HazelcastQuotaStore remote = HazelcastQuotaStore.builder(cluster.caller())
+                        .mapName(TwoMemberCluster.QUOTAWARE_MAP).maxTrackedUsers(1_000_000).build();
+                yield Quotaware.on(AllowanceStore.builder(remote).members(remote::members).build(), Scenario.SUCCESS,
+                        true);
             }
             case "bucket4j-1" -> bucket4j(cluster, 1);
             case "bucket4j-3" -> bucket4j(cluster, 3);

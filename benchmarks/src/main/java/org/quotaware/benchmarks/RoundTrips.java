@@ -25,7 +25,8 @@ public final class RoundTrips {
     public static void main(String[] args) throws Exception {
         int decisions = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         Map<String, String> out = new LinkedHashMap<>();
-        for (String limiter : new String[] {"quotaware-decision", "quotaware-slot", "bucket4j-1", "bucket4j-3"}) {
+        for (String limiter : new String[] {"quotaware-decision", "quotaware-slot", "quotaware-allowance", "bucket4j-1",
+                "bucket4j-3"}) {
             try (TwoMemberCluster cluster = new TwoMemberCluster()) {
                 String[] keys = cluster.remoteKeys(ClusterBenchmark.USERS);
                 Contender c = ClusterBenchmark.create(limiter, cluster);
