@@ -12,9 +12,9 @@ import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
-import org.quotaware.local.InMemoryQuotaStore;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.StateOperation;
+import org.quotaware.testing.LeasedStore;
 import org.quotaware.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,29 +25,7 @@ class LeaseAndShareTest {
     private final MutableClock clock = new MutableClock();
 
     /** The in-memory store, but with a finite lease as a distributed store has. */
-    private final QuotaStore leasing = new QuotaStore() {
-        private final InMemoryQuotaStore delegate = new InMemoryQuotaStore(clock, 100);
-
-        @Override
-        public <R> R execute(String user, StateOperation<R> operation) {
-            return delegate.execute(user, operation);
-        }
-
-        @Override
-        public long trackedUsers() {
-            return delegate.trackedUsers();
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return delegate.currentTimeMillis();
-        }
-
-        @Override
-        public long slotLeaseMillis() {
-            return 1_000;
-        }
-    };
+    private final QuotaStore leasing = new LeasedStore(clock, 100, 1_000);
 
     @Test
     void renewedLeasesKeepTheirSlotsAndAbandonedOnesComeBack() {

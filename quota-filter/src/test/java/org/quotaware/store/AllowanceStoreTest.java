@@ -21,6 +21,7 @@ import org.quotaware.local.InMemoryQuotaStore;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.QuotaStoreContract;
 import org.quotaware.spi.StateOperation;
+import org.quotaware.testing.LeasedStore;
 import org.quotaware.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,18 +47,17 @@ class AllowanceStoreTest {
     }
 
     /** The store every member decides on: in memory, its slots leases of {@link #LEASE}, its calls counted. */
-    static final class Shared implements QuotaStore {
-        final InMemoryQuotaStore state;
+    static final class Shared extends LeasedStore {
         final AtomicInteger calls = new AtomicInteger();
         final List<StateOperation<?>> seen = new ArrayList<>();
         volatile boolean down;
 
         Shared(MutableClock clock) {
-            this.state = new InMemoryQuotaStore(clock, 1_000);
+            super(clock, 1_000, LEASE);
         }
 
         @Override
-        public <R> R execute(String user, StateOperation<R> operation) {
+        protected void before(String user, StateOperation<?> operation) {
             if (down) {
                 throw new IllegalStateException("the cluster does not answer");
             }
@@ -65,22 +65,6 @@ class AllowanceStoreTest {
             synchronized (seen) {
                 seen.add(operation);
             }
-            return state.execute(user, operation);
-        }
-
-        @Override
-        public long trackedUsers() {
-            return state.trackedUsers();
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return state.currentTimeMillis();
-        }
-
-        @Override
-        public long slotLeaseMillis() {
-            return LEASE;
         }
 
         long count(Class<?> type) {
@@ -437,31 +421,8 @@ class AllowanceStoreTest {
     class Contract extends QuotaStoreContract {
         @Override
         protected QuotaStore newStore(MutableClock clock, int maxTrackedUsers) {
-            return AllowanceStore.builder(new Leased(new InMemoryQuotaStore(clock, maxTrackedUsers))).manualTick()
+            return AllowanceStore.builder(new LeasedStore(clock, maxTrackedUsers, LEASE)).manualTick()
                     .nanoClock(() -> clock.millis() * 1_000_000L).build();
-        }
-    }
-
-    /** An in-memory store whose slots are leases, as a store shared by several JVMs. */
-    record Leased(InMemoryQuotaStore state) implements QuotaStore {
-        @Override
-        public <R> R execute(String user, StateOperation<R> operation) {
-            return state.execute(user, operation);
-        }
-
-        @Override
-        public long trackedUsers() {
-            return state.trackedUsers();
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return state.currentTimeMillis();
-        }
-
-        @Override
-        public long slotLeaseMillis() {
-            return LEASE;
         }
     }
 }
