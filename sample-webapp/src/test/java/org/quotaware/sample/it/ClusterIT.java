@@ -79,7 +79,7 @@ class ClusterIT {
         sample.setWebXML(new org.jboss.shrinkwrap.api.asset.StringAsset(webXml.replace("demo-premium-key=bob:premium",
                 keys)));
         sample.addClasses(SlowResource.class, PingResource.class, EntryOwnerServlet.class, InvocationsServlet.class,
-                        UsageServlet.class)
+                        UsageServlet.class, PayaraHazelcast.class)
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
         String cluster = "quotaware-it-" + UUID.randomUUID();
         List<String> jvm = List.of("-Dquotaware.anonymous.requests-per-minute=100000",

@@ -2,8 +2,6 @@ package org.quotaware.sample.it;
 
 import java.io.IOException;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 import com.hazelcast.core.HazelcastInstance;
 import jakarta.servlet.annotation.WebServlet;
@@ -21,12 +19,7 @@ public class EntryOwnerServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        HazelcastInstance hz;
-        try {
-            hz = (HazelcastInstance) new InitialContext().lookup("payara/Hazelcast");
-        } catch (NamingException e) {
-            throw new IOException(e);
-        }
+        HazelcastInstance hz = PayaraHazelcast.instance();
         boolean local = hz.getPartitionService().getPartition(request.getParameter("user")).getOwner().localMember();
         response.setContentType("text/plain");
         response.getWriter().print(local ? "local" : "remote");

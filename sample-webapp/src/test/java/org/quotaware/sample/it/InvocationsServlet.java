@@ -3,8 +3,6 @@ package org.quotaware.sample.it;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
@@ -28,12 +26,7 @@ public class InvocationsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        HazelcastInstance hz;
-        try {
-            hz = (HazelcastInstance) new InitialContext().lookup("payara/Hazelcast");
-        } catch (NamingException e) {
-            throw new IOException(e);
-        }
+        HazelcastInstance hz = PayaraHazelcast.instance();
         AtomicLong calls = new AtomicLong();
         ((HazelcastInstanceProxy) hz).getOriginal().node.getNodeEngine().getMetricsRegistry().collect(
                 new MetricsCollector() {

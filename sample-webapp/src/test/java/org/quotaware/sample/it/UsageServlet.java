@@ -7,8 +7,6 @@ import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 import org.quotaware.QuotaLimits;
 import org.quotaware.engine.Operations;
 import org.quotaware.engine.UserState;
@@ -24,12 +22,7 @@ public class UsageServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        HazelcastInstance hz;
-        try {
-            hz = (HazelcastInstance) new InitialContext().lookup("payara/Hazelcast");
-        } catch (NamingException e) {
-            throw new IOException(e);
-        }
+        HazelcastInstance hz = PayaraHazelcast.instance();
         byte[] bytes = hz.<String, byte[]>getMap(HazelcastQuotaStore.DEFAULT_MAP_NAME).get(request.getParameter("user"));
         UserState state = bytes == null ? null : UserState.fromBytes(bytes);
         Operations.Snapshot s = new Operations.Inspect(QuotaLimits.defaults()).apply(state,
