@@ -131,7 +131,7 @@ public class PriceListResource {
      * is read as a stream, through the filter's size limit: a body that grows past it ends in the filter's 413.
      */
     @POST
-    @Quota
+    @Quota(cost = 1)
     @Consumes("text/csv")
     @Produces(MediaType.APPLICATION_JSON)
     public Response upload(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) throws IOException {
