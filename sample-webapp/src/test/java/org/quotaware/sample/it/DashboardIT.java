@@ -3,22 +3,19 @@ package org.quotaware.sample.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
@@ -30,20 +27,13 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -55,22 +45,25 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.quotaware.testing.PayaraMicro;
 
 /**
- * The dashboard in a real browser: Debian's headless Chromium, driven through its chromedriver, on the sample WAR on
- * Payara Micro with the admin API on (an admin key). The page asks for the key, shows the admin API's figures, follows
- * the traffic the test makes (uploads with the demo keys, some over alice's 30 requests a minute), opens a user, and
- * never puts the key in a URL nor loads anything from another origin. One deployment and one browser for all checks;
- * the last one writes {@code target/dashboard.png} (the screenshot in docs/).
+ * The dashboard in a real browser: Debian's headless Chromium, driven through its chromedriver, on the sample as the
+ * README's run command starts it: the WAR as built (the admin API on with the demo admin key the README prints), on
+ * Payara Micro with the run command's flags (a cluster of one on loopback), only on ports of its own. The page asks
+ * for the key, shows the admin API's figures, follows the traffic the test makes (uploads with the demo keys, some
+ * over alice's 30 requests a minute), opens a user, and never puts the key in a URL nor loads anything from another
+ * origin. One server and one browser for all checks; the last one writes {@code target/dashboard.png} (the screenshot
+ * in docs/).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
 class DashboardIT {
 
-    private static final String ADMIN_KEY = "dashboard-it-admin-key-7f3a9c2e51";
-    private static final String CONFIG = "WEB-INF/classes/META-INF/microprofile-config.properties";
+    /** The sample's demo admin key, as its microprofile-config.properties and the README give it. */
+    private static final String ADMIN_KEY = "demo-admin-key-for-local-use-only";
+    private static final int PORT = 18095;
+    private static final int HZ_PORT = 47831;
     private static final String CSV = "sku,name,price,currency\r\nA1,Widget,1.00,EUR\r\nA2,Gadget,2.50,EUR\r\n";
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -81,28 +74,32 @@ class DashboardIT {
     /** The headers of every request the browser sent, in the same order. */
     private static final List<Map<String, Object>> REQUEST_HEADERS = new ArrayList<>();
 
-    @ArquillianResource
-    private URL base;
+    private static PayaraMicro payara;
+    private static URL base;
 
-    /** The sample WAR as built, with the admin API on (a key) and the scaler deciding every second. */
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class,
-                new File(System.getProperty("sample.war", "target/sample-webapp.war")));
-        String config;
-        try (InputStream in = war.get(CONFIG).getAsset().openStream()) {
-            config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * The WAR and the flags of {@code mvn -pl sample-webapp payara-micro:start} (sample-webapp/pom.xml), on this test's
+     * own HTTP and Hazelcast ports and cluster name. Self-protection is off: Chromium, Maven and Payara share two cores
+     * here and would be shed (LoadProtectionTest covers it).
+     */
+    @BeforeAll
+    static void startTheSample() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "dashboard-it"));
+        PayaraMicro.clean(work, "sample");
+        payara = PayaraMicro.start("sample", PayaraMicro.jar(), Path.of(System.getProperty("sample.war")), work,
+                List.of("-Dquotaware.protection.enabled=false"),
+                List.of("--port", Integer.toString(PORT), "--interfaces", "127.0.0.1",
+                        "--clustername", "quotaware-dashboard-it-" + UUID.randomUUID(),
+                        "--startport", Integer.toString(HZ_PORT), "--clustermode", "tcpip:127.0.0.1:" + HZ_PORT));
+        payara.awaitReady(Duration.ofMinutes(3));
+        base = URI.create("http://127.0.0.1:" + PORT + "/").toURL();
+    }
+
+    @AfterAll
+    static void stopTheSample() throws Exception {
+        if (payara != null) {
+            payara.close();
         }
-        war.delete(CONFIG);
-        return war.addAsResource(new StringAsset(config + """
-
-                # DashboardIT: the admin API (and so the dashboard) on, with a key
-                quotaware.admin.enabled=true
-                quotaware.admin.key=%s
-                quotaware.scaling.interval=1
-                """.formatted(ADMIN_KEY)), "META-INF/microprofile-config.properties");
     }
 
     @AfterAll

@@ -259,11 +259,17 @@ class PriceListApiIT {
 
     @Test
     @Order(10)
-    void theDashboardIsAbsentWhileTheAdminApiIsOff() throws Exception {
-        // the sample's own configuration leaves quotaware.admin.enabled off: no page, no data (DashboardIT turns it on)
-        assertThat(send(get("api/quota/admin/dashboard")).statusCode()).isEqualTo(404);
-        assertThat(send(get("api/quota/admin/dashboard/app.js")).statusCode()).isEqualTo(404);
-        assertThat(send(get("api/quota/admin/dashboard/data")).statusCode()).isEqualTo(404);
+    void theDashboardIsServedAndItsDataNeedsTheDemoAdminKey() throws Exception {
+        // the sample turns the admin API on with the demo key the README prints (DashboardIT drives the page itself)
+        assertThat(send(get("api/quota/admin/dashboard")).statusCode()).isEqualTo(200);
+        assertThat(send(get("api/quota/admin/dashboard/app.js")).statusCode()).isEqualTo(200);
+        HttpResponse<String> anonymous = send(get("api/quota/admin/dashboard/data"));
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertProblemJson(anonymous);
+        HttpResponse<String> data = send(HttpRequest.newBuilder(uri("api/quota/admin/dashboard/data"))
+                .timeout(Duration.ofSeconds(30)).header("X-Admin-Key", "demo-admin-key-for-local-use-only").build());
+        assertThat(data.statusCode()).isEqualTo(200);
+        assertThat(json(data).getJsonObject("statistics")).as(data.body()).isNotNull();
     }
 
     private HttpRequest upload(String csv, String apiKey) {
