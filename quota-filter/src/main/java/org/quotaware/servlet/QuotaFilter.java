@@ -107,6 +107,8 @@ public class QuotaFilter implements Filter {
     private ServletContext context;
     private long asyncLeaseMillis;
     private HeaderSwitch rateLimitHeaders = HeaderSwitch.ALWAYS;
+    /** The OpenTelemetry gauges of a manager of its own ({@code metrics=opentelemetry}), or null. */
+    private AutoCloseable telemetry;
 
     /** For web.xml: the settings are read from init-params in {@link #init}. */
     public QuotaFilter() {
@@ -161,6 +163,9 @@ public class QuotaFilter implements Filter {
                     manager = settings.newManager();
                     ownsManager = true;
                     watchDenials();
+                    if (settings.openTelemetry() && manager instanceof HostedQuotaManager own) {
+                        telemetry = FilterTelemetry.publish(SettingsParser.METRICS, own);
+                    }
                 }
                 prepare();
                 if (!params.containsKey(SettingsParser.ASYNC_LEASE) && context != null
@@ -346,6 +351,13 @@ public class QuotaFilter implements Filter {
     public void destroy() {
         if (context != null && context.getAttribute(MANAGER_ATTRIBUTE) == manager) {
             context.removeAttribute(MANAGER_ATTRIBUTE);
+        }
+        if (telemetry != null) {
+            try {
+                telemetry.close();
+            } catch (Exception e) {
+                LOG.log(java.util.logging.Level.FINE, "QuotaFilter: stopping its metrics failed", e);
+            }
         }
         if (ownsManager) {
             manager.close();
