@@ -38,6 +38,22 @@ public final class ClusterAnalysisStore implements AnalysisStore {
     private final long ttlSeconds;
     private final int capacity;
 
+    /**
+     * In the map {@value #MAP_NAME} of Payara's Hazelcast (JNDI {@code payara/Hazelcast}); null when the member runs
+     * without one ({@code --nohazelcast}). Call it only where the Hazelcast API is on the class path.
+     */
+    public static ClusterAnalysisStore inPayara(int maxAnalyses, Duration ttl,
+                                                Function<PriceListAnalysis, String> toJson) {
+        HazelcastInstance hz;
+        try {
+            Object found = new javax.naming.InitialContext().lookup("payara/Hazelcast");
+            hz = found instanceof HazelcastInstance h && h.getLifecycleService().isRunning() ? h : null;
+        } catch (javax.naming.NamingException | RuntimeException | LinkageError absent) {
+            hz = null;
+        }
+        return hz == null ? null : new ClusterAnalysisStore(hz, maxAnalyses, ttl, toJson);
+    }
+
     /** In the map {@value #MAP_NAME}. */
     public ClusterAnalysisStore(HazelcastInstance hz, int maxAnalyses, Duration ttl,
                                 Function<PriceListAnalysis, String> toJson) {

@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Logger;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
-import com.hazelcast.core.HazelcastInstance;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -95,12 +92,15 @@ public class PriceListResource {
         if (!cluster.equals("auto") && !cluster.equals("local")) {
             throw new IllegalArgumentException("pricelist.store.cluster must be auto or local, was " + cluster);
         }
-        HazelcastInstance hz = cluster.equals("auto") ? payaraHazelcast() : null;
-        if (hz != null) {
+        ClusterAnalysisStore shared = null;
+        if (cluster.equals("auto") && hazelcastApi()) {
             jsonb = JsonbBuilder.create();
-            ClusterAnalysisStore shared = new ClusterAnalysisStore(hz, max, ttl, jsonb::toJson);
+            shared = ClusterAnalysisStore.inPayara(max, ttl, jsonb::toJson);
+        }
+        if (shared != null) {
+            ClusterAnalysisStore s = shared;
             LOG.info(() -> "pricelist: analyses in Hazelcast map '" + ClusterAnalysisStore.MAP_NAME + "', at most "
-                    + shared.capacity() + " in the cluster, each for " + ttl.getSeconds() + " s");
+                    + s.capacity() + " in the cluster, each for " + ttl.getSeconds() + " s");
             store = shared;
         } else {
             LOG.info(() -> "pricelist: analyses in this JVM (pricelist.store.cluster=" + cluster + (cluster.equals("auto")
@@ -178,13 +178,16 @@ public class PriceListResource {
         return value;
     }
 
-    /** Payara's Hazelcast (JNDI {@code payara/Hazelcast}), null when the member runs without one (--nohazelcast). */
-    private static HazelcastInstance payaraHazelcast() {
+    /**
+     * Whether the Hazelcast API is there at all (Payara; not Open Liberty or WildFly). This class names no Hazelcast
+     * type, so the container can load it, and make it a bean, without one.
+     */
+    private static boolean hazelcastApi() {
         try {
-            Object found = new InitialContext().lookup("payara/Hazelcast");
-            return found instanceof HazelcastInstance hz && hz.getLifecycleService().isRunning() ? hz : null;
-        } catch (NamingException | RuntimeException | LinkageError absent) {
-            return null;
+            Class.forName("com.hazelcast.core.HazelcastInstance", false, PriceListResource.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
         }
     }
 }
