@@ -3,7 +3,6 @@ package org.quotaware.sample.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringReader;
@@ -24,30 +23,22 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The WAR Maven built, as is, on a real Payara Micro: the price list API behind the quota filter configured in its
- * web.xml. One deployment for all checks (each start costs ~15 s). Each identity is used by one concern only, so the
+ * The WAR Maven built, as is, on a real server: the price list API behind the quota filter configured in its web.xml
+ * and {@code @Quota}. Each subclass starts one server for all checks (each start costs 15 to 30 s): Payara Micro 6 and
+ * 7 through Arquillian ({@link PriceListApiIT}), Open Liberty and WildFly ({@link TelemetryChecks}). Each identity is used by one concern only, so the
  * counts are exact: anonymous (no key) for the API itself, alice (default tier) for size and rate, bob (premium) for
  * the doubled rate. Denied requests are not counted by the filter, so the 413 does not spend alice's minute.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
-class PriceListApiIT {
+abstract class PriceListApiChecks {
 
     private static final String DEFAULT_KEY = "demo-default-key";
     private static final String PREMIUM_KEY = "demo-premium-key";
@@ -62,14 +53,8 @@ class PriceListApiIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    @ArquillianResource
-    private URL base;
-
-    @Deployment(testable = false)
-    static WebArchive sampleWar() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class,
-                new File(System.getProperty("sample.war", "target/sample-webapp.war")));
-    }
+    /** The application's root, ending in {@code /}. */
+    protected abstract URL base();
 
     @Test
     @Order(1)
@@ -213,7 +198,8 @@ class PriceListApiIT {
                 .containsIgnoringCase("\r\nratelimit-policy: ").containsIgnoringCase("\r\nratelimit: ");
         assertThat(answer[2]).isEqualTo("{\"type\":\"urn:quotaware:problem:payload-too-large\",\"title\":"
                 + "\"Payload too large\",\"status\":413,\"detail\":\"file-size: 1048577 bytes exceeds the limit of "
-                + "1048576 bytes; will not pass as it is\",\"instance\":\"/api/pricelists\",\"tier\":\"anonymous\","
+                + "1048576 bytes; will not pass as it is\",\"instance\":\"" + base().getPath()
+                + "api/pricelists\",\"tier\":\"anonymous\","
                 + "\"retryAfter\":null,\"violations\":[{\"limit\":\"file-size\",\"max\":1048576,\"current\":1048577,\"retryAfter\":null}]}");
         // anonymous callers have one slot: the next upload is admitted only if the 413 gave it back
         assertThat(send(upload(CSV, null)).statusCode()).isEqualTo(201);
@@ -332,15 +318,15 @@ class PriceListApiIT {
         }
     }
 
-    private HttpRequest get(String path) {
+    HttpRequest get(String path) {
         return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build();
     }
 
-    private URI uri(String path) {
-        return URI.create(base.toExternalForm()).resolve(path);
+    URI uri(String path) {
+        return URI.create(base().toExternalForm()).resolve(path);
     }
 
-    private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
@@ -349,7 +335,7 @@ class PriceListApiIT {
                 type -> assertThat(type).startsWith("application/problem+json"));
     }
 
-    private static JsonObject json(HttpResponse<String> response) {
+    static JsonObject json(HttpResponse<String> response) {
         try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
             return reader.readObject();
         }
