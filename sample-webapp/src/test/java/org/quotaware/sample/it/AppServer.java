@@ -70,11 +70,10 @@ final class AppServer implements AutoCloseable {
         Path log = server.resolve("logs/messages.log");
         Process p = start(List.of("bash", home.resolve("bin/server").toString(), "run", "quotaware-it"), home,
                 server.resolve("console.log"));
-        AppServer s = new AppServer("Open Liberty", p, log, url(port));
         // the application starts before the HTTP port listens; the server is ready once both are
-        s.awaitLog(Pattern.compile("(?s)(?=.*CWWKZ0001I: Application sample-webapp started).*CWWKF0011I"),
+        return new AppServer("Open Liberty", p, log, url(port)).ready(
+                Pattern.compile("(?s)(?=.*CWWKZ0001I: Application sample-webapp started).*CWWKF0011I"),
                 Pattern.compile("CWWKZ0002E|CWWKZ0012I|CWWKE0005E|CWWKF0001E"));
-        return s;
     }
 
     /** WildFly with its MicroProfile configuration (standalone-microprofile.xml), every port moved by {@code offset}. */
@@ -100,10 +99,9 @@ final class AppServer implements AutoCloseable {
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         Path log = Files.createDirectories(home.resolve("it")).resolve("console.log");
         Process p = start(cmd, home, log);
-        AppServer s = new AppServer("WildFly", p, log, url(8080 + offset));
-        s.awaitLog(Pattern.compile("WFLYSRV0010: Deployed \"sample-webapp.war\""),
-                Pattern.compile("WFLYSRV0026|WFLYCTL0186|WFLYSRV0021"));
-        return s;
+        return new AppServer("WildFly", p, log, url(8080 + offset)).ready(
+                Pattern.compile("WFLYSRV0010: Deployed \"sample-webapp.war\""),
+                Pattern.compile("WFLYSRV0026|WFLYCTL0186|WFLYSRV0021|WFLYCTL0013"));
     }
 
     /** Runs a server's script through bash: the build's unpacking may leave it without its executable bit. */
@@ -123,6 +121,17 @@ final class AppServer implements AutoCloseable {
 
     private static URL url(int port) throws Exception {
         return URI.create("http://127.0.0.1:" + port + "/sample-webapp/").toURL();
+    }
+
+    /** This server once its log says {@code ready}; stopped, and the failure thrown, when it says {@code failed}. */
+    private AppServer ready(Pattern ready, Pattern failed) throws Exception {
+        try {
+            awaitLog(ready, failed);
+            return this;
+        } catch (Exception | Error e) {
+            close(); // a server that did not come up is stopped here: no test class holds it to stop it later
+            throw e;
+        }
     }
 
     private void awaitLog(Pattern ready, Pattern failed) throws Exception {
