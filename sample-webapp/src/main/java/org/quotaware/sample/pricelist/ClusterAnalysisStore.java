@@ -40,10 +40,11 @@ public final class ClusterAnalysisStore implements AnalysisStore {
 
     /**
      * In the map {@value #MAP_NAME} of Payara's Hazelcast (JNDI {@code payara/Hazelcast}); null when the member runs
-     * without one ({@code --nohazelcast}). Call it only where the Hazelcast API is on the class path.
+     * without one ({@code --nohazelcast}). Call it only where the Hazelcast API is on the class path; {@code toJson} is
+     * asked for only when there is a Hazelcast.
      */
     public static ClusterAnalysisStore inPayara(int maxAnalyses, Duration ttl,
-                                                Function<PriceListAnalysis, String> toJson) {
+                                                java.util.function.Supplier<Function<PriceListAnalysis, String>> toJson) {
         HazelcastInstance hz;
         try {
             Object found = new javax.naming.InitialContext().lookup("payara/Hazelcast");
@@ -51,7 +52,7 @@ public final class ClusterAnalysisStore implements AnalysisStore {
         } catch (javax.naming.NamingException | RuntimeException | LinkageError absent) {
             hz = null;
         }
-        return hz == null ? null : new ClusterAnalysisStore(hz, maxAnalyses, ttl, toJson);
+        return hz == null ? null : new ClusterAnalysisStore(hz, maxAnalyses, ttl, toJson.get());
     }
 
     /** In the map {@value #MAP_NAME}. */

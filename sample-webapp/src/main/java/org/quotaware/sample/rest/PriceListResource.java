@@ -94,8 +94,10 @@ public class PriceListResource {
         }
         ClusterAnalysisStore shared = null;
         if (cluster.equals("auto") && hazelcastApi()) {
-            jsonb = JsonbBuilder.create();
-            shared = ClusterAnalysisStore.inPayara(max, ttl, jsonb::toJson);
+            shared = ClusterAnalysisStore.inPayara(max, ttl, () -> {
+                jsonb = JsonbBuilder.create();
+                return jsonb::toJson;
+            });
         }
         if (shared != null) {
             ClusterAnalysisStore s = shared;
