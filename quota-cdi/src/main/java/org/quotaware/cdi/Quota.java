@@ -32,9 +32,12 @@ public @interface Quota {
     @Nonbinding
     String tier() default "";
 
-    /** How many files one call counts as against the hourly and daily file limits; 0 for a plain request. */
+    /**
+     * How many files one call counts as against the hourly and daily file limits. 0 (the default): the call is a
+     * plain request, counted against requests per minute only; write {@code cost = 1} on a method that takes a file.
+     */
     @Nonbinding
-    int cost() default 1;
+    int cost() default 0;
 
     /** Whether the call holds a concurrency slot while it runs. */
     @Nonbinding

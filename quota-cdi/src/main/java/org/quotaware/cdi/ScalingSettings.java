@@ -16,7 +16,7 @@ import org.quotaware.scaling.ScalingRules;
 import org.quotaware.scaling.TierRanges;
 
 /**
- * The {@code quotaware.scaling.*} and {@code quotaware.protection.*} keys: the scaler's rules (the seed's defaults
+ * The {@code quotaware.scaling.*} and {@code quotaware.protection.*} keys: the scaler's rules (ScalingRules' defaults
  * unless set) and how often the member samples itself. Every bad value fails the deployment with the key, the value and
  * the allowed range.
  */

@@ -68,6 +68,30 @@ class QuotaConfigurationTest {
         assertRefused("quotaware.scaling.interval", "0ms");
     }
 
+    /** Two methods as a resource declares them: a plain call and an upload that asks for its file. */
+    static class Resource {
+        @Quota
+        public String plain() {
+            return "";
+        }
+
+        @Quota(cost = 1)
+        public String upload() {
+            return "";
+        }
+    }
+
+    @Test
+    void aBareQuotaCountsARequestAndFilesOnlyWhereAsked() throws Exception {
+        QuotaConfiguration c = load(Map.of(), Map.of());
+        java.lang.reflect.Method plain = Resource.class.getMethod("plain");
+        java.lang.reflect.Method upload = Resource.class.getMethod("upload");
+
+        assertThat(c.resolve(plain, plain.getAnnotation(Quota.class)).cost()).isZero();
+        assertThat(c.resolve(upload, upload.getAnnotation(Quota.class)).cost()).isEqualTo(1);
+        assertThat(c.resolve(plain, plain.getAnnotation(Quota.class)).concurrent()).isTrue();
+    }
+
     @Test
     void everyDurationReadsTheSameWay() {
         QuotaConfiguration c = load(Map.of("quotaware.cluster.slot-lease", "45s", "quotaware.scaling.interval",

@@ -63,6 +63,8 @@ public record QuotaSettings(String prefix, Map<String, String> values, QuotaTier
     public static final String SHADOW = "shadow";
     public static final String DENIAL_LOG_SIZE = "denials.log-size";
     public static final String DENIAL_LOG_WINDOW = "denials.log-window";
+    /** Where a filter with a manager of its own publishes its metrics: {@code off} or {@code opentelemetry}. */
+    public static final String METRICS = "metrics";
     /** The default of {@link #ASYNC_LEASE}. */
     public static final Duration DEFAULT_ASYNC_LEASE = Duration.ofSeconds(300);
 
@@ -70,7 +72,7 @@ public record QuotaSettings(String prefix, Map<String, String> values, QuotaTier
     public static final List<String> FIXED = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED,
             MAX_TRACKED_USERS, API_KEY_HEADER, API_KEYS, USER_HEADER, TRUSTED_PROXIES, ANONYMOUS_TIER, PATHS_INCLUDE,
             PATHS_EXCLUDE, PATHS_FILES, FILES_METHODS, FILES_COUNT, ASYNC_LEASE, SHADOW, DENIAL_LOG_SIZE,
-            DENIAL_LOG_WINDOW, RATE_LIMIT_HEADERS);
+            DENIAL_LOG_WINDOW, RATE_LIMIT_HEADERS, METRICS);
     /**
      * Names no tier may have: the first part of other keys ({@code system.max-concurrent-tasks} would be both the
      * instance's limit and a tier's) and of quota-cdi's {@code scaling.}, {@code protection.}, {@code admin.},
@@ -80,7 +82,7 @@ public record QuotaSettings(String prefix, Map<String, String> values, QuotaTier
             "scaling", "protection", "admin", "cluster");
     /** The keys that define limits (or what the manager does with denials) rather than identity or paths. */
     static final List<String> LIMIT_KEYS = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED,
-            MAX_TRACKED_USERS, SHADOW, DENIAL_LOG_SIZE, DENIAL_LOG_WINDOW);
+            MAX_TRACKED_USERS, SHADOW, DENIAL_LOG_SIZE, DENIAL_LOG_WINDOW, METRICS);
 
     public QuotaSettings {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values)); // in the order written, for messages

@@ -10,7 +10,8 @@ import org.quotaware.QuotaCheckResult;
 import org.quotaware.Violation;
 
 /**
- * The response headers of the IETF draft "RateLimit header fields for HTTP", as structured-field lists: one item per
+ * The response headers of the IETF draft "RateLimit header fields for HTTP" as its revision 08 writes them
+ * (draft-ietf-httpapi-ratelimit-headers-08, October 2024), as structured-field lists: one item per
  * quota ({@code rpm}, {@code files-hour}, {@code files-day}, {@code tasks}), e.g.
  * <pre>
  * RateLimit-Policy: "rpm";q=30;w=60, "files-hour";q=50;w=3600, "files-day";q=200;w=86400, "tasks";q=3;qu="concurrent-requests"

@@ -38,6 +38,8 @@ public final class FilterSettings {
     private final Duration denialLogWindow;
     /** Set once by the parser, before the settings are handed out. */
     HeaderSwitch rateLimitHeaders = HeaderSwitch.ALWAYS;
+    /** Set once by the parser: {@code metrics=opentelemetry}. */
+    boolean openTelemetry;
 
     FilterSettings(String prefix, QuotaTiers tiers, SystemLimits systemLimits, int maxTrackedUsers, CallerIdentity identity,
                    String anonymousTier, PathRules paths, boolean countFiles, List<String> limitKeys,
@@ -170,6 +172,14 @@ public final class FilterSettings {
      */
     public HeaderSwitch rateLimitHeaders() {
         return rateLimitHeaders;
+    }
+
+    /**
+     * Whether a filter with a manager of its own publishes its metrics through {@code GlobalOpenTelemetry}
+     * ({@code metrics=opentelemetry}); off by default.
+     */
+    public boolean openTelemetry() {
+        return openTelemetry;
     }
 
     /**

@@ -115,6 +115,8 @@ public class QuotaFilter implements Filter {
     private ServletContext context;
     private long asyncLeaseMillis;
     private HeaderSwitch rateLimitHeaders = HeaderSwitch.ALWAYS;
+    /** The OpenTelemetry gauges of a manager of its own ({@code metrics=opentelemetry}), or null. */
+    private AutoCloseable telemetry;
 
     /** For web.xml: the settings are read from init-params in {@link #init}. */
     public QuotaFilter() {
@@ -169,6 +171,9 @@ public class QuotaFilter implements Filter {
                     manager = settings.newManager();
                     ownsManager = true;
                     watchDenials();
+                    if (settings.openTelemetry() && manager instanceof HostedQuotaManager own) {
+                        telemetry = FilterTelemetry.publish(SettingsParser.METRICS, own);
+                    }
                 }
                 prepare();
                 if (!params.containsKey(SettingsParser.ASYNC_LEASE) && context != null
@@ -360,6 +365,13 @@ public class QuotaFilter implements Filter {
         }
         if (context != null && context.getAttribute(SETTINGS_ATTRIBUTE) == settings) {
             context.removeAttribute(SETTINGS_ATTRIBUTE);
+        }
+        if (telemetry != null) {
+            try {
+                telemetry.close();
+            } catch (Exception e) {
+                LOG.log(java.util.logging.Level.FINE, "QuotaFilter: stopping its metrics failed", e);
+            }
         }
         if (ownsManager) {
             manager.close();

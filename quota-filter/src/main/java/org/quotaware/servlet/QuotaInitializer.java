@@ -75,8 +75,8 @@ public final class QuotaInitializer implements ServletContainerInitializer {
     static void mapAsyncDispatches(ServletContext context) {
         for (FilterRegistration registration : context.getFilterRegistrations().values()) {
             if (QuotaFilter.class.getName().equals(registration.getClassName())) {
-                String[] patterns = registration.getUrlPatternMappings().toArray(String[]::new);
-                String[] servlets = registration.getServletNameMappings().toArray(String[]::new);
+                String[] patterns = names(registration.getUrlPatternMappings());
+                String[] servlets = names(registration.getServletNameMappings());
                 if (patterns.length > 0) {
                     registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.ASYNC), true, patterns);
                 }
@@ -85,6 +85,11 @@ public final class QuotaInitializer implements ServletContainerInitializer {
                 }
             }
         }
+    }
+
+    /** Open Liberty 25 answers null, not an empty collection, for a filter mapped by URL pattern alone. */
+    private static String[] names(java.util.Collection<String> mappings) {
+        return mappings == null ? new String[0] : mappings.toArray(String[]::new);
     }
 
     /**

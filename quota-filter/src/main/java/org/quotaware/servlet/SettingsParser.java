@@ -29,6 +29,7 @@ public final class SettingsParser {
     static final String ANONYMOUS_TIER = QuotaSettings.ANONYMOUS_TIER;
     static final String ASYNC_LEASE = QuotaSettings.ASYNC_LEASE;
     static final String RATE_LIMIT_HEADERS = QuotaSettings.RATE_LIMIT_HEADERS;
+    static final String METRICS = QuotaSettings.METRICS;
     /** The default of {@link #ASYNC_LEASE}, the same as quota-cdi's {@code quotaware.async-lease}. */
     static final Duration DEFAULT_ASYNC_LEASE = QuotaSettings.DEFAULT_ASYNC_LEASE;
     static final String ANONYMOUS = "anonymous";
@@ -55,7 +56,19 @@ public final class SettingsParser {
                 IdentityParser.identity(q), anonymousTier(q), paths(q), countFiles(q), q.limitKeys(), q.asyncLease(),
                 q.denialLogSize(), q.denialLogWindow());
         settings.rateLimitHeaders = q.rateLimitHeaders();
+        settings.openTelemetry = openTelemetry(q);
         return settings;
+    }
+
+    private static boolean openTelemetry(QuotaSettings q) {
+        String raw = q.value(QuotaSettings.METRICS);
+        if (raw == null || raw.trim().equalsIgnoreCase("off")) {
+            return false;
+        }
+        if (raw.trim().equalsIgnoreCase("opentelemetry")) {
+            return true;
+        }
+        throw ConfigValues.fail(q.key(QuotaSettings.METRICS), "metrics", raw.trim(), "off or opentelemetry");
     }
 
     private static String anonymousTier(QuotaSettings q) {

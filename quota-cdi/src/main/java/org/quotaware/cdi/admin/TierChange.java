@@ -43,7 +43,7 @@ public final class TierChange {
     }
 
     /**
-     * Reads a body: a JSON object when it starts with {@code {}, else properties ({@code name=value} lines).
+     * Reads a body: a JSON object when it starts with <code>{</code>, else properties ({@code name=value} lines).
      *
      * @throws InvalidQuotaConfigException for a body that is neither, an unknown setting or a value that is not text
      *                                     or a number

@@ -12,7 +12,7 @@ import java.util.logging.Logger;
 /**
  * CPU and memory of the container this process runs in, read from its cgroup (v2, else v1), so that a member limited
  * to 2 CPUs and 1 GiB is loaded when it uses them, whatever the host has. Disk and network, and CPU or memory without
- * a container limit, come from the host probe (OSHI).
+ * a container limit, come from the host probe ({@link HostProbe}, or OSHI where it is on the class path).
  * <ul>
  * <li>CPU: the cgroup's usage ({@code cpu.stat usage_usec}; v1 {@code cpuacct.usage}) over the elapsed time times the
  * CPUs of its quota ({@code cpu.max}; v1 {@code cpu.cfs_quota_us / cpu.cfs_period_us}), between two samples.</li>
@@ -60,11 +60,12 @@ final class CgroupProbe implements SystemProbe {
         Cgroups groups = Cgroups.of(root);
         Cpu cpu = groups.cpu();
         Memory memory = groups.memory();
-        LOG.info(() -> "quotaware: CPU from " + (cpu == null ? "the host (OSHI)" : "the container's cgroup "
+        String hostSource = "the host (" + host.source() + ")";
+        LOG.info(() -> "quotaware: CPU from " + (cpu == null ? hostSource : "the container's cgroup "
                 + (cpu.v2 ? "v2" : "v1") + " (" + cpu.cpus + " CPUs, " + cpu.usage.getParent() + ")")
-                + ", memory from " + (memory == null ? "the host (OSHI)" : "the container's cgroup (limit "
+                + ", memory from " + (memory == null ? hostSource : "the container's cgroup (limit "
                 + memory.limit / (1024 * 1024) + " MiB, " + memory.usage.getParent() + ")")
-                + ", disk and network from the host (OSHI)");
+                + ", disk and network from " + hostSource);
         return cpu == null && memory == null ? host : new CgroupProbe(cpu, memory, host, nanoClock);
     }
 

@@ -14,7 +14,8 @@ import oshi.hardware.HardwareAbstractionLayer;
 import oshi.hardware.NetworkIF;
 
 /**
- * {@link SystemProbe} on OSHI. The file store is read with {@code java.nio} instead: it is the store the path really
+ * {@link SystemProbe} on OSHI, used where the application ships {@code com.github.oshi:oshi-core} (optional): network
+ * throughput on platforms without {@code /proc}. The file store is read with {@code java.nio} instead: it is the store the path really
  * lives on (a bind mount in a container too), with no mount-table scan.
  */
 final class OshiProbe implements SystemProbe {

@@ -18,18 +18,19 @@ import org.quotaware.QuotaStatistics;
 import org.quotaware.scaling.SystemMetrics;
 
 /**
- * This member's load as {@link SystemMetrics}: host CPU (from OSHI's ticks between two samples), physical memory, the
- * working directory's file store, network throughput (from OSHI's byte counters between two samples), the JVM heap
- * and the quota engine's running and waiting tasks.
+ * This member's load as {@link SystemMetrics}: host CPU (from cumulative ticks between two samples), physical memory,
+ * the working directory's file store, network throughput (from byte counters between two samples), the JVM heap and
+ * the quota engine's running and waiting tasks. The host's values come from {@code /proc} and the JDK
+ * ({@link HostProbe}), or from OSHI where the application ships it.
  * <p>
  * {@link #sample()} measures; the caller runs it on a schedule (every few seconds, on the container's managed
  * scheduled executor). {@link #current()} returns the last snapshot from a volatile field: a request never measures,
  * never waits. The monitor starts no thread of its own.
  * <p>
- * A value that cannot be read (no OSHI support for the platform, a closed file store, a counter that went backwards)
+ * A value that cannot be read (a platform without {@code /proc}, a closed file store, a counter that went backwards)
  * is reported as unknown ({@code NaN}), which the decisions take as no evidence of load. In a container with a CPU
  * or memory limit, those two are the container's, read from its cgroup ({@link CgroupProbe}); everything else is the
- * host's, from OSHI (see {@code docs/scaling.md}).
+ * host's (see {@code docs/scaling.md}).
  */
 public final class SystemMonitor {
 
@@ -158,38 +159,37 @@ public final class SystemMonitor {
         }
     }
 
-    /** The container's cgroup for CPU and memory where it sets limits, OSHI for the rest. */
-    private static SystemProbe probe() {
-        return CgroupProbe.detect(Path.of("/"), oshiOrNothing(Path.of("").toAbsolutePath()), System::nanoTime);
+    /**
+     * The container's cgroup for CPU and memory where it sets limits; the rest from OSHI when the application ships it
+     * ({@code com.github.oshi:oshi-core}, optional), else from {@code /proc} and the JDK ({@link HostProbe}).
+     */
+    static SystemProbe probe() {
+        Path disk = Path.of("").toAbsolutePath();
+        return CgroupProbe.detect(Path.of("/"), oshiPresent() ? oshiOrHost(disk) : host(disk), System::nanoTime);
     }
 
-    /** OSHI, or a probe that knows nothing when OSHI cannot load on this platform (its JNA binding, for one). */
-    static SystemProbe oshiOrNothing(Path disk) {
+    static SystemProbe host(Path disk) {
+        return new HostProbe(Path.of("/proc"), disk, System::nanoTime);
+    }
+
+
+    private static boolean oshiPresent() {
+        try {
+            Class.forName("oshi.SystemInfo", false, SystemMonitor.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
+    }
+
+    /** OSHI, or {@link HostProbe} when OSHI cannot load on this platform (its JNA binding, for one). */
+    static SystemProbe oshiOrHost(Path disk) {
         try {
             return new OshiProbe(disk);
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(Level.WARNING, "quotaware: OSHI is not available; CPU, memory, disk and network are unknown", e);
-            return new SystemProbe() {
-                @Override
-                public long[] cpuTicks() {
-                    throw new UnsupportedOperationException("no OSHI");
-                }
-
-                @Override
-                public double memoryUsed() {
-                    return Double.NaN;
-                }
-
-                @Override
-                public double diskUsed() {
-                    return Double.NaN;
-                }
-
-                @Override
-                public long[] networkBytes() {
-                    throw new UnsupportedOperationException("no OSHI");
-                }
-            };
+            LOG.log(Level.WARNING, "quotaware: OSHI is on the class path but cannot load here; reading /proc and the "
+                    + "JDK instead", e);
+            return host(disk);
         }
     }
 }

@@ -17,4 +17,9 @@ interface SystemProbe {
 
     /** Cumulative bytes {@code {received, sent}} over every non-loopback interface. */
     long[] networkBytes();
+
+    /** Where the host's values come from, for the log line at start. */
+    default String source() {
+        return "OSHI";
+    }
 }

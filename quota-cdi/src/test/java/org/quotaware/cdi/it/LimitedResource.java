@@ -46,21 +46,21 @@ public class LimitedResource {
 
     @POST
     @Path("upload")
-    @Quota
+    @Quota(cost = 1)
     public String upload(String body) {
         return "stored " + body.length();
     }
 
     @GET
     @Path("report")
-    @Quota(tier = "reports", cost = 0)
+    @Quota(tier = "reports")
     public String report() {
         return "report";
     }
 
     @GET
     @Path("slow")
-    @Quota(cost = 0)
+    @Quota
     public String slow() throws InterruptedException {
         return gate.await(20, TimeUnit.SECONDS) ? "released" : "timed out";
     }
@@ -78,21 +78,21 @@ public class LimitedResource {
 
     @GET
     @Path("boom")
-    @Quota(cost = 0)
+    @Quota
     public String boom() {
         throw new IllegalStateException("boom");
     }
 
     @GET
     @Path("stage")
-    @Quota(cost = 0)
+    @Quota
     public CompletionStage<String> stage() {
         return CompletableFuture.supplyAsync(() -> "staged", executor);
     }
 
     @GET
     @Path("async")
-    @Quota(cost = 0)
+    @Quota
     public void async(@Suspended AsyncResponse response) {
         executor.submit(() -> response.resume("resumed"));
     }
@@ -113,7 +113,7 @@ public class LimitedResource {
 
     @GET
     @Path("held")
-    @Quota(cost = 0)
+    @Quota
     public void held(@Suspended AsyncResponse response) {
         CountDownLatch latch = queueGate;
         executor.submit(() -> {
@@ -127,14 +127,14 @@ public class LimitedResource {
 
     @GET
     @Path("queued-async")
-    @Quota(cost = 0)
+    @Quota
     public void queuedAsync(@QueryParam("n") int n, @Suspended AsyncResponse response) {
         executor.submit(() -> response.resume("async " + n));
     }
 
     @GET
     @Path("queued-stage")
-    @Quota(cost = 0)
+    @Quota
     public CompletionStage<String> queuedStage(@QueryParam("n") int n) {
         return CompletableFuture.supplyAsync(() -> "stage " + n, executor);
     }

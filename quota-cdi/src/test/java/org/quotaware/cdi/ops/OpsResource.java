@@ -14,7 +14,7 @@ public class OpsResource {
     /** The caller's own quota (its tier's limits). */
     @GET
     @Path("call")
-    @Quota(cost = 0)
+    @Quota
     public String call() {
         return "ok";
     }
@@ -22,7 +22,7 @@ public class OpsResource {
     /** A separate quota per caller with the limits of tier "metered": only the metrics test calls it. */
     @GET
     @Path("metered")
-    @Quota(tier = "metered", cost = 0)
+    @Quota(tier = "metered")
     public String metered() {
         return "ok";
     }
@@ -37,7 +37,7 @@ public class OpsResource {
     /** A separate quota per caller with the limits of tier "shadowed" (its rpm in shadow mode): the shadow test's. */
     @GET
     @Path("shadowed")
-    @Quota(tier = "shadowed", cost = 0)
+    @Quota(tier = "shadowed")
     public String shadowed() {
         return "ok";
     }

@@ -116,7 +116,7 @@ class SystemMonitorTest {
         assertThat(m.diskUsed()).isEqualTo(0.25);
     }
 
-    /** The real thing on this machine: OSHI, the JVM heap and a manager's counts. */
+    /** The real thing on this machine: its /proc (or OSHI, on the test class path), the JVM heap and a manager's counts. */
     @Test
     void samplesThisMachine() {
         try (QuotaManager manager = DefaultQuotaManager.builder().build()) {
@@ -163,7 +163,7 @@ class SystemMonitorTest {
 
     /** CPU ticks move every 10 ms of each core's time; spin (no sleep) until they do, at most 2 s. */
     private static void busyUntilTheTicksMove() {
-        SystemProbe p = SystemMonitor.oshiOrNothing(java.nio.file.Path.of("."));
+        SystemProbe p = SystemMonitor.probe(); // what SystemMonitor.of samples (OSHI caches its ticks briefly)
         long start = p.cpuTicks()[1];
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (p.cpuTicks()[1] == start && System.nanoTime() < deadline) {

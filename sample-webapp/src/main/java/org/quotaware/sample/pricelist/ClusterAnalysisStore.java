@@ -42,6 +42,23 @@ public final class ClusterAnalysisStore implements AnalysisStore {
     private final int capacity;
     private final long maxEntryBytes;
 
+    /**
+     * In the map {@value #MAP_NAME} of Payara's Hazelcast (JNDI {@code payara/Hazelcast}); null when the member runs
+     * without one ({@code --nohazelcast}). Call it only where the Hazelcast API is on the class path; {@code toJson} is
+     * asked for only when there is a Hazelcast.
+     */
+    public static ClusterAnalysisStore inPayara(int maxAnalyses, long maxBytes, Duration ttl,
+                                                java.util.function.Supplier<Function<PriceListAnalysis, String>> toJson) {
+        HazelcastInstance hz;
+        try {
+            Object found = new javax.naming.InitialContext().lookup("payara/Hazelcast");
+            hz = found instanceof HazelcastInstance h && h.getLifecycleService().isRunning() ? h : null;
+        } catch (javax.naming.NamingException | RuntimeException | LinkageError absent) {
+            hz = null;
+        }
+        return hz == null ? null : new ClusterAnalysisStore(hz, maxAnalyses, maxBytes, ttl, toJson.get());
+    }
+
     /** In the map {@value #MAP_NAME}. */
     public ClusterAnalysisStore(HazelcastInstance hz, int maxAnalyses, long maxBytes, Duration ttl,
                                 Function<PriceListAnalysis, String> toJson) {

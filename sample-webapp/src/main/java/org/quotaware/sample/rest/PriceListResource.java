@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Logger;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
-import com.hazelcast.core.HazelcastInstance;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -95,18 +92,22 @@ public class PriceListResource {
         if (!cluster.equals("auto") && !cluster.equals("local")) {
             throw new IllegalArgumentException("pricelist.store.cluster must be auto or local, was " + cluster);
         }
-        HazelcastInstance hz = cluster.equals("auto") ? payaraHazelcast() : null;
-        if (hz != null) {
-            jsonb = JsonbBuilder.create();
-            ClusterAnalysisStore shared;
+        ClusterAnalysisStore shared = null;
+        if (cluster.equals("auto") && hazelcastApi()) {
             try {
-                shared = new ClusterAnalysisStore(hz, max, bytes, ttl, jsonb::toJson);
+                shared = ClusterAnalysisStore.inPayara(max, bytes, ttl, () -> {
+                    jsonb = JsonbBuilder.create();
+                    return jsonb::toJson;
+                });
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("pricelist.store.max-bytes: " + e.getMessage(), e);
             }
+        }
+        if (shared != null) {
+            ClusterAnalysisStore s = shared;
             LOG.info(() -> "pricelist: analyses in Hazelcast map '" + ClusterAnalysisStore.MAP_NAME + "', at most "
-                    + shared.capacity() + " in the cluster, each for " + ttl.getSeconds() + " s and of at most "
-                    + shared.maxEntryBytes() + " bytes of JSON (pricelist.store.max-bytes / that many)");
+                    + s.capacity() + " in the cluster, each for " + ttl.getSeconds() + " s and of at most "
+                    + s.maxEntryBytes() + " bytes of JSON (pricelist.store.max-bytes / that many)");
             store = shared;
         } else {
             LOG.info(() -> "pricelist: analyses in this JVM (pricelist.store.cluster=" + cluster + (cluster.equals("auto")
@@ -137,7 +138,7 @@ public class PriceListResource {
      * is read as a stream, through the filter's size limit: a body that grows past it ends in the filter's 413.
      */
     @POST
-    @Quota
+    @Quota(cost = 1)
     @Consumes("text/csv")
     @Produces(MediaType.APPLICATION_JSON)
     public Response upload(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) throws IOException {
@@ -184,13 +185,16 @@ public class PriceListResource {
         return value;
     }
 
-    /** Payara's Hazelcast (JNDI {@code payara/Hazelcast}), null when the member runs without one (--nohazelcast). */
-    private static HazelcastInstance payaraHazelcast() {
+    /**
+     * Whether the Hazelcast API is there at all (Payara; not Open Liberty or WildFly). This class names no Hazelcast
+     * type, so the container can load it, and make it a bean, without one.
+     */
+    private static boolean hazelcastApi() {
         try {
-            Object found = new InitialContext().lookup("payara/Hazelcast");
-            return found instanceof HazelcastInstance hz && hz.getLifecycleService().isRunning() ? hz : null;
-        } catch (NamingException | RuntimeException | LinkageError absent) {
-            return null;
+            Class.forName("com.hazelcast.core.HazelcastInstance", false, PriceListResource.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
         }
     }
 }

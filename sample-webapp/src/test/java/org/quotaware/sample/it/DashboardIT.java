@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
@@ -30,20 +31,17 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -55,23 +53,25 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.quotaware.testing.PayaraMicro;
 
 /**
- * The dashboard in a real browser: Debian's headless Chromium, driven through its chromedriver, on the sample WAR on
- * Payara Micro with the admin API on (an admin key). The page asks for the key, shows the admin API's figures, follows
- * the traffic the test makes (uploads with the demo keys, some over alice's 30 requests a minute), opens a user, and
- * never puts the key in a URL nor loads anything from another origin. One deployment and one browser for all checks;
- * the last one writes {@code target/dashboard.png} (the screenshot in docs/).
+ * The dashboard in a real browser: Debian's headless Chromium, driven through its chromedriver, on the sample as the
+ * README's run command starts it: the WAR as built (the admin API on with the demo admin key the README prints), on
+ * Payara Micro with the run command's flags (a cluster of one on loopback), only on ports of its own. The page asks
+ * for the key, shows the admin API's figures, follows the traffic the test makes (uploads with the demo keys, some
+ * over alice's 30 requests a minute), opens a user, and never puts the key in a URL nor loads anything from another
+ * origin. One server and one browser for all checks; the last one writes {@code target/dashboard.png} (the screenshot
+ * in docs/).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
 class DashboardIT {
 
-    private static final String ADMIN_KEY = "dashboard-it-admin-key-7f3a9c2e51";
-    private static final String CONFIG = "WEB-INF/classes/META-INF/microprofile-config.properties";
-    private static final String WEB_XML = "WEB-INF/web.xml";
+    /** The sample's demo admin key, as its microprofile-config.properties and the README give it. */
+    private static final String ADMIN_KEY = "demo-admin-key-for-local-use-only";
+    private static final int PORT = 18095;
+    private static final int HZ_PORT = 47831;
     /** A caller through a proxy from an IPv6 address: its quota key is its /64, with a '/'. */
     private static final String IPV6 = "2001:db8:1:2::7";
     private static final String IPV6_USER = "ip:2001:db8:1:2::/64";
@@ -85,39 +85,66 @@ class DashboardIT {
     /** The headers of every request the browser sent, in the same order. */
     private static final List<Map<String, Object>> REQUEST_HEADERS = new ArrayList<>();
 
-    @ArquillianResource
-    private URL base;
+    private static PayaraMicro payara;
+    private static URL base;
+    private static boolean proxied;
 
     /**
-     * The sample WAR as built, with the admin API on (a key), the scaler deciding every second, a denial log smaller
-     * than the dashboard's panel, and every peer a trusted proxy in the filter's web.xml (only there), so the test
-     * names client addresses in X-Forwarded-For.
+     * The WAR and the flags of {@code mvn -pl sample-webapp payara-micro:start} (sample-webapp/pom.xml), on this test's
+     * own HTTP and Hazelcast ports and cluster name. Self-protection is off: Chromium, Maven and Payara share two cores
+     * here and would be shed (LoadProtectionTest covers it); and the denial log keeps 5, fewer than the dashboard's
+     * panel shows.
      */
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class,
-                new File(System.getProperty("sample.war", "target/sample-webapp.war")));
-        String config = read(war, CONFIG);
-        String webXml = read(war, WEB_XML).replace("<init-param><param-name>paths.include</param-name>",
-                "<init-param><param-name>identity.trusted-proxies</param-name><param-value>0.0.0.0/0,::/0"
-                        + "</param-value></init-param><init-param><param-name>paths.include</param-name>");
-        war.delete(CONFIG);
-        war.delete(WEB_XML);
-        return war.addAsWebInfResource(new StringAsset(webXml), "web.xml").addAsResource(new StringAsset(config + """
-
-                # DashboardIT: the admin API (and so the dashboard) on, with a key; five denials kept
-                quotaware.admin.enabled=true
-                quotaware.admin.key=%s
-                quotaware.scaling.interval=1
-                quotaware.denials.log-size=5
-                """.formatted(ADMIN_KEY)), "META-INF/microprofile-config.properties");
+    @BeforeAll
+    static void startTheSample() throws Exception {
+        start(Path.of(System.getProperty("sample.war")));
     }
 
-    private static String read(WebArchive war, String path) {
-        try (InputStream in = war.get(path).getAsset().openStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private static void start(Path war) throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "dashboard-it"));
+        PayaraMicro.clean(work, "sample");
+        payara = PayaraMicro.start("sample", PayaraMicro.jar(), war, work,
+                List.of("-Dquotaware.protection.enabled=false", "-Dquotaware.denials.log-size=5"),
+                List.of("--port", Integer.toString(PORT), "--interfaces", "127.0.0.1",
+                        "--clustername", "quotaware-dashboard-it-" + UUID.randomUUID(),
+                        "--startport", Integer.toString(HZ_PORT), "--clustermode", "tcpip:127.0.0.1:" + HZ_PORT));
+        payara.awaitReady(Duration.ofMinutes(3));
+        base = URI.create("http://127.0.0.1:" + PORT + "/").toURL();
+    }
+
+    /**
+     * The last checks need client addresses named in X-Forwarded-For, which the sample trusts from no proxy: the
+     * sample is started again, once, from a copy of its WAR whose filter trusts every peer as a proxy (in its web.xml,
+     * the only place the filter reads them), all else as built.
+     */
+    private static void behindAProxy() throws Exception {
+        if (proxied) {
+            return;
+        }
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sample.war")));
+        String webXml;
+        try (InputStream in = war.get("WEB-INF/web.xml").getAsset().openStream()) {
+            webXml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        war.delete("WEB-INF/web.xml");
+        war.addAsWebInfResource(new StringAsset(webXml.replace("<init-param><param-name>paths.include</param-name>",
+                "<init-param><param-name>identity.trusted-proxies</param-name><param-value>0.0.0.0/0,::/0"
+                        + "</param-value></init-param><init-param><param-name>paths.include</param-name>")),
+                "web.xml");
+        Path copy = Files.createDirectories(Path.of("target", "dashboard-it")).resolve("behind-a-proxy.war");
+        war.as(ZipExporter.class).exportTo(copy.toFile(), true);
+        payara.close();
+        start(copy);
+        proxied = true;
+        browser().navigate().refresh();
+    }
+
+    @AfterAll
+    static void stopTheSample() throws Exception {
+        if (payara != null) {
+            payara.close();
         }
     }
 
@@ -282,49 +309,6 @@ class DashboardIT {
 
     @Test
     @Order(6)
-    void anIpv6CallerIsShownAndGivenLimitsOfItsOwn() throws Exception {
-        HttpResponse<String> call = HTTP.send(HttpRequest.newBuilder(uri("api/quota/me"))
-                .header("X-Forwarded-For", IPV6).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
-        assertThat(call.body()).contains("\"user\":\"" + IPV6_USER + "\"");
-
-        WebElement query = browser().findElement(By.id("user-query"));
-        query.clear();
-        query.sendKeys(IPV6_USER);
-        browser().findElement(By.cssSelector("#user-form button[type=submit]")).click();
-
-        await(() -> IPV6_USER.equals(browser().findElement(By.id("user")).getAttribute("data-user"))
-                && visible("user") != null, "the IPv6 caller's usage");
-        assertThat(text("user-active")).isEqualTo("0");
-        // what an operator does next, with the dashboard's spelling of the key: its '/' as it is
-        HttpResponse<String> own = HTTP.send(HttpRequest.newBuilder(uri("api/quota/admin/users/"
-                        + "ip%3A2001%3Adb8%3A1%3A2%3A%3A/64/limits")).header("X-Admin-Key", ADMIN_KEY)
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
-                        "{\"requests-per-minute\": 7}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
-        assertThat(admin("users/ip%3A2001%3Adb8%3A1%3A2%3A%3A/64").getString("tier")).isEqualTo("override");
-    }
-
-    @Test
-    @Order(7)
-    void wrongAdminKeysAreCountedPerClientAddressByTheFiltersTrustedProxies() throws Exception {
-        for (int i = 1; i <= 5; i++) {
-            assertThat(adminFrom("198.51.100.9", "old-admin-key-2025-0b1c")).as("script %d", i).isEqualTo(403);
-        }
-        assertThat(adminFrom("198.51.100.9", "old-admin-key-2025-0b1c")).isEqualTo(429);
-
-        assertThat(adminFrom("198.51.100.10", "old-admin-key-2025-0b1c")).as("another client behind the proxy")
-                .isEqualTo(403);
-        assertThat(adminFrom("198.51.100.9", ADMIN_KEY)).as("the right key, the script's address").isEqualTo(200);
-    }
-
-    private int adminFrom(String address, String key) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri("api/quota/admin/tiers")).header("X-Admin-Key", key)
-                .header("X-Forwarded-For", address).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    @Test
-    @Order(8)
     void theKeyIsNeverInAUrlAndNothingComesFromElsewhere() throws Exception {
         Path png = Path.of(System.getProperty("dashboard.screenshot", "target/dashboard.png"));
         Files.createDirectories(png.toAbsolutePath().getParent());
@@ -372,6 +356,51 @@ class DashboardIT {
     }
 
     /** Reads Chrome's performance log (emptied by each read) into {@link #REQUESTED}. */
+    @Test
+    @Order(7)
+    void anIpv6CallerIsShownAndGivenLimitsOfItsOwn() throws Exception {
+        behindAProxy();
+        HttpResponse<String> call = HTTP.send(HttpRequest.newBuilder(uri("api/quota/me"))
+                .header("X-Forwarded-For", IPV6).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+        assertThat(call.body()).contains("\"user\":\"" + IPV6_USER + "\"");
+
+        WebElement query = browser().findElement(By.id("user-query"));
+        query.clear();
+        query.sendKeys(IPV6_USER);
+        browser().findElement(By.cssSelector("#user-form button[type=submit]")).click();
+
+        await(() -> IPV6_USER.equals(browser().findElement(By.id("user")).getAttribute("data-user"))
+                && visible("user") != null, "the IPv6 caller's usage");
+        assertThat(text("user-active")).isEqualTo("0");
+        // what an operator does next, with the dashboard's spelling of the key: its '/' as it is
+        HttpResponse<String> own = HTTP.send(HttpRequest.newBuilder(uri("api/quota/admin/users/"
+                        + "ip%3A2001%3Adb8%3A1%3A2%3A%3A/64/limits")).header("X-Admin-Key", ADMIN_KEY)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"requests-per-minute\": 7}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
+        assertThat(admin("users/ip%3A2001%3Adb8%3A1%3A2%3A%3A/64").getString("tier")).isEqualTo("override");
+    }
+
+    @Test
+    @Order(8)
+    void wrongAdminKeysAreCountedPerClientAddressByTheFiltersTrustedProxies() throws Exception {
+        behindAProxy();
+        for (int i = 1; i <= 5; i++) {
+            assertThat(adminFrom("198.51.100.9", "old-admin-key-2025-0b1c")).as("script %d", i).isEqualTo(403);
+        }
+        assertThat(adminFrom("198.51.100.9", "old-admin-key-2025-0b1c")).isEqualTo(429);
+
+        assertThat(adminFrom("198.51.100.10", "old-admin-key-2025-0b1c")).as("another client behind the proxy")
+                .isEqualTo(403);
+        assertThat(adminFrom("198.51.100.9", ADMIN_KEY)).as("the right key, the script's address").isEqualTo(200);
+    }
+
+    private int adminFrom(String address, String key) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri("api/quota/admin/tiers")).header("X-Admin-Key", key)
+                .header("X-Forwarded-For", address).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private static void drainPerformanceLog() {
         for (LogEntry entry : browser().manage().logs().get(LogType.PERFORMANCE)) {
             try (JsonReader r = Json.createReader(new StringReader(entry.getMessage()))) {
