@@ -32,7 +32,7 @@ abstract class TelemetryChecks extends PriceListApiChecks {
     protected abstract String storeMode();
 
     @Test
-    @Order(11)
+    @Order(21)
     void theQuotaFiguresArePublishedThroughOpenTelemetry() throws Exception {
         OtlpReceiver otel = receiver();
         String premium = "method=none,outcome=%s,tier=premium";
