@@ -160,7 +160,10 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
                 return deny(applied.tier(), List.of(refused), List.of());
             }
         }
-        boolean instanceFull = concurrent && !reserve(active, sys.maxConcurrentTasks());
+        // Without a system limit there is nothing to reserve: an admitted task is counted once admitted, and a
+        // denial (a flood of them is the case to make cheap) touches no shared counter
+        boolean limited = concurrent && sys.maxConcurrentTasks() != QuotaLimits.OFF;
+        boolean instanceFull = limited && !reserve(active, sys.maxConcurrentTasks());
         if (instanceFull && (limits.maxConcurrentTasks() == QuotaLimits.OFF || limits.maxQueueSize() <= 0)) {
             // the instance is full and the user has no queue to wait in; still tell every other limit it would break
             Decision d = decideOn(user, applied.tier(), new Operations.Check(request, limits));
@@ -169,7 +172,7 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
             return deny(applied.tier(), all, d.limits());
         }
         long token = concurrent && limits.maxConcurrentTasks() != QuotaLimits.OFF ? newToken() : 0;
-        boolean holdsSlot = concurrent && !instanceFull;
+        boolean holdsSlot = limited && !instanceFull;
         Decision d;
         try {
             Operations.Acquire acquire = new Operations.Acquire(request, limits, token, leaseMillis, instanceFull);
@@ -185,6 +188,9 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
             throw e;
         }
         if (d.verdict() == Verdict.ADMITTED) {
+            if (concurrent && !limited) {
+                active.incrementAndGet(); // released by the permit, as a reserved one
+            }
             statistics.allowed(d.violations());
             String tier = applied.tier();
             Decision admitted = d;
