@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -203,7 +204,7 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
         }
         if (d.verdict() == Verdict.DENIED) {
             if (!instanceFull) {
-                return deny(applied.tier(), d.violations(), d.limits());
+                return denied(applied.tier(), d);
             }
             List<Violation> all = new ArrayList<>(d.violations());
             all.add(instanceFull(sys));
@@ -355,6 +356,27 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
             statistics.ended(success);
         }
         room.released(user);
+    }
+
+    /**
+     * The answer to a decision the store denied: made once per decision object and tier, and the same object each
+     * time the store answers that decision again (a refusal repeated from the state's memory, see RememberedDenial),
+     * so a flood of one refused request costs a counter increment, not a result.
+     */
+    private QuotaDenial denied(String tier, Decision d) {
+        if (d.published() instanceof PublishedDenial known && known.tier().equals(tier)) {
+            known.counter().increment();
+            return known.denial();
+        }
+        LongAdder counter = statistics.deniedCounter(d.violations());
+        counter.increment();
+        QuotaDenial denial = new QuotaDenial(QuotaCheckResult.denied(tier, d.violations(), d.limits()));
+        d.publish(new PublishedDenial(tier, counter, denial));
+        return denial;
+    }
+
+    /** What {@link #denied} made of a decision: the tier it answered for, its statistics counter and the answer. */
+    private record PublishedDenial(String tier, LongAdder counter, QuotaDenial denial) {
     }
 
     private QuotaDenial deny(String tier, List<Violation> violations, List<LimitStatus> limits) {

@@ -40,7 +40,12 @@ final class Statistics {
     }
 
     void denied(List<Violation> violations) {
-        counter(denied, set(violations)).increment();
+        deniedCounter(violations).increment();
+    }
+
+    /** The counter {@link #denied} increments for these violations, for a caller that counts the same set again. */
+    LongAdder deniedCounter(List<Violation> violations) {
+        return counter(denied, set(violations));
     }
 
     void overflowed() {
