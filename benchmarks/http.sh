@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# wrk against the sample WAR on Payara Micro, GET /api/pricelists/{id}, in five setups and two groups:
-#   one member   off        quotas off (see run.sh: QUOTA_OFF_PROPS, else a copy of the WAR without the filter), --nocluster
+# wrk against the sample WAR on Payara Micro, GET /api/pricelists/{id}, in seven setups and two groups:
+#   one member   off        quotas off (see run.sh: QUOTA_OFF_PROPS, else a copy of the WAR without the filter),
+#                           --nocluster
 #                local      QuotaFilter with the local store (-Dquotaware.cluster.store=local), --nocluster
-#                hazelcast  QuotaFilter with the default store: Payara's own Hazelcast (one member, its own cluster name)
+#                offc       quotas off on a clustered member (Payara's Hazelcast, a cluster of its own): the same flags
+#                           as hazelcast, so that hazelcast / offc is the store's own cost
+#                localc     the local store on a clustered member
+#                hazelcast  QuotaFilter with the default store: Payara's own Hazelcast (one member, a cluster of its own)
 #   two members  off2       two members with quotas off, one cluster of their own
 #                hazelcast2 two members with the default store, one cluster of their own
-# A group's members are started together and measured in interleaved rounds (off, local, hazelcast, then the reverse
-# order, ...). Each round reads the Payara processes' CPU time (utime + stime in /proc/PID/stat) and their Hazelcast
+# A group's members are started together and measured in interleaved rounds (off, local, ..., then the reverse
+# order, ...). Each round reads the Payara processes' CPU time (utime + stime in /proc/PID/stat), their context
+# switches (voluntary and involuntary, summed over every thread: /proc/PID/task/*/status) and their Hazelcast
 # invocation count (a probe servlet added to the WAR copies measured here, never to the sample's own) before and after
-# wrk: CPU per request and invocations per request come from that. The one-member setups keep analyses in memory
-# (-Dpricelist.store.cluster=local), so that their GET does the same work; the two-member ones keep them in the cluster
-# (the sample's default), so either member answers for an id: one id is read on both, and the load spreads over both
-# (two wrk at once, half the connections each), as several API keys (users) whose entries both members own.
+# wrk: CPU, context switches and invocations per request come from that. The warm-up runs in interleaved passes, read
+# the same way, until every setup's CPU per request moved by at most HTTP_WARMUP_TOLERANCE (10 %) from its previous
+# pass (at least HTTP_WARMUP_PASSES, at most HTTP_WARMUP_MAX_PASSES passes). The one-member setups keep analyses in
+# memory (-Dpricelist.store.cluster=local), so that their GET does the same work; the two-member ones keep them in the
+# cluster (the sample's default), so either member answers for an id: one id is read on both, and the load spreads
+# over both (two wrk at once, half the connections each), as several API keys (users) whose entries both members own.
 # Limits are raised by system properties (MicroProfile Config) so that nothing is denied; the script checks the
 # RateLimit-Policy header says so and counts non-2xx answers. Usage: http.sh WAR PAYARA_JAR OUT_DIR
 set -euo pipefail
@@ -21,10 +28,12 @@ PROBE_CLASSES="$HERE/target/classes/org/quotaware/benchmarks/payara"
 mkdir -p "$OUT"
 JAVA="${JAVA:-java}"
 WRK_CONNECTIONS="${WRK_CONNECTIONS:-16}"
-WARMUP="${HTTP_WARMUP:-15s}"
-# two passes: Payara's JIT is still compiling after one short load (rounds kept climbing by half after a 15 s warm-up;
-# two passes of 20 s were measured enough, 15 s keeps run.sh within 20 minutes with the two-member setups)
+WARMUP="${HTTP_WARMUP:-10s}"
+# Payara's JIT goes on compiling for a while under load: a fixed two passes of 15 s left "off" falling from 790 to
+# 248 µs per request across the measured rounds. So the passes go on until every setup's CPU per request is steady.
 WARMUP_PASSES="${HTTP_WARMUP_PASSES:-2}"
+WARMUP_MAX_PASSES="${HTTP_WARMUP_MAX_PASSES:-4}"
+WARMUP_TOLERANCE="${HTTP_WARMUP_TOLERANCE:-0.10}"
 # many short rounds: each setup's ratio to the "off" measured in the same round cancels the machine's drift best
 DURATION="${HTTP_DURATION:-5s}"
 ROUNDS="${HTTP_ROUNDS:-8}"
@@ -53,7 +62,9 @@ fi
 [[ -f "$PROBE_CLASSES/HazelcastProbeServlet.class" ]] || { echo "build the benchmarks module first (run.sh does)"; exit 1; }
 wrk --version 2>&1 | head -1 > "$OUT/wrk-version.txt" || true
 echo "${LIMITS[*]}" > "$OUT/limits.txt"
-echo "$ROUNDS interleaved rounds of $DURATION after $WARMUP_PASSES interleaved warm-up passes of $WARMUP" > "$OUT/rounds.txt"
+echo "$ROUNDS interleaved rounds of $DURATION after interleaved warm-up passes of $WARMUP (at least $WARMUP_PASSES, \
+at most $WARMUP_MAX_PASSES, until every setup's CPU per request moved by at most $WARMUP_TOLERANCE from its previous \
+pass)" > "$OUT/rounds.txt"
 echo "$CLK_TCK" > "$OUT/clk-tck.txt"
 echo "$USERS" > "$OUT/users.txt"
 
@@ -192,6 +203,18 @@ cpu_ticks() {
   echo "$total"
 }
 
+# The setup's Payara processes' context switches so far, voluntary and involuntary, summed over all their threads
+# (/proc/PID/status alone counts the main thread only). A thread that ended during a round takes its count with it.
+ctx_switches() {
+  local total=0 name n
+  for name in ${MEMBERS[$1]}; do
+    n=$( { cat /proc/"${PIDS[$name]}"/task/*/status 2>/dev/null || true; } \
+        | awk '/^(non)?voluntary_ctxt_switches:/ {s += $2} END {print s + 0}')
+    total=$(( total + n ))
+  done
+  echo "$total"
+}
+
 # The setup's Hazelcast invocations so far (summed over its members), "none" without Hazelcast.
 invocations() {
   local total=0 name n
@@ -203,7 +226,7 @@ invocations() {
   echo "$total"
 }
 
-# One measured (or warm-up) run of wrk on every member of the setup at once, the connections split between them.
+# One run of wrk on every member of the setup at once, the connections split between them.
 load() {
   local setup="$1" duration="$2" file="$3"; shift 3
   local names=(${MEMBERS[$setup]}) pids=() name
@@ -216,34 +239,66 @@ load() {
   for pid in "${pids[@]}"; do wait "$pid"; done
 }
 
+# One load of a setup with the server's counters read around it, into $OUT/SETUP.FILE.probe.txt; prints a summary
+# line and leaves the CPU µs per request in CPU_PER_REQUEST.
+sample() {
+  local name="$1" duration="$2" file="$3"; shift 3
+  local calls_before cpu_before cs_before cpu_after cs_after calls_after calls=none requests cpu cs
+  calls_before=$(invocations "$name")
+  cpu_before=$(cpu_ticks "$name")
+  cs_before=$(ctx_switches "$name")
+  load "$name" "$duration" "$file" "$@"
+  cpu_after=$(cpu_ticks "$name")
+  cs_after=$(ctx_switches "$name")
+  calls_after=$(invocations "$name")
+  [[ "$calls_before" != none && "$calls_after" != none ]] && calls=$(( calls_after - calls_before ))
+  cpu=$(( cpu_after - cpu_before ))
+  cs=$(( cs_after - cs_before ))
+  printf 'cpu_ticks %s\ninvocations %s\nctx_switches %s\n' "$cpu" "$calls" "$cs" > "$OUT/$name.$file.probe.txt"
+  requests=$(cat "$OUT/$name.$file".*.wrk.txt | awk '/ requests in / {n += $1} END {print n + 0}')
+  CPU_PER_REQUEST=$(awk -v t="$cpu" -v r="$requests" -v k="$CLK_TCK" 'BEGIN {printf "%.1f", r ? t / k * 1e6 / r : 0}')
+  printf '%s requests, %s µs CPU, %s context switches, %s invocations per request\n' "$requests" \
+      "$CPU_PER_REQUEST" "$(awk -v c="$cs" -v r="$requests" 'BEGIN {printf "%.2f", r ? c / r : 0}')" \
+      "$(awk -v c="$calls" -v r="$requests" 'BEGIN {if (c == "none") print "none"; else printf "%.2f", r ? c / r : 0}')"
+}
+
+# Interleaved warm-up passes until every setup is steady (see the top of this file), then the measured rounds.
 measure() {
-  local setups=("$@") pass round name order
-  for pass in $(seq 1 "$WARMUP_PASSES"); do
+  local setups=("$@") pass round name order steady
+  declare -A before
+  for pass in $(seq 1 "$WARMUP_MAX_PASSES"); do
+    steady=1
     for name in "${setups[@]}"; do
-      echo "--- $name: warm-up $pass, $WARMUP"
-      load "$name" "$WARMUP" "warmup$pass"
-      grep -h 'Requests/sec' "$OUT/$name.warmup$pass".*.wrk.txt
+      echo -n "--- $name: warm-up $pass, $WARMUP: "
+      sample "$name" "$WARMUP" "warmup$pass"
+      echo "$name $pass $CPU_PER_REQUEST" >> "$OUT/warmup.txt"
+      if [[ -z "${before[$name]:-}" ]] || ! awk -v a="${before[$name]}" -v b="$CPU_PER_REQUEST" \
+          -v t="$WARMUP_TOLERANCE" 'BEGIN {exit !(a > 0 && (b - a) / a <= t && (a - b) / a <= t)}'; then
+        steady=0
+      fi
+      before[$name]=$CPU_PER_REQUEST
     done
+    if (( pass >= WARMUP_PASSES && steady )); then
+      echo "--- steady after $pass warm-up passes"
+      break
+    fi
   done
   for round in $(seq 1 "$ROUNDS"); do
     order=("${setups[@]}")
     # every other round in the reverse order: no setup always runs right after another
     if (( round % 2 == 0 )); then order=($(printf '%s\n' "${setups[@]}" | tac)); fi
     for name in "${order[@]}"; do
-      echo "--- $name: round $round, $DURATION"
-      local calls_before cpu_before cpu_after calls_after
-      calls_before=$(invocations "$name")
-      cpu_before=$(cpu_ticks "$name")
-      load "$name" "$DURATION" "round$round" --latency
-      cpu_after=$(cpu_ticks "$name")
-      calls_after=$(invocations "$name")
-      local calls=none
-      [[ "$calls_before" != none && "$calls_after" != none ]] && calls=$(( calls_after - calls_before ))
-      printf 'cpu_ticks %s\ninvocations %s\n' "$(( cpu_after - cpu_before ))" "$calls" > "$OUT/$name.round$round.probe.txt"
-      grep -h 'Requests/sec' "$OUT/$name.round$round".*.wrk.txt | tr '\n' ' '
-      echo "($(( cpu_after - cpu_before )) ticks of CPU, $calls invocations)"
+      echo -n "--- $name: round $round, $DURATION: "
+      sample "$name" "$DURATION" "round$round" --latency
     done
   done
+}
+
+# The Payara Micro options of a one-member cluster of its own: the same flags for every clustered setup.
+one_member_cluster() {
+  local port; port=$(free_port)
+  echo --clustername "quotaware-bench-$RANDOM$RANDOM" --clustermode "tcpip:127.0.0.1:$port" --startport "$port" \
+      --interfaces 127.0.0.1
 }
 
 stop_group() {
@@ -252,16 +307,19 @@ stop_group() {
 }
 
 if [[ "${HTTP_GROUPS:-one two}" == *one* ]]; then
-  # all three run at once (idle while another is measured), so that a change in the machine's load hits them alike
+  # all five run at once (idle while another is measured), so that a change in the machine's load hits them alike;
+  # each clustered one is a cluster of its own
   PROPS=("${LIMITS[@]}" -Dpricelist.store.cluster=local ${OFF_PROPS[@]+"${OFF_PROPS[@]}"})
   start_setup off "$OFF_WAR" 1 --nocluster
   PROPS=("${LIMITS[@]}" -Dpricelist.store.cluster=local -Dquotaware.cluster.store=local)
   start_setup local "$ON_WAR" 1 --nocluster
-  HZ_PORT=$(free_port)
+  PROPS=("${LIMITS[@]}" -Dpricelist.store.cluster=local ${OFF_PROPS[@]+"${OFF_PROPS[@]}"})
+  start_setup offc "$OFF_WAR" 1 $(one_member_cluster)
+  PROPS=("${LIMITS[@]}" -Dpricelist.store.cluster=local -Dquotaware.cluster.store=local)
+  start_setup localc "$ON_WAR" 1 $(one_member_cluster)
   PROPS=("${LIMITS[@]}" -Dpricelist.store.cluster=local)
-  start_setup hazelcast "$ON_WAR" 1 --clustername "quotaware-bench-$RANDOM$RANDOM" \
-      --clustermode "tcpip:127.0.0.1:$HZ_PORT" --startport "$HZ_PORT" --interfaces 127.0.0.1
-  measure off local hazelcast
+  start_setup hazelcast "$ON_WAR" 1 $(one_member_cluster)
+  measure off local offc localc hazelcast
   stop_group
 fi
 if [[ "${HTTP_GROUPS:-one two}" == *two* ]]; then

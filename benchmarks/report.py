@@ -84,10 +84,10 @@ w("")
 w("The script runs, in order (classpath `benchmarks/target/classes:benchmarks/target/lib/*`):")
 w("")
 w("```sh")
-w("mvn -B -q package -Dmaven.test.skip=true -pl benchmarks,sample-webapp -am")
-w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 1 -rf json ...")
-w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 2 -rf json ...")
-w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 1 -wi 1 -i 2 -p users=1 -p path=SUCCESS "
+w("mvn -B -q package -DskipTests -pl benchmarks,sample-webapp -am")
+w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 1 -prof gc -rf json ...")
+w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 2 -prof gc -rf json ...")
+w("java -cp $CP org.openjdk.jmh.Main -foe true DecisionBenchmark -t 1 -wi 1 -i 2 -p users=1 "
   "-p limiter=quotaware,bucket4j-1 -prof gc -prof stack ...")
 w("java -cp $CP org.openjdk.jmh.Main -foe true ClusterBenchmark -t 1 -i 6 -bm thrpt,sample -rf json ...")
 w("java -cp $CP org.openjdk.jmh.Main -foe true ClusterBenchmark -t 4 -i 6 -bm thrpt -rf json ...")
@@ -128,10 +128,15 @@ def with_error(key):
     return f"{ops(s)} ±{100 * e / s:.0f}%"
 
 
+allocs = {}  # bytes allocated per decision (-prof gc, gc.alloc.rate.norm), measured in the same runs
 for r in decision:
     p = r["params"]
-    scores[(p["path"], int(p["users"]), r["threads"], p["limiter"])] = r["primaryMetric"]["score"]
-    errors[(p["path"], int(p["users"]), r["threads"], p["limiter"])] = r["primaryMetric"]["scoreError"]
+    key = (p["path"], int(p["users"]), r["threads"], p["limiter"])
+    scores[key] = r["primaryMetric"]["score"]
+    errors[key] = r["primaryMetric"]["scoreError"]
+    norm = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+    if norm:
+        allocs[key] = norm["score"]
 
 w("## 1. One decision inside the JVM")
 w("")
@@ -143,7 +148,9 @@ w(f"`DecisionBenchmark`, JMH 1.37, throughput, 1 fork, {settings.get('warmupIter
   "(every contender's user states then start each iteration compacted, as in a server that has run for a while; "
   "without it, whether a collection had happened to move 100 000 users' states together changed those rows by up "
   "to a factor of two from one iteration to the next), "
-  "`-Xms1g -Xmx1g`, 1 and 2 threads. Each call is one user's decision and, when admitted, its end:")
+  "`-Xms1g -Xmx1g`, 1 thread, and 2 threads on one user (both on one state: the contended case) for ours and "
+  "bucket4j. `-prof gc` in the same runs gives the bytes each decision allocates. Each call is one user's decision "
+  "and, when admitted, its end:")
 w("")
 w("- **quotaware**: `acquire(user, upload(1 file, 1 kB))` then `close()`, every limit on: requests per minute, files "
   "per hour, files per day, file size, and a concurrency slot; two store operations (acquire, release) on the "
@@ -185,35 +192,54 @@ for path in ["SUCCESS", "REJECTION"]:
             w(row)
     w("")
 
-# profile
+if allocs:
+    w("### Bytes allocated per decision (`-prof gc`, `gc.alloc.rate.norm`, the same runs)")
+    w("")
+    w("| path | users | threads | " + " | ".join([OURS] + PEERS) + " |")
+    w("|---|---|---|" + "---|" * (1 + len(PEERS)))
+    for path in ["SUCCESS", "REJECTION"]:
+        for users in [1, 100000]:
+            for threads in [1, 2]:
+                if (path, users, threads, OURS) not in allocs:
+                    continue
+                w(f"| {path.lower()} | {users:,} | {threads} | " + " | ".join(
+                    f"{allocs[(path, users, threads, l)]:.0f}" if (path, users, threads, l) in allocs else "n/a"
+                    for l in [OURS] + PEERS) + " |")
+    w("")
+
+# profile: ours on both paths, one user, one thread
 profile = load("profile.json") or []
 alloc = {}
 for r in profile:
     m = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
     if m:
-        alloc[r["params"]["limiter"]] = m["score"]
+        alloc[(r["params"]["path"], r["params"]["limiter"])] = m["score"]
 prof_text = read("profile.txt")
-stack_ours = []
-block = re.split(r"# Parameters: ", prof_text)
-for b in block:
-    if b.startswith("(limiter = quotaware"):
+stacks = {}
+for b in re.split(r"# Parameters: ", prof_text):
+    head = re.match(r"\(limiter = quotaware, path = (\w+)", b)
+    if head:
         m = re.search(r"\[Thread state: RUNNABLE\]\.*\n(.*?)\n\n\n", b, re.S)
         if m:
-            stack_ours = [l for l in m.group(1).splitlines()][:24]
-w("### Where our time goes (1 user, success path, 1 thread)")
-w("")
-if alloc:
-    w("Allocation per decision (`-prof gc`, `gc.alloc.rate.norm`): " + ", ".join(
-        f"{k} {v:.0f} B" for k, v in alloc.items()) + ".")
+            stacks[head.group(1)] = m.group(1).splitlines()[:24]
+for path in ["SUCCESS", "REJECTION"]:
+    if not stacks.get(path) and not any(k[0] == path for k in alloc):
+        continue
+    w(f"### Where our time goes (1 user, {path.lower()} path, 1 thread)")
     w("")
-if stack_ours:
-    w("Hottest frames of ours (`-prof stack`, RUNNABLE samples; first column share of all samples, second of "
-      "running ones):")
-    w("")
-    w("```")
-    lines.extend(stack_ours)
-    w("```")
-    w("")
+    here = {l: v for (p_, l), v in alloc.items() if p_ == path}
+    if here:
+        w("Allocation per decision (`-prof gc`, `gc.alloc.rate.norm`): " + ", ".join(
+            f"{k} {v:.0f} B" for k, v in here.items()) + ".")
+        w("")
+    if stacks.get(path):
+        w("Hottest frames of ours (`-prof stack`, RUNNABLE samples; first column share of all samples, second of "
+          "running ones):")
+        w("")
+        w("```")
+        lines.extend(stacks[path])
+        w("```")
+        w("")
 
 # ---------------------------------------------------------------- 2. Hazelcast
 cluster = (load("cluster-t1.json") or []) + (load("cluster-t4.json") or [])
@@ -334,7 +360,9 @@ def median(xs):
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
-SETUPS = {"off": "off", "local": "off", "hazelcast": "off", "off2": "off2", "hazelcast2": "off2"}  # setup: its "off"
+# each setup and the "off" it is compared with: the same flags but quotas off (offc: a clustered member, as hazelcast)
+SETUPS = {"off": "off", "local": "off", "offc": "offc", "localc": "offc", "hazelcast": "offc", "off2": "off2",
+          "hazelcast2": "off2"}
 clk = float(read("http/clk-tck.txt") or 100)
 
 
@@ -364,6 +392,8 @@ def http_rounds(setup):
         r["cpu_us"] = int(probe["cpu_ticks"]) / clk * 1e6 / r["total"] if "cpu_ticks" in probe and r["total"] else None
         inv = probe.get("invocations", "none")
         r["inv"] = int(inv) / r["total"] if inv.lstrip("-").isdigit() and r["total"] else None
+        cs = probe.get("ctx_switches", "none")
+        r["cs"] = int(cs) / r["total"] if cs.lstrip("-").isdigit() and r["total"] else None
     return rounds
 
 
@@ -375,8 +405,10 @@ for name in SETUPS:
     d = {k: median([r[k] for r in rounds.values()]) for k in ["rps", "p50", "p90", "p99"]}
     cpu = [r["cpu_us"] for r in rounds.values() if r["cpu_us"] is not None]
     inv = [r["inv"] for r in rounds.values() if r["inv"] is not None]
+    cs = [r["cs"] for r in rounds.values() if r["cs"] is not None]
     d["cpu_us"] = median(cpu) if cpu else None
     d["inv"] = median(inv) if inv else None
+    d["cs"] = median(cs) if cs else None
     d["non2xx"] = sum(r["non2xx"] for r in rounds.values())
     d["total"] = sum(r["total"] for r in rounds.values())
     d["rounds"] = rounds
@@ -387,8 +419,13 @@ for name, d in wrk.items():
     pairs = [(r, off_rounds[n]) for n, r in d["rounds"].items() if n in off_rounds]
     rps = [r["rps"] / o["rps"] for r, o in pairs if o["rps"]]
     cpu = [r["cpu_us"] / o["cpu_us"] for r, o in pairs if r["cpu_us"] and o["cpu_us"]]
+    cs = [r["cs"] / o["cs"] for r, o in pairs if r["cs"] and o["cs"]]
+    # the store's own invocations: the setup's less those of its "off" in the same round (Payara's background ones)
+    inv = [r["inv"] - o["inv"] for r, o in pairs if r["inv"] is not None and o["inv"] is not None]
     d["paired_rps"] = median(rps) if rps else None
     d["paired_cpu"] = median(cpu) if cpu else None
+    d["paired_cs"] = median(cs) if cs else None
+    d["store_inv"] = median(inv) + 0.0 if inv else None  # + 0.0: no "-0.00" when both counted none
 
 
 def fmt(x, spec):
@@ -412,20 +449,25 @@ if wrk:
       "**CPU per request** is the CPU time the server spent in the round divided by the requests it answered, "
       "**invocations per request** the same for Hazelcast invocations (local ones included). On a shared two-core "
       "machine the CPU per request is much steadier than the throughput, which moves with whatever else runs: the "
-      "targets are judged on the median, over the rounds, of each round's ratio to its group's \"off\" measured in the "
-      "same round. Limits raised by system properties (MicroProfile Config): "
+      "targets are judged on the median, over the rounds, of each round's ratio to the \"off\" of the same flags "
+      "measured in the same round. Limits raised by system properties (MicroProfile Config): "
       f"`{read('http/limits.txt')}` (the last two switch off the load-driven scaler and the CPU self-protection, "
       "which would otherwise shed requests with 503 while the benchmark keeps both cores busy); the script checks the "
       "`RateLimit-Policy` header carries them and counts non-2xx answers. The GET has no `@Quota`, so only the filter "
       "acts on it: one acquire and one release on the caller's state, two store operations a request.")
     w("")
     w(f"- **off**: {read('http/off-method.txt')}; `--nocluster`; analyses in memory "
-      "(`-Dpricelist.store.cluster=local`, as in the next two).")
+      "(`-Dpricelist.store.cluster=local`, as in the next four).")
     w(f"- **local**: the WAR as built, `-Dquotaware.cluster.store=local`, `--nocluster`. Log: "
       f"`{'; '.join(read('http/local-store.txt').splitlines()) or 'n/a'}`.")
-    w(f"- **hazelcast**: the WAR as built, the default store on Payara's own Hazelcast, one member (its own cluster "
-      f"name, TCP discovery on 127.0.0.1): every operation is on a partition this member owns, with serialization "
-      f"but no network hop. Log: `{'; '.join(read('http/hazelcast-store.txt').splitlines()) or 'n/a'}`.")
+    w("- **offc**: as *off*, on a clustered member: Payara's Hazelcast on, a one-member cluster of its own (TCP "
+      "discovery on 127.0.0.1), the very flags of *hazelcast*; the reference of the next two, so that their ratio is "
+      "the store's own cost, not the cluster's.")
+    w(f"- **localc**: as *local*, on a clustered member (the flags of *offc*). Log: "
+      f"`{'; '.join(read('http/localc-store.txt').splitlines()) or 'n/a'}`.")
+    w(f"- **hazelcast**: the WAR as built, the default store on Payara's own Hazelcast, one member (the flags of "
+      f"*offc*): every operation is on a partition this member owns, with serialization but no network hop. Log: "
+      f"`{'; '.join(read('http/hazelcast-store.txt').splitlines()) or 'n/a'}`.")
     w("- **off2**: two members with quotas off (the same WAR as *off*), their own cluster (TCP discovery on "
       "127.0.0.1); analyses in the cluster (the sample's default), so the GET reads the analysis from the map, on "
       "the other member for about half the requests. Log: "
@@ -434,18 +476,39 @@ if wrk:
       "entry lives on one of them, so about half of the decisions cross to the other member. Log: "
       f"`{'; '.join(read('http/hazelcast2-store.txt').splitlines()) or 'n/a'}`.")
     w("")
-    w("| setup | CPU µs per request (median) | / off, same round (median) | each round's CPU µs | requests/s (median) "
-      "| / off, same round (median) | invocations per request | p50 ms | p99 ms | p99 / off | non-2xx of all |")
-    w("|---|---|---|---|---|---|---|---|---|---|---|")
+    w("Each setup is compared with the *off* of the same flags (*off* for *local*, *offc* for *localc* and "
+      "*hazelcast*, *off2* for *hazelcast2*), in the same round. *Context switches* are the Payara processes' "
+      "voluntary and involuntary switches (`/proc/PID/task/*/status`, every thread, summed over the members) per "
+      "request: each hand-off between a request thread and a Hazelcast thread costs one or two, on top of the "
+      "kernel's work that the CPU column includes. *Invocations per request* counts every Hazelcast invocation of "
+      "the members (Payara's own included); *store's* is the setup's less its *off*'s, in the same round.")
+    w("")
+    w("| setup | CPU µs per request (median) | / off, same round (median) | each round's CPU µs | context switches "
+      "per request | / off | requests/s (median) | / off, same round (median) | invocations per request | store's "
+      "| p50 ms | p99 ms | p99 / off | non-2xx of all |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name in SETUPS:
         if name not in wrk:
             continue
         d, off = wrk[name], wrk.get(SETUPS[name], {})
         each = " / ".join(fmt(r["cpu_us"], ".0f") for _, r in sorted(d["rounds"].items()))
-        w(f"| {name} | {fmt(d['cpu_us'], '.0f')} | {fmt(d['paired_cpu'], '.3f')} | {each} | {d['rps']:.0f} | "
-          f"{fmt(d['paired_rps'], '.3f')} | {fmt(d['inv'], '.2f')} | {d['p50']:.2f} | {d['p99']:.2f} | "
-          f"{ratio(d['p99'], off.get('p99'))} | {d['non2xx']} of {d['total']} |")
+        w(f"| {name} | {fmt(d['cpu_us'], '.0f')} | {fmt(d['paired_cpu'], '.3f')} | {each} | {fmt(d['cs'], '.2f')} | "
+          f"{fmt(d['paired_cs'], '.2f')} | {d['rps']:.0f} | {fmt(d['paired_rps'], '.3f')} | {fmt(d['inv'], '.2f')} | "
+          f"{fmt(d['store_inv'], '.2f')} | {d['p50']:.2f} | {d['p99']:.2f} | {ratio(d['p99'], off.get('p99'))} | "
+          f"{d['non2xx']} of {d['total']} |")
     w("")
+    warmup = [l.split() for l in read("http/warmup.txt").splitlines() if len(l.split()) == 3]
+    if warmup:
+        passes = sorted({int(p_) for _, p_, _ in warmup})
+        w(f"Warm-up, CPU µs per request of each interleaved pass ({read('http/rounds.txt')}):")
+        w("")
+        w("| setup | " + " | ".join(f"pass {p_}" for p_ in passes) + " |")
+        w("|---|" + "---|" * len(passes))
+        for name in SETUPS:
+            got = {int(p_): float(v) for n, p_, v in warmup if n == name}
+            if got:
+                w(f"| {name} | " + " | ".join(f"{got[p_]:.0f}" if p_ in got else "" for p_ in passes) + " |")
+        w("")
     if wrk.get("hazelcast2", {}).get("inv") is not None and wrk.get("off2", {}).get("inv") is not None:
         w(f"With two members the GET itself reads the analysis from the cluster's map ({wrk['off2']['inv']:.2f} "
           "invocations per request with quotas off); the quota store adds "
@@ -465,51 +528,46 @@ if os.path.exists(upload_heap):
 # ---------------------------------------------------------------- targets
 w("## Targets")
 w("")
+w("Issue 17's targets, judged on the figures above: the HTTP ones on the median of the paired rounds' ratios, the "
+  "in-JVM ones on ours and bucket4j with three bandwidths measured in the same run, one thread.")
+w("")
 w("| target | measured | |")
 w("|---|---|---|")
-b1 = scores.get(("SUCCESS", 1, 1, "bucket4j-1"))
-o1 = scores.get(("SUCCESS", 1, 1, OURS))
-if b1 and o1:
-    worst = min((scores[(p, u, t, OURS)] / scores[(p, u, t, "bucket4j-1")], p, u, t)
-                for (p, u, t, l) in scores if l == OURS and (p, u, t, "bucket4j-1") in scores)
-    w(f"| in-JVM, all limits on: at least bucket4j lock-free one bandwidth | {ratio(o1, b1)} × at 1 user, 1 thread, "
-      f"success; worst case {worst[0]:.3f} × ({worst[1].lower()}, {worst[2]:,} user{'s' if worst[2] != 1 else ''}, "
-      f"{worst[3]} thread{'s' if worst[3] != 1 else ''}) | "
-      f"{verdict(worst[0] >= 1)} |")
-if "quotaware-decision" in rt and lat.get(ours_d) and lat.get("bucket4j-1"):
-    one = abs(rt["quotaware-decision"]["invocations"] - 1) < 0.05
-    # strict: no worse than either bucket4j setup
-    p99_ok = lat[ours_d][1] <= min(lat["bucket4j-1"][1], lat.get("bucket4j-3", lat["bucket4j-1"])[1])
-    w(f"| Hazelcast: one network round trip per decision | {rt['quotaware-decision']['invocations']:.2f} invocations "
-      f"per decision ({rt['quotaware-slot']['invocations']:.2f} with the slot: acquire and release) | {verdict(one)} |")
-    w(f"| Hazelcast: p99 no worse than bucket4j's EntryProcessor | {lat[ours_d][1]:.0f} µs against "
-      f"{lat['bucket4j-1'][1]:.0f} µs (one bandwidth) and {lat.get('bucket4j-3', (0, 0))[1]:.0f} µs (three) | "
-      f"{verdict(p99_ok)} |")
 
 
-def cpu_target(label, name, limit, extra=""):
+def cpu_target(label, name, limit):
     d = wrk.get(name)
     if d and d.get("paired_cpu") is not None:
-        w(f"| {label}: at most {limit:.2f} × the CPU per request of quotas off{extra} | {d['paired_cpu']:.3f} × "
-          f"(median of the rounds' ratios; {d['cpu_us']:.0f} against {wrk[SETUPS[name]]['cpu_us']:.0f} µs between "
-          f"the medians) | {verdict(d['paired_cpu'] <= limit)} |")
+        off = SETUPS[name]
+        w(f"| {label}: CPU per request at most {limit:.2f} × *{off}* | {d['paired_cpu']:.3f} × (median of the "
+          f"rounds' ratios; {d['cpu_us']:.0f} against {wrk[off]['cpu_us']:.0f} µs between the medians) | "
+          f"{verdict(d['paired_cpu'] <= limit)} |")
 
 
-cpu_target("HTTP, Payara, one member, Hazelcast store", "hazelcast", 1.15)
+cpu_target("HTTP, Hazelcast store, one Payara member", "hazelcast", 1.10)
 if wrk.get("hazelcast", {}).get("paired_rps") is not None:
     r = wrk["hazelcast"]["paired_rps"]
-    w(f"| HTTP, Payara, one member, Hazelcast store: at least 0.85 × the throughput of quotas off | {r:.3f} × "
-      f"(median of the rounds' ratios) | {verdict(r >= 0.85)} |")
-if wrk.get("hazelcast", {}).get("inv") is not None:
-    inv = wrk["hazelcast"]["inv"] - (wrk.get("off", {}).get("inv") or 0)
-    w(f"| HTTP, Payara, one member: one invocation per store operation (two a request: acquire, release) | "
-      f"{inv:.2f} invocations per request more than quotas off | {verdict(inv <= 2.05)} |")
-cpu_target("HTTP, Payara, two members", "hazelcast2", 1.25, " on two members")
+    w(f"| HTTP, Hazelcast store, one Payara member: throughput at least 0.90 × *offc* | {r:.3f} × (median of the "
+      f"rounds' ratios) | {verdict(r >= 0.90)} |")
+cpu_target("HTTP, Hazelcast store, two Payara members", "hazelcast2", 1.20)
+for name, label in [("hazelcast", "one member"), ("hazelcast2", "two members")]:
+    inv = wrk.get(name, {}).get("store_inv")
+    if inv is not None:
+        w(f"| HTTP, {label}: at most 0.1 of the store's invocations per request, users within their limits, steady "
+          f"state | {inv:.2f} (the setup's less *{SETUPS[name]}*'s, median of the rounds) | {verdict(inv <= 0.1)} |")
+a_ours = allocs.get(("SUCCESS", 1, 1, OURS), alloc.get(("SUCCESS", OURS)))
+if a_ours is not None:
+    rej = allocs.get(("REJECTION", 1, 1, OURS), alloc.get(("REJECTION", OURS)))
+    w(f"| in-JVM, one user: at most 100 B allocated per decision | {a_ours:.0f} B on the success path"
+      + (f", {rej:.0f} B on the rejection path" if rej is not None else "") + f" | {verdict(a_ours <= 100)} |")
+for path, users, limit in [("SUCCESS", 1, 0.5), ("REJECTION", 1, 0.5), ("SUCCESS", 100000, 1.0),
+                           ("REJECTION", 100000, 1.0)]:
+    o, b = scores.get((path, users, 1, OURS)), scores.get((path, users, 1, "bucket4j-3"))
+    if o and b:
+        w(f"| in-JVM, {users:,} user{'s' if users != 1 else ''}, {path.lower()} path: at least {limit:.1f} × "
+          f"bucket4j with three bandwidths | {o / b:.2f} × ({ops(o)} against {ops(b)} decisions per second) | "
+          f"{verdict(o / b >= limit)} |")
 cpu_target("HTTP, local store", "local", 1.03)
-if state_bytes and ours_heap:
-    per_user = state_bytes - 16
-    w(f"| memory: at most 200 bytes of state per tracked user | {per_user} bytes of `UserState` per user "
-      f"({ours_heap:.0f} with the map entry) | {verdict(per_user <= 200)} |")
 w("")
 
 notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and the sample, runs every benchmark side by side on this machine and writes
-# docs/benchmarks.md from the results (benchmarks/target/results/, copied to benchmarks/results/). 16 minutes on a
-# quiet 2-core machine before the two-member HTTP setups; those add about 4 minutes, the 15 s HTTP warm-ups and 6
-# ClusterBenchmark iterations take back about 1.5 (estimates from the parts' durations; a run on a machine shared with
-# other builds takes much longer: 42 minutes at a load average of 13 to 25).
+# docs/benchmarks.md from the results (benchmarks/target/results/, copied to benchmarks/results/). About 24 minutes on a
+# quiet 2-core machine, estimated from the parts (the last full run took 19 min 45 s with fewer HTTP setups): build
+# 1.5; in-JVM decision 1 thread 3.7 (20 trials of about 11 s), 2 threads 1.1 (6 trials), profile 0.5; Hazelcast 2.5;
+# round trips and memory 1.5; HTTP one member 7.5 to 9.7 (five Payara Micro starts of about 20 s, 2 to 4 warm-up
+# passes of 5 x 11 s, 8 rounds of 5 x 6.5 s), two members 3.7 to 4.5 (four starts, 2 to 4 passes of 2 x 11 s, 8 rounds
+# of 2 x 6.5 s). A run on a machine shared with other builds takes much longer (42 minutes at a load average of 13
+# to 25).
 #
 #   benchmarks/run.sh            everything
 #   SKIP_HTTP=1 benchmarks/run.sh   without the Payara Micro + wrk part
@@ -28,18 +31,22 @@ exec > >(tee "$OUT/run.log") 2>&1   # the console output is kept with the result
 uptime > "$OUT/load-start.txt"
 
 log "build: quota-filter, quota-cdi, sample-webapp, benchmarks (no tests)"
-mvn -B -q package -Dmaven.test.skip=true -pl benchmarks,sample-webapp -am
+# -DskipTests, not -Dmaven.test.skip: quota-cdi builds against quota-filter's test-jar, which a skip would not make
+mvn -B -q package -DskipTests -pl benchmarks,sample-webapp -am
 mvn -B -q dependency:copy -Dartifact=fish.payara.extras:payara-micro:6.2025.10 \
     -DoutputDirectory="$ROOT/benchmarks/target" -Dmdep.stripVersion=true
 
 JMH=("$JAVA" -cp "$CP" org.openjdk.jmh.Main -foe true)
 
+# -prof gc: the bytes each contender allocates per decision, measured in the same runs as the throughput ratios
 log "1/4 in-JVM decision, 1 thread"
-"${JMH[@]}" DecisionBenchmark -t 1 -rf json -rff "$OUT/decision-t1.json" | tee "$OUT/decision-t1.txt"
-log "1/4 in-JVM decision, 2 threads"
-"${JMH[@]}" DecisionBenchmark -t 2 -rf json -rff "$OUT/decision-t2.json" | tee "$OUT/decision-t2.txt"
-log "1/4 profile: allocation and hottest frames, ours against bucket4j one bandwidth (1 user, success, 1 thread)"
-"${JMH[@]}" DecisionBenchmark -t 1 -wi 1 -i 2 -p users=1 -p path=SUCCESS -p limiter=quotaware,bucket4j-1 \
+"${JMH[@]}" DecisionBenchmark -t 1 -prof gc -rf json -rff "$OUT/decision-t1.json" | tee "$OUT/decision-t1.txt"
+log "1/4 in-JVM decision, 2 threads: one user (both threads on one state), ours and bucket4j"
+"${JMH[@]}" DecisionBenchmark -t 2 -p users=1 -p limiter=quotaware,bucket4j-1,bucket4j-3 -prof gc \
+    -rf json -rff "$OUT/decision-t2.json" | tee "$OUT/decision-t2.txt"
+log "1/4 profile: allocation and hottest frames, ours against bucket4j one bandwidth (1 user, both paths, 1 thread)"
+# 3 warm-up iterations: a profile of our decision before the JIT has compiled it (about 4 s) profiles the interpreter
+"${JMH[@]}" DecisionBenchmark -t 1 -wi 3 -i 2 -p users=1 -p limiter=quotaware,bucket4j-1 \
     -prof gc -prof "stack:lines=2;top=8" -rf json -rff "$OUT/profile.json" | tee "$OUT/profile.txt"
 
 log "2/4 Hazelcast, two members on loopback: throughput and latency, 1 thread"

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -163,7 +164,10 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
                 return deny(applied.tier(), List.of(refused), List.of());
             }
         }
-        boolean instanceFull = concurrent && !reserve(active, sys.maxConcurrentTasks());
+        // Without a system limit there is nothing to reserve: an admitted task is counted once admitted, and a
+        // denial (a flood of them is the case to make cheap) touches no shared counter
+        boolean limited = concurrent && sys.maxConcurrentTasks() != QuotaLimits.OFF;
+        boolean instanceFull = limited && !reserve(active, sys.maxConcurrentTasks());
         if (instanceFull && (limits.maxConcurrentTasks() == QuotaLimits.OFF || limits.maxQueueSize() <= 0)) {
             // the instance is full and the user has no queue to wait in; still tell every other limit it would break
             Decision d = decideOn(user, applied.tier(), new Operations.Check(request, limits));
@@ -172,7 +176,7 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
             return deny(applied.tier(), all, d.limits());
         }
         long token = concurrent && limits.maxConcurrentTasks() != QuotaLimits.OFF ? newToken() : 0;
-        boolean holdsSlot = concurrent && !instanceFull;
+        boolean holdsSlot = limited && !instanceFull;
         Decision d;
         try {
             Operations.Acquire acquire = new Operations.Acquire(request, limits, token, leaseMillis, instanceFull);
@@ -188,6 +192,9 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
             throw e;
         }
         if (d.verdict() == Verdict.ADMITTED) {
+            if (concurrent && !limited) {
+                active.incrementAndGet(); // released by the permit, as a reserved one
+            }
             statistics.allowed(d.violations());
             String tier = applied.tier();
             Decision admitted = d;
@@ -200,7 +207,7 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
         }
         if (d.verdict() == Verdict.DENIED) {
             if (!instanceFull) {
-                return deny(applied.tier(), d.violations(), d.limits());
+                return denied(applied.tier(), d);
             }
             List<Violation> all = new ArrayList<>(d.violations());
             all.add(instanceFull(sys));
@@ -358,6 +365,27 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
             statistics.ended(success);
         }
         room.released(user);
+    }
+
+    /**
+     * The answer to a decision the store denied: made once per decision object and tier, and the same object each
+     * time the store answers that decision again (a refusal repeated from the state's memory, see RememberedDenial),
+     * so a flood of one refused request costs a counter increment, not a result.
+     */
+    private QuotaDenial denied(String tier, Decision d) {
+        if (d.published() instanceof PublishedDenial known && known.tier().equals(tier)) {
+            known.counter().increment();
+            return known.denial();
+        }
+        LongAdder counter = statistics.deniedCounter(d.violations());
+        counter.increment();
+        QuotaDenial denial = new QuotaDenial(QuotaCheckResult.denied(tier, d.violations(), d.limits()));
+        d.publish(new PublishedDenial(tier, counter, denial));
+        return denial;
+    }
+
+    /** What {@link #denied} made of a decision: the tier it answered for, its statistics counter and the answer. */
+    private record PublishedDenial(String tier, LongAdder counter, QuotaDenial denial) {
     }
 
     private QuotaDenial deny(String tier, List<Violation> violations, List<LimitStatus> limits) {

@@ -49,7 +49,7 @@ public final class QuotaEngine {
             RememberedDenial known = s.denial;
             if (known != null && known.answers(request, limits, instanceFull, now)) {
                 known.kept = true;
-                return known.at(now);
+                return known.decision();
             }
         }
         Violations v = new Violations(limits);
@@ -125,7 +125,10 @@ public final class QuotaEngine {
         Decision d = new Decision(verdict, v.list == null ? List.of() : List.copyOf(v.list),
                 new Statuses(s, limits, now), now);
         if (reserve && verdict == Verdict.DENIED) {
-            s.denial = new RememberedDenial(d, request, limits, instanceFull, RememberedDenial.validUntil(s, now));
+            RememberedDenial known = new RememberedDenial(d, request, limits, instanceFull,
+                    RememberedDenial.validUntil(s, now));
+            s.denial = known;
+            return known.decision();
         }
         return d;
     }

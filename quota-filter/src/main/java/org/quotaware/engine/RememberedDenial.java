@@ -2,7 +2,6 @@ package org.quotaware.engine;
 
 import java.util.List;
 
-import org.quotaware.LimitStatus;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaRequest;
 import org.quotaware.engine.Decision.Verdict;
@@ -34,8 +33,8 @@ final class RememberedDenial {
     private final boolean concurrent;
     private final boolean instanceFull;
     private final long validUntil;
-    private final List<org.quotaware.Violation> violations;
-    private final List<LimitStatus> statuses;
+    /** The denial, its statuses made once: every refusal answered from here is this same object. */
+    private final Decision decision;
     /** Set by the operation that made or used it, cleared by {@link StateStep#end} (see UserState#endOperation). */
     boolean kept = true;
 
@@ -48,9 +47,8 @@ final class RememberedDenial {
         this.concurrent = request.concurrent();
         this.instanceFull = instanceFull;
         this.validUntil = validUntil;
-        this.violations = denial.violations();
-        // made once here, so that every denial answered from it shares them
-        this.statuses = List.copyOf(denial.limits());
+        this.decision = new Decision(Verdict.DENIED, denial.violations(), List.copyOf(denial.limits()),
+                denial.atMillis());
     }
 
     /** Whether it is the denial of {@code request} at {@code now} (the state's time or later). */
@@ -60,9 +58,9 @@ final class RememberedDenial {
                 && request.countsRequest() == countsRequest && request.concurrent() == concurrent;
     }
 
-    /** The denial, decided at {@code now}. */
-    Decision at(long now) {
-        return new Decision(Verdict.DENIED, violations, statuses, now);
+    /** The denial: the same object every time, so that what the manager made of it once serves every refusal. */
+    Decision decision() {
+        return decision;
     }
 
     /**

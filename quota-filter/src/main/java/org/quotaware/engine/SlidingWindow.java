@@ -149,10 +149,13 @@ public enum SlidingWindow {
      * left the window since the state was last advanced. This is the hot path: one read while time has not moved on.
      */
     long used(UserState s, long now) {
-        long held = bucket(s.advancedTo);
         long total = s.total(this);
+        if (total == 0 || now <= s.advancedTo) {
+            return total; // nothing counted, or the state is at this very time (a decision has just advanced it)
+        }
+        long held = bucket(s.advancedTo);
         long gone = bucket(now) - held;
-        if (gone <= 0 || total == 0) {
+        if (gone <= 0) {
             return total;
         }
         if (gone >= slots) {
@@ -190,7 +193,7 @@ public enum SlidingWindow {
             return 0;
         }
         long newest = bucket(now);
-        long held = bucket(s.advancedTo);
+        long held = now == s.advancedTo ? newest : bucket(s.advancedTo);
         long from = Math.max(newest - buckets, held - slots + 1);
         long to = Math.min(newest, held);
         if (from > to) {
