@@ -47,7 +47,7 @@ import org.quotaware.spi.StateOperation;
  * concurrency slots are leases ({@link #slotLeaseMillis()}), so a dead member's slots come back after the lease, while
  * live members keep theirs by calling {@code DefaultQuotaManager.renewLeases()} every third of the lease. An idle state
  * is removed by the operation that leaves it idle; an abandoned one by the map's max-idle (the longest window plus a
- * bucket, 25 h, and 5 min), after which nothing in it can count any more (see {@link #maxIdleBounds}; a map the
+ * bucket, 25 h, and the longest lease, 1 h), after which nothing in it can count any more (see {@link #maxIdleBounds}; a map the
  * operator configured without it gets a time-to-live on every write instead). The tracked-user cap is
  * enforced against an estimate, see {@link Builder#maxTrackedUsers(int)}; at the cap, idle states are swept one
  * partition per second ({@link PartitionSweep}), never the whole map.
@@ -61,8 +61,11 @@ public final class HazelcastQuotaStore implements QuotaStore {
     public static final Duration DEFAULT_SLOT_LEASE = Duration.ofSeconds(30);
     /** The day window (24 h) plus its one-hour bucket: the longest a unit can count. */
     static final long LONGEST_COUNT_MILLIS = Duration.ofHours(24).toMillis() + SlidingWindow.DAY.bucketMillis();
-    /** The map's max-idle: the longest a unit can count, and five minutes more (see {@link #maxIdleBounds}). */
-    static final int MAX_IDLE_SECONDS = (int) ((LONGEST_COUNT_MILLIS + Duration.ofMinutes(5).toMillis()) / 1000);
+    /**
+     * The map's max-idle: the longest a unit can count after an entry's last write, and the longest slot lease (see
+     * {@link #maxIdleBounds}).
+     */
+    static final int MAX_IDLE_SECONDS = (int) ((LONGEST_COUNT_MILLIS + Duration.ofHours(1).toMillis()) / 1000);
     private static final long SWEEP_AT_CAP_EVERY_MILLIS = 1_000;
     private static final Logger LOG = Logger.getLogger(HazelcastQuotaStore.class.getName());
 
@@ -93,7 +96,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
         ensureMapConfig(hz, new MapConfig(b.mapName).setBackupCount(b.backupCount)
                 .setMaxIdleSeconds(MAX_IDLE_SECONDS));
         ensureMapConfig(hz, new MapConfig(DecisionPath.mapName(b.mapName))); // announcements never expire
-        this.ttlMillis = maxIdleBounds(hz, b.mapName) ? 0 : LONGEST_COUNT_MILLIS + leaseMillis;
+        this.ttlMillis = maxIdleBounds(hz, b.mapName, leaseMillis) ? 0 : LONGEST_COUNT_MILLIS + leaseMillis;
         this.mapName = b.mapName;
         // Taken here, where quota-cdi builds the store: while the application deploys, Payara Micro gives the map no
         // tenant, so its operations run on the partition threads without Payara pushing the application's request
@@ -365,14 +368,16 @@ public final class HazelcastQuotaStore implements QuotaStore {
      * Whether the map's max-idle removes an abandoned entry no earlier than a per-entry time-to-live of
      * {@link #LONGEST_COUNT_MILLIS} plus the lease would, and so can stand in for it: every operation writes the
      * entry it keeps (a write is an access), so an entry idle that long was last written that long ago; after its
-     * last write a unit counts for at most {@link #LONGEST_COUNT_MILLIS} and a slot or queue place for at most its
-     * lease (1 h at most, shorter), so nothing in it counts any more. False when the map's configuration cannot be
-     * read (a client) or has a shorter or no max-idle (the operator's own): then each write sets the time-to-live.
+     * last write a slot, queue place or allowance lives for at most the lease, and a unit counts for at most
+     * {@link #LONGEST_COUNT_MILLIS} from then (an allowance's units are counted at its expiry), so nothing in it
+     * counts any more. False when the map's configuration cannot be read (a client) or has a shorter or no max-idle
+     * (the operator's own): then each write sets the time-to-live.
      */
-    static boolean maxIdleBounds(HazelcastInstance hz, String name) {
+    static boolean maxIdleBounds(HazelcastInstance hz, String name, long leaseMillis) {
         try {
             MapConfig c = hz.getConfig().getMapConfigOrNull(name);
-            return c != null && c.getMaxIdleSeconds() > 0 && c.getMaxIdleSeconds() * 1000L >= LONGEST_COUNT_MILLIS
+            return c != null && c.getMaxIdleSeconds() > 0
+                    && c.getMaxIdleSeconds() * 1000L >= LONGEST_COUNT_MILLIS + leaseMillis
                     && c.getTimeToLiveSeconds() == 0;
         } catch (RuntimeException e) {
             return false;

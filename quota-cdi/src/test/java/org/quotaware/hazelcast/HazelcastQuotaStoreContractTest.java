@@ -234,7 +234,7 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
         for (int i = 0; i < 2; i++) {
             cluster.member(i).getConfig().addMapConfig(new com.hazelcast.config.MapConfig(map).setMaxIdleSeconds(60));
         }
-        assertThat(HazelcastQuotaStore.maxIdleBounds(cluster.member(0), map)).isFalse();
+        assertThat(HazelcastQuotaStore.maxIdleBounds(cluster.member(0), map, 30_000)).isFalse();
         HazelcastQuotaStore own = store(cluster.member(0), map, clock, 1_000);
         awaitProcessor(own, store(cluster.member(1), map, clock, 1_000));
         QuotaManager m = DefaultQuotaManager.builder().store(own)
@@ -244,7 +244,14 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
                 .getEntryView("hal");
         assertThat(entry.getTtl()).isEqualTo(HazelcastQuotaStore.LONGEST_COUNT_MILLIS
                 + HazelcastQuotaStore.DEFAULT_SLOT_LEASE.toMillis());
-        assertThat(HazelcastQuotaStore.maxIdleBounds(cluster.member(0), mapName)).isTrue();
+        assertThat(HazelcastQuotaStore.maxIdleBounds(cluster.member(0), mapName, 30_000)).isTrue();
+        assertThat(HazelcastQuotaStore.maxIdleBounds(cluster.member(0), mapName, 3_600_000)).as("the longest lease")
+                .isTrue();
+        // an allowance's units count from its expiry, a lease after the entry's last write: 25 h do not bound that
+        String day = "one-day-" + MAPS.incrementAndGet();
+        cluster.member(0).getConfig().addMapConfig(new com.hazelcast.config.MapConfig(day)
+                .setMaxIdleSeconds((int) (HazelcastQuotaStore.LONGEST_COUNT_MILLIS / 1000)));
+        assertThat(HazelcastQuotaStore.maxIdleBounds(cluster.member(0), day, 30_000)).isFalse();
     }
 
     @Test
