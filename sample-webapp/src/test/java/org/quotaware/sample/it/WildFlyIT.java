@@ -1,13 +1,8 @@
 package org.quotaware.sample.it;
 
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The sample WAR as built on a real WildFly (its {@code standalone-microprofile.xml}: MicroProfile Config, Health and
@@ -15,47 +10,15 @@ import org.junit.jupiter.api.BeforeAll;
  * {@link PriceListApiChecks}, then the figures through OpenTelemetry. Every port moved by 10020 (HTTP 18100,
  * management 20010).
  */
-class WildFlyIT extends TelemetryChecks {
-
-    private static OtlpReceiver receiver;
-    private static AppServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        receiver = new OtlpReceiver();
-        Map<String, String> properties = new TreeMap<>(receiver.exporterProperties());
-        // two cores, Maven and two JVMs: never shed the test's requests (self-protection is unit-tested)
-        properties.put("quotaware.protection.enabled", "false");
-        server = AppServer.wildFly(Path.of(System.getProperty("sample.war")), 10020, properties);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (receiver != null) {
-            receiver.close();
-        }
-    }
+class WildFlyIT extends LocalStoreServerChecks {
 
     @Override
-    protected URL base() {
-        return server.base();
-    }
-
-    @Override
-    protected OtlpReceiver receiver() {
-        return receiver;
+    protected AppServer start(Path war, Map<String, String> properties) throws Exception {
+        return AppServer.wildFly(war, 10020, properties);
     }
 
     @Override
     protected Optional<String> microProfileMetrics() {
         return Optional.empty();
-    }
-
-    @Override
-    protected String storeMode() {
-        return "LOCAL";
     }
 }
