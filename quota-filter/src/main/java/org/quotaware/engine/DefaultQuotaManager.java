@@ -1,8 +1,6 @@
 package org.quotaware.engine;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,16 +11,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.quotaware.Acquisition;
-import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.Limit;
 import org.quotaware.LimitStatus;
 import org.quotaware.QuotaCheckResult;
@@ -71,7 +66,7 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
     private final QuotaPermit.Releaser slotReleaser = this::releaseSlot;
     private final QuotaPermit.Releaser endReleaser = this::releaseNoSlot;
 
-    private DefaultQuotaManager(Builder b) {
+    DefaultQuotaManager(QuotaManagerBuilder b) {
         this.store = b.store != null ? b.store : new InMemoryQuotaStore(b.clock, b.maxTrackedUsers);
         this.tiers = b.tiers;
         this.systemLimits = b.systemLimits;
@@ -83,8 +78,8 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
     }
 
     /** A manager over an in-memory store, the system clock and the seed's default tier; see the builder for more. */
-    public static Builder builder() {
-        return new Builder();
+    public static QuotaManagerBuilder builder() {
+        return new QuotaManagerBuilder();
     }
 
     @Override
@@ -495,79 +490,5 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
         room.close();
         poll.close();
         store.close();
-    }
-
-    /** Builds a {@link DefaultQuotaManager}; every setting has a default. */
-    public static final class Builder {
-        private QuotaStore store;
-        private QuotaTiers tiers = new QuotaTiers();
-        private SystemLimits systemLimits = SystemLimits.DEFAULTS;
-        private InstantSource clock = InstantSource.system();
-        private int maxTrackedUsers = InMemoryQuotaStore.DEFAULT_MAX_TRACKED_USERS;
-        private Duration queuePoll = Duration.ofMillis(100);
-        private LongSupplier nanoClock = System::nanoTime;
-        private ScheduledExecutorService scheduler;
-
-        private Builder() {
-        }
-
-        /** Where state lives; default an {@link InMemoryQuotaStore} with {@link #clock} and {@link #maxTrackedUsers}. */
-        public Builder store(QuotaStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        public Builder tiers(QuotaTiers tiers) {
-            this.tiers = Objects.requireNonNull(tiers, "tiers");
-            return this;
-        }
-
-        public Builder systemLimits(SystemLimits systemLimits) {
-            this.systemLimits = Objects.requireNonNull(systemLimits, "systemLimits");
-            return this;
-        }
-
-        /** The clock of the default in-memory store. */
-        public Builder clock(InstantSource clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** The tracked-user cap of the default in-memory store. */
-        public Builder maxTrackedUsers(int maxTrackedUsers) {
-            this.maxTrackedUsers = (int) InvalidQuotaConfigException.requireRange("maxTrackedUsers", maxTrackedUsers,
-                    1, 100_000_000);
-            return this;
-        }
-
-        /**
-         * How often the waiting requests re-check the store for a slot freed elsewhere, and how late past its
-         * deadline a wait may end at most; default 100 ms.
-         */
-        public Builder queuePoll(Duration queuePoll) {
-            this.queuePoll = Objects.requireNonNull(queuePoll, "queuePoll");
-            InvalidQuotaConfigException.requireRange("queuePoll (ms)", queuePoll.toMillis(), 1, 60_000);
-            return this;
-        }
-
-        /**
-         * Where the waiting room's poll runs (every {@code queuePoll}, from the first request that waits); in a
-         * Jakarta EE container, its managed scheduled executor. Default: one daemon thread of the manager's own,
-         * stopped by {@link #close()}.
-         */
-        public Builder scheduler(ScheduledExecutorService scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-            return this;
-        }
-
-        /** The clock of queue waits' deadlines, in nanoseconds; default {@link System#nanoTime()}. For tests. */
-        public Builder nanoClock(LongSupplier nanoClock) {
-            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-            return this;
-        }
-
-        public DefaultQuotaManager build() {
-            return new DefaultQuotaManager(this);
-        }
     }
 }
