@@ -20,6 +20,7 @@ import org.quotaware.QuotaTiers;
 import org.quotaware.denials.DenialLog;
 import org.quotaware.denials.DenialLogger;
 import org.quotaware.engine.DefaultQuotaManager;
+import org.quotaware.engine.QuotaManagerBuilder;
 import org.quotaware.spi.HostedQuotaManager;
 import org.quotaware.spi.QuotaStore;
 
@@ -57,7 +58,7 @@ public class QuotaBeans {
         ClusterStores.Choice choice = ClusterStores.choose(config, ClusterStores.application(beanManager), scheduler);
         QuotaStore store = choice.store();
         cluster = choice.cluster();
-        DefaultQuotaManager.Builder builder = DefaultQuotaManager.builder().store(store).tiers(config.settings.tiers())
+        QuotaManagerBuilder builder = DefaultQuotaManager.builder().store(store).tiers(config.settings.tiers())
                 .systemLimits(config.settings.systemLimits());
         if (scheduler != null) {
             builder.scheduler(scheduler); // the queue's poll runs on the container's threads, not one of ours

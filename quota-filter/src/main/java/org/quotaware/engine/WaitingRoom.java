@@ -154,10 +154,10 @@ final class WaitingRoom {
      * the answer is the cap that is full, and nothing was taken.
      */
     Limit reserve(boolean blocking, long maxWaiting, long maxBlocked) {
-        if (!DefaultQuotaManager.reserve(waiting, maxWaiting)) {
+        if (!InstanceSlots.reserve(waiting, maxWaiting)) {
             return Limit.SYSTEM_QUEUE_SIZE;
         }
-        if (blocking && !DefaultQuotaManager.reserve(blocked, maxBlocked)) {
+        if (blocking && !InstanceSlots.reserve(blocked, maxBlocked)) {
             waiting.decrementAndGet();
             return Limit.SYSTEM_BLOCKED_WAITS;
         }
