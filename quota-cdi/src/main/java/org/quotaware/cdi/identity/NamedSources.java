@@ -25,9 +25,26 @@ public final class NamedSources implements Function<String, IdentitySource> {
     private static final IdentitySource NOBODY = request -> null;
 
     private final BeanManager beans;
+    /** Why {@code jwt:} entries cannot be read here, or null where MicroProfile JWT is. */
+    private final String noMicroProfileJwt;
 
     public NamedSources(BeanManager beans) {
+        this(beans, missingMicroProfileJwt());
+    }
+
+    NamedSources(BeanManager beans, String noMicroProfileJwt) {
         this.beans = beans;
+        this.noMicroProfileJwt = noMicroProfileJwt;
+    }
+
+    /** Null where the MicroProfile JWT API is visible to the application, else why not. */
+    private static String missingMicroProfileJwt() {
+        try {
+            Class.forName("org.eclipse.microprofile.jwt.JsonWebToken", false, NamedSources.class.getClassLoader());
+            return null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return e.toString();
+        }
     }
 
     /** The source of an entry, or null when there is none by that name. */
@@ -43,14 +60,20 @@ public final class NamedSources implements Function<String, IdentitySource> {
     }
 
     private IdentitySource jwtClaim(String entry, String claim) {
-        try {
-            Class.forName("org.eclipse.microprofile.jwt.JsonWebToken", false, NamedSources.class.getClassLoader());
-            return JwtClaimSource.of(claim, beans);
-        } catch (ClassNotFoundException | LinkageError noMicroProfileJwt) {
-            LOG.warning(() -> "quotaware: the identity chain's entry '" + entry + "' is skipped: this server has no "
-                    + "MicroProfile JWT (" + noMicroProfileJwt + ")");
-            return NOBODY;
+        if (noMicroProfileJwt == null) {
+            try {
+                return JwtClaimSource.of(claim, beans); // the only class here that touches the MicroProfile JWT API
+            } catch (LinkageError partlyThere) {
+                return skipped(entry, partlyThere.toString());
+            }
         }
+        return skipped(entry, noMicroProfileJwt);
+    }
+
+    private static IdentitySource skipped(String entry, String why) {
+        LOG.warning(() -> "quotaware: the identity chain's entry '" + entry + "' is skipped: this server has no "
+                + "MicroProfile JWT (" + why + ")");
+        return NOBODY;
     }
 
     private IdentitySource bean(String name) {
