@@ -51,7 +51,12 @@ public final class QuotaInitializer implements ServletContainerInitializer {
         try {
             // validate now, so a typo fails the deployment with the key the user wrote (quotaware.…)
             Map<String, String> written = prefixed(params);
-            checkOwnTiers(SettingsParser.parse(SettingsParser.CONTEXT_PREFIX, written.keySet(), written::get));
+            FilterSettings settings = SettingsParser.parse(SettingsParser.CONTEXT_PREFIX, written.keySet(),
+                    written::get);
+            checkOwnTiers(settings);
+            if (!quotaCdiPresent()) {
+                settings.resolveSources(null); // nobody will resolve jwt: or bean: entries: fail now
+            }
         } catch (InvalidQuotaConfigException e) {
             throw new ServletException(e.getMessage(), e);
         }
