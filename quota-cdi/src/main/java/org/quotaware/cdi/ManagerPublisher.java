@@ -34,8 +34,9 @@ public class ManagerPublisher implements ServletContextListener {
     BeanManager beanManager;
 
     /**
-     * Publishes the manager and the identity chain's named sources, then checks every declared {@link QuotaFilter} against it (no limits of their own, only
-     * existing tiers), so a mistake fails the deployment instead of leaving the application unfiltered.
+     * Publishes the manager and the identity chain's named sources, then checks every declared {@link QuotaFilter}
+     * against them (no limits of their own, only existing tiers, only named sources there are), so a mistake fails
+     * the deployment instead of leaving the application unfiltered.
      */
     @Override
     public void contextInitialized(ServletContextEvent event) {

@@ -172,7 +172,8 @@ final class CallerIdentity {
             }
             Caller known = keyCallers.get(key.trim());
             // never fall through to anonymous: a mistyped or revoked key must be noticed, not silently downgraded
-            return known != null ? known : new Caller(addressPrefix + clientAddress(request), anonymousTier, true, true);
+            return known != null ? known
+                    : new Caller(addressPrefix + clientAddress(request), anonymousTier, true, true);
         }
         if (entry instanceof ChainEntry.Header h) {
             InetAddress peer = IpAddresses.parse(request.getRemoteAddr());

@@ -169,7 +169,8 @@ final class IdentityParser {
             case "bean:":
                 if (!BEAN_NAME.matcher(name).matches()) {
                     throw ConfigValues.fail(key, "chain entry", source,
-                            "bean:<name>, the @Named name of a CDI bean implementing " + IdentitySource.class.getName());
+                            "bean:<name>, the @Named name of a CDI bean implementing "
+                                    + IdentitySource.class.getName());
                 }
                 return new ChainEntry.Named(source, null, own);
             case "class:":

@@ -16,7 +16,7 @@ import org.quotaware.QuotaTiers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@code identity.chain}: its entries asked in order, each with its prefix, and every mistake refused at deployment. */
+/** {@code identity.chain}: its entries asked in order, each with its prefix; every mistake refused at deployment. */
 class IdentityChainTest {
 
     private static final String FORM = "a comma-separated list of principal, api-key, header, header:<name>, "
@@ -186,7 +186,8 @@ class IdentityChainTest {
         assertRejected("identity.chain: chain entry must be " + allowed + ", was class:java.lang.String",
                 "identity.chain", "class:java.lang.String");
         assertRejected("identity.chain: chain entry must be " + allowed + ", was class:"
-                + NoDefaultConstructor.class.getName(), "identity.chain", "class:" + NoDefaultConstructor.class.getName());
+                + NoDefaultConstructor.class.getName(), "identity.chain",
+                "class:" + NoDefaultConstructor.class.getName());
         assertRejected("identity.chain: chain entry must be class:<fully qualified class name>, was class:Tenant",
                 "identity.chain", "class:Tenant");
     }
