@@ -16,9 +16,9 @@ import org.quotaware.servlet.QuotaFilter;
 import org.quotaware.servlet.QuotaCaller;
 
 /**
- * Who the current caller is, by the filter's rules: the caller the filter identified (with what it already counted),
- * found on this thread or in the request, else the same rules applied to the current HTTP request, else the
- * container's principal for a call that is not an HTTP request. The rules are read from one place: the
+ * Who the current caller is, by the filter's identity chain: the caller the filter identified (with what it already
+ * counted), found on this thread or in the request, else the same chain asked about the current HTTP request, else
+ * the container's principal for a call that is not an HTTP request. The chain is read from one place: the
  * {@code identity.*} init-params of the application's {@code QuotaFilter} when it declares one (the rules its
  * requests are counted by, trusted proxies included), else the {@code quotaware.identity.*} keys.
  */
@@ -49,7 +49,9 @@ public class Callers {
         }
         String name = principalName();
         if (name != null) {
-            return new QuotaCaller("principal:" + name, null, 0, false, false, false);
+            // the one caller not identified by the chain: not an HTTP request, so only the principal is there
+            return new QuotaCaller(extension.configuration().settings.principalPrefix() + name, null, 0, false, false,
+                    false);
         }
         // one user for every caller outside a request without a principal: anonymous, though it makes one state only
         return new QuotaCaller("anonymous", extension.configuration().settings.anonymousTierIn(manager().tiers()), 0,

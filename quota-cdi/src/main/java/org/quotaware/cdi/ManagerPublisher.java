@@ -1,5 +1,6 @@
 package org.quotaware.cdi;
 
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -8,6 +9,8 @@ import jakarta.servlet.ServletContextListener;
 
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaManager;
+import org.quotaware.cdi.identity.NamedSources;
+import org.quotaware.servlet.IdentitySource;
 import org.quotaware.servlet.QuotaFilter;
 import org.quotaware.servlet.ResumeScope;
 
@@ -27,9 +30,13 @@ public class ManagerPublisher implements ServletContextListener {
     @Inject
     QuotaExtension extension;
 
+    @Inject
+    BeanManager beanManager;
+
     /**
-     * Publishes the manager, then checks every declared {@link QuotaFilter} against it (no limits of their own, only
-     * existing tiers), so a mistake fails the deployment instead of leaving the application unfiltered.
+     * Publishes the manager and the identity chain's named sources, then checks every declared {@link QuotaFilter}
+     * against them (no limits of their own, only existing tiers, only named sources there are), so a mistake fails
+     * the deployment instead of leaving the application unfiltered.
      */
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -43,10 +50,18 @@ public class ManagerPublisher implements ServletContextListener {
         context.setAttribute(QuotaFilter.HEADERS_ATTRIBUTE, extension.configuration().settings.rateLimitHeaders());
         // a request resumed from the queue runs in a request context of its own (Payara activates none for it)
         context.setAttribute(ResumeScope.ATTRIBUTE, resumeScope);
+        // the identity chain's jwt: and bean: entries, for the filter and for @Quota alike
+        NamedSources named = new NamedSources(beanManager);
+        context.setAttribute(IdentitySource.NAMED_ATTRIBUTE, named);
+        try {
+            extension.configuration().settings.resolveSources(named);
+        } catch (InvalidQuotaConfigException e) {
+            throw new IllegalStateException("quotaware: " + e.getMessage(), e);
+        }
         for (FilterRegistration registration : context.getFilterRegistrations().values()) {
             if (QuotaFilter.class.getName().equals(registration.getClassName())) {
                 try {
-                    QuotaFilter.check(registration.getInitParameters(), manager);
+                    QuotaFilter.check(registration.getInitParameters(), manager, named);
                 } catch (InvalidQuotaConfigException e) {
                     throw new IllegalStateException("QuotaFilter '" + registration.getName() + "' is misconfigured: "
                             + e.getMessage(), e);
@@ -61,5 +76,6 @@ public class ManagerPublisher implements ServletContextListener {
         event.getServletContext().removeAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE);
         event.getServletContext().removeAttribute(QuotaFilter.HEADERS_ATTRIBUTE);
         event.getServletContext().removeAttribute(ResumeScope.ATTRIBUTE);
+        event.getServletContext().removeAttribute(IdentitySource.NAMED_ATTRIBUTE);
     }
 }

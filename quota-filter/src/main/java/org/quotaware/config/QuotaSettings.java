@@ -49,6 +49,8 @@ public record QuotaSettings(String prefix, Map<String, String> values, QuotaTier
     public static final String USER_HEADER = "identity.user-header";
     public static final String TRUSTED_PROXIES = "identity.trusted-proxies";
     public static final String ANONYMOUS_TIER = "identity.anonymous-tier";
+    /** Who the caller is: the sources asked in order, see {@code docs/identity-and-security.md}. */
+    public static final String IDENTITY_CHAIN = "identity.chain";
     public static final String PATHS_INCLUDE = "paths.include";
     public static final String PATHS_EXCLUDE = "paths.exclude";
     public static final String PATHS_FILES = "paths.files";
@@ -70,8 +72,8 @@ public record QuotaSettings(String prefix, Map<String, String> values, QuotaTier
 
     /** Every key that is not per tier. */
     public static final List<String> FIXED = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED,
-            MAX_TRACKED_USERS, API_KEY_HEADER, API_KEYS, USER_HEADER, TRUSTED_PROXIES, ANONYMOUS_TIER, PATHS_INCLUDE,
-            PATHS_EXCLUDE, PATHS_FILES, FILES_METHODS, FILES_COUNT, ASYNC_LEASE, SHADOW, DENIAL_LOG_SIZE,
+            MAX_TRACKED_USERS, API_KEY_HEADER, API_KEYS, USER_HEADER, TRUSTED_PROXIES, ANONYMOUS_TIER, IDENTITY_CHAIN,
+            PATHS_INCLUDE, PATHS_EXCLUDE, PATHS_FILES, FILES_METHODS, FILES_COUNT, ASYNC_LEASE, SHADOW, DENIAL_LOG_SIZE,
             DENIAL_LOG_WINDOW, RATE_LIMIT_HEADERS, METRICS);
     /**
      * Names no tier may have: the first part of other keys ({@code system.max-concurrent-tasks} would be both the

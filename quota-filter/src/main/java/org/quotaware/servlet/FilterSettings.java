@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -13,6 +14,7 @@ import org.quotaware.SystemLimits;
 import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.http.HeaderSwitch;
 import org.quotaware.config.ConfigValues;
+import org.quotaware.config.QuotaSettings;
 
 /**
  * Everything {@link QuotaFilter} is configured with: the tiers and system limits a new {@link QuotaManager} is built
@@ -28,7 +30,8 @@ public final class FilterSettings {
     private final QuotaTiers tiers;
     private final SystemLimits systemLimits;
     private final int maxTrackedUsers;
-    private final CallerIdentity identity;
+    /** Replaced once, when the application starts, by the same chain with its named entries resolved. */
+    private volatile CallerIdentity identity;
     private final String anonymousTier;
     private final PathRules paths;
     private final boolean countFiles;
@@ -79,7 +82,7 @@ public final class FilterSettings {
         checkTiers(tiers);
         identity.apiKeys().forEach((key, apiKey) -> {
             if (apiKey.tier() != null) {
-                tiers.assign(CallerIdentity.KEY + apiKey.user(), apiKey.tier());
+                tiers.assign(identity.keyUser(apiKey), apiKey.tier());
             }
         });
     }
@@ -127,6 +130,25 @@ public final class FilterSettings {
 
     CallerIdentity identity() {
         return identity;
+    }
+
+    /**
+     * Gives the identity chain's named entries ({@code jwt:<claim>}, {@code bean:<name>}) their sources, once, when
+     * the application starts and before any request; a chain without such entries is left as it is.
+     *
+     * @param named the application's sources by entry (see {@link IdentitySource#NAMED_ATTRIBUTE}), null for none
+     * @throws org.quotaware.InvalidQuotaConfigException naming {@code identity.chain} and the entry with no source
+     */
+    public void resolveSources(Function<String, IdentitySource> named) {
+        identity = identity.resolve(named, prefix + QuotaSettings.IDENTITY_CHAIN);
+    }
+
+    /**
+     * The prefix of callers known by the container's principal ({@code principal:} unless {@code identity.chain} gives
+     * another): what a caller outside an HTTP request, known only by its principal, is counted under.
+     */
+    public String principalPrefix() {
+        return identity.principalPrefix();
     }
 
     /** The configured {@code identity.anonymous-tier}, or null to choose {@code anonymous} when defined. */
@@ -203,8 +225,8 @@ public final class FilterSettings {
 
     /**
      * Who the caller of a request is, by the same rules as the filter: the one the filter already identified when it
-     * ran, else principal, API key, trusted user header, client address. For a {@code @Quota} method on a request
-     * the filter did not see.
+     * ran, else the identity chain ({@code identity.chain}). For a {@code @Quota} method on a request the filter did
+     * not see.
      */
     public QuotaCaller identify(HttpServletRequest request, QuotaTiers tiers) {
         if (request.getAttribute(QuotaCaller.ATTRIBUTE) instanceof QuotaCaller known) {

@@ -7,7 +7,8 @@ import org.quotaware.QuotaRequest;
  * request attribute {@link #ATTRIBUTE}, so a {@code @Quota} method on the same request adds only what the filter did
  * not count: never the request twice, never a second slot.
  *
- * @param user        the quota key: {@code principal:alice}, {@code key:alice}, {@code user:alice} or {@code ip:...}
+ * @param user        the quota key, prefixed by the identity chain's entry that named the caller: by default
+ *                    {@code principal:alice}, {@code key:alice}, {@code user:alice} or {@code ip:...}
  * @param tier        the tier the caller was identified with (e.g. {@code anonymous}), null for the user's own
  * @param files       files the filter counted for this request
  * @param slot        whether the filter holds a concurrency slot for this request

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 import jakarta.servlet.DispatcherType;
@@ -143,7 +144,20 @@ public class QuotaFilter implements Filter {
      * @throws InvalidQuotaConfigException naming the key, the value and what is allowed
      */
     public static FilterSettings check(Map<String, String> initParams, QuotaManager shared) {
+        return check(initParams, shared, null);
+    }
+
+    /**
+     * As {@link #check(Map, QuotaManager)}, and gives the identity chain's named entries ({@code jwt:},
+     * {@code bean:}) their sources.
+     *
+     * @param named the application's sources by entry (see {@link IdentitySource#NAMED_ATTRIBUTE}), null for none
+     * @throws InvalidQuotaConfigException naming the key, the value and what is allowed
+     */
+    public static FilterSettings check(Map<String, String> initParams, QuotaManager shared,
+                                       Function<String, IdentitySource> named) {
         FilterSettings settings = SettingsParser.parse("", initParams.keySet(), initParams::get);
+        settings.resolveSources(named);
         if (shared != null && !settings.limitKeys().isEmpty()) {
             throw InvalidQuotaConfigException.invalid("init-param", settings.limitKeys(),
                     "absent: this application's QuotaManager (from quota-cdi, configured by MicroProfile Config "
@@ -164,7 +178,8 @@ public class QuotaFilter implements Filter {
                 }
                 Object shared = context == null ? null : context.getAttribute(MANAGER_ATTRIBUTE);
                 // one manager per application (quota-cdi publishes it): limits have one source, never two
-                settings = check(params, shared instanceof QuotaManager application ? application : null);
+                settings = check(params, shared instanceof QuotaManager application ? application : null,
+                        namedSources(context));
                 if (shared instanceof QuotaManager application) {
                     manager = application;
                 } else {
@@ -185,10 +200,13 @@ public class QuotaFilter implements Filter {
                     rateLimitHeaders = h;
                 }
             } catch (InvalidQuotaConfigException e) {
-                UnavailableException failure = new UnavailableException(
-                        "QuotaFilter '" + config.getFilterName() + "' is misconfigured: " + e.getMessage());
-                failure.initCause(e);
-                throw failure;
+                throw misconfigured(config, e);
+            }
+        } else {
+            try {
+                settings.resolveSources(namedSources(context)); // a ready manager's settings may name sources too
+            } catch (InvalidQuotaConfigException e) {
+                throw misconfigured(config, e);
             }
         }
         if (context != null && context.getAttribute(MANAGER_ATTRIBUTE) == null) {
@@ -200,6 +218,20 @@ public class QuotaFilter implements Filter {
         LOG.info(() -> "QuotaFilter '" + config.getFilterName() + "' enforcing tiers "
                 + manager.tiers().all().keySet() + (ownsManager ? "" : " of the application's QuotaManager")
                 + ", anonymous callers in tier '" + anonymousTier + "'");
+    }
+
+    private static UnavailableException misconfigured(FilterConfig config, InvalidQuotaConfigException e) {
+        UnavailableException failure = new UnavailableException(
+                "QuotaFilter '" + config.getFilterName() + "' is misconfigured: " + e.getMessage());
+        failure.initCause(e);
+        return failure;
+    }
+
+    /** The sources the application resolves by name (quota-cdi publishes them), or null. */
+    @SuppressWarnings("unchecked")
+    private static Function<String, IdentitySource> namedSources(ServletContext context) {
+        return context != null && context.getAttribute(IdentitySource.NAMED_ATTRIBUTE) instanceof Function<?, ?> f
+                ? (Function<String, IdentitySource>) f : null;
     }
 
     /**

@@ -51,7 +51,12 @@ public final class QuotaInitializer implements ServletContainerInitializer {
         try {
             // validate now, so a typo fails the deployment with the key the user wrote (quotaware.…)
             Map<String, String> written = prefixed(params);
-            checkOwnTiers(SettingsParser.parse(SettingsParser.CONTEXT_PREFIX, written.keySet(), written::get));
+            FilterSettings settings = SettingsParser.parse(SettingsParser.CONTEXT_PREFIX, written.keySet(),
+                    written::get);
+            checkOwnTiers(settings);
+            if (!quotaCdiPresent()) {
+                settings.resolveSources(null); // nobody will resolve jwt: or bean: entries: fail now
+            }
         } catch (InvalidQuotaConfigException e) {
             throw new ServletException(e.getMessage(), e);
         }
@@ -102,12 +107,28 @@ public final class QuotaInitializer implements ServletContainerInitializer {
             if (QuotaFilter.class.getName().equals(registration.getClassName())) {
                 try {
                     Map<String, String> params = registration.getInitParameters();
-                    checkOwnTiers(SettingsParser.parse("", params.keySet(), params::get));
+                    FilterSettings settings = SettingsParser.parse("", params.keySet(), params::get);
+                    checkOwnTiers(settings);
+                    if (!quotaCdiPresent()) {
+                        settings.resolveSources(null); // nobody will resolve jwt: or bean: entries: fail now
+                    }
                 } catch (InvalidQuotaConfigException e) {
                     throw new ServletException("QuotaFilter '" + registration.getName() + "' is misconfigured: "
                             + e.getMessage(), e);
                 }
             }
+        }
+    }
+
+    /** Whether quota-cdi, which resolves the identity chain's {@code jwt:} and {@code bean:} entries, is deployed. */
+    private static boolean quotaCdiPresent() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try {
+            Class.forName("org.quotaware.cdi.identity.NamedSources", false,
+                    loader != null ? loader : QuotaInitializer.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 

@@ -125,4 +125,26 @@ class QuotaInitializerTest {
         assertThatThrownBy(() -> jetty.start())
                 .hasStackTraceContaining("quotaware.enabled: must be true or false, was yes");
     }
+
+    @Test
+    void withoutQuotaCdiAChainEntryOnlyItResolvesFailsTheStart() {
+        jetty.context().setInitParameter("quotaware.enabled", "true");
+        jetty.context().setInitParameter("quotaware.identity.chain", "jwt:tenant_id as tenant:, principal");
+
+        assertThatThrownBy(() -> jetty.start()).hasStackTraceContaining("quotaware.identity.chain: chain entry must be "
+                + "used with quota-cdi in the application (it reads the token MicroProfile JWT verified), was "
+                + "jwt:tenant_id");
+    }
+
+    @Test
+    void withoutQuotaCdiADeclaredFiltersBeanEntryFailsTheStart() {
+        FilterHolder declared = new FilterHolder(QuotaFilter.class);
+        declared.setName("declared-by-the-app");
+        declared.setInitParameter("identity.chain", "bean:region");
+        jetty.context().addFilter(declared, "/*", EnumSet.of(DispatcherType.REQUEST));
+
+        assertThatThrownBy(() -> jetty.start()).hasStackTraceContaining("QuotaFilter 'declared-by-the-app' is "
+                + "misconfigured: identity.chain: chain entry must be the @Named name of a CDI bean implementing "
+                + "org.quotaware.servlet.IdentitySource (with quota-cdi in the application), was bean:region");
+    }
 }

@@ -21,6 +21,10 @@ class WebXmlDeploymentTest {
     private JettyServer jetty;
 
     private WebAppContext deploy(String rateParam) throws Exception {
+        return deploy(rateParam, "principal");
+    }
+
+    private WebAppContext deploy(String rateParam, String chain) throws Exception {
         Files.createDirectories(webapp.resolve("WEB-INF"));
         Files.writeString(webapp.resolve("WEB-INF/web.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
@@ -37,6 +41,10 @@ class WebXmlDeploymentTest {
                       <param-name>default.max-file-size</param-name>
                       <param-value>10MB</param-value>
                     </init-param>
+                    <init-param>
+                      <param-name>identity.chain</param-name>
+                      <param-value>%s</param-value>
+                    </init-param>
                   </filter>
                   <filter-mapping>
                     <filter-name>quota</filter-name>
@@ -51,7 +59,7 @@ class WebXmlDeploymentTest {
                     <url-pattern>/*</url-pattern>
                   </servlet-mapping>
                 </web-app>
-                """.formatted(rateParam));
+                """.formatted(rateParam, chain));
         WebAppContext context = new WebAppContext(webapp.toString(), "/app");
         context.setThrowUnavailableOnStartupException(true);
         jetty = new JettyServer().handler(context);
@@ -89,5 +97,28 @@ class WebXmlDeploymentTest {
         assertThatThrownBy(() -> jetty.start()).hasStackTraceContaining(
                 "QuotaFilter 'quota' is misconfigured: "
                         + "default.requests-per-minute: requestsPerMinute must be between 1 and 1000000, was 0");
+    }
+
+    @Test
+    void aSourceNamedByItsClassInTheChainDecidesWhoseQuotaIsSpent() throws Exception {
+        deploy("2", "class:" + IdentityChainTest.TenantParameter.class.getName() + " as tenant:");
+        jetty.start();
+        RawHttp http = new RawHttp(jetty.port());
+
+        assertThat(http.get("/app/a?tenant=acme").status()).isEqualTo(200);
+        assertThat(http.get("/app/b?tenant=acme").status()).isEqualTo(200);
+        assertThat(http.get("/app/c?tenant=acme").status()).as("one quota for tenant acme").isEqualTo(429);
+        assertThat(http.get("/app/d?tenant=globex").status()).isEqualTo(200);
+        assertThat(http.get("/app/e").status()).as("no tenant: the client address").isEqualTo(200);
+    }
+
+    @Test
+    void aChainNamingAMissingClassFailsTheDeploymentNamingKeyAndValue() throws Exception {
+        deploy("2", "class:com.example.Missing, principal");
+
+        assertThatThrownBy(() -> jetty.start()).hasStackTraceContaining(
+                "QuotaFilter 'quota' is misconfigured: identity.chain: chain entry must be a public class implementing "
+                        + "org.quotaware.servlet.IdentitySource with a public no-argument constructor, was "
+                        + "class:com.example.Missing (no such class)");
     }
 }

@@ -1,11 +1,15 @@
 package org.quotaware.cdi.it;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +22,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code @Quota} in a real Payara Micro: one deployment shared by every test (each uses its own API key, so its own
  * quota). The WAR holds the test resource, a MicroProfile Config file and the two library jars as a user ships them.
+ * MicroProfile JWT is on, and the identity chain starts with a claim of the verified token
+ * ({@code jwt:tenant_id as tenant:, bean:region as region:, principal, api-key, ip}).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -40,11 +47,19 @@ class QuotaInterceptorIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         File libs = new File(System.getProperty("it.libs", "target/it-libs"));
+        String config;
+        try {
+            config = Files.readString(Path.of("src/test/resources/it/microprofile-config.properties"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // the key this run's tokens are signed with: the server verifies them, the library only reads a claim
+        config += "mp.jwt.verify.publickey=" + SignedTokens.publicKey() + "\n"
+                + "mp.jwt.verify.issuer=" + SignedTokens.ISSUER + "\n";
         return ShrinkWrap.create(WebArchive.class, "quota-it.war")
-                .addClasses(TestApplication.class, LimitedResource.class)
+                .addClasses(JwtApplication.class, LimitedResource.class, RegionSource.class)
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
-                .addAsResource(new File("src/test/resources/it/microprofile-config.properties"),
-                        "META-INF/microprofile-config.properties")
+                .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties")
                 .addAsLibraries(libs.listFiles((dir, name) -> name.endsWith(".jar")));
     }
 
@@ -173,6 +188,46 @@ class QuotaInterceptorIT {
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base + "api/limited/" + path))
                 .timeout(Duration.ofSeconds(60)).header("X-API-Key", key).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> withToken(String path, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/limited/" + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void callersOfOneTenantShareItsQuotaByTheClaimOfTheirVerifiedToken() throws Exception {
+        String alice = SignedTokens.token("alice", "acme");
+        String bob = SignedTokens.token("bob", "acme");
+        String carol = SignedTokens.token("carol", "globex");
+
+        assertThat(withToken("state", bob).body()).contains("\"user\":\"tenant:acme\"");
+        assertThat(withToken("report", alice).statusCode()).isEqualTo(200);
+        assertThat(withToken("report", bob).statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = withToken("report", alice);
+        assertThat(refused.statusCode()).as("alice and bob spend the one quota of tenant acme: 2 a minute")
+                .isEqualTo(429);
+        assertThat(refused.body()).contains("\"tier\":\"reports\"", "{\"limit\":\"rpm\",\"max\":2,\"current\":2,");
+        assertThat(withToken("report", carol).statusCode()).as("another tenant has a quota of its own")
+                .isEqualTo(200);
+        assertThat(withToken("state", carol).body()).contains("\"user\":\"tenant:globex\"");
+    }
+
+    @Test
+    void aTokenWithoutTheClaimOrNoTokenFallsToTheNextSource() throws Exception {
+        assertThat(withToken("state", SignedTokens.token("dave", null)).body())
+                .as("a verified token without tenant_id: its principal").contains("\"user\":\"principal:dave\"");
+        assertThat(call("GET", "state", "key-jwtless").body()).as("no token: the API key")
+                .contains("\"user\":\"key:jwtless\"");
+    }
+
+    @Test
+    void aBeanOfTheApplicationIsAnEntryOfTheChain() throws Exception {
+        HttpResponse<String> state = HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/limited/state"))
+                .timeout(Duration.ofSeconds(30)).header("X-Region", "eu").header("X-API-Key", "key-jwtless").GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(state.body()).as("bean:region comes before the API key").contains("\"user\":\"region:eu\"");
     }
 
     @Test
