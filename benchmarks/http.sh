@@ -32,7 +32,7 @@ WARMUP="${HTTP_WARMUP:-10s}"
 # Payara's JIT goes on compiling for a while under load: a fixed two passes of 15 s left "off" falling from 790 to
 # 248 µs per request across the measured rounds. So the passes go on until every setup's CPU per request is steady.
 WARMUP_PASSES="${HTTP_WARMUP_PASSES:-2}"
-WARMUP_MAX_PASSES="${HTTP_WARMUP_MAX_PASSES:-4}"
+WARMUP_MAX_PASSES="${HTTP_WARMUP_MAX_PASSES:-6}"
 WARMUP_TOLERANCE="${HTTP_WARMUP_TOLERANCE:-0.10}"
 # many short rounds: each setup's ratio to the "off" measured in the same round cancels the machine's drift best
 DURATION="${HTTP_DURATION:-5s}"

@@ -3,9 +3,9 @@
 # docs/benchmarks.md from the results (benchmarks/target/results/, copied to benchmarks/results/). About 24 minutes on a
 # quiet 2-core machine, estimated from the parts (the last full run took 19 min 45 s with fewer HTTP setups): build
 # 1.5; in-JVM decision 1 thread 3.7 (20 trials of about 11 s), 2 threads 1.1 (6 trials), profile 0.5; Hazelcast 2.5;
-# round trips and memory 1.5; HTTP one member 7.5 to 9.7 (five Payara Micro starts of about 20 s, 2 to 4 warm-up
-# passes of 5 x 11 s, 8 rounds of 5 x 6.5 s), two members 3.7 to 4.5 (four starts, 2 to 4 passes of 2 x 11 s, 8 rounds
-# of 2 x 6.5 s). A run on a machine shared with other builds takes much longer (42 minutes at a load average of 13
+# round trips and memory 1.5; HTTP one member 7.5 to 10.8 (five Payara Micro starts of about 20 s, 2 to 6 warm-up
+# passes of 5 x 11 s, 8 rounds of 5 x 6.5 s), two members 3.7 to 4.9 (four starts, 2 to 6 passes of 2 x 11 s, 8 rounds
+# of 2 x 6.5 s). Two runs of 21 minutes with at most 4 passes ended their warm-up still falling by a third a pass. A run on a machine shared with other builds takes much longer (42 minutes at a load average of 13
 # to 25).
 #
 #   benchmarks/run.sh            everything
