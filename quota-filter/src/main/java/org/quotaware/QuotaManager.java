@@ -47,6 +47,15 @@ public interface QuotaManager extends AutoCloseable {
      */
     UserQuotaUsage usage(String user, String callerTier);
 
+    /**
+     * The units some configured limit counts when a request ends ({@link Counted#CPU}, {@link Counted#ALLOCATED}): a
+     * front end measures those, and only those, and {@linkplain QuotaPermit#charge charges} them before closing the
+     * permit. Empty when no limit needs them, so nothing is measured.
+     */
+    default java.util.Set<Counted> chargedAtEnd() {
+        return java.util.Set.of();
+    }
+
     /** Counters since start and the current load of this instance. */
     QuotaStatistics statistics();
 

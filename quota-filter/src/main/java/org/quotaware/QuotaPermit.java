@@ -48,6 +48,8 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
      * a loop on most processors).
      */
     private volatile int state;
+    /** What {@link #charge} added, by {@link Counted#ordinal()}; null until something is charged (guarded by this). */
+    private long[] charges;
 
     /**
      * @param slot the slot token the store holds for this permit, 0 when the request takes no slot
@@ -91,6 +93,34 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
             made = r;
         }
         return r;
+    }
+
+    /**
+     * Charges what the request used of a unit counted {@linkplain Counted#chargedAtEnd() at its end} (CPU time in
+     * nanoseconds, allocated bytes), added up until the permit closes and counted in the user's windows with the
+     * release: no store operation of its own. Ignored after close.
+     */
+    public void charge(Counted counted, long amount) {
+        if (amount <= 0 || !counted.chargedAtEnd() || isClosed()) {
+            return;
+        }
+        synchronized (this) {
+            long[] c = charges;
+            if (c == null) {
+                c = charges = new long[Counted.values().length];
+            }
+            c[counted.ordinal()] = saturatedAdd(c[counted.ordinal()], amount);
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /** What was {@linkplain #charge charged}, in base units by {@link Counted#ordinal()}; null when nothing was. */
+    public synchronized long[] charges() {
+        return charges == null ? null : charges.clone();
     }
 
     /** Marks the task as failed; it is counted so when the permit closes. */
