@@ -2,24 +2,30 @@ package org.quotaware;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import static org.quotaware.InvalidQuotaConfigException.requireRange;
 
 /**
- * One user's limits: immutable, built and validated by {@link #builder()}. Defaults are the seed's: 30 requests per
- * minute, 50 files per hour, 200 per day, 3 concurrent tasks, 10 MiB per file, a queue of 10 waiting at most 30 s.
+ * One user's limits, immutable, built and validated by {@link #builder()}: the windowed limits as rows
+ * ({@link WindowedLimit}: the presets of the {@link Limit} table under their names, and any a tier declares), and the
+ * other per-user limits as an array indexed by {@link Limit}. Defaults are the seed's: 30 requests per minute, 50 files
+ * per hour, 200 per day, 3 concurrent tasks, 10 MiB per file, a queue of 10 waiting at most 30 s.
  * Any limit can be switched off with {@link Builder#off(Limit)}; its getter then answers {@link #OFF}. Any of them can be
  * put in {@linkplain Builder#shadow shadow mode}: counted and reported as when enforced, but a request it alone would
  * deny is admitted, marked with the violations it would have been denied by.
  */
 public final class QuotaLimits implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** The value of a limit that is switched off. */
     public static final long OFF = -1;
@@ -30,32 +36,42 @@ public final class QuotaLimits implements Serializable {
     public static final long MAX_QUEUE_SIZE = 100_000;
     public static final long MAX_FILE_SIZE = 1L << 40;
     public static final long MAX_QUEUE_WAIT_MILLIS = 3_600_000;
+    /** The most windowed limits one tier holds: each is a ring of counters in every tracked user's state. */
+    public static final int MAX_WINDOWS = 16;
 
+    private static final Limit[] LIMITS = Limit.values();
     private static final QuotaLimits DEFAULTS = new Builder().build();
 
-    private final long requestsPerMinute;
-    private final long filesPerHour;
-    private final long filesPerDay;
-    private final long maxConcurrentTasks;
-    private final long maxQueueSize;
-    private final long maxFileSizeBytes;
-    private final long maxQueueWaitMillis;
+    /** The windowed limits, the presets first in the table's order, then the declared ones in their order. */
+    private final WindowedLimit[] windows;
+    /** The {@link Limit} of each row of {@link #windows}: its preset, or {@link Limit#WINDOW}. */
+    private final Limit[] windowLimits;
+    /** The value of each limit that is not windowed, by {@link Limit#ordinal()}; {@link #OFF} when off or unused. */
+    private final long[] values;
     /** The limits in shadow mode, one bit per {@link Limit#ordinal()}. */
     private final int shadow;
+    /** The engine's form of these limits, made on first use (immutable; a race makes two equal ones). */
+    private transient Object derived;
 
     /** The limits that can be put in shadow mode; the others protect the instance and are always enforced. */
     public static final List<Limit> SHADOWABLE = List.of(Limit.REQUESTS_PER_MINUTE, Limit.FILES_PER_HOUR,
-            Limit.FILES_PER_DAY, Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE, Limit.FILE_SIZE);
+            Limit.FILES_PER_DAY, Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE, Limit.FILE_SIZE, Limit.WINDOW);
 
     private QuotaLimits(Builder b) {
-        this.requestsPerMinute = b.requestsPerMinute;
-        this.filesPerHour = b.filesPerHour;
-        this.filesPerDay = b.filesPerDay;
-        this.maxConcurrentTasks = b.maxConcurrentTasks;
-        this.maxQueueSize = b.maxQueueSize;
-        this.maxFileSizeBytes = b.maxFileSizeBytes;
-        this.maxQueueWaitMillis = b.maxQueueWaitMillis;
+        List<WindowedLimit> rows = new ArrayList<>(b.windows.values());
+        rows.sort((x, y) -> Integer.compare(rank(x), rank(y))); // stable: declared rows keep their order
+        this.windows = rows.toArray(WindowedLimit[]::new);
+        this.windowLimits = new Limit[windows.length];
+        for (int i = 0; i < windows.length; i++) {
+            windowLimits[i] = Limit.of(windows[i]);
+        }
+        this.values = b.values.clone();
         this.shadow = b.shadow;
+    }
+
+    private static int rank(WindowedLimit row) {
+        Limit l = Limit.of(row);
+        return l == Limit.WINDOW ? LIMITS.length : l.ordinal();
     }
 
     public static Builder builder() {
@@ -70,13 +86,11 @@ public final class QuotaLimits implements Serializable {
     /** A builder starting from these limits. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.requestsPerMinute = requestsPerMinute;
-        b.filesPerHour = filesPerHour;
-        b.filesPerDay = filesPerDay;
-        b.maxConcurrentTasks = maxConcurrentTasks;
-        b.maxQueueSize = maxQueueSize;
-        b.maxFileSizeBytes = maxFileSizeBytes;
-        b.maxQueueWaitMillis = maxQueueWaitMillis;
+        b.windows.clear();
+        for (WindowedLimit w : windows) {
+            b.windows.put(w.qualifiedName(), w);
+        }
+        b.values = values.clone();
         b.shadow = shadow;
         return b;
     }
@@ -85,13 +99,18 @@ public final class QuotaLimits implements Serializable {
     public QuotaLimits scaled(long factor) {
         requireRange("factor", factor, 1, 1_000);
         Builder b = toBuilder();
-        b.requestsPerMinute = times(requestsPerMinute, factor, MAX_RATE);
-        b.filesPerHour = times(filesPerHour, factor, MAX_RATE);
-        b.filesPerDay = times(filesPerDay, factor, MAX_FILES_PER_DAY);
-        b.maxConcurrentTasks = times(maxConcurrentTasks, factor, MAX_CONCURRENT_TASKS);
-        b.maxQueueSize = maxQueueSize == OFF ? OFF : Math.min(maxQueueSize * factor, MAX_QUEUE_SIZE);
-        b.maxFileSizeBytes = times(maxFileSizeBytes, factor, MAX_FILE_SIZE);
+        b.windows.replaceAll((name, w) -> w.withMax(Math.min(w.max() * factor, cap(w))));
+        for (Limit l : List.of(Limit.CONCURRENT_TASKS, Limit.FILE_SIZE, Limit.QUEUE_SIZE)) {
+            long v = values[l.ordinal()];
+            b.values[l.ordinal()] = v == OFF ? OFF : Math.min(v * factor, l.max());
+        }
         return b.build();
+    }
+
+    /** The largest value of a row: its preset's, or any declared row's. */
+    private static long cap(WindowedLimit w) {
+        Limit l = Limit.of(w);
+        return l == Limit.WINDOW ? WindowedLimit.MAX : l.max();
     }
 
     /**
@@ -105,38 +124,42 @@ public final class QuotaLimits implements Serializable {
             return this;
         }
         Builder b = toBuilder();
-        b.requestsPerMinute = part(requestsPerMinute, members);
-        b.filesPerHour = part(filesPerHour, members);
-        b.filesPerDay = part(filesPerDay, members);
-        b.maxConcurrentTasks = part(maxConcurrentTasks, members);
-        b.maxQueueSize = maxQueueSize == OFF ? OFF : maxQueueSize / members;
+        b.windows.replaceAll((name, w) -> w.withMax(Math.max(1, w.max() / members)));
+        long tasks = values[Limit.CONCURRENT_TASKS.ordinal()];
+        b.values[Limit.CONCURRENT_TASKS.ordinal()] = tasks == OFF ? OFF : Math.max(1, tasks / members);
+        long queue = values[Limit.QUEUE_SIZE.ordinal()];
+        b.values[Limit.QUEUE_SIZE.ordinal()] = queue == OFF ? OFF : queue / members;
         return b.build();
     }
 
-    private static long part(long value, int members) {
-        return value == OFF ? OFF : Math.max(1, value / members);
-    }
-
-    private static long times(long value, long factor, long max) {
-        return value == OFF ? OFF : Math.min(value * factor, max);
-    }
-
-    /** The value of a count limit, or {@link #OFF}. Not defined for the per-instance system limits. */
+    /**
+     * The value of a limit, or {@link #OFF}: a windowed preset's row, or the value of another per-user limit. The
+     * instance's own limits and {@link Limit#WINDOW} (which names no one row) answer {@link #OFF}.
+     */
     public long get(Limit limit) {
-        return switch (limit) {
-            case REQUESTS_PER_MINUTE -> requestsPerMinute;
-            case FILES_PER_HOUR -> filesPerHour;
-            case FILES_PER_DAY -> filesPerDay;
-            case CONCURRENT_TASKS -> maxConcurrentTasks;
-            case QUEUE_SIZE -> maxQueueSize;
-            case FILE_SIZE -> maxFileSizeBytes;
-            case QUEUE_WAIT -> maxQueueWaitMillis;
-            default -> OFF;
-        };
+        if (limit.windowed()) {
+            for (int i = 0; i < windows.length; i++) {
+                if (windowLimits[i] == limit) {
+                    return windows[i].max();
+                }
+            }
+            return OFF;
+        }
+        return values[limit.ordinal()];
     }
 
     public boolean enabled(Limit limit) {
         return get(limit) != OFF;
+    }
+
+    /** The windowed limits: the presets that are on, in the table's order, then the declared ones. */
+    public List<WindowedLimit> windows() {
+        return List.of(windows);
+    }
+
+    /** The {@link Limit} row {@code i} of {@link #windows()} reports as: its preset, or {@link Limit#WINDOW}. */
+    public Limit windowLimit(int i) {
+        return windowLimits[i];
     }
 
     /** True when {@code limit} is in shadow mode: its violations are reported but deny nothing. */
@@ -160,153 +183,201 @@ public final class QuotaLimits implements Serializable {
         return out;
     }
 
+    /**
+     * The engine's form of these limits, made by {@code make} on first use and kept with them (limits are immutable,
+     * and a tier hands out one object): not for applications.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T derived(Function<QuotaLimits, T> make) {
+        Object d = derived;
+        if (d == null) {
+            d = make.apply(this);
+            derived = d;
+        }
+        return (T) d;
+    }
+
     public long requestsPerMinute() {
-        return requestsPerMinute;
+        return get(Limit.REQUESTS_PER_MINUTE);
     }
 
     public long filesPerHour() {
-        return filesPerHour;
+        return get(Limit.FILES_PER_HOUR);
     }
 
     public long filesPerDay() {
-        return filesPerDay;
+        return get(Limit.FILES_PER_DAY);
     }
 
     public long maxConcurrentTasks() {
-        return maxConcurrentTasks;
+        return values[Limit.CONCURRENT_TASKS.ordinal()];
     }
 
     /** Requests that may wait for a slot; 0 (or off) means a request is denied at once when the slots are full. */
     public long maxQueueSize() {
-        return maxQueueSize == OFF ? 0 : maxQueueSize;
+        long v = values[Limit.QUEUE_SIZE.ordinal()];
+        return v == OFF ? 0 : v;
     }
 
     public long maxFileSizeBytes() {
-        return maxFileSizeBytes;
+        return values[Limit.FILE_SIZE.ordinal()];
     }
 
     public Duration maxQueueWait() {
-        return Duration.ofMillis(maxQueueWaitMillis);
+        return Duration.ofMillis(values[Limit.QUEUE_WAIT.ordinal()]);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof QuotaLimits l && requestsPerMinute == l.requestsPerMinute && filesPerHour == l.filesPerHour
-                && filesPerDay == l.filesPerDay && maxConcurrentTasks == l.maxConcurrentTasks
-                && maxQueueSize == l.maxQueueSize && maxFileSizeBytes == l.maxFileSizeBytes
-                && maxQueueWaitMillis == l.maxQueueWaitMillis && shadow == l.shadow;
+        return o == this || o instanceof QuotaLimits l && shadow == l.shadow && Arrays.equals(values, l.values)
+                && Arrays.equals(windows, l.windows);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(requestsPerMinute, filesPerHour, filesPerDay, maxConcurrentTasks, maxQueueSize,
-                maxFileSizeBytes, maxQueueWaitMillis, shadow);
+        return 31 * (31 * Arrays.hashCode(values) + Arrays.hashCode(windows)) + shadow;
     }
 
     @Override
     public String toString() {
-        return "QuotaLimits[requestsPerMinute=" + show(requestsPerMinute) + ", filesPerHour=" + show(filesPerHour)
-                + ", filesPerDay=" + show(filesPerDay) + ", maxConcurrentTasks=" + show(maxConcurrentTasks)
-                + ", maxQueueSize=" + show(maxQueueSize) + ", maxFileSizeBytes=" + show(maxFileSizeBytes)
-                + ", maxQueueWait=" + maxQueueWait() + (shadow == 0 ? "" : ", shadow=" + shadow()) + "]";
-    }
-
-    private static String show(long v) {
-        return v == OFF ? "off" : Long.toString(v);
+        StringBuilder s = new StringBuilder("QuotaLimits[");
+        for (WindowedLimit w : windows) {
+            s.append(w.qualifiedName()).append('=').append(w.max()).append('/').append(w.window()).append(", ");
+        }
+        for (Limit l : LIMITS) {
+            if (!l.windowed() && l.setting() != null) {
+                long v = values[l.ordinal()];
+                s.append(l.fieldName()).append('=').append(v == OFF ? "off" : Long.toString(v)).append(", ");
+            }
+        }
+        s.setLength(s.length() - 2);
+        return s + (shadow == 0 ? "" : ", shadow=" + shadow()) + "]";
     }
 
     /** Validates each value as it is set, so an invalid {@link QuotaLimits} cannot be built. */
     public static final class Builder {
-        private long requestsPerMinute = 30;
-        private long filesPerHour = 50;
-        private long filesPerDay = 200;
-        private long maxConcurrentTasks = 3;
-        private long maxQueueSize = 10;
-        private long maxFileSizeBytes = 10L * 1024 * 1024;
-        private long maxQueueWaitMillis = 30_000;
+        /** The windowed rows by {@link WindowedLimit#qualifiedName()}: one row per name. */
+        private final Map<String, WindowedLimit> windows = new LinkedHashMap<>();
+        private long[] values = new long[LIMITS.length];
         private int shadow;
 
         private Builder() {
+            Arrays.fill(values, OFF);
+            requestsPerMinute(30);
+            filesPerHour(50);
+            filesPerDay(200);
+            maxConcurrentTasks(3);
+            maxQueueSize(10);
+            maxFileSizeBytes(10L * 1024 * 1024);
+            maxQueueWait(Duration.ofSeconds(30));
         }
 
         public Builder requestsPerMinute(long value) {
-            requestsPerMinute = requireRange("requestsPerMinute", value, 1, MAX_RATE);
-            return this;
+            return set(Limit.REQUESTS_PER_MINUTE, value);
         }
 
         public Builder filesPerHour(long value) {
-            filesPerHour = requireRange("filesPerHour", value, 1, MAX_RATE);
-            return this;
+            return set(Limit.FILES_PER_HOUR, value);
         }
 
         public Builder filesPerDay(long value) {
-            filesPerDay = requireRange("filesPerDay", value, 1, MAX_FILES_PER_DAY);
-            return this;
+            return set(Limit.FILES_PER_DAY, value);
         }
 
         public Builder maxConcurrentTasks(long value) {
-            maxConcurrentTasks = requireRange("maxConcurrentTasks", value, 1, MAX_CONCURRENT_TASKS);
-            return this;
+            return set(Limit.CONCURRENT_TASKS, value);
         }
 
         /** 0 means no queue: a request finding every slot taken is denied at once. */
         public Builder maxQueueSize(long value) {
-            maxQueueSize = requireRange("maxQueueSize", value, 0, MAX_QUEUE_SIZE);
-            return this;
+            return set(Limit.QUEUE_SIZE, value);
         }
 
         public Builder maxFileSizeBytes(long value) {
-            maxFileSizeBytes = requireRange("maxFileSizeBytes", value, 1, MAX_FILE_SIZE);
-            return this;
+            return set(Limit.FILE_SIZE, value);
         }
 
         public Builder maxQueueWait(Duration value) {
-            Objects.requireNonNull(value, "maxQueueWait");
-            maxQueueWaitMillis = requireRange("maxQueueWait (ms)", value.toMillis(), 0, MAX_QUEUE_WAIT_MILLIS);
+            if (value == null) {
+                throw InvalidQuotaConfigException.invalid("maxQueueWait", null, "a duration");
+            }
+            values[Limit.QUEUE_WAIT.ordinal()] = requireRange("maxQueueWait (ms)", value.toMillis(), 0,
+                    MAX_QUEUE_WAIT_MILLIS);
             return this;
         }
 
         /**
          * Sets one limit, as {@link QuotaLimits#get(Limit)} answers it: {@link #OFF} switches it off, the queue wait
-         * is in milliseconds. The setters' range checks apply.
+         * is in milliseconds. The row's range applies.
          */
         public Builder set(Limit limit, long value) {
             if (value == OFF) {
                 return off(limit);
             }
-            return switch (limit) {
-                case REQUESTS_PER_MINUTE -> requestsPerMinute(value);
-                case FILES_PER_HOUR -> filesPerHour(value);
-                case FILES_PER_DAY -> filesPerDay(value);
-                case CONCURRENT_TASKS -> maxConcurrentTasks(value);
-                case QUEUE_SIZE -> maxQueueSize(value);
-                case FILE_SIZE -> maxFileSizeBytes(value);
-                case QUEUE_WAIT -> maxQueueWait(Duration.ofMillis(value));
-                default -> throw InvalidQuotaConfigException.invalid("limit", limit, "one of the per-user limits "
-                        + "REQUESTS_PER_MINUTE, FILES_PER_HOUR, FILES_PER_DAY, CONCURRENT_TASKS, QUEUE_SIZE, "
-                        + "FILE_SIZE, QUEUE_WAIT");
-            };
+            if (limit.setting() == null) {
+                throw InvalidQuotaConfigException.invalid("limit", limit, "one of the per-user limits " + settable());
+            }
+            if (limit == Limit.QUEUE_WAIT) {
+                return maxQueueWait(Duration.ofMillis(value));
+            }
+            requireRange(limit.fieldName(), value, limit.min(), limit.max());
+            if (limit.windowed()) {
+                windows.put(limit.policyName(), limit.row(value));
+            } else {
+                values[limit.ordinal()] = value;
+            }
+            return this;
         }
 
         /** Switches a limit off: no requests-per-minute limit, no queue, and so on. */
         public Builder off(Limit limit) {
-            switch (limit) {
-                case REQUESTS_PER_MINUTE -> requestsPerMinute = OFF;
-                case FILES_PER_HOUR -> filesPerHour = OFF;
-                case FILES_PER_DAY -> filesPerDay = OFF;
-                case CONCURRENT_TASKS -> maxConcurrentTasks = OFF;
-                case QUEUE_SIZE -> maxQueueSize = OFF;
-                case FILE_SIZE -> maxFileSizeBytes = OFF;
-                default -> throw InvalidQuotaConfigException.invalid("limit", limit,
-                        "one of REQUESTS_PER_MINUTE, FILES_PER_HOUR, FILES_PER_DAY, CONCURRENT_TASKS, QUEUE_SIZE, FILE_SIZE");
+            if (limit.setting() == null || limit.measure() == Limit.Measure.MILLIS) {
+                throw InvalidQuotaConfigException.invalid("limit", limit, "one of " + switchable());
+            }
+            if (limit.windowed()) {
+                windows.remove(limit.policyName());
+            } else {
+                values[limit.ordinal()] = OFF;
             }
             return this;
         }
 
         /**
+         * Adds a windowed limit, or replaces the one of the same {@linkplain WindowedLimit#qualifiedName() name}
+         * (a row named like a preset, {@code rpm}, replaces the preset).
+         */
+        public Builder limit(WindowedLimit row) {
+            if (!windows.containsKey(row.qualifiedName()) && windows.size() >= MAX_WINDOWS) {
+                throw InvalidQuotaConfigException.outOfRange("windowed limits", windows.size() + 1, 0, MAX_WINDOWS);
+            }
+            windows.put(row.qualifiedName(), row);
+            return this;
+        }
+
+        /** Adds every row of {@code rows}; see {@link #limit(WindowedLimit)}. */
+        public Builder limits(Collection<WindowedLimit> rows) {
+            rows.forEach(this::limit);
+            return this;
+        }
+
+        /** Removes the windowed limit of that {@linkplain WindowedLimit#qualifiedName() name}, if there is one. */
+        public Builder remove(String qualifiedName) {
+            windows.remove(qualifiedName);
+            return this;
+        }
+
+        private static List<Limit> settable() {
+            return Arrays.stream(LIMITS).filter(l -> l.setting() != null).toList();
+        }
+
+        private static List<Limit> switchable() {
+            return settable().stream().filter(l -> l.measure() != Limit.Measure.MILLIS).toList();
+        }
+
+        /**
          * Puts exactly these limits in shadow mode (an empty set enforces every limit). {@link Limit#CONCURRENT_TASKS}
          * brings {@link Limit#QUEUE_SIZE} with it: with its slots in shadow nobody waits, so there is no queue to
-         * enforce.
+         * enforce. {@link Limit#WINDOW} shadows every declared windowed limit.
          *
          * @throws InvalidQuotaConfigException for a limit not in {@link #SHADOWABLE}
          */

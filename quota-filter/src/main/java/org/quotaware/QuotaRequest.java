@@ -20,10 +20,16 @@ import static org.quotaware.InvalidQuotaConfigException.requireRange;
  * @param target        where the request goes, for the denial log: the filter's request path, or a {@code @Quota}
  *                      method as {@code Class#method}; null when not told. Never part of a decision, so it does not
  *                      travel to a store; cut to {@value #MAX_TARGET} characters.
+ * @param cost          what it counts against the limits on {@linkplain Counted#COST cost units} (1 unless said)
+ * @param rules         the rules it matched (a filter rule per endpoint, or a {@code @Quota} method's): the limits of
+ *                      those rules count it, besides the limits on every request; empty for none
  */
 public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, String tier, boolean countsRequest,
-                           boolean anonymous, String target)
+                           boolean anonymous, String target, int cost, java.util.Set<String> rules)
         implements java.io.Serializable {
+
+    /** The largest cost of one request. */
+    public static final int MAX_COST = 1_000_000;
 
     /** The longest {@link #target} kept: a caller chooses its path, and a denial log keeps it. */
     public static final int MAX_TARGET = 256;
@@ -33,9 +39,17 @@ public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, St
     public QuotaRequest {
         requireRange("files", files, 0, QuotaLimits.MAX_RATE);
         requireRange("fileSizeBytes", fileSizeBytes, -1, Long.MAX_VALUE);
+        requireRange("cost", cost, 0, MAX_COST);
+        rules = rules == null ? java.util.Set.of() : java.util.Set.copyOf(rules);
         if (target != null && target.length() > MAX_TARGET) {
             target = target.substring(0, MAX_TARGET - 1) + "\u2026";
         }
+    }
+
+    /** A request of cost 1 matching no rule. */
+    public QuotaRequest(int files, long fileSizeBytes, boolean concurrent, String tier, boolean countsRequest,
+                        boolean anonymous, String target) {
+        this(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, 1, java.util.Set.of());
     }
 
     /** A request without a target. */
@@ -55,26 +69,36 @@ public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, St
     }
 
     public QuotaRequest withTier(String tier) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
     }
 
     public QuotaRequest withConcurrent(boolean concurrent) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
     }
 
     /** The same, not counted against requests per minute again. */
     public QuotaRequest alreadyCounted() {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, false, anonymous, target);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, false, anonymous, target, cost, rules);
     }
 
     /** The same, for a caller that is anonymous or identified; see {@link #anonymous()}. */
     public QuotaRequest withAnonymous(boolean anonymous) {
         return anonymous == this.anonymous ? this
-                : new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target);
+                : new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
     }
 
     /** The same, going to {@code target} (a request path or {@code Class#method}); see {@link #target()}. */
     public QuotaRequest withTarget(String target) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
+    }
+
+    /** The same, costing {@code cost} units against the limits on cost. */
+    public QuotaRequest withCost(int cost) {
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
+    }
+
+    /** The same, matching the rules {@code rules} (see {@link #rules()}). */
+    public QuotaRequest withRules(java.util.Set<String> rules) {
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
     }
 }

@@ -1,6 +1,8 @@
 package org.quotaware;
 
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +28,8 @@ public final class QuotaTiers {
     private final Map<String, Applied> tiers = new ConcurrentHashMap<>();
     private final Map<String, String> userTiers = new ConcurrentHashMap<>();
     private final Map<String, Applied> overrides = new ConcurrentHashMap<>();
+    /** What some tier's or override's limits count when requests end; read on every request, so kept, not scanned. */
+    private volatile Set<Counted> chargedAtEnd = Set.of();
 
     /** Tiers with only {@code default}, at the seed's defaults. */
     public QuotaTiers() {
@@ -40,6 +44,7 @@ public final class QuotaTiers {
     public QuotaTiers define(String tier, QuotaLimits limits) {
         requireName("tier", tier);
         tiers.put(tier, new Applied(tier, Objects.requireNonNull(limits, "limits")));
+        countCharges();
         return this;
     }
 
@@ -49,6 +54,7 @@ public final class QuotaTiers {
             throw InvalidQuotaConfigException.invalid("tier", tier, "a tier other than 'default' (it cannot be removed)");
         }
         tiers.remove(tier);
+        countCharges();
     }
 
     public boolean exists(String tier) {
@@ -85,11 +91,42 @@ public final class QuotaTiers {
     /** Gives one user limits of its own, ahead of any tier. */
     public QuotaTiers override(String user, QuotaLimits limits) {
         overrides.put(Objects.requireNonNull(user, "user"), new Applied(OVERRIDE, Objects.requireNonNull(limits)));
+        Set<Counted> more = charges(limits);
+        if (!chargedAtEnd.containsAll(more)) {
+            countCharges(); // an override's units stay measured until the tiers change: no scan of every override
+            more.addAll(chargedAtEnd);
+            chargedAtEnd = Set.copyOf(more);
+        }
         return this;
     }
 
     public void clearOverride(String user) {
         overrides.remove(user);
+    }
+
+    /**
+     * The units some tier or override counts when requests end ({@link Counted#chargedAtEnd()}): what front ends
+     * measure. See {@link QuotaManager#chargedAtEnd()}.
+     */
+    public Set<Counted> chargedAtEnd() {
+        return chargedAtEnd;
+    }
+
+    private void countCharges() {
+        Set<Counted> units = EnumSet.noneOf(Counted.class);
+        tiers.values().forEach(a -> units.addAll(charges(a.limits())));
+        overrides.values().forEach(a -> units.addAll(charges(a.limits())));
+        chargedAtEnd = Set.copyOf(units);
+    }
+
+    private static Set<Counted> charges(QuotaLimits limits) {
+        Set<Counted> units = EnumSet.noneOf(Counted.class);
+        for (WindowedLimit w : limits.windows()) {
+            if (w.counted().chargedAtEnd()) {
+                units.add(w.counted());
+            }
+        }
+        return units;
     }
 
     /** The tier assigned to a user, or null. */

@@ -23,6 +23,11 @@ public record WindowedLimit(String name, Counted counted, long windowMillis, lon
     public static final long MAX_WINDOW_MILLIS = Duration.ofDays(31).toMillis();
     /** The largest limit of any window: a count per bucket is 31 bits, and a window sums at most 25 of them. */
     public static final long MAX = 1L << 40;
+    /**
+     * The longest a unit is counted by any limit: the longest window and one of its buckets (see {@link #buckets}).
+     * A store may forget a state nobody touched for this long.
+     */
+    public static final long LONGEST_COUNT_MILLIS = MAX_WINDOW_MILLIS + bucketMillis(MAX_WINDOW_MILLIS);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,39}");
 
     public WindowedLimit {
@@ -40,6 +45,20 @@ public record WindowedLimit(String name, Counted counted, long windowMillis, lon
             throw InvalidQuotaConfigException.invalid("rule name", rule,
                     "1 to 40 of a-z, 0-9, '-', '_' and '.', starting with a letter or digit");
         }
+    }
+
+    /** The buckets a window is counted in: 12, and 24 for a window of a day or more. */
+    public static int buckets(long windowMillis) {
+        return windowMillis >= 86_400_000 ? 24 : 12;
+    }
+
+    /**
+     * The length of a window's buckets, {@code ceil(window / buckets)}: a unit is counted for at least the window and
+     * at most the window and one bucket.
+     */
+    public static long bucketMillis(long windowMillis) {
+        int n = buckets(windowMillis);
+        return (windowMillis + n - 1) / n;
     }
 
     /** A limit on every request. */

@@ -18,7 +18,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
 import org.quotaware.InvalidQuotaConfigException;
-import org.quotaware.engine.SlidingWindow;
 import org.quotaware.engine.StateStep;
 import org.quotaware.engine.UserState;
 import org.quotaware.engine.WireFormat;
@@ -59,8 +58,8 @@ public final class HazelcastQuotaStore implements QuotaStore {
 
     public static final String DEFAULT_MAP_NAME = "quotaware-users";
     public static final Duration DEFAULT_SLOT_LEASE = Duration.ofSeconds(30);
-    /** The day window (24 h) plus its one-hour bucket: the longest a unit can count. */
-    static final long LONGEST_COUNT_MILLIS = Duration.ofHours(24).toMillis() + SlidingWindow.DAY.bucketMillis();
+    /** The longest window any limit may have (31 days) plus its bucket: the longest a unit can count. */
+    static final long LONGEST_COUNT_MILLIS = org.quotaware.WindowedLimit.LONGEST_COUNT_MILLIS;
     /**
      * The map's max-idle: the longest a unit can count after an entry's last write, and the longest slot lease (see
      * {@link #maxIdleBounds}).

@@ -8,9 +8,10 @@ import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 
 /**
- * The one table of a user's limits as they are configured, one row per {@link Limit}: the setting's name ({@code <tier>.<name>} in web.xml and
- * MicroProfile Config, the field of the admin API), the {@link Limit}, the allowed range and the unit. Everything that
- * reads or writes limits as text goes through it, so adding a limit is one row here plus the engine's own code.
+ * A user's limits as they are configured, one per row of the {@link Limit} table that has a setting: the setting's name
+ * ({@code <tier>.<name>} in web.xml and MicroProfile Config, the field of the admin API), the {@link Limit}, the
+ * allowed range and the unit, all read from the table. Everything that reads or writes limits as text goes through it,
+ * so a row added to the table is configurable at once.
  * The range checks stay in {@link QuotaLimits.Builder}; this only turns text into numbers and back.
  *
  * @param setting   the name users write, e.g. {@code requests-per-minute}
@@ -22,30 +23,11 @@ import org.quotaware.QuotaLimits;
  */
 public record LimitSetting(String setting, String fieldName, Limit limit, long min, long max, LimitSetting.Unit unit) {
 
-    /** Requests of any kind in any 60 s: 1 - 1000000, or off. */
-    public static final LimitSetting REQUESTS_PER_MINUTE = new LimitSetting("requests-per-minute", "requestsPerMinute",
-            Limit.REQUESTS_PER_MINUTE, 1, QuotaLimits.MAX_RATE, Unit.COUNT);
-    /** Uploads in any 3600 s. */
-    public static final LimitSetting FILES_PER_HOUR = new LimitSetting("files-per-hour", "filesPerHour",
-            Limit.FILES_PER_HOUR, 1, QuotaLimits.MAX_RATE, Unit.COUNT);
-    /** Uploads in any 86400 s: up to 100 million. */
-    public static final LimitSetting FILES_PER_DAY = new LimitSetting("files-per-day", "filesPerDay",
-            Limit.FILES_PER_DAY, 1, QuotaLimits.MAX_FILES_PER_DAY, Unit.COUNT);
-    /** Requests of one user running at once. */
-    public static final LimitSetting MAX_CONCURRENT_TASKS = new LimitSetting("max-concurrent-tasks",
-            "maxConcurrentTasks", Limit.CONCURRENT_TASKS, 1, QuotaLimits.MAX_CONCURRENT_TASKS, Unit.COUNT);
-    /** Requests of one user waiting for a slot; 0 (or off) denies at once when every slot is taken. */
-    public static final LimitSetting MAX_QUEUE_SIZE = new LimitSetting("max-queue-size", "maxQueueSize",
-            Limit.QUEUE_SIZE, 0, QuotaLimits.MAX_QUEUE_SIZE, Unit.COUNT);
-    /** The largest upload body: bytes, or KB, MB, GB (1024-based), up to 1 TiB. */
-    public static final LimitSetting MAX_FILE_SIZE = new LimitSetting("max-file-size", "maxFileSizeBytes",
-            Limit.FILE_SIZE, 1, QuotaLimits.MAX_FILE_SIZE, Unit.BYTES);
-    /** The longest wait in the queue: seconds, or 500ms / 30s, up to an hour; never off. */
-    public static final LimitSetting MAX_QUEUE_WAIT = new LimitSetting("max-queue-wait", "maxQueueWait",
-            Limit.QUEUE_WAIT, 0, QuotaLimits.MAX_QUEUE_WAIT_MILLIS, Unit.MILLIS);
-
-    private static final List<LimitSetting> ALL = List.of(REQUESTS_PER_MINUTE, FILES_PER_HOUR, FILES_PER_DAY,
-            MAX_CONCURRENT_TASKS, MAX_QUEUE_SIZE, MAX_FILE_SIZE, MAX_QUEUE_WAIT);
+    /** The rows of the {@link Limit} table a user configures, in its order: each row's setting, range and unit. */
+    private static final List<LimitSetting> ALL = java.util.Arrays.stream(Limit.values())
+            .filter(l -> l.setting() != null)
+            .map(l -> new LimitSetting(l.setting(), l.fieldName(), l, l.min(), l.max(), Unit.valueOf(l.measure().name())))
+            .toList();
 
     /** How a value is written: a count, a size ({@code 10MB}) or a duration ({@code 30s}, {@code 500ms}). */
     public enum Unit { COUNT, BYTES, MILLIS }

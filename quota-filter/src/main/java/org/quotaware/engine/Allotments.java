@@ -13,7 +13,7 @@ import org.quotaware.spi.StateOperation;
 /**
  * The operations and answers of allowances: a member that decides a user's requests on its own, within what the
  * owner of the user's state granted it, and settles with the owner now and then (see {@link Allowances} for the
- * owner's side, {@link Holding} for the member's). Arrays are indexed by {@link SlidingWindow} order and never
+ * owner's side, {@link Holding} for the member's). Arrays are indexed by the rings of the limits' {@link Windows} (shorter: 0 beyond) and never
  * changed after they are made.
  */
 public final class Allotments {
@@ -24,13 +24,13 @@ public final class Allotments {
     /** What a member used of an allowance since it was granted, and what it still holds. */
     public record Usage(long[] units, int inUse, int completed, int failed) implements Serializable {
         /** Nothing used, nothing held. */
-        public static final Usage NONE = new Usage(new long[Allowances.WINDOWS], 0, 0, 0);
+        public static final Usage NONE = new Usage(new long[3], 0, 0, 0);
     }
 
     /** What a member asks for: units of each window, and spare slots. */
     public record Want(long[] units, int slots) implements Serializable {
         /** Nothing: settle only. */
-        public static final Want NONE = new Want(new long[Allowances.WINDOWS], 0);
+        public static final Want NONE = new Want(new long[3], 0);
 
         boolean empty() {
             return slots <= 0 && Arrays.stream(units).allMatch(u -> u <= 0);

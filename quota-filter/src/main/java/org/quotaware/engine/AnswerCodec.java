@@ -28,6 +28,10 @@ final class AnswerCodec {
     private static final int SNAPSHOT = 7;
     private static final int ALLOTMENT = 8;
     private static final int GRANT = 9;
+    /** An allotment and a grant whose units are not the three windows' of the formats before: count-prefixed. */
+    private static final int ALLOTMENT_RINGS = 10;
+    private static final int GRANT_RINGS = 11;
+    private static final int LEGACY_RINGS = 3;
     private static final Verdict[] VERDICTS = Verdict.values();
     private static final Limit[] LIMITS = Limit.values();
 
@@ -40,10 +44,13 @@ final class AnswerCodec {
         } else if (answer instanceof Decision d) {
             decision(out.putByte(DECISION), d);
         } else if (answer instanceof Allotment a) {
-            decision(out.putByte(ALLOTMENT), a.decision()); // the grant's view is the decision's statuses
-            grant(out, a.grant());
+            boolean rings = a.grant().units().length != LEGACY_RINGS;
+            // the grant's view is the decision's statuses
+            decision(out.putByte(rings ? ALLOTMENT_RINGS : ALLOTMENT), a.decision());
+            grant(out, a.grant(), rings);
         } else if (answer instanceof Grant g) {
-            grant(out.putByte(GRANT), g);
+            boolean rings = g.units().length != LEGACY_RINGS;
+            grant(out.putByte(rings ? GRANT_RINGS : GRANT), g, rings);
             statuses(out, g.view());
         } else if (answer instanceof List<?> list && list.stream().allMatch(LimitStatus.class::isInstance)) {
             statuses(out.putByte(STATUSES), list);
@@ -70,12 +77,12 @@ final class AnswerCodec {
         return switch (tag) {
             case NULL -> null;
             case DECISION -> decision(in);
-            case ALLOTMENT -> {
+            case ALLOTMENT, ALLOTMENT_RINGS -> {
                 Decision d = decision(in);
-                yield new Allotment(d, grant(in, d.limits()));
+                yield new Allotment(d, grant(in, d.limits(), tag == ALLOTMENT_RINGS));
             }
-            case GRANT -> {
-                Grant g = grant(in, List.of());
+            case GRANT, GRANT_RINGS -> {
+                Grant g = grant(in, List.of(), tag == GRANT_RINGS);
                 yield new Grant(g.id(), g.slots(), g.units(), g.folded(), statuses(in));
             }
             case STATUSES -> statuses(in);
@@ -99,8 +106,8 @@ final class AnswerCodec {
     private static void decision(ByteWriter out, Decision d) {
         out.putByte(d.verdict().ordinal()).putVarint(d.violations().size());
         for (Violation v : d.violations()) {
-            out.putByte(v.limit().ordinal()).putSignedVarint(v.max()).putSignedVarint(v.current())
-                    .putSignedVarint(v.retryAfterSeconds());
+            limit(out, v.limit(), v.name(), v.windowSeconds());
+            out.putSignedVarint(v.max()).putSignedVarint(v.current()).putSignedVarint(v.retryAfterSeconds());
         }
         statuses(out, d.limits());
         out.putSignedVarint(d.atMillis());
@@ -108,32 +115,39 @@ final class AnswerCodec {
 
     private static Decision decision(ByteReader in) {
         Verdict verdict = constant(in, VERDICTS);
-        Violation[] violations = new Violation[in.getCount(Limit.values().length * 4, 4)];
+        Violation[] violations = new Violation[in.getCount((Limit.values().length
+                + org.quotaware.QuotaLimits.MAX_WINDOWS) * 4, 4)];
         for (int i = 0; i < violations.length; i++) {
-            violations[i] = new Violation(constant(in, LIMITS), in.getSignedVarint(), in.getSignedVarint(),
-                    in.getSignedVarint());
+            Limit limit = constant(in, LIMITS);
+            String name = limit == Limit.WINDOW ? in.getString() : limit.policyName();
+            long window = limit == Limit.WINDOW ? in.getVarint(0, Long.MAX_VALUE, "a window") : limit.windowSeconds();
+            violations[i] = new Violation(limit, in.getSignedVarint(), in.getSignedVarint(), in.getSignedVarint(),
+                    name, window);
         }
         return new Decision(verdict, List.of(violations), statuses(in), in.getSignedVarint());
     }
 
     /** A grant without its view, which the reader is given. */
-    private static void grant(ByteWriter out, Grant g) {
+    private static void grant(ByteWriter out, Grant g, boolean rings) {
         out.putLong(g.id()).putVarint(g.slots());
+        if (rings) {
+            out.putVarint(g.units().length);
+        }
         for (long u : g.units()) {
             out.putVarint(u);
         }
         out.putByte(g.folded() ? 1 : 0);
     }
 
-    private static Grant grant(ByteReader in, List<LimitStatus> view) {
+    private static Grant grant(ByteReader in, List<LimitStatus> view, boolean rings) {
         long id = in.getLong();
         int slots = (int) in.getVarint(0, Integer.MAX_VALUE, "a grant's slots");
-        long[] units = units(in);
+        long[] units = units(in, rings ? in.getCount(org.quotaware.QuotaLimits.MAX_WINDOWS, 1) : LEGACY_RINGS);
         return new Grant(id, slots, units, in.getByte() != 0, view);
     }
 
-    private static long[] units(ByteReader in) {
-        long[] units = new long[Allowances.WINDOWS];
+    private static long[] units(ByteReader in, int n) {
+        long[] units = new long[n];
         for (int i = 0; i < units.length; i++) {
             units[i] = in.getVarint(0, Integer.MAX_VALUE, "a grant's units");
         }
@@ -144,18 +158,31 @@ final class AnswerCodec {
         out.putVarint(statuses.size());
         for (Object o : statuses) {
             LimitStatus s = (LimitStatus) o;
-            out.putByte(s.limit().ordinal()).putSignedVarint(s.max()).putSignedVarint(s.used())
-                    .putSignedVarint(s.remaining()).putSignedVarint(s.resetSeconds());
+            limit(out, s.limit(), s.name(), s.windowSeconds());
+            out.putSignedVarint(s.max()).putSignedVarint(s.used()).putSignedVarint(s.remaining())
+                    .putSignedVarint(s.resetSeconds());
         }
     }
 
     private static List<LimitStatus> statuses(ByteReader in) {
-        LimitStatus[] statuses = new LimitStatus[in.getCount(Limit.values().length, 5)];
+        LimitStatus[] statuses = new LimitStatus[in.getCount(Limit.values().length
+                + org.quotaware.QuotaLimits.MAX_WINDOWS, 5)];
         for (int i = 0; i < statuses.length; i++) {
-            statuses[i] = new LimitStatus(constant(in, LIMITS), in.getSignedVarint(), in.getSignedVarint(),
-                    in.getSignedVarint(), in.getSignedVarint());
+            Limit limit = constant(in, LIMITS);
+            String name = limit == Limit.WINDOW ? in.getString() : limit.policyName();
+            long window = limit == Limit.WINDOW ? in.getVarint(0, Long.MAX_VALUE, "a window") : limit.windowSeconds();
+            statuses[i] = new LimitStatus(limit, in.getSignedVarint(), in.getSignedVarint(), in.getSignedVarint(),
+                    in.getSignedVarint(), name, window);
         }
         return List.of(statuses);
+    }
+
+    /** A limit by its ordinal; a declared window ({@link Limit#WINDOW}) with its name and window (the presets': theirs). */
+    private static void limit(ByteWriter out, Limit limit, String name, long windowSeconds) {
+        out.putByte(limit.ordinal());
+        if (limit == Limit.WINDOW) {
+            out.putString(name).putVarint(windowSeconds);
+        }
     }
 
     /** An enum constant by its ordinal, written as one byte. */

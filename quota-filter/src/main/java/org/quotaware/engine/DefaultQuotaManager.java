@@ -125,6 +125,11 @@ public final class DefaultQuotaManager implements HostedQuotaManager {
     }
 
     @Override
+    public java.util.Set<org.quotaware.Counted> chargedAtEnd() {
+        return tiers.chargedAtEnd();
+    }
+
+    @Override
     public QuotaTiers tiers() {
         return tiers;
     }

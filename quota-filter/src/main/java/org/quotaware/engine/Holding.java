@@ -29,8 +29,8 @@ import org.quotaware.engine.Decision.Verdict;
  */
 public final class Holding {
 
-    private static final int W = Allowances.WINDOWS;
-    private static final SlidingWindow[] WINDOWS = SlidingWindow.values();
+    /** The most rings of one limits' layout: one per windowed limit. */
+    private static final int W = QuotaLimits.MAX_WINDOWS;
 
     /** The owner's id of the grant to settle next (it holds this member's slots and units), 0 when none. */
     private long grant;
@@ -44,6 +44,7 @@ public final class Holding {
     private long useBy;
     private QuotaLimits limits;
     private long[] granted = new long[W];
+    /** Units of each ring of the grant's limits used here since the last exchange (W long: rings beyond are 0). */
     private final long[] used = new long[W];
     /** The grant's slots: those this member's tasks hold ({@link #inUse}) and spare ones. */
     private int slots;
@@ -90,9 +91,10 @@ public final class Holding {
         if (maxSize != QuotaLimits.OFF && r.fileSizeBytes() > maxSize) {
             return null; // the owner answers the denial, with its reasons
         }
-        for (SlidingWindow w : WINDOWS) {
-            long need = need(w, r);
-            if (need > 0 && used[w.ordinal()] + need > granted[w.ordinal()]) {
+        SlidingWindow[] rings = Windows.of(limits).rings;
+        for (SlidingWindow w : rings) {
+            long need = w.need(r);
+            if (need > 0 && used[w.index] + need > granted[w.index]) {
                 return null;
             }
         }
@@ -100,10 +102,10 @@ public final class Holding {
         if (slot && inUse >= slots) {
             return null;
         }
-        for (SlidingWindow w : WINDOWS) {
-            long need = need(w, r);
-            used[w.ordinal()] += need;
-            consumed[w.ordinal()] += need;
+        for (SlidingWindow w : rings) {
+            long need = w.need(r);
+            used[w.index] += need;
+            consumed[w.index] += need;
         }
         requests++;
         lastUse = nanos;
@@ -111,11 +113,6 @@ public final class Holding {
             hold(a.token());
         }
         return new Decision(Verdict.ADMITTED, List.of(), view(nanos), millis.getAsLong());
-    }
-
-    /** Units of {@code w} that {@code r} needs under the grant's limits. */
-    private long need(SlidingWindow w, QuotaRequest r) {
-        return w.max(limits) == QuotaLimits.OFF ? 0 : w.need(r);
     }
 
     private void hold(long token) {
@@ -169,8 +166,8 @@ public final class Holding {
     /** Counts a request the owner decides, as demand. */
     private void noted(Operations.Acquire a) {
         requests++;
-        for (SlidingWindow w : WINDOWS) {
-            consumed[w.ordinal()] += w.max(a.limits()) == QuotaLimits.OFF ? 0 : w.need(a.request());
+        for (SlidingWindow w : Windows.of(a.limits()).rings) {
+            consumed[w.index] += w.need(a.request());
         }
         if (a.token() != 0) {
             peak = Math.max(peak, inUse + 1);
@@ -198,7 +195,8 @@ public final class Holding {
         giveBack = false;
         sentCompleted = completed;
         sentFailed = failed;
-        return new Usage(used.clone(), inUse, completed, failed);
+        int rings = limits == null ? 0 : Windows.of(limits).rings.length;
+        return new Usage(Arrays.copyOf(used, rings), inUse, completed, failed);
     }
 
     /**
@@ -214,10 +212,14 @@ public final class Holding {
             return Want.NONE;
         }
         QuotaLimits l = a == null ? limits : a.limits();
-        long[] units = new long[W];
-        for (SlidingWindow w : WINDOWS) {
-            long need = a == null || w.max(l) == QuotaLimits.OFF ? 0 : w.need(a.request());
-            units[w.ordinal()] = (long) Math.ceil(2 * scale * (consumed[w.ordinal()] + need));
+        if (l == null) {
+            return Want.NONE;
+        }
+        SlidingWindow[] rings = Windows.of(l).rings;
+        long[] units = new long[rings.length];
+        for (SlidingWindow w : rings) {
+            long need = a == null ? 0 : w.need(a.request());
+            units[w.index] = (long) Math.ceil(2 * scale * (consumed[w.index] + need));
         }
         boolean slot = a == null ? peak > 0 : a.token() != 0;
         int slots = 0;
@@ -238,7 +240,7 @@ public final class Holding {
         exchanging = false;
         grant = g.id();
         slots = g.slots();
-        granted = g.units();
+        granted = Arrays.copyOf(g.units(), W);
         Arrays.fill(used, 0);
         completed -= sentCompleted;
         failed -= sentFailed;
@@ -391,6 +393,7 @@ public final class Holding {
             return List.of();
         }
         long elapsed = (nanos - viewAt) / 1_000_000_000L;
+        Windows layout = Windows.of(limits);
         LimitStatus[] out = new LimitStatus[n];
         for (int i = 0; i < n; i++) {
             LimitStatus s = view.get(i);
@@ -398,10 +401,11 @@ public final class Holding {
             if (s.limit() == Limit.CONCURRENT_TASKS) {
                 long active = Math.max(0, s.used() - slots + inUse);
                 out[i] = new LimitStatus(s.limit(), s.max(), active, Math.max(0, s.max() - active), reset);
-            } else if (s.limit().windowed()) {
-                int w = SlidingWindow.of(s.limit()).ordinal();
+            } else if (s.windowed() && i < layout.ringOfRow.length) {
+                int w = layout.ringOfRow[i];
                 long remaining = Math.min(s.max(), s.remaining() + Math.max(0, granted[w] - used[w]));
-                out[i] = new LimitStatus(s.limit(), s.max(), s.max() - remaining, remaining, reset);
+                out[i] = new LimitStatus(s.limit(), s.max(), s.max() - remaining, remaining, reset, s.name(),
+                        s.windowSeconds());
             } else {
                 out[i] = s;
             }

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaPermit;
+import org.quotaware.QuotaRequest;
 import org.quotaware.spi.QuotaStore;
 
 /**
@@ -76,6 +77,10 @@ final class IssuedPermits {
     }
 
     private void releaseNoSlot(QuotaPermit permit, boolean success) {
+        Operations.Charges charges = Operations.Charges.of(permit.charges(), QuotaRequest.request());
+        if (charges != Operations.Charges.NONE) {
+            store.send(permit.user(), new Operations.Release(0, success, charges));
+        }
         statistics.ended(success);
     }
 
@@ -86,7 +91,9 @@ final class IssuedPermits {
         }
         try {
             if (permit.slot() != 0) {
-                Operations.Release release = new Operations.Release(permit.slot(), success);
+                // CPU and allocation budgets are a tier's, not a rule's: the permit's rules are not kept
+                Operations.Release release = new Operations.Release(permit.slot(), success,
+                        Operations.Charges.of(permit.charges(), QuotaRequest.request()));
                 if (room.waiting() == 0) {
                     // nobody needs the answer: a cluster store does not make the request wait a round trip for it
                     store.send(user, release);

@@ -1,11 +1,14 @@
 package org.quotaware.engine;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
+import org.quotaware.Counted;
 import org.quotaware.Limit;
+import org.quotaware.WindowedLimit;
 import org.quotaware.QuotaLimits;
-import org.quotaware.config.LimitSetting;
 import org.quotaware.QuotaRequest;
 import org.quotaware.engine.Allotments.Allot;
 import org.quotaware.engine.Allotments.Settle;
@@ -55,16 +58,29 @@ final class OperationCodec {
      * the format before it ({@link #VERSION_1}), which members of the version before read, so a rolling upgrade works
      * until a member sends an allowance's operation.
      */
-    static final int VERSION = 0x22;
+    static final int VERSION_2 = 0x22;
+    /**
+     * Written for what the formats before cannot say: limits other than the seed's three windows (declared rows, or a
+     * preset switched off, which changes the rings units are indexed by), a request's cost or rules, a release's
+     * charges. Everything else is written as before, so a rolling upgrade works until a tier uses them.
+     */
+    static final int VERSION = 0x23;
     static final int VERSION_1 = 0x21;
     /** The first byte of the unversioned format is its tag, below this. */
     private static final int FIRST_VERSION = 0x20;
     /**
-     * The count limits in the order they are written: the limit table's rows that can be switched off, in its order;
-     * the queue wait follows them. A row added to the table changes this format: raise {@link #VERSION} with it.
+     * The count limits in the order versions 1 and 2 write them (the seed's limits, which they alone know); the queue
+     * wait follows them. Version 3 writes the windowed rows themselves, so a row added to the table changes only the
+     * ordinals of {@link Limit}, which answers carry: raise {@link WireFormat#VERSION} with it.
      */
-    private static final Limit[] LIMITS = LimitSetting.values().stream().filter(LimitSetting::switchable)
-            .map(LimitSetting::limit).toArray(Limit[]::new);
+    private static final Limit[] LIMITS = {Limit.REQUESTS_PER_MINUTE, Limit.FILES_PER_HOUR, Limit.FILES_PER_DAY,
+            Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE, Limit.FILE_SIZE};
+    /** The per-user limits that are not windowed, in the order version 3 writes them (the queue wait as ms + 1). */
+    private static final Limit[] SCALARS = {Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE, Limit.FILE_SIZE,
+            Limit.QUEUE_WAIT};
+    private static final int LEGACY_RINGS = 3;
+    private static final int MAX_RULES = 64;
+    private static final Counted[] COUNTED = Counted.values();
 
     private OperationCodec() {
     }
@@ -80,39 +96,44 @@ final class OperationCodec {
     /** The compact form; an operation without one ({@link #compact}) gives an {@link IllegalArgumentException}. */
     public static byte[] encode(StateOperation<?> operation) {
         boolean allowance = operation instanceof Allot || operation instanceof Settle;
-        ByteWriter out = new ByteWriter().putByte(allowance ? VERSION : VERSION_1);
+        boolean v3 = needsVersion3(operation);
+        ByteWriter out = new ByteWriter().putByte(v3 ? VERSION : allowance ? VERSION_2 : VERSION_1);
         if (operation instanceof Acquire a) {
             out.putByte(ACQUIRE);
-            acquire(out, a);
+            acquire(out, v3, a);
         } else if (operation instanceof Allot a) {
             out.putByte(ALLOT);
-            acquire(out, a.acquire());
+            acquire(out, v3, a.acquire());
             out.putLong(a.settled()).putLong(a.grant());
-            usage(out, a.usage());
-            want(out, a.want());
+            usage(out, v3, a.usage());
+            want(out, v3, a.want());
             out.putVarint(a.members());
         } else if (operation instanceof Settle r) {
             out.putByte(SETTLE);
-            limits(out, r.limits());
+            limits(out, v3, r.limits());
             out.putLong(r.settled()).putLong(r.grant());
-            usage(out, r.usage());
-            want(out, r.want());
+            usage(out, v3, r.usage());
+            want(out, v3, r.want());
             out.putVarint(r.members()).putSignedVarint(r.leaseMillis());
         } else if (operation instanceof Check c) {
             out.putByte(CHECK);
-            request(out, c.request());
-            limits(out, c.limits());
+            request(out, v3, c.request());
+            limits(out, v3, c.limits());
         } else if (operation instanceof Claim c) {
             out.putByte(CLAIM);
-            limits(out, c.limits());
+            limits(out, v3, c.limits());
             out.putLong(c.token()).putSignedVarint(c.leaseMillis());
         } else if (operation instanceof Unqueue u) {
             out.putByte(UNQUEUE);
-            request(out, u.request());
+            request(out, v3, u.request());
             out.putLong(u.token()).putSignedVarint(u.atMillis());
-            limits(out, u.limits());
+            limits(out, v3, u.limits());
         } else if (operation instanceof Release r) {
             out.putByte(RELEASE).putLong(r.token()).putByte(r.success() ? 1 : 0);
+            if (v3) {
+                out.putVarint(r.charges().cpuMillis()).putVarint(r.charges().allocatedKiB());
+                strings(out, r.charges().rules());
+            }
         } else if (operation instanceof Renew r) {
             out.putByte(RENEW).putVarint(r.tokens().length);
             for (long token : r.tokens()) {
@@ -127,7 +148,7 @@ final class OperationCodec {
             out.putByte(DRAIN);
         } else if (operation instanceof Inspect i) {
             out.putByte(INSPECT);
-            limits(out, i.limits());
+            limits(out, v3, i.limits());
         } else {
             throw new IllegalArgumentException("quotaware: " + operation.getClass().getName()
                     + " has no compact form; a store decides it where it is");
@@ -139,7 +160,8 @@ final class OperationCodec {
     public static StateOperation<?> decode(byte[] bytes) {
         ByteReader in = new ByteReader(bytes);
         int tag = in.getByte();
-        if (tag == VERSION || tag == VERSION_1) {
+        boolean v3 = tag == VERSION;
+        if (tag == VERSION || tag == VERSION_2 || tag == VERSION_1) {
             tag = in.getByte();
         } else if (tag > FIRST_VERSION) {
             throw in.malformed("quotaware: an operation of format version " + (tag - FIRST_VERSION)
@@ -147,14 +169,16 @@ final class OperationCodec {
                     + ": upgrade every member of the cluster to the same quotaware version");
         } // else the unversioned format, the tag first
         StateOperation<?> operation = switch (tag) {
-            case ACQUIRE -> acquire(in);
-            case ALLOT -> new Allot(acquire(in), in.getLong(), grantId(in), usage(in), want(in), members(in));
-            case SETTLE -> new Settle(limits(in), in.getLong(), grantId(in), usage(in), want(in), members(in),
+            case ACQUIRE -> acquire(in, v3);
+            case ALLOT -> new Allot(acquire(in, v3), in.getLong(), grantId(in), usage(in, v3), want(in, v3), members(in));
+            case SETTLE -> new Settle(limits(in, v3), in.getLong(), grantId(in), usage(in, v3), want(in, v3), members(in),
                     lease(in));
-            case CHECK -> new Check(request(in), limits(in));
-            case CLAIM -> new Claim(limits(in), in.getLong(), lease(in));
-            case UNQUEUE -> new Unqueue(request(in), in.getLong(), time(in), limits(in));
-            case RELEASE -> new Release(in.getLong(), bool(in));
+            case CHECK -> new Check(request(in, v3), limits(in, v3));
+            case CLAIM -> new Claim(limits(in, v3), in.getLong(), lease(in));
+            case UNQUEUE -> new Unqueue(request(in, v3), in.getLong(), time(in), limits(in, v3));
+            case RELEASE -> v3 ? new Release(in.getLong(), bool(in), new Operations.Charges(
+                    in.getVarint(0, Long.MAX_VALUE, "CPU ms"), in.getVarint(0, Long.MAX_VALUE, "allocated KiB"),
+                    strings(in))) : new Release(in.getLong(), bool(in));
             case RENEW -> {
                 long[] tokens = new long[in.getCount(Integer.MAX_VALUE, 8)];
                 for (int i = 0; i < tokens.length; i++) {
@@ -165,48 +189,55 @@ final class OperationCodec {
             case MERGE -> new Merge(UserState.fromBytes(in.getBytes()));
             case EXPORT -> new Export();
             case DRAIN -> new Drain();
-            case INSPECT -> new Inspect(limits(in));
+            case INSPECT -> new Inspect(limits(in, v3));
             default -> throw in.malformed("unknown operation tag " + tag);
         };
         in.requireEnd();
         return operation;
     }
 
-    private static void acquire(ByteWriter out, Acquire a) {
-        request(out, a.request());
-        limits(out, a.limits());
+    private static void acquire(ByteWriter out, boolean v3, Acquire a) {
+        request(out, v3, a.request());
+        limits(out, v3, a.limits());
         out.putLong(a.token()).putSignedVarint(a.leaseMillis()).putByte(a.instanceFull() ? 1 : 0);
     }
 
-    private static Acquire acquire(ByteReader in) {
-        return new Acquire(request(in), limits(in), in.getLong(), lease(in), bool(in));
+    private static Acquire acquire(ByteReader in, boolean v3) {
+        return new Acquire(request(in, v3), limits(in, v3), in.getLong(), lease(in), bool(in));
     }
 
-    private static void usage(ByteWriter out, Usage u) {
-        for (long units : u.units()) {
-            out.putVarint(units);
-        }
+    private static void usage(ByteWriter out, boolean v3, Usage u) {
+        units(out, v3, u.units());
         out.putVarint(u.inUse()).putVarint(u.completed()).putVarint(u.failed());
     }
 
-    private static Usage usage(ByteReader in) {
-        return new Usage(units(in), count(in, "slots in use"), count(in, "completed tasks"),
+    private static Usage usage(ByteReader in, boolean v3) {
+        return new Usage(units(in, v3), count(in, "slots in use"), count(in, "completed tasks"),
                 count(in, "failed tasks"));
     }
 
-    private static void want(ByteWriter out, Want w) {
-        for (long units : w.units()) {
-            out.putVarint(units);
-        }
+    private static void want(ByteWriter out, boolean v3, Want w) {
+        units(out, v3, w.units());
         out.putVarint(w.slots());
     }
 
-    private static Want want(ByteReader in) {
-        return new Want(units(in), count(in, "slots wanted"));
+    private static Want want(ByteReader in, boolean v3) {
+        return new Want(units(in, v3), count(in, "slots wanted"));
     }
 
-    private static long[] units(ByteReader in) {
-        long[] units = new long[Allowances.WINDOWS];
+    /** Units of each ring: as many as the limits have rings in version 3, the three windows' before. */
+    private static void units(ByteWriter out, boolean v3, long[] units) {
+        int n = v3 ? units.length : LEGACY_RINGS;
+        if (v3) {
+            out.putVarint(n);
+        }
+        for (int i = 0; i < n; i++) {
+            out.putVarint(i < units.length ? units[i] : 0);
+        }
+    }
+
+    private static long[] units(ByteReader in, boolean v3) {
+        long[] units = new long[v3 ? in.getCount(QuotaLimits.MAX_WINDOWS, 1) : LEGACY_RINGS];
         for (int i = 0; i < units.length; i++) {
             units[i] = in.getVarint(0, Integer.MAX_VALUE, "units");
         }
@@ -247,28 +278,69 @@ final class OperationCodec {
         return time;
     }
 
-    private static void request(ByteWriter out, QuotaRequest r) {
+    private static void request(ByteWriter out, boolean v3, QuotaRequest r) {
         out.putVarint(r.files()).putSignedVarint(r.fileSizeBytes())
                 .putByte((r.concurrent() ? 1 : 0) | (r.countsRequest() ? 2 : 0) | (r.anonymous() ? 4 : 0))
                 .putString(r.tier());
+        if (v3) {
+            out.putVarint(r.cost());
+            strings(out, r.rules());
+        }
     }
 
-    private static QuotaRequest request(ByteReader in) {
+    private static void strings(ByteWriter out, Set<String> strings) {
+        out.putVarint(strings.size());
+        for (String s : strings) {
+            out.putString(s);
+        }
+    }
+
+    private static Set<String> strings(ByteReader in) {
+        int n = in.getCount(MAX_RULES, 1);
+        Set<String> out = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            String s = in.getString();
+            if (s == null || !out.add(s)) {
+                throw in.malformed("a rule named " + s);
+            }
+        }
+        return out;
+    }
+
+    private static QuotaRequest request(ByteReader in, boolean v3) {
         int files = in.getCount(Integer.MAX_VALUE);
         long fileSizeBytes = in.getSignedVarint();
         int flags = in.getByte();
         if ((flags & ~7) != 0) {
             throw in.malformed("request flags " + flags);
         }
-        return new QuotaRequest(files, fileSizeBytes, (flags & 1) != 0, in.getString(), (flags & 2) != 0,
+        QuotaRequest r = new QuotaRequest(files, fileSizeBytes, (flags & 1) != 0, in.getString(), (flags & 2) != 0,
                 (flags & 4) != 0);
+        return v3 ? r.withCost((int) in.getVarint(0, QuotaRequest.MAX_COST, "a cost")).withRules(strings(in)) : r;
     }
 
     /**
      * Each count limit as its value plus one, so {@link QuotaLimits#OFF} is 0; then the queue wait in ms; then the
      * limits in shadow mode, one bit per limit in the order of {@link #LIMITS} (one byte, 0 when none).
      */
-    private static void limits(ByteWriter out, QuotaLimits l) {
+    private static void limits(ByteWriter out, boolean v3, QuotaLimits l) {
+        if (v3) {
+            List<WindowedLimit> rows = l.windows();
+            out.putVarint(rows.size());
+            for (WindowedLimit w : rows) {
+                out.putString(w.name()).putByte(w.counted().ordinal()).putVarint(w.windowMillis())
+                        .putVarint(w.max()).putString(w.rule());
+            }
+            for (Limit s : SCALARS) {
+                out.putVarint(l.get(s) + 1);
+            }
+            int bits = 0;
+            for (Limit s : l.shadow()) {
+                bits |= 1 << s.ordinal();
+            }
+            out.putVarint(bits);
+            return;
+        }
         int shadow = 0;
         for (int i = 0; i < LIMITS.length; i++) {
             out.putVarint(l.get(LIMITS[i]) + 1);
@@ -280,8 +352,36 @@ final class OperationCodec {
     }
 
     /** Rebuilt through the builder, which refuses values no {@link QuotaLimits} can hold. */
-    private static QuotaLimits limits(ByteReader in) {
+    private static QuotaLimits limits(ByteReader in, boolean v3) {
         QuotaLimits.Builder b = QuotaLimits.builder();
+        if (v3) {
+            for (Limit preset : Limit.presets()) {
+                b.off(preset);
+            }
+            int n = in.getCount(QuotaLimits.MAX_WINDOWS, 5);
+            for (int i = 0; i < n; i++) {
+                String name = in.getString();
+                int counted = in.getByte();
+                if (counted < 0 || counted >= COUNTED.length) {
+                    throw in.malformed("a limit counting unit " + counted);
+                }
+                b.limit(new WindowedLimit(name, COUNTED[counted], in.getVarint(), in.getVarint(), in.getString()));
+            }
+            for (Limit s : SCALARS) {
+                b.set(s, in.getVarint() - 1);
+            }
+            long bits = in.getVarint();
+            List<Limit> shadowed = new ArrayList<>();
+            for (Limit l : Limit.values()) {
+                if ((bits & (1L << l.ordinal())) != 0) {
+                    shadowed.add(l);
+                }
+            }
+            if (Long.bitCount(bits) != shadowed.size()) {
+                throw in.malformed("shadow bits " + bits);
+            }
+            return b.shadow(shadowed).build();
+        }
         for (Limit limit : LIMITS) {
             b.set(limit, in.getVarint() - 1);
         }
@@ -305,5 +405,43 @@ final class OperationCodec {
             throw in.malformed("a boolean of " + b);
         }
         return b == 1;
+    }
+
+    /** Whether {@code operation} says something only version 3 can. */
+    private static boolean needsVersion3(StateOperation<?> operation) {
+        if (operation instanceof Release r) {
+            return r.charges() != Operations.Charges.NONE;
+        }
+        if (operation instanceof Acquire a) {
+            return newer(a.limits()) || newer(a.request());
+        }
+        if (operation instanceof Allot a) {
+            return newer(a.limits()) || newer(a.acquire().request());
+        }
+        if (operation instanceof Check c) {
+            return newer(c.limits()) || newer(c.request());
+        }
+        if (operation instanceof Unqueue u) {
+            return newer(u.limits()) || newer(u.request());
+        }
+        return operation instanceof Operations.WithLimits<?> w && newer(w.limits());
+    }
+
+    private static boolean newer(QuotaRequest r) {
+        return r.cost() != 1 || !r.rules().isEmpty();
+    }
+
+    /** Limits other than the seed's three windows, each on (the rings the formats before index units by). */
+    private static boolean newer(QuotaLimits l) {
+        Windows w = Windows.of(l);
+        if (w.rows.length != LEGACY_RINGS || !w.sameRings(Windows.LEGACY)) {
+            return true;
+        }
+        for (Limit row : w.rowLimits) {
+            if (row == Limit.WINDOW) {
+                return true;
+            }
+        }
+        return l.shadowed(Limit.WINDOW);
     }
 }

@@ -1,8 +1,10 @@
 package org.quotaware.engine;
 
 import java.util.List;
+import java.util.Set;
 
 import org.quotaware.LimitStatus;
+import org.quotaware.Counted;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaRequest;
 import org.quotaware.engine.Decision.Verdict;
@@ -137,16 +139,47 @@ public final class Operations {
             if (state == null) {
                 return List.of();
             }
-            QuotaEngine.unqueue(state, request, token, atMillis, now);
+            QuotaEngine.unqueue(state, request, limits, token, atMillis, now);
             return QuotaEngine.statuses(state, limits, state.clamp(now));
         }
     }
 
-    /** A task ends: its slot (if any) is freed and its outcome counted. */
-    public record Release(long token, boolean success) implements StateOperation<Boolean> {
+    /**
+     * What a request used that is counted when it ends, in the units its rings count ({@link Counted#units}): CPU
+     * milliseconds and allocated KiB, for the rings of every request and those of {@code rules}.
+     */
+    public record Charges(long cpuMillis, long allocatedKiB, Set<String> rules) implements java.io.Serializable {
+        public static final Charges NONE = new Charges(0, 0, Set.of());
+
+        public Charges {
+            rules = Set.copyOf(rules);
+        }
+
+        /** The charges of a permit ({@link org.quotaware.QuotaPermit#charges()}, null for none) for its request. */
+        public static Charges of(long[] charged, QuotaRequest request) {
+            if (charged == null) {
+                return NONE;
+            }
+            long cpu = Counted.CPU.units(charged[Counted.CPU.ordinal()]);
+            long allocated = Counted.ALLOCATED.units(charged[Counted.ALLOCATED.ordinal()]);
+            return cpu == 0 && allocated == 0 ? NONE : new Charges(cpu, allocated, request.rules());
+        }
+
+        boolean none() {
+            return cpuMillis == 0 && allocatedKiB == 0;
+        }
+    }
+
+    /** A task ends: its slot (if any) is freed, its outcome counted, and what it was charged. */
+    public record Release(long token, boolean success, Charges charges) implements StateOperation<Boolean> {
+
+        public Release(long token, boolean success) {
+            this(token, success, Charges.NONE);
+        }
+
         @Override
         public Boolean apply(UserState state, long now) {
-            return state != null && QuotaEngine.release(state, token, success, now);
+            return state != null && QuotaEngine.release(state, token, success, charges, now);
         }
 
         @Override
@@ -251,8 +284,10 @@ public final class Operations {
                 return new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, List.of());
             }
             long now = state.clamp(nowMillis);
-            return new Snapshot(state.used(SlidingWindow.MINUTE, now), state.used(SlidingWindow.HOUR, now),
-                    state.used(SlidingWindow.DAY, now), state.activeSlots(now), state.queued(now), state.completed,
+            return new Snapshot(QuotaEngine.used(state, Counted.REQUESTS, 60_000, now),
+                    QuotaEngine.used(state, Counted.FILES, 3_600_000, now),
+                    QuotaEngine.used(state, Counted.FILES, 86_400_000, now), state.activeSlots(now), state.queued(now),
+                    state.completed,
                     state.failed, state.lastActivity, QuotaEngine.statuses(state, limits, now));
         }
     }

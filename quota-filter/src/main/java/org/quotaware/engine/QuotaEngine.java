@@ -3,11 +3,13 @@ package org.quotaware.engine;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.quotaware.Counted;
 import org.quotaware.Limit;
 import org.quotaware.LimitStatus;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaRequest;
 import org.quotaware.Violation;
+import org.quotaware.WindowedLimit;
 import org.quotaware.engine.Allotments.Allot;
 import org.quotaware.engine.Allotments.Allotment;
 import org.quotaware.engine.Allotments.Grant;
@@ -44,6 +46,7 @@ public final class QuotaEngine {
     static Decision decide(UserState s, QuotaRequest request, QuotaLimits limits, long nowMillis, boolean reserve,
                            long token, long leaseMillis, boolean instanceFull) {
         long now = s.clamp(nowMillis);
+        Windows layout = Windows.of(limits);
         if (reserve) {
             s.advance(now); // within the second a remembered denial is valid, this only moves the state's time
             RememberedDenial known = s.denial;
@@ -51,18 +54,23 @@ public final class QuotaEngine {
                 known.kept = true;
                 return known.decision();
             }
+            s.adopt(layout);
+        } else {
+            s = s.in(layout); // a check changes nothing: a state of other limits is read through a moved copy
         }
         Violations v = new Violations(limits);
         long maxSize = limits.maxFileSizeBytes();
         if (maxSize != QuotaLimits.OFF && request.fileSizeBytes() > maxSize) {
             v.add(new Violation(Limit.FILE_SIZE, maxSize, request.fileSizeBytes(), Violation.NEVER));
         }
-        if (request.countsRequest()) {
-            v.add(checkWindow(s, SlidingWindow.MINUTE, limits, 1, now));
-        }
-        if (request.files() > 0) {
-            v.add(checkWindow(s, SlidingWindow.HOUR, limits, request.files(), now));
-            v.add(checkWindow(s, SlidingWindow.DAY, limits, request.files(), now));
+        SlidingWindow[] rings = layout.rings;
+        WindowedLimit[] rows = layout.rows;
+        for (int i = 0; i < rows.length; i++) {
+            SlidingWindow w = rings[layout.ringOfRow[i]];
+            long need = w.check(request);
+            if (need > 0) {
+                v.add(checkWindow(s, w, rows[i], layout.rowLimits[i], need, now));
+            }
         }
         boolean queue = false;
         long maxTasks = limits.maxConcurrentTasks();
@@ -106,12 +114,8 @@ public final class QuotaEngine {
             // a request admitted only by shadow mode counts nothing, as when denied: the windows stay what enforcement
             // would make them, so the shadow reports exactly the denials enforcement would make
             if (v.list == null) {
-                if (request.countsRequest()) {
-                    SlidingWindow.MINUTE.add(s, now, 1);
-                }
-                if (request.files() > 0) {
-                    SlidingWindow.HOUR.add(s, now, request.files());
-                    SlidingWindow.DAY.add(s, now, request.files());
+                for (SlidingWindow w : rings) {
+                    s.count(w, now, w.need(request));
                 }
             }
             if (queue) {
@@ -123,7 +127,7 @@ public final class QuotaEngine {
         }
         // the statuses as numbers read now, under the store's lock; their objects only when someone reads them
         Decision d = new Decision(verdict, v.list == null ? List.of() : List.copyOf(v.list),
-                new Statuses(s, limits, now), now);
+                new Statuses(s, limits, layout, now), now);
         if (reserve && verdict == Verdict.DENIED) {
             RememberedDenial known = new RememberedDenial(d, request, limits, instanceFull,
                     RememberedDenial.validUntil(s, now));
@@ -166,20 +170,18 @@ public final class QuotaEngine {
      * request beside them, or, when they alone leave no room, when the first allowance holding some expires (at the
      * latest: members give back what they do not use sooner).
      */
-    private static Violation checkWindow(UserState s, SlidingWindow w, QuotaLimits limits, long need, long now) {
-        long max = w.max(limits);
-        if (max == QuotaLimits.OFF) {
-            return null;
-        }
+    private static Violation checkWindow(UserState s, SlidingWindow w, WindowedLimit row, Limit limit, long need,
+                                         long now) {
+        long max = row.max();
         long used = s.used(w, now);
         if (used + need <= max) {
             return null;
         }
-        long held = s.allowances.length == 0 ? 0 : Allowances.outstanding(s.allowances, w, now);
+        long held = s.allowances.length == 0 ? 0 : Allowances.outstanding(s.allowances, s.stride(), w, now);
         long retry = need > max ? Violation.NEVER
                 : need + held <= max ? seconds(w.millisUntilFits(s, now, need, max - held))
-                : Math.max(1, seconds(Allowances.firstExpiry(s.allowances, w) - now));
-        return new Violation(w.limit, max, used, retry);
+                : Math.max(1, seconds(Allowances.firstExpiry(s.allowances, s.stride(), w) - now));
+        return Violation.of(limit, row, used, retry);
     }
 
     /**
@@ -202,27 +204,41 @@ public final class QuotaEngine {
     }
 
     /** The queued request {@code token} gives up its place and the units it counted at {@code atMillis}. */
-    static boolean unqueue(UserState s, QuotaRequest request, long token, long atMillis, long nowMillis) {
+    static boolean unqueue(UserState s, QuotaRequest request, QuotaLimits limits, long token, long atMillis,
+                           long nowMillis) {
         long now = s.clamp(nowMillis);
         s.advance(now);
         if (!Leases.contains(s.waiting, token)) {
             return false; // its lease ran out: the place and its units went with it
         }
         s.waiting = Leases.remove(s.waiting, token);
-        if (request.countsRequest()) {
-            SlidingWindow.MINUTE.refund(s, now, atMillis, 1);
-        }
-        int files = request.files();
-        if (files > 0) {
-            SlidingWindow.HOUR.refund(s, now, atMillis, files);
-            SlidingWindow.DAY.refund(s, now, atMillis, files);
+        Windows layout = Windows.of(limits);
+        s.adopt(layout);
+        for (SlidingWindow w : layout.rings) {
+            long need = w.need(request);
+            if (need > 0) {
+                w.refund(s, now, atMillis, (int) Math.min(need, Integer.MAX_VALUE));
+            }
         }
         return true;
     }
 
-    /** Gives a slot back and counts the task's outcome; false when the slot was no longer held. */
-    static boolean release(UserState s, long token, boolean success, long nowMillis) {
+    /**
+     * Gives a slot back and counts the task's outcome, and what it was {@linkplain Operations.Charges charged} in the
+     * rings that count it; false when the slot was no longer held.
+     */
+    static boolean release(UserState s, long token, boolean success, Operations.Charges charges, long nowMillis) {
         long now = s.clamp(nowMillis);
+        if (!charges.none()) {
+            s.advance(now);
+            for (SlidingWindow w : s.windows.rings) {
+                long units = w.counted == Counted.CPU ? charges.cpuMillis()
+                        : w.counted == Counted.ALLOCATED ? charges.allocatedKiB() : 0;
+                if (units > 0 && (w.rule == null || charges.rules().contains(w.rule))) {
+                    s.count(w, now, units);
+                }
+            }
+        }
         boolean found = token != 0 && Leases.contains(s.slots, token);
         s.slots = Leases.remove(s.slots, token);
         if (success) {
@@ -236,35 +252,8 @@ public final class QuotaEngine {
 
     /** Each enabled limit's state at {@code now}, as an unmodifiable list (results keep it without copying). */
     static List<LimitStatus> statuses(UserState s, QuotaLimits limits, long now) {
-        LimitStatus[] out = new LimitStatus[4];
-        int n = 0;
-        n = status(s, SlidingWindow.MINUTE, limits, now, out, n);
-        n = status(s, SlidingWindow.HOUR, limits, now, out, n);
-        n = status(s, SlidingWindow.DAY, limits, now, out, n);
-        long maxTasks = limits.maxConcurrentTasks();
-        if (maxTasks != QuotaLimits.OFF) {
-            long active = s.activeSlots(now);
-            out[n++] = new LimitStatus(Limit.CONCURRENT_TASKS, maxTasks, active, Math.max(0, maxTasks - active), 0);
-        }
-        // an immutable list, which QuotaCheckResult keeps as it is (List.copyOf returns such a list unchanged)
-        return switch (n) {
-            case 0 -> List.of();
-            case 1 -> List.of(out[0]);
-            case 2 -> List.of(out[0], out[1]);
-            case 3 -> List.of(out[0], out[1], out[2]);
-            default -> List.of(out[0], out[1], out[2], out[3]);
-        };
-    }
-
-    /** Adds window {@code w}'s status at {@code out[n]} if its limit is on; answers the next free index. */
-    private static int status(UserState s, SlidingWindow w, QuotaLimits limits, long now, LimitStatus[] out, int n) {
-        long max = w.max(limits);
-        if (max == QuotaLimits.OFF) {
-            return n;
-        }
-        long used = s.used(w, now);
-        out[n] = new LimitStatus(w.limit, max, used, Math.max(0, max - used), seconds(millisUntilReset(s, w, now)));
-        return n + 1;
+        Windows layout = Windows.of(limits);
+        return List.copyOf(new Statuses(s.in(layout), limits, layout, now));
     }
 
     /**
@@ -274,11 +263,17 @@ public final class QuotaEngine {
     static long millisUntilReset(UserState s, SlidingWindow w, long now) {
         long reset = w.millisUntilReset(s, now);
         return reset != 0 || s.allowances.length == 0 ? reset
-                : Math.max(0, Allowances.firstExpiry(s.allowances, w) - now);
+                : Math.max(0, Allowances.firstExpiry(s.allowances, s.stride(), w) - now);
+    }
+
+    /** Units counted at {@code now} in the ring of {@code counted} over {@code windowMillis} on every request, 0 without one. */
+    static long used(UserState s, Counted counted, long windowMillis, long now) {
+        int r = s.windows.indexOf(new Windows.Key(counted, windowMillis, null));
+        return r < 0 ? 0 : s.used(s.windows.rings[r], now);
     }
 
     /** The answer of a member's exchange that keeps nothing for it. */
-    static final Grant NO_GRANT = new Grant(0, 0, new long[Allowances.WINDOWS], false, List.of());
+    static final Grant NO_GRANT = new Grant(0, 0, new long[0], false, List.of());
 
     /**
      * The owner's side of a member's exchange ({@link Allot}): settles what the member used of its previous grant,
@@ -289,13 +284,14 @@ public final class QuotaEngine {
         Operations.Acquire q = a.acquire();
         long now = s.clamp(nowMillis);
         s.advance(now);
+        s.adopt(Windows.of(q.limits())); // the member's units are in the rings of its limits
         settle(s, a.settled(), a.grant(), a.usage(), now, q.leaseMillis());
         Decision d = decide(s, q.request(), q.limits(), now, true, q.token(), q.leaseMillis(), q.instanceFull());
         boolean folded = false;
         if (d.verdict() == Verdict.ADMITTED) {
             folded = grant(s, q.limits(), now, a.want(), a.members(), a.grant(), q.leaseMillis(), q.request(),
                     q.token());
-            if (Allowances.find(s.allowances, a.grant()) >= 0) {
+            if (Allowances.find(s.allowances, a.grant(), s.stride()) >= 0) {
                 // the member's view counts its grant as used (its own use of it then shows as it goes)
                 d = new Decision(d.verdict(), d.violations(), statuses(s, q.limits(), now), d.atMillis());
             }
@@ -307,6 +303,7 @@ public final class QuotaEngine {
     static Grant settle(UserState s, Settle r, long nowMillis) {
         long now = s.clamp(nowMillis);
         s.advance(now);
+        s.adopt(Windows.of(r.limits()));
         settle(s, r.settled(), r.grant(), r.usage(), now, r.leaseMillis());
         grant(s, r.limits(), now, r.want(), r.members(), r.grant(), r.leaseMillis(), null, 0);
         return describe(s, r.grant(), false, statuses(s, r.limits(), now));
@@ -319,22 +316,25 @@ public final class QuotaEngine {
      * counted again. The windows must have been advanced to {@code now}.
      */
     private static void settle(UserState s, long settled, long grant, Usage usage, long now, long leaseMillis) {
-        if (Allowances.find(s.allowances, grant) >= 0) {
+        int stride = s.stride();
+        if (Allowances.find(s.allowances, grant, stride) >= 0) {
             return; // this exchange ran already (a retried invocation): settling again would count twice
         }
-        int i = Allowances.find(s.allowances, settled);
+        int i = Allowances.find(s.allowances, settled, stride);
         if (i >= 0) {
-            for (SlidingWindow w : SlidingWindow.all()) {
-                s.count(w, now, Math.min(usage.units()[w.ordinal()], s.allowances[i + Allowances.UNITS + w.ordinal()]));
+            long[] used = usage.units();
+            for (SlidingWindow w : s.windows.rings) {
+                long units = w.index < used.length ? used[w.index] : 0;
+                s.count(w, now, Math.min(units, s.allowances[i + Allowances.UNITS + w.index]));
             }
-            s.allowances = Allowances.remove(s.allowances, i);
+            s.allowances = Allowances.remove(s.allowances, i, stride);
         }
         if (i >= 0 || settled == 0) {
             s.completed += usage.completed();
             s.failed += usage.failed();
         }
         if (usage.inUse() > 0) {
-            s.allowances = Allowances.add(s.allowances, grant, expiry(now, leaseMillis), usage.inUse());
+            s.allowances = Allowances.add(s.allowances, grant, expiry(now, leaseMillis), usage.inUse(), stride);
         }
         s.lastActivity = now;
     }
@@ -352,25 +352,27 @@ public final class QuotaEngine {
      */
     private static boolean grant(UserState s, QuotaLimits limits, long now, Want want, int members, long grant,
                                  long leaseMillis, QuotaRequest at, long fold) {
-        if (want.empty() || s.queued(now) > 0 || limits.shadowing()) {
+        Windows layout = Windows.of(limits);
+        // a limit counted when requests end is charged at their release, which must reach the owner
+        if (want.empty() || s.queued(now) > 0 || limits.shadowing() || layout.chargesAtEnd) {
             return false;
         }
-        int i = Allowances.find(s.allowances, grant);
-        long others = Allowances.count(s.allowances) - (i >= 0 ? 1 : 0);
+        s.adopt(layout);
+        int stride = s.stride();
+        int i = Allowances.find(s.allowances, grant, stride);
+        long others = Allowances.count(s.allowances, stride) - (i >= 0 ? 1 : 0);
         long share = 2 * Math.max(others + 1, Math.max(1, members));
-        long[] units = new long[Allowances.WINDOWS];
+        long[] units = new long[layout.rings.length];
+        long[] wants = want.units();
         boolean any = false;
-        for (SlidingWindow w : SlidingWindow.all()) {
-            long wanted = want.units()[w.ordinal()];
-            long max = w.max(limits);
-            if (max == QuotaLimits.OFF) {
-                continue;
-            }
+        for (SlidingWindow w : layout.rings) {
+            long wanted = w.index < wants.length ? wants[w.index] : 0;
+            long max = layout.ringMax[w.index];
             long granted = wanted <= 0 ? 0 : Math.max(0, Math.min(wanted, (max - s.used(w, now)) / share));
             if (granted < 1 && at != null && w.need(at) > 0) {
                 return false;
             }
-            units[w.ordinal()] = granted;
+            units[w.index] = granted;
             any |= granted > 0;
         }
         long spare = 0;
@@ -390,8 +392,8 @@ public final class QuotaEngine {
             s.slots = Leases.remove(s.slots, fold);
         }
         if (i < 0) {
-            s.allowances = Allowances.add(s.allowances, grant, 0, 0);
-            i = s.allowances.length - Allowances.STRIDE;
+            s.allowances = Allowances.add(s.allowances, grant, 0, 0, stride);
+            i = s.allowances.length - stride;
         }
         long[] a = s.allowances;
         a[i + Allowances.EXPIRY] = expiry(now, leaseMillis);
@@ -404,13 +406,13 @@ public final class QuotaEngine {
 
     /** Grant {@code grant} as the state holds it now, for the member. */
     private static Grant describe(UserState s, long grant, boolean folded, List<LimitStatus> view) {
-        int at = Allowances.find(s.allowances, grant);
+        int at = Allowances.find(s.allowances, grant, s.stride());
         if (at < 0) {
-            return new Grant(0, 0, new long[Allowances.WINDOWS], false, view);
+            return new Grant(0, 0, new long[0], false, view);
         }
         long[] a = s.allowances;
         return new Grant(grant, (int) a[at + Allowances.SLOTS],
-                java.util.Arrays.copyOfRange(a, at + Allowances.UNITS, at + Allowances.STRIDE), folded, view);
+                java.util.Arrays.copyOfRange(a, at + Allowances.UNITS, at + s.stride()), folded, view);
     }
 
     private static long expiry(long now, long leaseMillis) {

@@ -18,7 +18,8 @@ import org.quotaware.engine.Decision.Verdict;
  * request that counts the same: files, file size, whether it counts a request and takes a slot, and whether the
  * instance had a slot free;</li>
  * <li>the store's time is before {@link #validUntil}: every number a decision reports changes only at a whole second
- * (the window buckets start at multiples of 1 000 ms, so each retry-after, reset and use is constant within one) or
+ * (the window buckets start at multiples of 1 000 ms, so each retry-after, reset and use is constant within one; a
+ * burst window's shorter buckets end it at their next start) or
  * when a slot's or queue place's lease ends, or an allowance expires.</li>
  * </ul>
  * A decision at an earlier time than the one that made it is made at that time anyway: the state's time never runs
@@ -32,6 +33,8 @@ final class RememberedDenial {
     private final boolean countsRequest;
     private final boolean concurrent;
     private final boolean instanceFull;
+    private final int cost;
+    private final java.util.Set<String> rules;
     private final long validUntil;
     /** The denial, its statuses made once: every refusal answered from here is this same object. */
     private final Decision decision;
@@ -46,6 +49,8 @@ final class RememberedDenial {
         this.countsRequest = request.countsRequest();
         this.concurrent = request.concurrent();
         this.instanceFull = instanceFull;
+        this.cost = request.cost();
+        this.rules = request.rules();
         this.validUntil = validUntil;
         this.decision = new Decision(Verdict.DENIED, denial.violations(), List.copyOf(denial.limits()),
                 denial.atMillis());
@@ -55,7 +60,8 @@ final class RememberedDenial {
     boolean answers(QuotaRequest request, QuotaLimits limits, boolean instanceFull, long now) {
         return now < validUntil && limits == this.limits && instanceFull == this.instanceFull
                 && request.files() == files && request.fileSizeBytes() == fileSizeBytes
-                && request.countsRequest() == countsRequest && request.concurrent() == concurrent;
+                && request.countsRequest() == countsRequest && request.concurrent() == concurrent
+                && request.cost() == cost && (request.rules() == rules || request.rules().equals(rules));
     }
 
     /** The denial: the same object every time, so that what the manager made of it once serves every refusal. */
@@ -69,8 +75,13 @@ final class RememberedDenial {
      */
     static long validUntil(UserState s, long now) {
         long until = Math.floorDiv(now, 1_000) * 1_000 + 1_000;
+        for (SlidingWindow w : s.windows.rings) {
+            if (w.width % 1_000 != 0) { // a burst's buckets are shorter than a second: the next one's start
+                until = Math.min(until, (w.bucket(now) + 1) * w.width);
+            }
+        }
         until = Math.min(until, Leases.firstEnd(s.slots, now));
-        until = Math.min(until, Allowances.firstEnd(s.allowances, now));
+        until = Math.min(until, Allowances.firstEnd(s.allowances, s.stride(), now));
         return Math.min(until, Leases.firstEnd(s.waiting, now));
     }
 }

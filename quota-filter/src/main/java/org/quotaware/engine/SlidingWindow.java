@@ -1,78 +1,92 @@
 package org.quotaware.engine;
 
-import org.quotaware.Limit;
-import org.quotaware.QuotaLimits;
+import java.util.Set;
+
+import org.quotaware.Counted;
 import org.quotaware.QuotaRequest;
+import org.quotaware.WindowedLimit;
 
 /**
- * The three windowed limits, each a ring of {@code buckets + 1} counters of a {@link UserState}, with a running total.
+ * One ring of a {@link UserState}'s counters: a windowed limit's {@code buckets + 1} counters, with a running total.
  * <p>
  * A unit counted at time {@code e} goes into bucket {@code floor(e / width)} and is counted by every decision until
  * that bucket is more than {@code buckets} buckets old, that is for at least one window ({@code buckets * width}) and at
  * most one window plus one bucket. Because a decision counts every bucket that overlaps the last window, no interval
  * of one window length ever holds more units than the limit; the price is that a unit may hold its place up to one
  * bucket longer than the window (5 s for a minute, 5 min for an hour, 1 h for a day).
+ * <p>
+ * The layout derives from the window ({@link WindowedLimit#buckets}): 12 buckets, 24 for a window of a day or more,
+ * each {@code ceil(window / buckets)} long. The common widths (5 s, 5 min, 1 h) and ring sizes (13, 25) are written out as constants: a
+ * division by a constant compiles to a multiplication, a division by a field to a hardware division of tens of cycles,
+ * and a decision takes about thirty of them.
  */
-public enum SlidingWindow {
-    MINUTE(Limit.REQUESTS_PER_MINUTE, 12, 5_000),
-    HOUR(Limit.FILES_PER_HOUR, 12, 300_000),
-    DAY(Limit.FILES_PER_DAY, 24, 3_600_000);
+final class SlidingWindow {
 
-    /** Counters of all windows together, the length of {@link UserState#counts}. */
-    public static final int TOTAL_SLOTS = 13 + 13 + 25;
-
-    private static final SlidingWindow[] ALL = values();
-
-    final Limit limit;
+    final Counted counted;
+    final long windowMillis;
+    /** The rule whose requests it counts, null for every request. */
+    final String rule;
+    /** Its index in its layout's rings: the index of its total, and of its units in an allowance. */
+    final int index;
     final int buckets;
     final long width;
     final int slots;
     final int offset;
 
-    SlidingWindow(Limit limit, int buckets, long width) {
-        this.limit = limit;
-        this.buckets = buckets;
-        this.width = width;
+    SlidingWindow(Counted counted, long windowMillis, String rule, int index, int offset) {
+        this.counted = counted;
+        this.windowMillis = windowMillis;
+        this.rule = rule;
+        this.index = index;
+        this.buckets = WindowedLimit.buckets(windowMillis);
+        this.width = WindowedLimit.bucketMillis(windowMillis);
         this.slots = buckets + 1;
-        this.offset = offsetOf(ordinal());
+        this.offset = offset;
     }
 
-    private static int offsetOf(int ordinal) {
-        return switch (ordinal) {
-            case 0 -> 0;
-            case 1 -> 13;
-            default -> 26;
-        };
+    Windows.Key key() {
+        return new Windows.Key(counted, windowMillis, rule);
     }
 
-    static SlidingWindow[] all() {
-        return ALL;
+    boolean sameKey(SlidingWindow o) {
+        return o.counted == counted && o.windowMillis == windowMillis && java.util.Objects.equals(o.rule, rule);
     }
 
-    /** The window of one limit. */
-    static SlidingWindow of(Limit limit) {
-        return switch (limit) {
-            case REQUESTS_PER_MINUTE -> MINUTE;
-            case FILES_PER_HOUR -> HOUR;
-            case FILES_PER_DAY -> DAY;
-            default -> throw new IllegalArgumentException(limit + " has no window");
-        };
-    }
-
-    /** This window's limit in {@code limits} ({@link QuotaLimits#OFF} when off); folds to a field read per window. */
-    long max(QuotaLimits limits) {
-        if (this == MINUTE) {
-            return limits.requestsPerMinute();
+    /** Whether it counts {@code request}: every request, or those of its rule. */
+    boolean applies(QuotaRequest request) {
+        if (rule == null) {
+            return true;
         }
-        if (this == HOUR) {
-            return limits.filesPerHour();
-        }
-        return limits.filesPerDay();
+        Set<String> rules = request.rules();
+        return rules.contains(rule);
     }
 
-    /** Units {@code request} counts in this window when its limit is on (see {@link QuotaEngine#decide}). */
+    /**
+     * Units {@code request} counts in this ring when admitted: a request, its files, its declared body bytes or its
+     * cost; 0 for what is counted when the request ends (CPU time, allocated bytes), and for another rule's request.
+     */
     long need(QuotaRequest request) {
-        return this == MINUTE ? (request.countsRequest() ? 1 : 0) : request.files();
+        if (!applies(request)) {
+            return 0;
+        }
+        return switch (counted) {
+            case REQUESTS -> request.countsRequest() ? 1 : 0;
+            case FILES -> request.files();
+            case BYTES -> request.countsRequest() ? Counted.BYTES.units(request.fileSizeBytes()) : 0;
+            case COST -> request.countsRequest() ? request.cost() : 0;
+            case CPU, ALLOCATED -> 0;
+        };
+    }
+
+    /**
+     * The units a request must find free to be admitted: what it counts, or, in a ring counted when requests end, 1
+     * (a caller that has used its budget is refused until some of it leaves the window).
+     */
+    long check(QuotaRequest request) {
+        if (counted.chargedAtEnd()) {
+            return applies(request) ? 1 : 0;
+        }
+        return need(request);
     }
 
     /** Whether a unit counted at {@code at} is still counted at {@code now}. */
@@ -90,26 +104,30 @@ public enum SlidingWindow {
         return width;
     }
 
-    /**
-     * Bucket index of a time. The divisors are written out: a division by a constant compiles to a multiplication, a
-     * division by a field to a hardware division of tens of cycles, and a decision takes about thirty of them.
-     */
+    /** Bucket index of a time (the common widths as constants, see above). */
     long bucket(long millis) {
-        if (this == MINUTE) {
+        long w = width;
+        if (w == 5_000) {
             return millis / 5_000;
         }
-        if (this == HOUR) {
+        if (w == 300_000) {
             return millis / 300_000;
         }
-        return millis / 3_600_000;
+        if (w == 3_600_000) {
+            return millis / 3_600_000;
+        }
+        return millis / w;
     }
 
     /** Position of bucket {@code index} in the ring, as an index into the state's counters (constant divisors too). */
     private int at(long index) {
-        if (this == DAY) {
-            return 26 + (int) (index % 25);
-        }
-        return offset + (int) (index % 13);
+        int n = slots;
+        return offset + (int) (n == 13 ? index % 13 : n == 25 ? index % 25 : index % n);
+    }
+
+    @Override
+    public String toString() {
+        return counted + "/" + windowMillis + "ms" + (rule == null ? "" : "@" + rule);
     }
 
     /** The count held for bucket {@code index}, 0 when the ring no longer (or not yet) holds it. */
@@ -125,14 +143,14 @@ public enum SlidingWindow {
     void advance(UserState s, long from, long to) {
         long first = bucket(from);
         long steps = bucket(to) - first;
-        if (steps <= 0 || s.total(this) == 0) {
+        if (steps <= 0 || s.total(this.index) == 0) {
             return; // an empty ring stays empty
         }
         if (steps >= slots) {
             for (int i = 0; i < slots; i++) {
                 s.setCount(offset + i, 0);
             }
-            s.addTotal(this, -s.total(this));
+            s.addTotal(this.index, -s.total(this.index));
             return;
         }
         long gone = 0;
@@ -141,7 +159,7 @@ public enum SlidingWindow {
             gone += s.count(i);
             s.setCount(i, 0);
         }
-        s.addTotal(this, -gone);
+        s.addTotal(this.index, -gone);
     }
 
     /**
@@ -149,7 +167,7 @@ public enum SlidingWindow {
      * left the window since the state was last advanced. This is the hot path: one read while time has not moved on.
      */
     long used(UserState s, long now) {
-        long total = s.total(this);
+        long total = s.total(this.index);
         if (total == 0 || now <= s.advancedTo) {
             return total; // nothing counted, or the state is at this very time (a decision has just advanced it)
         }
@@ -189,7 +207,7 @@ public enum SlidingWindow {
 
     /** Milliseconds from {@code now} until the oldest counted unit leaves the window, 0 when none is counted. */
     long millisUntilReset(UserState s, long now) {
-        if (s.total(this) == 0) {
+        if (s.total(this.index) == 0) {
             return 0;
         }
         long newest = bucket(now);
@@ -217,7 +235,7 @@ public enum SlidingWindow {
         int before = s.count(i);
         int after = (int) Math.min((long) before + amount, Integer.MAX_VALUE);
         s.setCount(i, after);
-        s.addTotal(this, after - before);
+        s.addTotal(this.index, after - before);
     }
 
     /** Takes back units counted at {@code at}, if their bucket is still counted. */
@@ -230,7 +248,7 @@ public enum SlidingWindow {
         int before = s.count(i);
         int after = Math.max(0, before - amount);
         s.setCount(i, after);
-        s.addTotal(this, after - before);
+        s.addTotal(this.index, after - before);
     }
 
     /**

@@ -9,100 +9,62 @@ import java.util.RandomAccess;
 import org.quotaware.Limit;
 import org.quotaware.LimitStatus;
 import org.quotaware.QuotaLimits;
+import org.quotaware.WindowedLimit;
 
 /**
  * Each enabled limit's state after one decision, as the immutable list {@link Decision#limits()} answers: the numbers
  * are read from the state under the store's lock, and the {@link LimitStatus} objects are made only when someone reads
- * them (most decisions are never asked: a caller that only runs its task reads no status). Equal, element by element,
- * to the list {@link QuotaEngine#statuses} builds at once.
+ * them (most decisions are never asked: a caller that only runs its task reads no status). The windowed limits come
+ * first, in the order of {@link QuotaLimits#windows()}, then the concurrency limit when it is on.
  */
 final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    /** Bits of a row's whole seconds until reset in {@link #rows}: 31 days and a bucket fit in 22. */
+    private static final int RESET_BITS = 22;
 
-    /** Where each limit's maximum and whether it is on are read. */
-    private final QuotaLimits limits;
-    private final long minuteUsed;
-    private final long hourUsed;
-    private final long dayUsed;
-    /** Whole seconds until some of the window's use is given back; below 26 hours, so an int. */
-    private final int minuteReset;
-    private final int hourReset;
-    private final int dayReset;
+    private final transient Windows layout;
+    private final long maxTasks;
+    /** Each windowed row: its use shifted left by {@link #RESET_BITS}, or'ed with its whole seconds until reset. */
+    private final long[] rows;
     private final int activeSlots;
-    private final byte size;
 
-    /** The statuses of {@code s} at {@code now} (its windows' time or later), for {@code limits}. */
-    Statuses(UserState s, QuotaLimits limits, long now) {
-        this.limits = limits;
-        int n = 0;
-        long used = 0;
-        int reset = 0;
-        if (limits.requestsPerMinute() != QuotaLimits.OFF) {
-            used = s.used(SlidingWindow.MINUTE, now);
-            reset = resetSeconds(s, SlidingWindow.MINUTE, now, used);
-            n++;
+    /** The statuses of {@code s} (in {@code layout}, the layout of {@code limits}) at {@code now}. */
+    Statuses(UserState s, QuotaLimits limits, Windows layout, long now) {
+        this.layout = layout;
+        WindowedLimit[] r = layout.rows;
+        this.rows = new long[r.length];
+        for (int i = 0; i < r.length; i++) {
+            SlidingWindow w = layout.rings[layout.ringOfRow[i]];
+            long used = s.used(w, now);
+            // nothing in use means nothing to give back: the bucket scan is skipped (the common case of a quiet limit)
+            long reset = used == 0 ? 0 : Math.min(QuotaEngine.seconds(QuotaEngine.millisUntilReset(s, w, now)),
+                    (1L << RESET_BITS) - 1);
+            rows[i] = Math.min(used, Long.MAX_VALUE >>> RESET_BITS) << RESET_BITS | reset;
         }
-        this.minuteUsed = used;
-        this.minuteReset = reset;
-        used = 0;
-        reset = 0;
-        if (limits.filesPerHour() != QuotaLimits.OFF) {
-            used = s.used(SlidingWindow.HOUR, now);
-            reset = resetSeconds(s, SlidingWindow.HOUR, now, used);
-            n++;
-        }
-        this.hourUsed = used;
-        this.hourReset = reset;
-        used = 0;
-        reset = 0;
-        if (limits.filesPerDay() != QuotaLimits.OFF) {
-            used = s.used(SlidingWindow.DAY, now);
-            reset = resetSeconds(s, SlidingWindow.DAY, now, used);
-            n++;
-        }
-        this.dayUsed = used;
-        this.dayReset = reset;
-        if (limits.maxConcurrentTasks() != QuotaLimits.OFF) {
-            this.activeSlots = s.activeSlots(now);
-            n++;
-        } else {
-            this.activeSlots = 0;
-        }
-        this.size = (byte) n;
-    }
-
-    /** Nothing in use means nothing to give back: the bucket scan is skipped (the common case of a quiet limit). */
-    private static int resetSeconds(UserState s, SlidingWindow w, long now, long used) {
-        return used == 0 ? 0 : (int) QuotaEngine.seconds(QuotaEngine.millisUntilReset(s, w, now));
+        this.maxTasks = limits.maxConcurrentTasks();
+        this.activeSlots = maxTasks == QuotaLimits.OFF ? 0 : s.activeSlots(now);
     }
 
     @Override
     public int size() {
-        return size;
+        return rows.length + (maxTasks == QuotaLimits.OFF ? 0 : 1);
     }
 
     @Override
     public LimitStatus get(int index) {
-        if (index < 0 || index >= size) {
-            throw new IndexOutOfBoundsException("index " + index + " of " + size + " statuses");
+        if (index < 0 || index >= size()) {
+            throw new IndexOutOfBoundsException("index " + index + " of " + size() + " statuses");
         }
-        int i = index;
-        if (limits.requestsPerMinute() != QuotaLimits.OFF && i-- == 0) {
-            return window(Limit.REQUESTS_PER_MINUTE, limits.requestsPerMinute(), minuteUsed, minuteReset);
+        if (index == rows.length) {
+            return new LimitStatus(Limit.CONCURRENT_TASKS, maxTasks, activeSlots,
+                    Math.max(0, maxTasks - activeSlots), 0);
         }
-        if (limits.filesPerHour() != QuotaLimits.OFF && i-- == 0) {
-            return window(Limit.FILES_PER_HOUR, limits.filesPerHour(), hourUsed, hourReset);
-        }
-        if (limits.filesPerDay() != QuotaLimits.OFF && i-- == 0) {
-            return window(Limit.FILES_PER_DAY, limits.filesPerDay(), dayUsed, dayReset);
-        }
-        long max = limits.maxConcurrentTasks();
-        return new LimitStatus(Limit.CONCURRENT_TASKS, max, activeSlots, Math.max(0, max - activeSlots), 0);
-    }
-
-    private static LimitStatus window(Limit limit, long max, long used, long reset) {
-        return new LimitStatus(limit, max, used, Math.max(0, max - used), reset);
+        WindowedLimit row = layout.rows[index];
+        long used = rows[index] >>> RESET_BITS;
+        long reset = rows[index] & ((1L << RESET_BITS) - 1);
+        return new LimitStatus(layout.rowLimits[index], row.max(), used, Math.max(0, row.max() - used), reset,
+                row.qualifiedName(), row.windowSeconds());
     }
 
     /** Travels (Java serialization) as the plain immutable list it stands for. */

@@ -3,37 +3,38 @@ package org.quotaware.engine;
 import java.io.Serializable;
 
 /**
- * One user's quota state, constant in size for the windows: 51 counters with a running total per window, the
+ * One user's quota state: the counters of its windows' rings ({@link Windows}) with a running total per ring, the
  * concurrency slots held (a token and a lease expiry each), the queue places, the allowances granted to members
  * ({@link Allowances}) and two outcome counters. Changed only by
  * the engine's operations, which a store runs atomically; never shared outside a store's critical section.
  * <p>
  * Small on purpose (a store holds one per tracked user): the counters are 16 bits each while every one fits (51
- * {@code char}s) and two {@code char}s each from the first count above 65 535 on, so no count is ever cut; the running
- * totals make every window's use a read instead of a sum over its buckets.
+ * {@code char}s for the seed's three windows) and two {@code char}s each from the first count above 65 535 on, so no
+ * count is ever cut; the running totals, kept in the same array, make every window's use a read instead of a sum over
+ * its buckets.
  */
 public final class UserState implements Serializable {
 
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
-    private static final int NARROW = SlidingWindow.TOTAL_SLOTS;
-    private static final int WIDE = 2 * SlidingWindow.TOTAL_SLOTS;
     /** The counters of a state a store has dropped; see {@link #retire()}. */
     private static final char[] RETIRED = new char[0];
 
     /** The time the windows were last advanced to; decisions never see time run backwards past it. */
     long advancedTo;
-    /** Every window's ring of counters, {@link #NARROW} or {@link #WIDE} long; see {@link #count}. */
-    private char[] counts = new char[NARROW];
-    /** The sum of each window's ring ({@link SlidingWindow#MINUTE}, {@code HOUR}, {@code DAY}). */
-    private long minuteTotal;
-    private long hourTotal;
-    private long dayTotal;
+    /** The layout of {@link #counts}: which windows it counts, see {@link Windows}. */
+    Windows windows = Windows.LEGACY;
+    /**
+     * Every ring's counters, then each ring's running total (the sum of its counters). Narrow while every counter
+     * fits in 16 bits: one {@code char} a counter, two a total; wide from the first count above 65 535 on: two a
+     * counter, four a total. See {@link #count}.
+     */
+    private char[] counts = new char[narrow(Windows.LEGACY)];
     /** Slots held: (token, lease expiry) pairs, see {@link Leases}. */
     long[] slots = Leases.NONE;
     /** Queue places, in arrival order: (token, lease expiry) pairs. */
     long[] waiting = Leases.NONE;
-    /** What the owner granted members to decide on their own, see {@link Allowances}. */
+    /** What the owner granted members to decide on their own, see {@link Allowances}; {@link #stride()} a grant. */
     long[] allowances = Allowances.NONE;
     long completed;
     long failed;
@@ -43,6 +44,15 @@ public final class UserState implements Serializable {
      * Never encoded, copied or serialized: a state read from bytes starts without one.
      */
     transient RememberedDenial denial;
+
+    private static int narrow(Windows w) {
+        return w.counters + 2 * w.rings.length;
+    }
+
+    /** Longs per allowance: id, expiry, slots, then the units of each ring. */
+    int stride() {
+        return Allowances.UNITS + windows.rings.length;
+    }
 
     /** The time a decision uses: the store's clock, but never earlier than a time this state has already seen. */
     long clamp(long now) {
@@ -71,14 +81,14 @@ public final class UserState implements Serializable {
      */
     void advance(long now) {
         if (allowances.length != 0) {
-            for (int i = Allowances.firstExpired(allowances, now); i >= 0;
-                    i = Allowances.firstExpired(allowances, now)) {
+            for (int i = Allowances.firstExpired(allowances, now, stride()); i >= 0;
+                    i = Allowances.firstExpired(allowances, now, stride())) {
                 long at = Math.max(allowances[i + Allowances.EXPIRY], advancedTo);
                 advanceWindows(at);
-                for (SlidingWindow w : SlidingWindow.all()) {
-                    count(w, at, allowances[i + Allowances.UNITS + w.ordinal()]);
+                for (SlidingWindow w : windows.rings) {
+                    count(w, at, allowances[i + Allowances.UNITS + w.index]);
                 }
-                allowances = Allowances.remove(allowances, i);
+                allowances = Allowances.remove(allowances, i, stride());
             }
         }
         advanceWindows(now);
@@ -88,10 +98,9 @@ public final class UserState implements Serializable {
 
     private void advanceWindows(long now) {
         if (now > advancedTo) {
-            // each window named, not looped over: the JIT then folds every per-window constant (here and below)
-            SlidingWindow.MINUTE.advance(this, advancedTo, now);
-            SlidingWindow.HOUR.advance(this, advancedTo, now);
-            SlidingWindow.DAY.advance(this, advancedTo, now);
+            for (SlidingWindow w : windows.rings) {
+                w.advance(this, advancedTo, now);
+            }
             advancedTo = now;
         }
     }
@@ -106,14 +115,14 @@ public final class UserState implements Serializable {
     /** Units of window {@code window} counted at {@code now}, the allowances' unsettled units included. */
     long used(SlidingWindow window, long now) {
         long used = window.used(this, now);
-        return allowances.length == 0 ? used : used + Allowances.outstanding(allowances, window, now);
+        return allowances.length == 0 ? used : used + Allowances.outstanding(allowances, stride(), window, now);
     }
 
     /** Slots held at {@code now}: the leases still running and the slots of the allowances still live. */
     int activeSlots(long now) {
         int held = Leases.live(slots, now);
         return allowances.length == 0 ? held : (int) Math.min(Integer.MAX_VALUE,
-                held + Allowances.liveSlots(allowances, now));
+                held + Allowances.liveSlots(allowances, stride(), now));
     }
 
     /** Queue places held with a lease still running at {@code now}. */
@@ -121,16 +130,16 @@ public final class UserState implements Serializable {
         return Leases.live(waiting, now);
     }
 
-    /** Counter {@code i} of all windows' rings ({@link SlidingWindow#TOTAL_SLOTS} of them). */
+    /** Counter {@code i} of all rings ({@link Windows#counters} of them). */
     int count(int i) {
         char[] c = counts;
-        return c.length == NARROW ? c[i] : c[2 * i] << 16 | c[2 * i + 1];
+        return c.length == narrow(windows) ? c[i] : c[2 * i] << 16 | c[2 * i + 1];
     }
 
     /** Sets counter {@code i} to {@code value} (0 to {@link Integer#MAX_VALUE}); the running total is the caller's. */
     void setCount(int i, int value) {
         char[] c = counts;
-        if (c.length == NARROW) {
+        if (c.length == narrow(windows)) {
             if (value <= Character.MAX_VALUE) {
                 c[i] = (char) value;
                 return;
@@ -142,47 +151,131 @@ public final class UserState implements Serializable {
     }
 
     private char[] widen() {
-        char[] wide = new char[WIDE];
-        for (int i = 0; i < NARROW; i++) {
+        Windows w = windows;
+        char[] wide = new char[2 * narrow(w)];
+        for (int i = 0; i < w.counters; i++) {
             wide[2 * i + 1] = counts[i];
+        }
+        for (int r = 0; r < w.rings.length; r++) {
+            long t = total(r);
+            int at = 2 * w.counters + 4 * r;
+            wide[at] = (char) (t >>> 48);
+            wide[at + 1] = (char) (t >>> 32);
+            wide[at + 2] = (char) (t >>> 16);
+            wide[at + 3] = (char) t;
         }
         counts = wide;
         return wide;
     }
 
-    long total(SlidingWindow w) {
-        return switch (w) {
-            case MINUTE -> minuteTotal;
-            case HOUR -> hourTotal;
-            case DAY -> dayTotal;
-        };
+    /** Ring {@code r}'s running total. */
+    long total(int r) {
+        char[] c = counts;
+        Windows w = windows;
+        if (c.length == narrow(w)) {
+            int at = w.counters + 2 * r;
+            return c[at] << 16 | c[at + 1];
+        }
+        int at = 2 * w.counters + 4 * r;
+        return (long) c[at] << 48 | (long) c[at + 1] << 32 | (long) c[at + 2] << 16 | c[at + 3];
     }
 
-    void addTotal(SlidingWindow w, long delta) {
-        switch (w) {
-            case MINUTE -> minuteTotal += delta;
-            case HOUR -> hourTotal += delta;
-            case DAY -> dayTotal += delta;
+    void addTotal(int r, long delta) {
+        if (delta == 0) {
+            return;
         }
+        long t = total(r) + delta;
+        char[] c = counts;
+        Windows w = windows;
+        if (c.length == narrow(w)) {
+            // a narrow ring's total is at most 25 counters of 16 bits: 31 bits
+            int at = w.counters + 2 * r;
+            c[at] = (char) (t >>> 16);
+            c[at + 1] = (char) t;
+            return;
+        }
+        int at = 2 * w.counters + 4 * r;
+        c[at] = (char) (t >>> 48);
+        c[at + 1] = (char) (t >>> 32);
+        c[at + 2] = (char) (t >>> 16);
+        c[at + 3] = (char) t;
     }
 
     /** Zeroes every window counter (and so every total). */
     void clearCounts() {
-        counts = new char[NARROW];
-        minuteTotal = 0;
-        hourTotal = 0;
-        dayTotal = 0;
+        counts = new char[narrow(windows)];
     }
 
     /** Recomputes the totals from the counters, after they were set one by one (decoding, merging). */
     void sumTotals() {
-        for (SlidingWindow w : SlidingWindow.all()) {
+        for (SlidingWindow w : windows.rings) {
             long sum = 0;
             for (int i = 0; i < w.slots; i++) {
                 sum += count(w.offset + i);
             }
-            addTotal(w, sum - total(w));
+            addTotal(w.index, sum - total(w.index));
         }
+    }
+
+    /**
+     * Puts this state in {@code layout}, the layout of the limits an operation decides with: at once when it is
+     * already in it (or in one extending it), by naming it when the rings are the same (a state read from bytes),
+     * and otherwise by moving the counters of every ring both have, and keeping the rings only this state has, after
+     * the layout's, while they count something. Allowances move with their rings. The windows must be advanced.
+     */
+    void adopt(Windows layout) {
+        Windows from = windows;
+        if (from.fits(layout)) {
+            return;
+        }
+        if (from.sameRings(layout)) {
+            windows = layout;
+            return;
+        }
+        java.util.List<Windows.Key> extra = new java.util.ArrayList<>();
+        for (SlidingWindow w : from.rings) {
+            if (layout.indexOf(w.key()) < 0 && total(w.index) > 0) {
+                extra.add(w.key());
+            }
+        }
+        Windows to = extra.isEmpty() ? layout : Windows.extended(layout, extra);
+        UserState moved = new UserState();
+        moved.windows = to;
+        moved.counts = new char[narrow(to)];
+        int oldStride = stride();
+        long[] a = allowances.length == 0 ? Allowances.NONE
+                : new long[allowances.length / oldStride * (Allowances.UNITS + to.rings.length)];
+        int newStride = Allowances.UNITS + to.rings.length;
+        for (int g = 0; g * oldStride < allowances.length; g++) {
+            System.arraycopy(allowances, g * oldStride, a, g * newStride, Allowances.UNITS);
+        }
+        for (SlidingWindow w : to.rings) {
+            int r = from.indexOf(w.key());
+            if (r < 0) {
+                continue;
+            }
+            SlidingWindow old = from.rings[r];
+            for (int i = 0; i < w.slots; i++) {
+                moved.setCount(w.offset + i, count(old.offset + i));
+            }
+            for (int g = 0; g * oldStride < allowances.length; g++) {
+                a[g * newStride + Allowances.UNITS + w.index] = allowances[g * oldStride + Allowances.UNITS + r];
+            }
+        }
+        moved.sumTotals();
+        windows = to;
+        counts = moved.counts;
+        allowances = a;
+    }
+
+    /** This state seen in {@code layout}, for an operation that changes nothing: itself, or a moved copy. */
+    UserState in(Windows layout) {
+        if (windows.fits(layout)) {
+            return this;
+        }
+        UserState c = copy();
+        c.adopt(layout);
+        return c;
     }
 
     /**
@@ -212,10 +305,8 @@ public final class UserState implements Serializable {
     public UserState copy() {
         UserState c = new UserState();
         c.advancedTo = advancedTo;
+        c.windows = windows;
         c.counts = counts.clone();
-        c.minuteTotal = minuteTotal;
-        c.hourTotal = hourTotal;
-        c.dayTotal = dayTotal;
         c.slots = slots.length == 0 ? Leases.NONE : slots.clone();
         c.waiting = waiting.length == 0 ? Leases.NONE : waiting.clone();
         c.allowances = allowances.length == 0 ? Allowances.NONE : allowances.clone();
@@ -236,8 +327,20 @@ public final class UserState implements Serializable {
         UserState o = other.copy();
         o.allowances = Allowances.NONE;
         o.advance(t);
-        for (int i = 0; i < NARROW; i++) {
-            setCount(i, (int) Math.min((long) count(i) + o.count(i), Integer.MAX_VALUE));
+        for (SlidingWindow w : o.windows.rings) {
+            if (o.total(w.index) == 0) {
+                continue;
+            }
+            int r = windows.indexOf(w.key());
+            if (r < 0) {
+                adopt(Windows.extended(windows, java.util.List.of(w.key())));
+                r = windows.indexOf(w.key());
+            }
+            SlidingWindow mine = windows.rings[r];
+            for (int i = 0; i < w.slots; i++) {
+                int at = mine.offset + i;
+                setCount(at, (int) Math.min((long) count(at) + o.count(w.offset + i), Integer.MAX_VALUE));
+            }
         }
         sumTotals();
         completed += o.completed;
@@ -254,7 +357,9 @@ public final class UserState implements Serializable {
         long delta = to - advancedTo;
         UserState r = new UserState();
         r.advancedTo = to;
-        for (SlidingWindow w : SlidingWindow.all()) {
+        r.windows = windows;
+        r.counts = new char[narrow(windows)];
+        for (SlidingWindow w : windows.rings) {
             w.moveInto(this, r, delta);
         }
         r.sumTotals();
@@ -266,18 +371,30 @@ public final class UserState implements Serializable {
 
     /** Whether any window counts a unit or any outcome is counted: what a merge would add. */
     public boolean counts() {
-        return minuteTotal + hourTotal + dayTotal + completed + failed > 0;
+        if (completed + failed > 0) {
+            return true;
+        }
+        for (int r = 0; r < windows.rings.length; r++) {
+            if (total(r) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How many allowances the state records: members deciding this user's requests on their own. */
     public int allowanceCount() {
-        return Allowances.count(allowances);
+        return allowances.length / stride();
     }
 
     /** What the state holds, for logs and test failures: the windows' totals, the leases, the allowances. */
     @Override
     public String toString() {
-        return "UserState[at=" + advancedTo + ", totals=" + minuteTotal + "/" + hourTotal + "/" + dayTotal
+        StringBuilder totals = new StringBuilder();
+        for (int r = 0; r < windows.rings.length; r++) {
+            totals.append(r == 0 ? "" : "/").append(total(r));
+        }
+        return "UserState[at=" + advancedTo + ", windows=" + windows + ", totals=" + totals
                 + ", slots=" + java.util.Arrays.toString(slots) + ", waiting=" + java.util.Arrays.toString(waiting)
                 + ", allowances=" + java.util.Arrays.toString(allowances) + "]";
     }
@@ -287,12 +404,16 @@ public final class UserState implements Serializable {
      * count (live, or expired with units still in their windows), no unit counted in any window. A store drops an idle state; the user then starts again from zero, which is exactly what the state said.
      */
     public boolean idle(long now) {
-        if (allowances.length != 0 && !Allowances.lapsed(allowances, now) || queued(now) > 0
+        if (allowances.length != 0 && !Allowances.lapsed(allowances, windows, now) || queued(now) > 0
                 || activeSlots(now) > 0) {
             return false;
         }
         long t = clamp(now);
-        return SlidingWindow.MINUTE.used(this, t) == 0 && SlidingWindow.HOUR.used(this, t) == 0
-                && SlidingWindow.DAY.used(this, t) == 0;
+        for (SlidingWindow w : windows.rings) {
+            if (w.used(this, t) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

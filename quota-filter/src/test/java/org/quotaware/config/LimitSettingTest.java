@@ -1,6 +1,8 @@
 package org.quotaware.config;
 
 import java.time.Duration;
+
+import org.quotaware.Limit;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -25,7 +27,7 @@ class LimitSettingTest {
         }
         // the instance's own limits and the load shedding are not configured per user
         assertThat(EnumSet.complementOf(EnumSet.copyOf(rows))).containsExactlyInAnyOrder(
-                Limit.SYSTEM_CONCURRENT_TASKS, Limit.SYSTEM_QUEUE_SIZE, Limit.SYSTEM_BLOCKED_WAITS, Limit.LOAD_SHED);
+                Limit.SYSTEM_CONCURRENT_TASKS, Limit.SYSTEM_QUEUE_SIZE, Limit.SYSTEM_BLOCKED_WAITS, Limit.LOAD_SHED, Limit.WINDOW);
     }
 
     @Test
@@ -40,7 +42,7 @@ class LimitSettingTest {
         for (LimitSetting s : LimitSetting.values()) {
             assertThat(limits.get(s.limit())).as(s.setting()).isEqualTo(n++);
         }
-        assertThat(limits.maxQueueWait()).isEqualTo(Duration.ofMillis(8));
+        assertThat(limits.maxQueueWait()).isEqualTo(Duration.ofMillis(7));
         assertThat(QuotaLimits.builder().set(Limit.FILES_PER_DAY, QuotaLimits.OFF).build()
                 .enabled(Limit.FILES_PER_DAY)).isFalse();
         assertThatThrownBy(() -> QuotaLimits.builder().set(Limit.REQUESTS_PER_MINUTE, 0))
@@ -58,17 +60,17 @@ class LimitSettingTest {
             s.apply(again, "default." + s.setting(), s.text(limits));
         }
         assertThat(again.build()).isEqualTo(limits);
-        assertThat(LimitSetting.MAX_QUEUE_WAIT.text(limits)).isEqualTo("1500ms");
-        assertThat(LimitSetting.FILES_PER_HOUR.text(limits)).isEqualTo("off");
-        assertThat(LimitSetting.MAX_FILE_SIZE.parse("k", "10MB")).isEqualTo(10L << 20);
-        assertThat(LimitSetting.MAX_QUEUE_WAIT.parse("k", "30")).isEqualTo(30_000);
+        assertThat(LimitSetting.of(Limit.QUEUE_WAIT).text(limits)).isEqualTo("1500ms");
+        assertThat(LimitSetting.of(Limit.FILES_PER_HOUR).text(limits)).isEqualTo("off");
+        assertThat(LimitSetting.of(Limit.FILE_SIZE).parse("k", "10MB")).isEqualTo(10L << 20);
+        assertThat(LimitSetting.of(Limit.QUEUE_WAIT).parse("k", "30")).isEqualTo(30_000);
     }
 
     @Test
     void aBadValueNamesTheKey() {
-        assertThatThrownBy(() -> LimitSetting.REQUESTS_PER_MINUTE.apply(QuotaLimits.builder(), "premium.requests-per-minute", "0"))
+        assertThatThrownBy(() -> LimitSetting.of(Limit.REQUESTS_PER_MINUTE).apply(QuotaLimits.builder(), "premium.requests-per-minute", "0"))
                 .hasMessage("premium.requests-per-minute: requestsPerMinute must be between 1 and 1000000, was 0");
-        assertThatThrownBy(() -> LimitSetting.MAX_QUEUE_WAIT.parse("default.max-queue-wait", "off"))
+        assertThatThrownBy(() -> LimitSetting.of(Limit.QUEUE_WAIT).parse("default.max-queue-wait", "off"))
                 .hasMessageStartingWith("default.max-queue-wait: maxQueueWait must be seconds");
     }
 }

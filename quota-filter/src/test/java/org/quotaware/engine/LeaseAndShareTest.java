@@ -92,7 +92,7 @@ class LeaseAndShareTest {
         // two requests queue, as if on two members: 2 first, then 3
         assertThat(QuotaEngine.decide(s, r, one, t, true, 2, 1_000).verdict()).isEqualTo(Decision.Verdict.QUEUED);
         assertThat(QuotaEngine.decide(s, r, one, t, true, 3, 1_000).verdict()).isEqualTo(Decision.Verdict.QUEUED);
-        assertThat(QuotaEngine.release(s, 1, true, t + 10)).isTrue();
+        assertThat(QuotaEngine.release(s, 1, true, Operations.Charges.NONE, t + 10)).isTrue();
         assertThat(QuotaEngine.claim(s, one, t + 20, 3, 1_000)).as("3 is behind 2").isFalse();
         assertThat(QuotaEngine.claim(s, one, t + 30, 2, 1_000)).isTrue();
         // 2's member dies holding the slot, 3 keeps polling (renewing its place): 3 gets the slot when 2's lease ends
@@ -104,7 +104,7 @@ class LeaseAndShareTest {
         assertThat(QuotaEngine.decide(s, r, one, t + 1_040, true, 4, 1_000).verdict()).isEqualTo(Decision.Verdict.QUEUED);
         assertThat(s.queued(t + 2_039)).isEqualTo(1);
         assertThat(s.queued(t + 2_040)).isZero();
-        assertThat(QuotaEngine.release(s, 3, true, t + 2_050)).isTrue();
+        assertThat(QuotaEngine.release(s, 3, true, Operations.Charges.NONE, t + 2_050)).isTrue();
         assertThat(QuotaEngine.decide(s, r, one, t + 2_060, true, 5, 1_000).verdict())
                 .isEqualTo(Decision.Verdict.ADMITTED);
     }
@@ -135,10 +135,10 @@ class LeaseAndShareTest {
         // merged by age, as the fallback store hands it over: drained (its time then is the drain's), then merged
         UserState drained = new Operations.Drain().apply(fallback, t + 7_000);
         assertThat(new Operations.Merge(drained).apply(main, t + 7_000)).isTrue();
-        assertThat(main.used(SlidingWindow.MINUTE, t + 7_000)).isEqualTo(8);
-        assertThat(main.used(SlidingWindow.HOUR, t + 7_000)).isEqualTo(8);
+        assertThat(main.used(Windows.LEGACY.rings[0], t + 7_000)).isEqualTo(8);
+        assertThat(main.used(Windows.LEGACY.rings[1], t + 7_000)).isEqualTo(8);
         // the fallback's units leave with their own bucket, a bucket before the main store's
-        assertThat(main.used(SlidingWindow.MINUTE, t + 65_000)).isEqualTo(4);
+        assertThat(main.used(Windows.LEGACY.rings[0], t + 65_000)).isEqualTo(4);
         assertThat(new Operations.Export().apply(main, t)).isNotSameAs(main);
     }
 

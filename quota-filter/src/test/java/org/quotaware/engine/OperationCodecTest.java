@@ -138,10 +138,14 @@ class OperationCodecTest {
         assertThat(OperationCodec.decode(unversioned)).isEqualTo(release);
         byte[] settle = OperationCodec.encode(new Allotments.Settle(QuotaLimits.defaults(), 0, 1,
                 Allotments.Usage.NONE, Allotments.Want.NONE, 1, 6_000));
-        assertThat(settle[0]).isEqualTo((byte) OperationCodec.VERSION);
+        assertThat(settle[0]).isEqualTo((byte) OperationCodec.VERSION_2);
+        byte[] declared = OperationCodec.encode(new Allotments.Settle(QuotaLimits.builder().limit(
+                new org.quotaware.WindowedLimit("uploads", org.quotaware.Counted.FILES, 60_000, 30, null)).build(),
+                0, 1, Allotments.Usage.NONE, Allotments.Want.NONE, 1, 6_000));
+        assertThat(declared[0]).isEqualTo((byte) OperationCodec.VERSION);
         bytes[0] = (byte) (OperationCodec.VERSION + 1);
         assertThatThrownBy(() -> OperationCodec.decode(bytes)).isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format version 3, this member reads up to version 2")
+                .hasMessageContaining("format version 4, this member reads up to version 3")
                 .hasMessageContaining("upgrade every member");
     }
 
@@ -191,7 +195,7 @@ class OperationCodecTest {
 
     /** For operations holding arrays, which records compare by identity. */
     private static void assertRoundTripByValue(StateOperation<?> operation) {
-        assertThat(roundTrip(operation)).usingRecursiveComparison().isEqualTo(operation);
+        assertThat(roundTrip(operation)).usingRecursiveComparison().ignoringFieldsMatchingRegexes(".*derived").isEqualTo(operation);
     }
 
     private static StateOperation<?> roundTrip(StateOperation<?> operation) {

@@ -136,7 +136,7 @@ class QuotaEngineTest {
         assertThat(QuotaEngine.decide(s, QuotaRequest.request(), one, t0 + 2_000, true, 9, 1_000).verdict())
                 .isEqualTo(Verdict.ADMITTED);
         // the late release of the expired holder must not free the new holder's slot
-        assertThat(QuotaEngine.release(s, 7, true, t0 + 2_001)).isFalse();
+        assertThat(QuotaEngine.release(s, 7, true, Operations.Charges.NONE, t0 + 2_001)).isFalse();
         assertThat(s.activeSlots(t0 + 2_001)).isEqualTo(1);
     }
 

@@ -86,7 +86,7 @@ class RememberedDenialTest {
                 case 6 -> {
                     if (!tokens.isEmpty()) {
                         long token = tokens.remove(random.nextInt(tokens.size()));
-                        QuotaEngine.release(state, token, true, at);
+                        QuotaEngine.release(state, token, true, Operations.Charges.NONE, at);
                         StateStep.end(true, state, at);
                     }
                 }
@@ -99,7 +99,7 @@ class RememberedDenialTest {
                 case 8 -> {
                     if (!tokens.isEmpty()) {
                         long token = tokens.get(random.nextInt(tokens.size()));
-                        QuotaEngine.unqueue(state, QuotaRequest.upload(1, 10), token, at - random.nextInt(60_000),
+                        QuotaEngine.unqueue(state, QuotaRequest.upload(1, 10), QuotaLimits.defaults(), token, at - random.nextInt(60_000),
                                 at);
                         StateStep.end(true, state, at);
                     }

@@ -24,15 +24,15 @@ class StateCodecTest {
             QuotaEngine.decide(s, QuotaRequest.upload(1, 5), limits, now, true, random.nextLong(1, Long.MAX_VALUE),
                     30_000);
         }
-        QuotaEngine.release(s, 0, false, now);
+        QuotaEngine.release(s, 0, false, Operations.Charges.NONE, now);
         UserState back = UserState.fromBytes(s.toBytes());
         assertThat(back.toBytes()).isEqualTo(s.toBytes());
         assertThat(back.advancedTo).isEqualTo(s.advancedTo);
-        for (int i = 0; i < SlidingWindow.TOTAL_SLOTS; i++) {
+        for (int i = 0; i < Windows.LEGACY.counters; i++) {
             assertThat(back.count(i)).as("counter %d", i).isEqualTo(s.count(i));
         }
-        for (SlidingWindow w : SlidingWindow.all()) {
-            assertThat(back.total(w)).isEqualTo(s.total(w));
+        for (SlidingWindow w : Windows.LEGACY.rings) {
+            assertThat(back.total(w.index)).isEqualTo(s.total(w.index));
         }
         assertThat(back.slots).isEqualTo(s.slots);
         assertThat(back.waiting).isEqualTo(s.waiting);
@@ -62,9 +62,9 @@ class StateCodecTest {
         UserState s = new UserState();
         QuotaEngine.decide(s, QuotaRequest.upload(1, 5), QuotaLimits.defaults(), T0, true, 11, 30_000);
         assertThat(s.toBytes()[0]).isEqualTo((byte) 1);
-        s.allowances = Allowances.add(Allowances.add(s.allowances, 7, T0 + 30_000, 2), -3, T0 + 1, 0);
+        s.allowances = Allowances.add(Allowances.add(s.allowances, 7, T0 + 30_000, 2, 6), -3, T0 + 1, 0, 6);
         s.allowances[Allowances.UNITS] = 12;
-        s.allowances[Allowances.STRIDE + Allowances.UNITS + 2] = Integer.MAX_VALUE;
+        s.allowances[6 + Allowances.UNITS + 2] = Integer.MAX_VALUE;
         byte[] bytes = s.toBytes();
         assertThat(bytes[0]).isEqualTo((byte) 2);
         UserState back = UserState.fromBytes(bytes);
@@ -77,7 +77,7 @@ class StateCodecTest {
     @Test
     void aStateClaimingAMillionLeasesInAFewBytesIsRefusedWithoutAllocatingForThem() {
         ByteWriter forged = new ByteWriter().putByte(1).putLong(T0);
-        for (int i = 0; i < SlidingWindow.TOTAL_SLOTS; i++) {
+        for (int i = 0; i < Windows.LEGACY.counters; i++) {
             forged.putVarint(0);
         }
         byte[] bytes = forged.putVarint(1_000_000).putLong(1).putLong(T0).toBytes();

@@ -55,14 +55,14 @@ class StateStepTest {
     void aStateRebasedToAnotherClockKeepsEachUnitsAgeAndNeverLetsItLeaveEarlier() {
         UserState counted = new UserState();
         counted.advance(T0);
-        SlidingWindow.MINUTE.add(counted, T0, 3);
+        Windows.LEGACY.rings[0].add(counted, T0, 3);
         counted.advance(T0 + 40_000); // the three are 40 s old on this clock
         for (long skew : new long[] {-30_000, 0, 30_000, 7_777}) {
             UserState rebased = counted.rebased(T0 + 40_000 + skew);
             long now = T0 + 40_000 + skew;
-            assertThat(rebased.used(SlidingWindow.MINUTE, now)).as("skew %d", skew).isEqualTo(3);
-            assertThat(rebased.used(SlidingWindow.MINUTE, now + 19_999)).as("skew %d", skew).isEqualTo(3);
-            assertThat(rebased.used(SlidingWindow.MINUTE, now + 30_000)).as("skew %d", skew).isZero();
+            assertThat(rebased.used(Windows.LEGACY.rings[0], now)).as("skew %d", skew).isEqualTo(3);
+            assertThat(rebased.used(Windows.LEGACY.rings[0], now + 19_999)).as("skew %d", skew).isEqualTo(3);
+            assertThat(rebased.used(Windows.LEGACY.rings[0], now + 30_000)).as("skew %d", skew).isZero();
         }
     }
 }

@@ -29,14 +29,14 @@ class StatusesTest {
         for (int i = 0; i < 5_000; i++) {
             now += random.nextInt(400_000);
             s.advance(now);
-            SlidingWindow w = SlidingWindow.all()[random.nextInt(3)];
+            SlidingWindow w = Windows.LEGACY.rings[random.nextInt(3)];
             w.add(s, now, 1 + random.nextInt(3));
             if (random.nextInt(5) == 0) {
                 s.slots = Leases.add(s.slots, i + 1, now + random.nextInt(10_000));
             }
             long later = now + random.nextInt(4_000_000);
             for (QuotaLimits limits : LIMITS) {
-                List<LimitStatus> lazy = new Statuses(s, limits, later);
+                List<LimitStatus> lazy = new Statuses(s.in(Windows.of(limits)), limits, Windows.of(limits), later);
                 List<LimitStatus> built = QuotaEngine.statuses(s, limits, later);
                 assertThat(lazy).isEqualTo(built);
                 assertThat(List.copyOf(lazy)).containsExactlyElementsOf(built);

@@ -17,25 +17,25 @@ class UserStateTest {
     void aCountAbove16BitsWidensTheCountersAndLosesNothing() {
         UserState s = new UserState();
         s.advance(T0);
-        SlidingWindow.MINUTE.add(s, T0, 3);
-        SlidingWindow.DAY.add(s, T0, 65_535);
-        assertThat(s.used(SlidingWindow.DAY, T0)).isEqualTo(65_535);
-        SlidingWindow.DAY.add(s, T0, 1);
-        SlidingWindow.HOUR.add(s, T0, 2_000_000_000);
-        SlidingWindow.HOUR.add(s, T0, 2_000_000_000); // saturates at the largest int, never wraps
-        assertThat(s.used(SlidingWindow.MINUTE, T0)).isEqualTo(3);
-        assertThat(s.used(SlidingWindow.DAY, T0)).isEqualTo(65_536);
-        assertThat(s.used(SlidingWindow.HOUR, T0)).isEqualTo(Integer.MAX_VALUE);
+        Windows.LEGACY.rings[0].add(s, T0, 3);
+        Windows.LEGACY.rings[2].add(s, T0, 65_535);
+        assertThat(s.used(Windows.LEGACY.rings[2], T0)).isEqualTo(65_535);
+        Windows.LEGACY.rings[2].add(s, T0, 1);
+        Windows.LEGACY.rings[1].add(s, T0, 2_000_000_000);
+        Windows.LEGACY.rings[1].add(s, T0, 2_000_000_000); // saturates at the largest int, never wraps
+        assertThat(s.used(Windows.LEGACY.rings[0], T0)).isEqualTo(3);
+        assertThat(s.used(Windows.LEGACY.rings[2], T0)).isEqualTo(65_536);
+        assertThat(s.used(Windows.LEGACY.rings[1], T0)).isEqualTo(Integer.MAX_VALUE);
         UserState back = UserState.fromBytes(s.toBytes());
-        assertThat(back.used(SlidingWindow.DAY, T0)).isEqualTo(65_536);
-        assertThat(back.used(SlidingWindow.HOUR, T0)).isEqualTo(Integer.MAX_VALUE);
-        assertThat(s.copy().used(SlidingWindow.MINUTE, T0)).isEqualTo(3);
+        assertThat(back.used(Windows.LEGACY.rings[2], T0)).isEqualTo(65_536);
+        assertThat(back.used(Windows.LEGACY.rings[1], T0)).isEqualTo(Integer.MAX_VALUE);
+        assertThat(s.copy().used(Windows.LEGACY.rings[0], T0)).isEqualTo(3);
     }
 
     @Test
     void runningTotalsMatchAnExactLogThroughAdvancesRefundsAndMerges() {
         Random random = new Random(7);
-        for (SlidingWindow w : SlidingWindow.all()) {
+        for (SlidingWindow w : Windows.LEGACY.rings) {
             UserState s = new UserState();
             List<long[]> log = new ArrayList<>(); // (bucket, amount)
             long now = T0;
@@ -66,7 +66,7 @@ class UserStateTest {
                 }
                 long probe = now + random.nextLong(w.width * 3);
                 assertThat(w.used(s, probe)).as("step %d", step).isEqualTo(exact(log, w, probe));
-                assertThat(s.total(w)).isEqualTo(ringSum(s, w));
+                assertThat(s.total(w.index)).isEqualTo(ringSum(s, w));
             }
         }
     }
@@ -77,11 +77,11 @@ class UserStateTest {
         UserState b = new UserState();
         a.advance(T0);
         b.advance(T0 + 7_000);
-        SlidingWindow.MINUTE.add(a, T0, 60_000);
-        SlidingWindow.MINUTE.add(b, T0 + 7_000, 10_000);
+        Windows.LEGACY.rings[0].add(a, T0, 60_000);
+        Windows.LEGACY.rings[0].add(b, T0 + 7_000, 10_000);
         a.absorb(b, T0 + 8_000);
-        assertThat(a.used(SlidingWindow.MINUTE, T0 + 8_000)).isEqualTo(70_000);
-        assertThat(a.total(SlidingWindow.MINUTE)).isEqualTo(ringSum(a, SlidingWindow.MINUTE));
+        assertThat(a.used(Windows.LEGACY.rings[0], T0 + 8_000)).isEqualTo(70_000);
+        assertThat(a.total(Windows.LEGACY.rings[0].index)).isEqualTo(ringSum(a, Windows.LEGACY.rings[0]));
         a.clearCounts();
         assertThat(a.idle(T0 + 8_000)).isTrue();
     }
@@ -89,9 +89,9 @@ class UserStateTest {
     @Test
     void theWrittenOutDivisorsAreTheWindowsOwn() {
         Random random = new Random(3);
-        for (SlidingWindow w : SlidingWindow.all()) {
-            assertThat(w.slots).isEqualTo(w == SlidingWindow.DAY ? 25 : 13);
-            assertThat(w.offset).isEqualTo(w.ordinal() * 13);
+        for (SlidingWindow w : Windows.LEGACY.rings) {
+            assertThat(w.slots).isEqualTo(w == Windows.LEGACY.rings[2] ? 25 : 13);
+            assertThat(w.offset).isEqualTo(w.index * 13);
             for (int i = 0; i < 10_000; i++) {
                 long millis = random.nextLong(Long.MAX_VALUE);
                 assertThat(w.bucket(millis)).isEqualTo(millis / w.width);
