@@ -11,8 +11,9 @@ import java.util.UUID;
 
 /**
  * RS256-signed JSON Web Tokens made in the test, with a key pair made for this run: the server is given the public key
- * ({@code mp.jwt.verify.publickey}) and verifies every token itself; the sample's configuration names the issuer. Also
- * the tokens a hostile caller would try: signed with another key, unsigned, with a claim changed after signing, expired.
+ * ({@code mp.jwt.verify.publickey}) and verifies every token itself; the sample's configuration names the issuer.
+ * Also the tokens a hostile caller would try: signed with another key, unsigned, with a claim changed after signing,
+ * expired.
  */
 final class SignedTokens {
 
