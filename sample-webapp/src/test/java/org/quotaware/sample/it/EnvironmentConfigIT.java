@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The sample started with a quota key only in its environment ({@code QUOTAWARE_PREMIUM_REQUESTS_PER_MINUTE=7}), a
  * key its properties file does not have: MicroProfile Config finds it when asked by name, and the premium key gets
- * exactly 7 requests a minute. Its own Payara Micro on port 18094, without a cluster.
+ * exactly 7 requests a minute. Its own Payara Micro on port 18094, without a cluster. Given no JWT key either, as the
+ * sample ships: a bearer token cannot be verified and is refused.
  */
 class EnvironmentConfigIT {
 
@@ -70,5 +71,17 @@ class EnvironmentConfigIT {
         assertThat(get("/api/pricelists/none", "demo-default-key").headers().firstValue("RateLimit-Policy"))
                 .as("the default tier keeps the properties file's value").hasValueSatisfying(
                         policy -> assertThat(policy).contains("\"rpm\";q=30;w=60"));
+    }
+
+    @Test
+    void withoutAKeyEveryBearerTokenIsRefused() throws Exception {
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT
+                + "/api/pricelists/none")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + SignedTokens.token("erin", "acme")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).as("no mp.jwt.verify.publickey: nothing to verify it with; "
+                + refused.body()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("RateLimit")).as("refused before the quota filter").isEmpty();
     }
 }

@@ -42,7 +42,7 @@ abstract class LocalStoreServerChecks extends TelemetryChecks {
     }
 
     @Override
-    protected URL base() {
+    public URL base() {
         return server.base();
     }
 

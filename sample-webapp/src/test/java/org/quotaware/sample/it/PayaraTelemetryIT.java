@@ -16,10 +16,11 @@ import org.quotaware.testing.PayaraMicro;
 /**
  * The sample WAR as built on Payara Micro 7 (MicroProfile 7.1: Telemetry 2.1 with metrics, and MicroProfile Metrics
  * still offered; the failsafe execution {@code payara-7} names the jar and runs it on a JDK 21 or newer):
- * {@link PriceListApiChecks}, then the figures through OpenTelemetry and MicroProfile Metrics alike. Payara Micro 6
+ * {@link PriceListApiChecks}, then the figures through OpenTelemetry and MicroProfile Metrics alike, then
+ * {@link TenantTokenChecks} (the public key given as a system property). Payara Micro 6
  * has MicroProfile Telemetry 1.1, tracing only, so this class runs on 7 alone. Port 18099, no cluster.
  */
-class PayaraTelemetryIT extends TelemetryChecks {
+class PayaraTelemetryIT extends TelemetryChecks implements TenantTokenChecks {
 
     private static final int PORT = 18099;
     private static OtlpReceiver receiver;
@@ -31,6 +32,7 @@ class PayaraTelemetryIT extends TelemetryChecks {
         List<String> jvm = new ArrayList<>();
         receiver.exporterProperties().forEach((k, v) -> jvm.add("-D" + k + "=" + v));
         jvm.add("-Dquotaware.protection.enabled=false"); // two cores, Maven and two JVMs: never shed the test
+        jvm.add("-Dmp.jwt.verify.publickey=" + SignedTokens.publicKey()); // this run's key, as a deployment gives it
         Path work = Files.createDirectories(Path.of("target", "payara-telemetry-it"));
         PayaraMicro.clean(work, "single");
         payara = PayaraMicro.start("single", PayaraMicro.jar(), Path.of(System.getProperty("sample.war")), work, jvm,
@@ -49,7 +51,7 @@ class PayaraTelemetryIT extends TelemetryChecks {
     }
 
     @Override
-    protected URL base() {
+    public URL base() {
         try {
             return URI.create("http://127.0.0.1:" + PORT + "/").toURL();
         } catch (java.net.MalformedURLException e) {

@@ -54,7 +54,7 @@ abstract class PriceListApiChecks {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** The application's root, ending in {@code /}. */
-    protected abstract URL base();
+    public abstract URL base();
 
     @Test
     @Order(1)

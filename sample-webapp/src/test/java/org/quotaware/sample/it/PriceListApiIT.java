@@ -17,6 +17,8 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -26,24 +28,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * {@link PriceListApiChecks} on Payara Micro through Arquillian: the failsafe execution names the Payara Micro jar
- * (6 on JDK 17; 7 on a JDK 21 or newer).
+ * {@link PriceListApiChecks} and {@link TenantTokenChecks} on Payara Micro through Arquillian: the failsafe execution
+ * names the Payara Micro jar (6 on JDK 17; 7 on a JDK 21 or newer).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class PriceListApiIT extends PriceListApiChecks {
+class PriceListApiIT extends PriceListApiChecks implements TenantTokenChecks {
 
     @ArquillianResource
     private URL url;
 
     @Deployment(testable = false)
     static WebArchive sampleWar() {
+        // the WAR as built, and this run's public key in a configuration file of its own, as a deployment adds it
         return ShrinkWrap.createFromZipFile(WebArchive.class,
-                new File(System.getProperty("sample.war", "target/sample-webapp.war")));
+                new File(System.getProperty("sample.war", "target/sample-webapp.war")))
+                .addAsLibrary(ShrinkWrap.create(JavaArchive.class, "test-token-key.jar").addAsManifestResource(
+                        new StringAsset("mp.jwt.verify.publickey=" + SignedTokens.publicKey() + "\n"),
+                        "microprofile-config.properties"));
     }
 
     @Override
-    protected URL base() {
+    public URL base() {
         return url;
     }
 
