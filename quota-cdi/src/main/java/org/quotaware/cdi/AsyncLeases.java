@@ -38,7 +38,7 @@ public class AsyncLeases {
     }
 
     void hold(AsyncResponse response, QuotaPermit permit) {
-        Duration lease = extension.configuration().asyncLease;
+        Duration lease = extension.configuration().asyncLease();
         AtomicReference<ScheduledFuture<?>> timer = new AtomicReference<>();
         Runnable release = () -> {
             permit.close();

@@ -50,11 +50,11 @@ public class Callers {
         String name = principalName();
         if (name != null) {
             // the one caller not identified by the chain: not an HTTP request, so only the principal is there
-            return new QuotaCaller(extension.configuration().settings.principalPrefix() + name, null, 0, false, false,
+            return new QuotaCaller(extension.configuration().settings.identity().principalPrefix() + name, null, 0, false, false,
                     false);
         }
         // one user for every caller outside a request without a principal: anonymous, though it makes one state only
-        return new QuotaCaller("anonymous", extension.configuration().settings.anonymousTierIn(manager().tiers()), 0,
+        return new QuotaCaller("anonymous", extension.configuration().settings.identity().anonymousTierIn(manager().tiers()), 0,
                 false, false, true);
     }
 
@@ -68,12 +68,12 @@ public class Callers {
     private FilterSettings identity(HttpServletRequest http) {
         ServletContext context = http.getServletContext();
         return context != null && context.getAttribute(QuotaFilter.SETTINGS_ATTRIBUTE) instanceof FilterSettings f ? f
-                : extension.configuration().settings;
+                : extension.callerRules();
     }
 
     /** Brings the filter's RateLimit headers up to date with a decision on the caller's own quota (if any). */
     void updateHeaders(QuotaCheckResult result) {
-        if (!extension.configuration().settings.rateLimitHeaders().sends(result.tier())) {
+        if (!extension.configuration().settings.quota().rateLimitHeaders().sends(result.tier())) {
             return; // the filter, reading the same switch, sent none either
         }
         if (QuotaFilter.updateHeaders(result)) {

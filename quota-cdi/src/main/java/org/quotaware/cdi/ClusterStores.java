@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 import jakarta.enterprise.inject.spi.BeanManager;
 
 import org.quotaware.cdi.hazelcast.HazelcastLink;
+import org.quotaware.config.ClusterSettings;
 import org.quotaware.hazelcast.FallbackQuotaStore;
 import org.quotaware.hazelcast.QuotaStoreUnavailableException;
 import org.quotaware.hazelcast.StoreFailure;
@@ -65,8 +66,8 @@ final class ClusterStores {
      * one by one on the owner, since a thread outside the application could not send our operations on Payara.
      */
     static Choice choose(QuotaConfiguration config, ClusterLink application, ScheduledExecutorService scheduler) {
-        int maxUsers = config.settings.maxTrackedUsers();
-        if (config.store == QuotaConfiguration.StoreChoice.LOCAL) {
+        int maxUsers = config.settings.quota().maxTrackedUsers();
+        if (config.cluster.store() == ClusterSettings.Store.LOCAL) {
             LOG.info("quotaware: quota state is local to this JVM (quotaware.cluster.store=local)");
             return new Choice(new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers), null, () -> true);
         }
@@ -75,37 +76,37 @@ final class ClusterStores {
         java.util.function.BooleanSupplier start = () -> true;
         java.util.function.IntSupplier members = () -> 0;
         if (link == null) {
-            if (config.store == QuotaConfiguration.StoreChoice.HAZELCAST) {
+            if (config.cluster.store() == ClusterSettings.Store.HAZELCAST) {
                 throw new IllegalStateException("quotaware.cluster.store=hazelcast, but this member has no Hazelcast "
                         + "instance: no HazelcastInstance bean and no JNDI " + PAYARA_JNDI);
             }
-            if (!config.clusterConfigured) {
+            if (!config.cluster.configured()) {
                 // GlassFish, WildFly, Open Liberty, --nohazelcast: a single instance, nothing to share with
                 LOG.info("quotaware: no Hazelcast on this member, so quotas are per instance: each instance admits "
                         + "the full limits. To share them across instances, give the application a HazelcastInstance "
-                        + "bean or run on Payara Micro with its Hazelcast, and set " + QuotaConfiguration.STORE
+                        + "bean or run on Payara Micro with its Hazelcast, and set " + ClusterSettings.STORE
                         + "=hazelcast to require it (docs/cluster.md)");
                 return new Choice(new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers), null, () -> true);
             }
             LOG.warning("quotaware: no Hazelcast on this member, but a cluster is configured ("
-                    + config.clusterKeys + "); deciding locally with 1/" + config.fallbackMembers
-                    + " of each limit (" + QuotaConfiguration.FALLBACK_MEMBERS + ")");
+                    + config.cluster.configuredKeys() + "); deciding locally with 1/" + config.cluster.fallbackMembers()
+                    + " of each limit (" + ClusterSettings.FALLBACK_MEMBERS + ")");
             primary = new Absent();
         } else {
-            LOG.info(() -> "quotaware: quota state in Hazelcast map '" + config.mapName + "' of instance "
+            LOG.info(() -> "quotaware: quota state in Hazelcast map '" + config.cluster.mapName() + "' of instance "
                     + link.name() + (application != null ? " (a HazelcastInstance bean)" : " (JNDI " + PAYARA_JNDI + ")"));
-            ClusterLink.Store cluster = link.store(config.mapName, config.slotLease, maxUsers);
+            ClusterLink.Store cluster = link.store(config.cluster.mapName(), config.cluster.slotLease(), maxUsers);
             primary = cluster.store();
             start = cluster.start();
             members = cluster.members();
-            if (config.allowances && scheduler != null) {
+            if (config.cluster.allowances() && scheduler != null) {
                 // members decide within allowances the owners grant: a request costs no round trip while it fits
-                primary = AllowanceStore.builder(primary).members(members).linger(config.allowanceLinger)
+                primary = AllowanceStore.builder(primary).members(members).linger(config.cluster.allowanceLinger())
                         .scheduler(scheduler).build();
             }
         }
         return new Choice(FallbackQuotaStore.builder(primary).local(new InMemoryQuotaStore(
-                java.time.InstantSource.system(), maxUsers)).fallbackMembers(config.fallbackMembers)
+                java.time.InstantSource.system(), maxUsers)).fallbackMembers(config.cluster.fallbackMembers())
                 .memberCount(members).build(), link, start);
     }
 

@@ -47,14 +47,14 @@ public class ManagerPublisher implements ServletContextListener {
         // the filter bounds an async request's slot as @Quota does: by quotaware.async-lease
         context.setAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE, beans.asyncLease());
         // and leaves the RateLimit fields out for the same tiers (quotaware.*rate-limit-headers)
-        context.setAttribute(QuotaFilter.HEADERS_ATTRIBUTE, extension.configuration().settings.rateLimitHeaders());
+        context.setAttribute(QuotaFilter.HEADERS_ATTRIBUTE, extension.configuration().settings.quota().rateLimitHeaders());
         // a request resumed from the queue runs in a request context of its own (Payara activates none for it)
         context.setAttribute(ResumeScope.ATTRIBUTE, resumeScope);
         // the identity chain's jwt: and bean: entries, for the filter and for @Quota alike
         NamedSources named = new NamedSources(beanManager);
         context.setAttribute(IdentitySource.NAMED_ATTRIBUTE, named);
         try {
-            extension.configuration().settings.resolveSources(named);
+            extension.callerRules().resolveSources(named);
         } catch (InvalidQuotaConfigException e) {
             throw new IllegalStateException("quotaware: " + e.getMessage(), e);
         }

@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
+import org.quotaware.config.ScalingSettings;
 import org.quotaware.denials.DenialLog;
 import org.quotaware.denials.DenialLogger;
 import org.quotaware.engine.DefaultQuotaManager;
@@ -58,19 +59,19 @@ public class QuotaBeans {
         ClusterStores.Choice choice = ClusterStores.choose(config, ClusterStores.application(beanManager), scheduler);
         QuotaStore store = choice.store();
         cluster = choice.cluster();
-        QuotaManagerBuilder builder = DefaultQuotaManager.builder().store(store).tiers(config.settings.tiers())
-                .systemLimits(config.settings.systemLimits());
+        QuotaManagerBuilder builder = DefaultQuotaManager.builder().store(store).tiers(config.settings.quota().tiers())
+                .systemLimits(config.settings.quota().systemLimits());
         if (scheduler != null) {
             builder.scheduler(scheduler); // the queue's poll runs on the container's threads, not one of ours
             // the cluster store chooses its path on a thread of the started application (else at its first use)
             startStore(choice.start(), scheduler, 0);
         }
         HostedQuotaManager manager = builder.build();
-        denials = new DenialLog(config.settings.denialLogSize(), memberName(cluster), InstantSource.system());
+        denials = new DenialLog(config.settings.quota().denialLogSize(), memberName(cluster), InstantSource.system());
         manager.listen(denials);
-        manager.listen(new DenialLogger(config.settings.denialLogWindow(), InstantSource.system()));
+        manager.listen(new DenialLogger(config.settings.quota().denialLogWindow(), InstantSource.system()));
         // API keys configured here (quotaware.identity.api-keys=key=user:tier) are in their tiers without a filter too
-        config.settings.assignKeyTiers(manager.tiers());
+        config.settings.identity().assignKeyTiers(manager.tiers());
         created = manager;
         extension.created(manager);
         long lease = store.slotLeaseMillis();
@@ -118,18 +119,12 @@ public class QuotaBeans {
 
     /** How long an asynchronous request may hold its slot ({@code quotaware.async-lease}). */
     public java.time.Duration asyncLease() {
-        return extension.configuration().asyncLease;
-    }
-
-    public ScalingSettingsView scaling() {
-        ScalingSettings s = extension.configuration().scaling;
-        return new ScalingSettingsView(s.enabled, s.protection, s.interval, s.slotsPerMember, s.rules, s.ranges);
+        return extension.configuration().asyncLease();
     }
 
     /** The scaling keys as read at deployment. */
-    public record ScalingSettingsView(boolean enabled, boolean protection, java.time.Duration interval,
-                                      long slotsPerMember, org.quotaware.scaling.ScalingRules rules,
-                                      org.quotaware.scaling.TierRanges ranges) {
+    public ScalingSettings scaling() {
+        return extension.configuration().scaling;
     }
 
     /** Every second on the managed scheduler, for up to ten minutes, until the store has chosen its path. */

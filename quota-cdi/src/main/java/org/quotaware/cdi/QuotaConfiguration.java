@@ -1,84 +1,37 @@
 package org.quotaware.cdi;
 
 import java.lang.reflect.Method;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 import org.eclipse.microprofile.config.Config;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaLimits;
-import org.quotaware.cdi.admin.AdminSettings;
-import org.quotaware.config.ConfigValues;
-import org.quotaware.config.QuotaSettings;
-import org.quotaware.servlet.FilterSettings;
-import org.quotaware.servlet.SettingsParser;
+import org.quotaware.config.AdminSettings;
+import org.quotaware.config.ApplicationSettings;
+import org.quotaware.config.ClusterSettings;
+import org.quotaware.config.ConfigSource;
+import org.quotaware.config.RequestSettings;
+import org.quotaware.config.ScalingSettings;
 
 /**
- * The {@code quotaware.*} MicroProfile Config keys: the same limit, tier and identity keys as the filter's
- * init-params (validated by the same parser, so the messages are the same, prefixed with the key), plus the keys of
- * the cluster store, the scaler and the admin API, all validated together at deployment, and the per-method
- * {@code @Quota} overrides.
+ * The application's {@code quotaware.*} MicroProfile Config keys, read and validated together at deployment by
+ * {@link ApplicationSettings} (the same reader and messages as the filter's init-params, prefixed with the key), and
+ * the per-method {@code @Quota} overrides.
  */
 final class QuotaConfiguration {
 
-    static final String PREFIX = QuotaSettings.PREFIX;
-    static final String STORE = PREFIX + "cluster.store";
-    static final String MAP_NAME = PREFIX + "cluster.map";
-    static final String SLOT_LEASE = PREFIX + "cluster.slot-lease";
-    static final String FALLBACK_MEMBERS = PREFIX + "cluster.fallback-members";
-    static final String ALLOWANCES = PREFIX + "cluster.allowances";
-    static final String ALLOWANCE_LINGER = PREFIX + "cluster.allowance-linger";
-    /** The drop-in filter's switch, read by the filter alone. */
-    static final String FILTER_ENABLED = PREFIX + "enabled";
-    private static final List<String> OWN = List.of(STORE, MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS);
-
-    /** Where quota state lives. */
-    enum StoreChoice { AUTO, HAZELCAST, LOCAL }
-
-    final FilterSettings settings;
-    final StoreChoice store;
-    final String mapName;
-    final Duration slotLease;
-    final int fallbackMembers;
-    /** Whether members decide within allowances their owner grants ({@code quotaware.cluster.allowances}). */
-    final boolean allowances;
-    final Duration allowanceLinger;
-    /** The {@code quotaware.cluster.*} keys set besides the store: a cluster is meant even when none is found. */
-    final List<String> clusterKeys;
-    final boolean clusterConfigured;
-    final Duration asyncLease;
+    final RequestSettings settings;
+    final ClusterSettings cluster;
     final ScalingSettings scaling;
     final AdminSettings admin;
     private final Config config;
 
     private QuotaConfiguration(Config config) {
         this.config = config;
-        Map<String, String> given = given();
-        List<String> quotaKeys = given.keySet().stream().filter(QuotaConfiguration::quotaKey).toList();
-        this.settings = SettingsParser.parse(PREFIX, quotaKeys, given::get);
-        settings.checkTiers(settings.tiers());
-        this.store = choice(given.get(STORE));
-        this.mapName = Optional.ofNullable(given.get(MAP_NAME)).orElse("quotaware-users");
-        String lease = given.get(SLOT_LEASE);
-        this.slotLease = lease == null ? Duration.ofSeconds(30)
-                : ConfigValues.duration(SLOT_LEASE, "slotLease", lease, Duration.ofSeconds(2), Duration.ofHours(1));
-        String members = given.get(FALLBACK_MEMBERS);
-        this.fallbackMembers = members == null ? 2
-                : (int) ConfigValues.number(FALLBACK_MEMBERS, "fallbackMembers", members, 1, 10_000);
-        this.allowances = ConfigValues.bool(ALLOWANCES, "allowances", given.getOrDefault(ALLOWANCES, "true"));
-        String linger = given.get(ALLOWANCE_LINGER);
-        this.allowanceLinger = linger == null ? Duration.ofSeconds(1)
-                : ConfigValues.duration(ALLOWANCE_LINGER, "allowanceLinger", linger, Duration.ofMillis(10),
-                        Duration.ofMinutes(10));
-        this.clusterKeys = List.of(MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS).stream().filter(given::containsKey).toList();
-        this.clusterConfigured = !clusterKeys.isEmpty();
-        this.asyncLease = settings.asyncLease(); // quotaware.async-lease, the filter's async-lease too
-        this.scaling = new ScalingSettings(given::get, ScalingSettings.ranged(given), settings.tiers());
-        this.admin = AdminSettings.load(given.keySet(), given::get);
+        ApplicationSettings read = ApplicationSettings.read(source(config));
+        this.settings = read.request();
+        this.cluster = read.cluster();
+        this.scaling = read.scaling();
+        this.admin = read.admin();
     }
 
     /**
@@ -89,57 +42,33 @@ final class QuotaConfiguration {
         return new QuotaConfiguration(config);
     }
 
-    /**
-     * Every {@code quotaware.*} key given. Each documented key is looked up by its name, which MicroProfile Config
-     * also finds as an environment variable ({@code QUOTAWARE_PREMIUM_REQUESTS_PER_MINUTE}) that no list of names
-     * shows; the tiers come first, as they make the names of the per-tier keys. The names listed are added after, so
-     * an unknown key still fails the deployment.
-     */
-    private Map<String, String> given() {
-        List<String> tiers = QuotaSettings.tierNames(raw(PREFIX + QuotaSettings.TIERS));
-        List<String> known = new ArrayList<>();
-        QuotaSettings.keys(tiers).forEach(name -> known.add(PREFIX + name));
-        known.addAll(OWN);
-        known.addAll(ScalingSettings.KEYS);
-        known.addAll(ScalingSettings.rangeKeys(tiers));
-        known.addAll(AdminSettings.KEYS);
-        Map<String, String> given = new LinkedHashMap<>();
-        for (String name : known) {
-            String v = raw(name);
-            if (v != null) {
-                given.put(name, v);
+    /** MicroProfile Config as a source: every key looked up by name, its property names listed. */
+    static ConfigSource source(Config config) {
+        return new ConfigSource() {
+            @Override
+            public String value(String key) {
+                return config.getOptionalValue(key, String.class).orElse(null);
             }
-        }
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith(PREFIX) && !name.equals(FILTER_ENABLED) && !given.containsKey(name)) {
-                String v = raw(name);
-                if (v != null) {
-                    given.put(name, v);
-                }
+
+            @Override
+            public Iterable<String> names() {
+                return config.getPropertyNames();
             }
-        }
-        return given;
+
+            @Override
+            public String name() {
+                return ApplicationSettings.MICROPROFILE_CONFIG;
+            }
+        };
     }
 
-    /** A key of the quota settings, shared with the filter (not one of quota-cdi's own). */
-    private static boolean quotaKey(String name) {
-        return !OWN.contains(name) && !ScalingSettings.KEYS.contains(name) && !name.startsWith(ScalingSettings.RANGE)
-                && !name.startsWith(AdminSettings.PREFIX);
+    /** {@code quotaware.async-lease}, the filter's async-lease too, which {@code @Quota} uses as well. */
+    java.time.Duration asyncLease() {
+        return settings.quota().asyncLease();
     }
 
     private String raw(String name) {
         return config.getOptionalValue(name, String.class).map(String::trim).orElse(null);
-    }
-
-    private static StoreChoice choice(String raw) {
-        if (raw == null) {
-            return StoreChoice.AUTO;
-        }
-        try {
-            return StoreChoice.valueOf(raw.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw InvalidQuotaConfigException.invalid("store", raw, "one of auto, hazelcast, local").forKey(STORE);
-        }
     }
 
     /**
@@ -162,12 +91,12 @@ final class QuotaConfiguration {
         if (!concurrentRaw.equalsIgnoreCase("true") && !concurrentRaw.equalsIgnoreCase("false")) {
             throw InvalidQuotaConfigException.invalid("concurrent", concurrentRaw, "true or false");
         }
-        if (!tier.isEmpty() && !settings.tiers().exists(tier)) {
+        if (!tier.isEmpty() && !settings.quota().tiers().exists(tier)) {
             throw InvalidQuotaConfigException.invalid("tier", tier, "empty (the caller's own quota) or one of the tiers "
-                    + settings.tiers().all().keySet());
+                    + settings.quota().tiers().all().keySet());
         }
         // a cost above a tier's file limit can never pass: refuse it now rather than answer 429 forever
-        settings.tiers().all().forEach((name, limits) -> {
+        settings.quota().tiers().all().forEach((name, limits) -> {
             if (tier.isEmpty() || tier.equals(name)) {
                 for (long max : new long[] {limits.filesPerHour(), limits.filesPerDay()}) {
                     if (max != QuotaLimits.OFF && cost > max) {

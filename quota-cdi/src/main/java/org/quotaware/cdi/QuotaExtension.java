@@ -21,6 +21,8 @@ import jakarta.enterprise.inject.spi.WithAnnotations;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaManager;
+import org.quotaware.config.AdminSettings;
+import org.quotaware.servlet.FilterSettings;
 
 /**
  * Finds every {@code @Quota} at deployment, resolves it against MicroProfile Config and validates it; a bad one (an
@@ -37,6 +39,8 @@ public class QuotaExtension implements Extension {
     /** The names of the methods, {@code Class#method}: the values the decision metrics' {@code method} tag takes. */
     private final Set<String> names = ConcurrentHashMap.newKeySet();
     private volatile QuotaConfiguration configuration;
+    /** The identity chain and paths of the {@code quotaware.identity.*} keys, for callers no filter identified. */
+    private volatile FilterSettings callerRules;
     /**
      * The application's manager once created, without its client proxy: Weld's proxy of a producer's interface calls
      * through reflection, which cost the filter half of its time per request; the hot paths call this one directly.
@@ -51,6 +55,8 @@ public class QuotaExtension implements Extension {
         try {
             configuration = QuotaConfiguration.load(ConfigProvider.getConfig(Thread.currentThread()
                     .getContextClassLoader()));
+            // the identity chain's runtime form: its class: entries are instantiated now, so a bad one fails here
+            callerRules = FilterSettings.of(configuration.settings);
         } catch (InvalidQuotaConfigException e) {
             event.addDefinitionError(new DeploymentException("quotaware configuration: " + e.getMessage(), e));
             return;
@@ -75,7 +81,7 @@ public class QuotaExtension implements Extension {
         }
         annotated.clear();
         LOG.info(() -> "quotaware: " + methods.size() + " @Quota method(s), tiers "
-                + configuration.settings.tiers().all().keySet());
+                + configuration.settings.quota().tiers().all().keySet());
     }
 
     private static boolean business(Method m) {
@@ -90,6 +96,17 @@ public class QuotaExtension implements Extension {
             throw new IllegalStateException("quotaware: the configuration is read at deployment; it is not ready yet");
         }
         return c;
+    }
+
+    /** The {@code quotaware.identity.*} rules at runtime (a servlet type: it identifies HTTP requests). */
+    FilterSettings callerRules() {
+        configuration();
+        return callerRules;
+    }
+
+    /** The validated {@code quotaware.admin.*} keys. */
+    public AdminSettings adminSettings() {
+        return configuration().admin;
     }
 
     /**

@@ -78,7 +78,7 @@ public class QuotaInterceptor implements Serializable {
                        AsyncResponse suspended) throws Exception {
         if (acquisition instanceof QuotaDenial denial) {
             throw new QuotaExceededException(denial.result(), null,
-                    extension.configuration().settings.rateLimitHeaders());
+                    extension.configuration().settings.quota().rateLimitHeaders());
         }
         QuotaPermit permit = (QuotaPermit) acquisition;
         Object result;

@@ -60,7 +60,7 @@ class ClusterStoresTest {
     static int admitted(ClusterStores.Choice choice, int tries) {
         int admitted = 0;
         try (QuotaManager manager = DefaultQuotaManager.builder().store(choice.store())
-                .tiers(config(Map.of("quotaware.default.requests-per-minute", "4")).settings.tiers()).build()) {
+                .tiers(config(Map.of("quotaware.default.requests-per-minute", "4")).settings.quota().tiers()).build()) {
             for (int i = 0; i < tries; i++) {
                 Acquisition a = manager.acquire("ip:192.0.2.1", QuotaRequest.request().withConcurrent(false));
                 if (a instanceof QuotaPermit p) {

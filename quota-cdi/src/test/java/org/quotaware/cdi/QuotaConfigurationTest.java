@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.Limit;
+import org.quotaware.config.ClusterSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,8 +26,8 @@ class QuotaConfigurationTest {
         QuotaConfiguration c = load(Map.of("quotaware.tiers", "premium", "quotaware.premium.scale", "2"),
                 Map.of("quotaware.premium.requests-per-minute", "7"));
 
-        assertThat(c.settings.tiers().limits("premium").requestsPerMinute()).isEqualTo(7);
-        assertThat(c.settings.tiers().limits("premium").filesPerHour()).as("still scaled").isEqualTo(100);
+        assertThat(c.settings.quota().tiers().limits("premium").requestsPerMinute()).isEqualTo(7);
+        assertThat(c.settings.quota().tiers().limits("premium").filesPerHour()).as("still scaled").isEqualTo(100);
     }
 
     @Test
@@ -37,12 +38,12 @@ class QuotaConfigurationTest {
                 "quotaware.admin.enabled", "true", "quotaware.admin.role", "ops",
                 "quotaware.cluster.store", "local"));
 
-        assertThat(c.settings.tiers().limits("gold").maxQueueWait().toMillis()).isEqualTo(500);
-        assertThat(c.settings.tiers().limits("default").enabled(Limit.FILES_PER_DAY)).isFalse();
-        assertThat(c.settings.systemLimits().maxConcurrentTasks()).isEqualTo(40);
-        assertThat(c.scaling.ranges.isEmpty()).isFalse();
+        assertThat(c.settings.quota().tiers().limits("gold").maxQueueWait().toMillis()).isEqualTo(500);
+        assertThat(c.settings.quota().tiers().limits("default").enabled(Limit.FILES_PER_DAY)).isFalse();
+        assertThat(c.settings.quota().systemLimits().maxConcurrentTasks()).isEqualTo(40);
+        assertThat(c.scaling.ranges().isEmpty()).isFalse();
         assertThat(c.admin.enabled()).isTrue();
-        assertThat(c.store).isEqualTo(QuotaConfiguration.StoreChoice.LOCAL);
+        assertThat(c.cluster.store()).isEqualTo(ClusterSettings.Store.LOCAL);
     }
 
     /** Loading {@code key=value} (listed, as in a properties file) fails naming the key. */
@@ -97,9 +98,22 @@ class QuotaConfigurationTest {
         QuotaConfiguration c = load(Map.of("quotaware.cluster.slot-lease", "45s", "quotaware.scaling.interval",
                 "1500ms", "quotaware.async-lease", "90", "quotaware.admin.key-failure-window", "2000ms"), Map.of());
 
-        assertThat(c.slotLease).isEqualTo(Duration.ofSeconds(45));
-        assertThat(c.scaling.interval).isEqualTo(Duration.ofMillis(1500));
-        assertThat(c.asyncLease).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.cluster.slotLease()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(c.scaling.interval()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.asyncLease()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.admin.keyFailureWindow()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void theAllowanceKeysAreReadFromAFileOrTheEnvironment() {
+        // both were once passed to the filter's reader, which refused them as unknown, and never looked up by name
+        QuotaConfiguration listed = load(Map.of("quotaware.cluster.allowances", "false",
+                "quotaware.cluster.allowance-linger", "250ms"), Map.of());
+        QuotaConfiguration hidden = load(Map.of(), Map.of("quotaware.cluster.allowances", "false"));
+
+        assertThat(listed.cluster.allowances()).isFalse();
+        assertThat(listed.cluster.allowanceLinger()).isEqualTo(Duration.ofMillis(250));
+        assertThat(hidden.cluster.allowances()).isFalse();
+        assertRefused("quotaware.cluster.allowance-linger", "5ms");
     }
 }

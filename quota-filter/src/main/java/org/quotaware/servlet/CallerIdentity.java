@@ -13,7 +13,11 @@ import java.util.function.Function;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.quotaware.QuotaRequest;
+import org.quotaware.config.ChainEntry;
 import org.quotaware.config.ConfigValues;
+import org.quotaware.config.IdentitySettings;
+import org.quotaware.config.QuotaSettings;
+import org.quotaware.http.IpAddresses;
 
 /**
  * Decides whose quota a request spends by asking the configured chain ({@code identity.chain}) in order; by default
@@ -24,15 +28,6 @@ import org.quotaware.config.ConfigValues;
  * address ends every chain, so every request has a key.
  */
 final class CallerIdentity {
-
-    static final String PRINCIPAL = "principal:";
-    static final String KEY = "key:";
-    static final String USER = "user:";
-    static final String IP = "ip:";
-
-    /** The user an API key stands for, and the tier to assign to it (null: no assignment). */
-    record ApiKey(String user, String tier) {
-    }
 
     /**
      * Who is calling.
@@ -45,67 +40,52 @@ final class CallerIdentity {
     record Caller(String user, String tier, boolean unknownKey, boolean anonymous) {
     }
 
+    private final IdentitySettings settings;
     private final String apiKeyHeader;
-    private final Map<String, ApiKey> apiKeys;
+    private final Map<String, IdentitySettings.ApiKey> apiKeys;
     /** The caller each key stands for, made once: identifying a key's caller allocates nothing per request. */
     private final Map<String, Caller> keyCallers;
-    private final String userHeader;
     private final List<IpAddresses.Range> trustedProxies;
-    private final List<ChainEntry> chain;
     /** The chain without its last entry, the address, as an array: walked on every request. */
     private final ChainEntry[] named;
+    /** The source of each {@link ChainEntry.Named} entry of {@link #named} (same index), null until resolved. */
+    private final IdentitySource[] sources;
     private final String addressPrefix;
-    private final String keyPrefix;
+
+    private CallerIdentity(IdentitySettings settings, IdentitySource[] sources) {
+        this.settings = settings;
+        this.apiKeyHeader = settings.apiKeyHeader();
+        this.apiKeys = settings.apiKeys();
+        List<ChainEntry> chain = settings.chain();
+        this.named = chain.subList(0, chain.size() - 1).toArray(new ChainEntry[0]);
+        this.sources = sources;
+        this.addressPrefix = chain.get(chain.size() - 1).prefix();
+        Map<String, Caller> callers = new HashMap<>();
+        apiKeys.forEach((key, apiKey) -> callers.put(key, new Caller(settings.keyUser(apiKey), null, false, false)));
+        this.keyCallers = Map.copyOf(callers);
+        this.trustedProxies = settings.trustedProxies();
+    }
 
     /**
-     * @param apiKeyHeader   header carrying the API key, null for none
-     * @param apiKeys        configured keys
-     * @param userHeader     header naming the user, null when disabled
-     * @param trustedProxies peers whose {@code X-Forwarded-For} and user header are believed
-     * @param chain          the entries to ask, in order, the {@link ChainEntry.Address address} last
+     * The identity of the settings, with the chain's {@code class:} entries instantiated; {@code jwt:} and
+     * {@code bean:} entries wait for {@link #resolve}.
+     *
+     * @throws org.quotaware.InvalidQuotaConfigException naming {@code identity.chain} and a class that cannot serve
      */
-    CallerIdentity(String apiKeyHeader, Map<String, ApiKey> apiKeys, String userHeader,
-                   List<IpAddresses.Range> trustedProxies, List<ChainEntry> chain) {
-        this.apiKeyHeader = apiKeyHeader;
-        this.apiKeys = Map.copyOf(apiKeys);
-        this.chain = List.copyOf(chain);
-        this.named = this.chain.subList(0, this.chain.size() - 1).toArray(new ChainEntry[0]);
-        this.addressPrefix = this.chain.get(this.chain.size() - 1).prefix();
-        String keys = KEY;
-        for (ChainEntry entry : this.chain) {
-            if (entry instanceof ChainEntry.ApiKey k) {
-                keys = k.prefix();
+    static CallerIdentity of(IdentitySettings settings) {
+        String key = settings.prefix() + QuotaSettings.IDENTITY_CHAIN;
+        List<ChainEntry> chain = settings.chain();
+        IdentitySource[] sources = new IdentitySource[chain.size() - 1];
+        for (int i = 0; i < sources.length; i++) {
+            if (chain.get(i) instanceof ChainEntry.Named n && n.className() != null) {
+                sources[i] = SourceClasses.instantiate(key, n.text(), n.className());
             }
         }
-        this.keyPrefix = keys;
-        Map<String, Caller> callers = new HashMap<>();
-        apiKeys.forEach((key, apiKey) -> callers.put(key, new Caller(keyPrefix + apiKey.user(), null, false, false)));
-        this.keyCallers = Map.copyOf(callers);
-        this.userHeader = userHeader;
-        this.trustedProxies = List.copyOf(trustedProxies);
+        return new CallerIdentity(settings, sources);
     }
 
-    Map<String, ApiKey> apiKeys() {
-        return apiKeys;
-    }
-
-    /** The quota key of an API key's user: what tier assignments are made for. */
-    String keyUser(ApiKey apiKey) {
-        return keyPrefix + apiKey.user();
-    }
-
-    /** The prefix of callers known by the container's principal, {@code principal:} unless the chain says otherwise. */
-    String principalPrefix() {
-        for (ChainEntry entry : chain) {
-            if (entry instanceof ChainEntry.Principal p) {
-                return p.prefix();
-            }
-        }
-        return PRINCIPAL;
-    }
-
-    List<ChainEntry> chain() {
-        return chain;
+    IdentitySettings settings() {
+        return settings;
     }
 
     /**
@@ -113,14 +93,16 @@ final class CallerIdentity {
      *
      * @param named the application's sources by entry, see {@link IdentitySource#NAMED_ATTRIBUTE}; null when it has
      *              none
-     * @param key   the key the chain was read from, for messages
      * @throws org.quotaware.InvalidQuotaConfigException naming the key and the entry no source answers to
      */
-    CallerIdentity resolve(Function<String, IdentitySource> named, String key) {
-        List<ChainEntry> resolved = new ArrayList<>(chain.size());
-        boolean changed = false;
-        for (ChainEntry entry : chain) {
-            if (entry instanceof ChainEntry.Named n && n.source() == null) {
+    CallerIdentity resolve(Function<String, IdentitySource> named) {
+        if (!unresolved()) {
+            return this;
+        }
+        String key = settings.prefix() + QuotaSettings.IDENTITY_CHAIN;
+        IdentitySource[] resolved = sources.clone();
+        for (int i = 0; i < resolved.length; i++) {
+            if (this.named[i] instanceof ChainEntry.Named n && resolved[i] == null) {
                 IdentitySource source = named == null ? null : named.apply(n.text());
                 if (source == null) {
                     throw ConfigValues.fail(key, "chain entry", n.text(), n.text().startsWith("jwt:")
@@ -128,19 +110,16 @@ final class CallerIdentity {
                             : "the @Named name of a CDI bean implementing " + IdentitySource.class.getName()
                                     + " (with quota-cdi in the application)");
                 }
-                resolved.add(new ChainEntry.Named(n.text(), source, n.prefix()));
-                changed = true;
-            } else {
-                resolved.add(entry);
+                resolved[i] = source;
             }
         }
-        return changed ? new CallerIdentity(apiKeyHeader, apiKeys, userHeader, trustedProxies, resolved) : this;
+        return new CallerIdentity(settings, resolved);
     }
 
     /** Whether the chain has entries the application must resolve, see {@link #resolve}. */
     boolean unresolved() {
-        for (ChainEntry entry : chain) {
-            if (entry instanceof ChainEntry.Named n && n.source() == null) {
+        for (int i = 0; i < named.length; i++) {
+            if (named[i] instanceof ChainEntry.Named && sources[i] == null) {
                 return true;
             }
         }
@@ -148,8 +127,8 @@ final class CallerIdentity {
     }
 
     Caller identify(HttpServletRequest request, String anonymousTier) {
-        for (ChainEntry entry : named) {
-            Caller caller = ask(entry, request, anonymousTier);
+        for (int i = 0; i < named.length; i++) {
+            Caller caller = ask(named[i], sources[i], request, anonymousTier);
             if (caller != null) {
                 return caller;
             }
@@ -158,7 +137,7 @@ final class CallerIdentity {
     }
 
     /** The caller by one entry, or null to ask the next. */
-    private Caller ask(ChainEntry entry, HttpServletRequest request, String anonymousTier) {
+    private Caller ask(ChainEntry entry, IdentitySource source, HttpServletRequest request, String anonymousTier) {
         if (entry instanceof ChainEntry.Principal p) {
             Principal principal = request.getUserPrincipal();
             return principal != null && principal.getName() != null
@@ -183,8 +162,8 @@ final class CallerIdentity {
             String user = request.getHeader(h.name());
             return user == null || user.isBlank() ? null : new Caller(h.prefix() + user.trim(), null, false, false);
         }
-        if (entry instanceof ChainEntry.Named n && n.source() != null) {
-            String name = n.source().identify(request);
+        if (entry instanceof ChainEntry.Named n && source != null) {
+            String name = source.identify(request);
             return name == null || name.isBlank() ? null : new Caller(n.prefix() + name.trim(), null, false, false);
         }
         return null; // a named entry not resolved: the filter resolves every one before it serves a request

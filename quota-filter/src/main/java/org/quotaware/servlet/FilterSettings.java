@@ -11,54 +11,39 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
+import org.quotaware.config.ConfigSource;
+import org.quotaware.config.RequestSettings;
 import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.http.HeaderSwitch;
-import org.quotaware.config.ConfigValues;
-import org.quotaware.config.QuotaSettings;
 
 /**
- * Everything {@link QuotaFilter} is configured with: the tiers and system limits a new {@link QuotaManager} is built
- * from, how callers are identified and which paths count. Made by {@link SettingsParser} from init-params (or
- * {@code quotaware.*} context-params), so every value is validated before the filter serves a request.
+ * What {@link QuotaFilter} runs with: its {@link RequestSettings} (read and checked in {@code org.quotaware.config}
+ * before the filter serves a request), with the identity chain and the path patterns made ready for every request.
  * <p>
- * When the filter is given a ready {@link QuotaManager}, the tiers, system limits and tracked-users setting here are not
+ * When the filter is given a ready {@link QuotaManager}, the tiers, system limits and tracked-users setting are not
  * used (the manager has its own); identity and path settings are, and API-key tier assignments go to the manager's tiers.
  */
 public final class FilterSettings {
 
-    private final String prefix;
-    private final QuotaTiers tiers;
-    private final SystemLimits systemLimits;
-    private final int maxTrackedUsers;
+    private final RequestSettings settings;
     /** Replaced once, when the application starts, by the same chain with its named entries resolved. */
     private volatile CallerIdentity identity;
-    private final String anonymousTier;
     private final PathRules paths;
-    private final boolean countFiles;
-    private final List<String> limitKeys;
-    private final Duration asyncLease;
-    private final int denialLogSize;
-    private final Duration denialLogWindow;
-    /** Set once by the parser, before the settings are handed out. */
-    HeaderSwitch rateLimitHeaders = HeaderSwitch.ALWAYS;
-    /** Set once by the parser: {@code metrics=opentelemetry}. */
-    boolean openTelemetry;
 
-    FilterSettings(String prefix, QuotaTiers tiers, SystemLimits systemLimits, int maxTrackedUsers, CallerIdentity identity,
-                   String anonymousTier, PathRules paths, boolean countFiles, List<String> limitKeys,
-                   Duration asyncLease, int denialLogSize, Duration denialLogWindow) {
-        this.prefix = prefix;
-        this.tiers = Objects.requireNonNull(tiers);
-        this.systemLimits = Objects.requireNonNull(systemLimits);
-        this.maxTrackedUsers = maxTrackedUsers;
-        this.identity = Objects.requireNonNull(identity);
-        this.anonymousTier = anonymousTier;
-        this.paths = Objects.requireNonNull(paths);
-        this.countFiles = countFiles;
-        this.limitKeys = List.copyOf(limitKeys);
-        this.asyncLease = Objects.requireNonNull(asyncLease);
-        this.denialLogSize = denialLogSize;
-        this.denialLogWindow = Objects.requireNonNull(denialLogWindow);
+    private FilterSettings(RequestSettings settings) {
+        this.settings = Objects.requireNonNull(settings);
+        this.identity = CallerIdentity.of(settings.identity());
+        this.paths = PathRules.of(settings.paths());
+    }
+
+    /**
+     * The filter's runtime form of settings read elsewhere (quota-cdi reads them from MicroProfile Config).
+     *
+     * @throws org.quotaware.InvalidQuotaConfigException for an {@code identity.chain} {@code class:} entry that cannot
+     *                                                   be instantiated
+     */
+    public static FilterSettings of(RequestSettings settings) {
+        return new FilterSettings(settings);
     }
 
     /** The settings of a filter declared without any init-param: the seed's default tier, every path counted. */
@@ -72,19 +57,22 @@ public final class FilterSettings {
      * @throws org.quotaware.InvalidQuotaConfigException naming the key, the value and what is allowed
      */
     public static FilterSettings parse(Map<String, String> params) {
-        FilterSettings settings = SettingsParser.parse("", params.keySet(), params::get);
-        settings.checkTiers(settings.tiers());
+        return of(read(params).checkOwnTiers());
+    }
+
+    /** Reads init-params, without checking the tiers they name (a shared manager may define them). */
+    static RequestSettings read(Map<String, String> params) {
+        return RequestSettings.read("", ConfigSource.of(RequestSettings.INIT_PARAMS, params));
+    }
+
+    /** The settings as read. */
+    public RequestSettings settings() {
         return settings;
     }
 
-    /** Checks the tiers (see {@link #checkTiers}) and puts every API key's user in its key's tier. */
+    /** Checks the tiers the identity keys name, then puts every API key's user in its key's tier. */
     public void assignKeyTiers(QuotaTiers tiers) {
-        checkTiers(tiers);
-        identity.apiKeys().forEach((key, apiKey) -> {
-            if (apiKey.tier() != null) {
-                tiers.assign(identity.keyUser(apiKey), apiKey.tier());
-            }
-        });
+        settings.identity().assignKeyTiers(tiers);
     }
 
     /**
@@ -94,37 +82,24 @@ public final class FilterSettings {
      * @throws org.quotaware.InvalidQuotaConfigException naming the key, the tier and the tiers there are
      */
     public void checkTiers(QuotaTiers tiers) {
-        identity.apiKeys().forEach((key, apiKey) -> {
-            if (apiKey.tier() != null && !tiers.exists(apiKey.tier())) {
-                throw ConfigValues.fail(prefix + SettingsParser.API_KEYS, "tier", apiKey.tier(), "one of the tiers "
-                        + tiers.all().keySet() + " (in the entry for user '" + apiKey.user() + "')");
-            }
-        });
-        if (anonymousTier != null && !tiers.exists(anonymousTier)) {
-            throw ConfigValues.fail(prefix + SettingsParser.ANONYMOUS_TIER, "tier", anonymousTier, "one of the tiers "
-                    + tiers.all().keySet());
-        }
+        settings.identity().checkTiers(tiers);
     }
 
     /** The tiers parsed from {@code tiers} and {@code <tier>.*}; users of API keys with a tier are assigned here. */
     public QuotaTiers tiers() {
-        return tiers;
+        return settings.quota().tiers();
     }
 
     public SystemLimits systemLimits() {
-        return systemLimits;
-    }
-
-    public int maxTrackedUsers() {
-        return maxTrackedUsers;
+        return settings.quota().systemLimits();
     }
 
     /** A new manager over these tiers and limits, with the system clock. */
     public QuotaManager newManager() {
         return DefaultQuotaManager.builder()
-                .tiers(tiers)
-                .systemLimits(systemLimits)
-                .maxTrackedUsers(maxTrackedUsers)
+                .tiers(tiers())
+                .systemLimits(systemLimits())
+                .maxTrackedUsers(settings.quota().maxTrackedUsers())
                 .build();
     }
 
@@ -140,20 +115,7 @@ public final class FilterSettings {
      * @throws org.quotaware.InvalidQuotaConfigException naming {@code identity.chain} and the entry with no source
      */
     public void resolveSources(Function<String, IdentitySource> named) {
-        identity = identity.resolve(named, prefix + QuotaSettings.IDENTITY_CHAIN);
-    }
-
-    /**
-     * The prefix of callers known by the container's principal ({@code principal:} unless {@code identity.chain} gives
-     * another): what a caller outside an HTTP request, known only by its principal, is counted under.
-     */
-    public String principalPrefix() {
-        return identity.principalPrefix();
-    }
-
-    /** The configured {@code identity.anonymous-tier}, or null to choose {@code anonymous} when defined. */
-    String anonymousTier() {
-        return anonymousTier;
+        identity = identity.resolve(named);
     }
 
     PathRules paths() {
@@ -162,57 +124,27 @@ public final class FilterSettings {
 
     /** Whether uploads count as files here ({@code files.count}); false when a {@code @Quota} method counts them. */
     boolean countFiles() {
-        return countFiles;
+        return settings.paths().countFiles();
     }
 
     /** The limit keys given (tiers, per-tier and system settings), as written; empty when only identity and paths. */
     public List<String> limitKeys() {
-        return limitKeys;
+        return settings.quota().limitKeys();
     }
 
-    /**
-     * The longest an asynchronous request may hold its concurrency slot ({@code async-lease}, 300 s by default): the
-     * filter bounds the container's async timeout by it, which is otherwise often off (Jersey sets none).
-     */
+    /** {@code async-lease}: the filter bounds the container's async timeout by it (often off: Jersey sets none). */
     public Duration asyncLease() {
-        return asyncLease;
+        return settings.quota().asyncLease();
     }
 
-    /** How many denials the denial log keeps ({@code denials.log-size}, 1000 by default; 0 keeps none). */
-    public int denialLogSize() {
-        return denialLogSize;
-    }
-
-    /** The denial logger's window per user ({@code denials.log-window}, 60 s by default). */
-    public Duration denialLogWindow() {
-        return denialLogWindow;
-    }
-
-    /**
-     * Which tiers' answers carry the {@code RateLimit} and {@code RateLimit-Policy} fields ({@code rate-limit-headers},
-     * {@code <tier>.rate-limit-headers}); {@link HeaderSwitch#ALWAYS} unless configured.
-     */
+    /** Which tiers' answers carry the {@code RateLimit} fields ({@code rate-limit-headers}). */
     public HeaderSwitch rateLimitHeaders() {
-        return rateLimitHeaders;
+        return settings.quota().rateLimitHeaders();
     }
 
-    /**
-     * Whether a filter with a manager of its own publishes its metrics through {@code GlobalOpenTelemetry}
-     * ({@code metrics=opentelemetry}); off by default.
-     */
-    public boolean openTelemetry() {
-        return openTelemetry;
-    }
-
-    /**
-     * The tier of callers without a principal or key: {@code identity.anonymous-tier}, else {@code anonymous} when
-     * {@code tiers} defines it, else {@code default}.
-     */
+    /** The tier of callers without a principal or key, see {@link org.quotaware.config.IdentitySettings}. */
     public String anonymousTierIn(QuotaTiers tiers) {
-        if (anonymousTier != null) {
-            return anonymousTier;
-        }
-        return tiers.exists(SettingsParser.ANONYMOUS) ? SettingsParser.ANONYMOUS : QuotaTiers.DEFAULT;
+        return settings.identity().anonymousTierIn(tiers);
     }
 
     /**

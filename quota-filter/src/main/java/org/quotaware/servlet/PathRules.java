@@ -1,12 +1,10 @@
 package org.quotaware.servlet;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 
-import org.quotaware.config.ConfigValues;
+import org.quotaware.config.PathSettings;
 
 /**
  * Which requests count, and which count as file uploads. A pattern is an exact path ({@code /api/pricelists}) or a
@@ -44,8 +42,9 @@ final class PathRules {
         this.fileMethods = Set.copyOf(fileMethods);
     }
 
-    static PathRules defaults() {
-        return new PathRules(List.of("/*"), List.of(), List.of(), Set.of("POST", "PUT"));
+    /** The rules of the {@code paths.*} and {@code files.methods} keys. */
+    static PathRules of(PathSettings settings) {
+        return new PathRules(settings.include(), settings.exclude(), settings.files(), settings.fileMethods());
     }
 
     /** True when a request to this normalised path counts against the caller's quota. */
@@ -65,37 +64,5 @@ final class PathRules {
             }
         }
         return false;
-    }
-
-    /** Parses a comma list of patterns; each must start with '/' and may end in '/*'. */
-    static List<String> parsePatterns(String key, String raw) {
-        List<String> patterns = new ArrayList<>();
-        for (String item : ConfigValues.list(raw)) {
-            boolean prefix = item.endsWith("/*");
-            String path = prefix ? item.substring(0, item.length() - 2) : item;
-            if (!item.startsWith("/") || path.contains("*")) {
-                throw ConfigValues.fail(key, "pathPattern", item, "an exact path such as /api/upload or a prefix "
-                        + "such as /api/*, starting with '/'");
-            }
-            try {
-                String normal = RequestPath.normalise(path);
-                patterns.add(prefix ? (normal.equals("/") ? "/*" : normal + "/*") : normal);
-            } catch (RequestPath.MalformedPathException e) {
-                throw ConfigValues.fail(key, "pathPattern", item, "a plain path (" + e.getMessage() + ")");
-            }
-        }
-        return patterns;
-    }
-
-    /** Parses {@code files.methods}: HTTP method tokens, upper-cased. */
-    static Set<String> parseMethods(String key, String raw) {
-        Set<String> methods = new TreeSet<>();
-        for (String item : ConfigValues.list(raw)) {
-            if (!item.matches("[A-Za-z]{1,20}")) {
-                throw ConfigValues.fail(key, "method", item, "HTTP methods such as POST,PUT");
-            }
-            methods.add(item.toUpperCase(Locale.ROOT));
-        }
-        return methods;
     }
 }

@@ -31,10 +31,12 @@ import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
+import org.quotaware.config.QuotaSettings;
 import org.quotaware.denials.DenialLog;
 import org.quotaware.denials.DenialLogger;
 import org.quotaware.http.HeaderSwitch;
 import org.quotaware.http.Problem;
+import org.quotaware.http.RequestPath;
 import org.quotaware.spi.HostedQuotaManager;
 
 /**
@@ -156,7 +158,7 @@ public class QuotaFilter implements Filter {
      */
     public static FilterSettings check(Map<String, String> initParams, QuotaManager shared,
                                        Function<String, IdentitySource> named) {
-        FilterSettings settings = SettingsParser.parse("", initParams.keySet(), initParams::get);
+        FilterSettings settings = FilterSettings.of(FilterSettings.read(initParams));
         settings.resolveSources(named);
         if (shared != null && !settings.limitKeys().isEmpty()) {
             throw InvalidQuotaConfigException.invalid("init-param", settings.limitKeys(),
@@ -186,16 +188,16 @@ public class QuotaFilter implements Filter {
                     manager = settings.newManager();
                     ownsManager = true;
                     watchDenials();
-                    if (settings.openTelemetry() && manager instanceof HostedQuotaManager own) {
-                        telemetry = FilterTelemetry.publish(SettingsParser.METRICS, own);
+                    if (settings.settings().openTelemetry() && manager instanceof HostedQuotaManager own) {
+                        telemetry = FilterTelemetry.publish(QuotaSettings.METRICS, own);
                     }
                 }
                 prepare();
-                if (!params.containsKey(SettingsParser.ASYNC_LEASE) && context != null
+                if (!params.containsKey(QuotaSettings.ASYNC_LEASE) && context != null
                         && context.getAttribute(ASYNC_LEASE_ATTRIBUTE) instanceof java.time.Duration lease) {
                     asyncLeaseMillis = lease.toMillis();
                 }
-                if (params.keySet().stream().noneMatch(n -> n.endsWith(SettingsParser.RATE_LIMIT_HEADERS))
+                if (params.keySet().stream().noneMatch(n -> n.endsWith(QuotaSettings.RATE_LIMIT_HEADERS))
                         && context != null && context.getAttribute(HEADERS_ATTRIBUTE) instanceof HeaderSwitch h) {
                     rateLimitHeaders = h;
                 }
@@ -240,9 +242,9 @@ public class QuotaFilter implements Filter {
      */
     private void watchDenials() {
         if (manager instanceof HostedQuotaManager own) {
-            DenialLog log = new DenialLog(settings.denialLogSize(), DenialLog.localHost(), InstantSource.system());
+            DenialLog log = new DenialLog(settings.settings().quota().denialLogSize(), DenialLog.localHost(), InstantSource.system());
             own.listen(log);
-            own.listen(new DenialLogger(settings.denialLogWindow(), InstantSource.system()));
+            own.listen(new DenialLogger(settings.settings().quota().denialLogWindow(), InstantSource.system()));
             if (context != null && context.getAttribute(DENIAL_LOG_ATTRIBUTE) == null) {
                 context.setAttribute(DENIAL_LOG_ATTRIBUTE, log);
             }

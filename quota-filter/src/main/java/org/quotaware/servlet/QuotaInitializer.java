@@ -14,6 +14,9 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.config.ConfigSource;
+import org.quotaware.config.QuotaSettings;
+import org.quotaware.config.RequestSettings;
 
 /**
  * The drop-in: with the jar in {@code WEB-INF/lib} and the context-param {@code quotaware.enabled=true}, registers
@@ -24,7 +27,7 @@ import org.quotaware.InvalidQuotaConfigException;
 public final class QuotaInitializer implements ServletContainerInitializer {
 
     /** The context-param that switches the drop-in on: {@code true} or {@code false}. */
-    public static final String ENABLED = SettingsParser.CONTEXT_PREFIX + "enabled";
+    public static final String ENABLED = QuotaSettings.PREFIX + "enabled";
     /** The name the drop-in filter is registered under. */
     public static final String FILTER_NAME = "quotaware";
 
@@ -51,8 +54,8 @@ public final class QuotaInitializer implements ServletContainerInitializer {
         try {
             // validate now, so a typo fails the deployment with the key the user wrote (quotaware.…)
             Map<String, String> written = prefixed(params);
-            FilterSettings settings = SettingsParser.parse(SettingsParser.CONTEXT_PREFIX, written.keySet(),
-                    written::get);
+            FilterSettings settings = FilterSettings.of(RequestSettings.read(QuotaSettings.PREFIX,
+                    ConfigSource.of("context-param", written)));
             checkOwnTiers(settings);
             if (!quotaCdiPresent()) {
                 settings.resolveSources(null); // nobody will resolve jwt: or bean: entries: fail now
@@ -107,7 +110,7 @@ public final class QuotaInitializer implements ServletContainerInitializer {
             if (QuotaFilter.class.getName().equals(registration.getClassName())) {
                 try {
                     Map<String, String> params = registration.getInitParameters();
-                    FilterSettings settings = SettingsParser.parse("", params.keySet(), params::get);
+                    FilterSettings settings = FilterSettings.of(FilterSettings.read(params));
                     checkOwnTiers(settings);
                     if (!quotaCdiPresent()) {
                         settings.resolveSources(null); // nobody will resolve jwt: or bean: entries: fail now
@@ -146,8 +149,8 @@ public final class QuotaInitializer implements ServletContainerInitializer {
     private static Map<String, String> settings(ServletContext context) {
         Map<String, String> params = new LinkedHashMap<>();
         for (String name : Collections.list(context.getInitParameterNames())) {
-            if (name.startsWith(SettingsParser.CONTEXT_PREFIX) && !name.equals(ENABLED)) {
-                params.put(name.substring(SettingsParser.CONTEXT_PREFIX.length()), context.getInitParameter(name));
+            if (name.startsWith(QuotaSettings.PREFIX) && !name.equals(ENABLED)) {
+                params.put(name.substring(QuotaSettings.PREFIX.length()), context.getInitParameter(name));
             }
         }
         return params;
@@ -155,7 +158,7 @@ public final class QuotaInitializer implements ServletContainerInitializer {
 
     private static Map<String, String> prefixed(Map<String, String> params) {
         Map<String, String> out = new LinkedHashMap<>();
-        params.forEach((k, v) -> out.put(SettingsParser.CONTEXT_PREFIX + k, v));
+        params.forEach((k, v) -> out.put(QuotaSettings.PREFIX + k, v));
         return out;
     }
 }

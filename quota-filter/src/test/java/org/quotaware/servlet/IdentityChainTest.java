@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.junit.jupiter.api.Test;
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.config.ChainEntry;
 import org.quotaware.QuotaTiers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +46,7 @@ class IdentityChainTest {
         FilterSettings settings = parse("identity.api-keys", "k-bob=bob", "identity.user-header", "X-User",
                 "identity.trusted-proxies", "127.0.0.1");
 
-        assertThat(settings.identity().chain()).containsExactly(new ChainEntry.Principal("principal:"),
+        assertThat(settings.settings().identity().chain()).containsExactly(new ChainEntry.Principal("principal:"),
                 new ChainEntry.ApiKey("key:"), new ChainEntry.Header("X-User", "user:"), new ChainEntry.Address("ip:"));
         assertThat(identify(settings, new Request().principal("alice").header("X-API-Key", "k-bob")))
                 .isEqualTo(new CallerIdentity.Caller("principal:alice", null, false, false));
@@ -61,7 +62,7 @@ class IdentityChainTest {
 
     @Test
     void withoutKeysOrAUserHeaderTheDefaultChainHasNeither() {
-        assertThat(parse().identity().chain()).containsExactly(new ChainEntry.Principal("principal:"),
+        assertThat(parse().settings().identity().chain()).containsExactly(new ChainEntry.Principal("principal:"),
                 new ChainEntry.Address("ip:"));
         assertThat(identify(parse(), new Request().header("X-API-Key", "anything")))
                 .as("without configured keys the header is the application's business: never a 401")
@@ -97,9 +98,9 @@ class IdentityChainTest {
     void theClientAddressIsAppendedWhenNotWritten() {
         FilterSettings settings = parse("identity.chain", "principal as user:");
 
-        assertThat(settings.identity().chain()).containsExactly(new ChainEntry.Principal("user:"),
+        assertThat(settings.settings().identity().chain()).containsExactly(new ChainEntry.Principal("user:"),
                 new ChainEntry.Address("ip:"));
-        assertThat(settings.principalPrefix()).isEqualTo("user:");
+        assertThat(settings.settings().identity().principalPrefix()).isEqualTo("user:");
         assertThat(identify(settings, new Request()))
                 .isEqualTo(new CallerIdentity.Caller("ip:127.0.0.1", "anonymous", false, true));
     }

@@ -42,7 +42,7 @@ class QuotaFilterAsyncLeaseTest {
         manager = DefaultQuotaManager.builder().build();
         Map<String, String> params = Map.of("async-lease", "1s");
         jetty = new JettyServer()
-                .filter(new QuotaFilter(manager, SettingsParser.parse("", params.keySet(), params::get)))
+                .filter(new QuotaFilter(manager, FilterSettings.of(FilterSettings.read(params))))
                 .servlet("/forever", new HttpServlet() {
                     @Override
                     protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
@@ -74,7 +74,7 @@ class QuotaFilterAsyncLeaseTest {
     void theLeaseIsValidated() {
         Map<String, String> params = Map.of("async-lease", "0s");
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> SettingsParser.parse("", params.keySet(), params::get))
+                () -> FilterSettings.read(params))
                 .hasMessage("async-lease: asyncLease must be between 1s and 86400s, was 0s");
     }
 }

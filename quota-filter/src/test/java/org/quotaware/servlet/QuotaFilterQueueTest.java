@@ -58,7 +58,7 @@ class QuotaFilterQueueTest {
         manager = DefaultQuotaManager.builder().tiers(tiers).systemLimits(system).build();
         Map<String, String> params = Map.of("identity.api-key-header", "X-API-Key",
                 "identity.api-keys", "alice-key=alice,bob-key=bob,carol-key=carol:brief");
-        FilterSettings settings = SettingsParser.parse("", params.keySet(), params::get); // tiers: the manager's
+        FilterSettings settings = FilterSettings.of(FilterSettings.read(params)); // tiers: the manager's
         HttpServlet work = new HttpServlet() {
                     @Override
                     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {

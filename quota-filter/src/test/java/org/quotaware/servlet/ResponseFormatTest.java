@@ -3,6 +3,7 @@ package org.quotaware.servlet;
 import java.net.InetAddress;
 
 import org.junit.jupiter.api.Test;
+import org.quotaware.http.IpAddresses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -7,13 +7,12 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.cdi.QuotaExtension;
+import org.quotaware.config.AdminSettings;
 
 /**
  * Who may call the admin API: nobody while it is disabled (it answers 404 as if absent); once enabled, a caller in the
@@ -30,6 +29,9 @@ public class AdminAccess {
     static final String LOCKED_OUT = "urn:quotaware:problem:admin-key-attempts";
     private static final Logger LOG = Logger.getLogger(AdminAccess.class.getName());
 
+    @Inject
+    QuotaExtension extension;
+
     private volatile AdminSettings settings;
     private volatile KeyFailures keyFailures;
 
@@ -42,17 +44,11 @@ public class AdminAccess {
         }
     }
 
-    /** The validated settings. */
+    /** The validated settings, read with every other {@code quotaware.*} key when the application deployed. */
     public AdminSettings settings() {
         AdminSettings s = settings;
         if (s == null) {
-            Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
-            try {
-                s = AdminSettings.load(config.getPropertyNames(),
-                        name -> config.getOptionalValue(name, String.class).orElse(null));
-            } catch (InvalidQuotaConfigException e) {
-                throw new DeploymentException("quotaware configuration: " + e.getMessage(), e);
-            }
+            s = extension.adminSettings();
             keyFailures = new KeyFailures(s.keyFailures(), s.keyFailureWindow(), InstantSource.system());
             settings = s;
         }

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.quotaware.cdi.Callers;
+import org.quotaware.config.AdminSettings;
 
 /**
  * The live dashboard, under {@code <JAX-RS root>/quota/admin/dashboard}: a static page (HTML, script and style from

@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.quotaware.Violation;
 import org.quotaware.cdi.Callers;
 import org.quotaware.cdi.QuotaBeans;
+import org.quotaware.config.AdminSettings;
 import org.quotaware.denials.Denial;
 import org.quotaware.denials.DenialLog;
 

@@ -26,6 +26,7 @@ import org.quotaware.cdi.ClusterLink;
 import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.cdi.QuotaUsageView;
 import org.quotaware.cdi.scaling.ScalingService;
+import org.quotaware.config.AdminSettings;
 import org.quotaware.scaling.ScalingDecision;
 
 /**

@@ -15,6 +15,7 @@ import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
 import org.quotaware.cdi.ClusterLink;
 import org.quotaware.cdi.QuotaBeans;
+import org.quotaware.config.AdminSettings;
 import org.quotaware.internal.LogText;
 
 /**

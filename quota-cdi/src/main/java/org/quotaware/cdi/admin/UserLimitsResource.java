@@ -25,6 +25,7 @@ import org.quotaware.QuotaTiers;
 import org.quotaware.cdi.Callers;
 import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.cdi.QuotaUsageView;
+import org.quotaware.config.AdminSettings;
 
 /**
  * Per-user limit overrides, {@code <JAX-RS root>/quota/admin/users/{user}/limits}: {@code PUT} gives a user limits of

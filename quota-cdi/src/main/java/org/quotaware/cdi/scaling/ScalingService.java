@@ -22,6 +22,7 @@ import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
 import org.quotaware.QuotaLimits;
 import org.quotaware.cdi.ClusterLink;
+import org.quotaware.config.ScalingSettings;
 import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.scaling.AdaptiveScaler;
 import org.quotaware.scaling.LoadProtection;
@@ -69,7 +70,7 @@ public class ScalingService {
     private QuotaTiers tiers;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        QuotaBeans.ScalingSettingsView settings = beans.scaling();
+        ScalingSettings settings = beans.scaling();
         HostedQuotaManager manager = beans.implementation();
         SystemLimits system = manager.systemLimits();
         slotsPerMember = settings.slotsPerMember() > 0 ? settings.slotsPerMember()

@@ -1,4 +1,4 @@
-package org.quotaware.servlet;
+package org.quotaware.http;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -13,11 +13,11 @@ import org.quotaware.config.ConfigValues;
  * IP address literals and CIDR ranges, IPv4 and IPv6. Literals are parsed without ever asking DNS: a host name in a
  * header or in the configuration is an error, never a lookup.
  */
-final class IpAddresses {
+public final class IpAddresses {
 
     /** One address range, {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a plain address is a range of one. */
-    record Range(byte[] network, int prefixBits) {
-        boolean contains(InetAddress address) {
+    public record Range(byte[] network, int prefixBits) {
+        public boolean contains(InetAddress address) {
             byte[] bytes = address.getAddress();
             if (bytes.length != network.length) {
                 return false;
@@ -44,7 +44,7 @@ final class IpAddresses {
      * An address literal (IPv6 may be in brackets, a port after it is ignored), or null when it is not one. Parsed by
      * hand: {@link InetAddress#getByName} would ask DNS for anything that is not a literal it knows ("999.1.1.1").
      */
-    static InetAddress parse(String text) {
+    public static InetAddress parse(String text) {
         if (text == null) {
             return null;
         }
@@ -70,7 +70,7 @@ final class IpAddresses {
     }
 
     /** The address as one identity: IPv4 as is, IPv6 by its /64 network (one subscriber gets a whole /64). */
-    static String identity(InetAddress address) {
+    public static String identity(InetAddress address) {
         if (address instanceof Inet6Address) {
             byte[] b = address.getAddress();
             return String.format("%x:%x:%x:%x::/64", word(b, 0), word(b, 2), word(b, 4), word(b, 6));
@@ -83,7 +83,7 @@ final class IpAddresses {
     }
 
     /** Parses {@code identity.trusted-proxies}: addresses and CIDR ranges, comma-separated. */
-    static List<Range> parseRanges(String key, String raw) {
+    public static List<Range> parseRanges(String key, String raw) {
         List<Range> ranges = new ArrayList<>();
         for (String item : ConfigValues.list(raw)) {
             int slash = item.indexOf('/');

@@ -1,4 +1,4 @@
-package org.quotaware.servlet;
+package org.quotaware.http;
 
 import java.util.ArrayList;
 import java.util.List;

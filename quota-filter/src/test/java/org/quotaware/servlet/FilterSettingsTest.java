@@ -10,12 +10,16 @@ import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
+import org.quotaware.config.ConfigSource;
+import org.quotaware.config.IdentitySettings;
+import org.quotaware.config.QuotaSettings;
+import org.quotaware.config.RequestSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Init-params become settings; every mistake is refused with the key, the value and what is allowed. */
-class SettingsParserTest {
+class FilterSettingsTest {
 
     private static FilterSettings parse(String... keyValues) {
         Map<String, String> params = new HashMap<>();
@@ -37,7 +41,7 @@ class SettingsParserTest {
         assertThat(settings.tiers().all()).containsOnlyKeys(QuotaTiers.DEFAULT);
         assertThat(settings.tiers().limits(QuotaTiers.DEFAULT)).isEqualTo(QuotaLimits.defaults());
         assertThat(settings.systemLimits()).as("a queue cap is on by default").isEqualTo(SystemLimits.DEFAULTS);
-        assertThat(settings.maxTrackedUsers()).isEqualTo(100_000);
+        assertThat(settings.settings().quota().maxTrackedUsers()).isEqualTo(100_000);
         assertThat(settings.paths().counted("/anything")).isTrue();
         assertThat(settings.paths().upload("/anything", "POST")).isFalse();
     }
@@ -76,7 +80,7 @@ class SettingsParserTest {
         assertThat(premium.maxFileSizeBytes()).as("explicit beats scaled").isEqualTo(50L * 1024 * 1024);
         assertThat(anonymous.requestsPerMinute()).isEqualTo(20);
         assertThat(anonymous.filesPerHour()).isEqualTo(5);
-        assertThat(settings.anonymousTier()).as("null: the filter picks 'anonymous' as it is defined").isNull();
+        assertThat(settings.settings().identity().anonymousTier()).as("null: the filter picks 'anonymous' as it is defined").isNull();
     }
 
     @Test
@@ -85,7 +89,7 @@ class SettingsParserTest {
                 "system.max-blocked-waits", "off", "max-tracked-users", "5000");
 
         assertThat(settings.systemLimits()).isEqualTo(new SystemLimits(200, 0, QuotaLimits.OFF));
-        assertThat(settings.maxTrackedUsers()).isEqualTo(5000);
+        assertThat(settings.settings().quota().maxTrackedUsers()).isEqualTo(5000);
     }
 
     @Test
@@ -148,9 +152,9 @@ class SettingsParserTest {
 
     @Test
     void theDenialLogsSizeAndWindowAreBounded() {
-        assertThat(parse().denialLogSize()).isEqualTo(1_000);
-        assertThat(parse().denialLogWindow()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(parse("denials.log-size", "0", "denials.log-window", "5s").denialLogWindow())
+        assertThat(parse().settings().quota().denialLogSize()).isEqualTo(1_000);
+        assertThat(parse().settings().quota().denialLogWindow()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(parse("denials.log-size", "0", "denials.log-window", "5s").settings().quota().denialLogWindow())
                 .isEqualTo(Duration.ofSeconds(5));
         assertRejected("denials.log-size: denialLogSize must be between 0 and 10000, was 10001",
                 "denials.log-size", "10001");
@@ -176,7 +180,7 @@ class SettingsParserTest {
     void contextParamsAreReportedWithTheirPrefix() {
         Map<String, String> params = Map.of("quotaware.default.max-queue-size", "-1");
 
-        assertThatThrownBy(() -> SettingsParser.parse(SettingsParser.CONTEXT_PREFIX, params.keySet(), params::get))
+        assertThatThrownBy(() -> RequestSettings.read(QuotaSettings.PREFIX, ConfigSource.of("context-param", params)))
                 .hasMessage("quotaware.default.max-queue-size: maxQueueSize must be a whole number between 0 and "
                         + "100000, or 'off', was -1");
     }
@@ -186,9 +190,9 @@ class SettingsParserTest {
         FilterSettings settings = parse("tiers", "premium", "identity.api-keys", "k1=alice:premium, k2=alice, k3=bob",
                 "identity.api-key-header", "Authorization-Key", "identity.anonymous-tier", "premium");
 
-        assertThat(settings.identity().apiKeys()).containsEntry("k1", new CallerIdentity.ApiKey("alice", "premium"))
-                .containsEntry("k2", new CallerIdentity.ApiKey("alice", null)).hasSize(3);
-        assertThat(settings.anonymousTier()).isEqualTo("premium");
+        assertThat(settings.settings().identity().apiKeys()).containsEntry("k1", new IdentitySettings.ApiKey("alice", "premium"))
+                .containsEntry("k2", new IdentitySettings.ApiKey("alice", null)).hasSize(3);
+        assertThat(settings.settings().identity().anonymousTier()).isEqualTo("premium");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.quotaware.cdi;
+package org.quotaware.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -6,23 +6,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaTiers;
-import org.quotaware.config.ConfigValues;
-import org.quotaware.config.LimitSetting;
 import org.quotaware.scaling.ScalingRules;
 import org.quotaware.scaling.TierRanges;
 
 /**
- * The {@code quotaware.scaling.*} and {@code quotaware.protection.*} keys: the scaler's rules (ScalingRules' defaults
- * unless set) and how often the member samples itself. Every bad value fails the deployment with the key, the value and
- * the allowed range.
+ * quota-cdi's {@code quotaware.scaling.*} and {@code quotaware.protection.*} keys: the scaler's rules (ScalingRules'
+ * defaults unless set) and how often the member samples itself. Every bad value fails the deployment with the key, the
+ * value and the allowed range.
+ *
+ * @param enabled        {@code quotaware.scaling.enabled}
+ * @param protection     {@code quotaware.protection.enabled}
+ * @param interval       {@code quotaware.scaling.interval}
+ * @param slotsPerMember slots per member, or 0 to take the system limit ({@code system.max-concurrent-tasks}), else 50
+ * @param rules          the scaler's rules
+ * @param ranges         {@code quotaware.scaling.range.<tier>.<setting>}: adaptive rate limits
  */
-final class ScalingSettings {
+public record ScalingSettings(boolean enabled, boolean protection, Duration interval, long slotsPerMember,
+                              ScalingRules rules, TierRanges ranges) {
 
-    static final String PREFIX = QuotaConfiguration.PREFIX;
+    static final String PREFIX = QuotaSettings.PREFIX;
     static final String ENABLED = PREFIX + "scaling.enabled";
     static final String INTERVAL = PREFIX + "scaling.interval";
     static final String SLOTS_PER_MEMBER = PREFIX + "scaling.slots-per-member";
@@ -35,27 +40,21 @@ final class ScalingSettings {
     static final String RESERVED_SHARE = PREFIX + "protection.reserved-share";
     /** {@code quotaware.scaling.range.<tier>.<setting>=low-high}: adaptive rate limits. */
     static final String RANGE = PREFIX + "scaling.range.";
-    static final List<String> KEYS = List.of(ENABLED, INTERVAL, SLOTS_PER_MEMBER, COOLDOWN, MIN_CAPACITY,
+    public static final List<String> KEYS = List.of(ENABLED, INTERVAL, SLOTS_PER_MEMBER, COOLDOWN, MIN_CAPACITY,
             MAX_CAPACITY, PROTECTION, PROTECT_CPU, PROTECT_MEMORY, RESERVED_SHARE);
 
-    final boolean enabled;
-    final boolean protection;
-    final Duration interval;
-    /** Slots per member, or 0 to take the system limit ({@code system.max-concurrent-tasks}), else 50. */
-    final long slotsPerMember;
-    final ScalingRules rules;
-    final TierRanges ranges;
-
     /**
-     * @param raw    the value of a key, or null
-     * @param ranged the {@code quotaware.scaling.range.*} keys given, each with its value
+     * Reads the keys.
+     *
+     * @param raw   the values; its listed {@code quotaware.scaling.range.*} names are the ranges given
+     * @param tiers the tiers a range may name
      */
-    ScalingSettings(Function<String, String> raw, Map<String, String> ranged, QuotaTiers tiers) {
-        this.enabled = bool(raw, ENABLED);
-        this.protection = bool(raw, PROTECTION);
-        this.interval = duration(raw, INTERVAL, "interval", Duration.ofSeconds(5), Duration.ofHours(1));
-        String slots = raw.apply(SLOTS_PER_MEMBER);
-        this.slotsPerMember = slots == null ? 0
+    public static ScalingSettings read(ConfigSource raw, QuotaTiers tiers) {
+        boolean enabled = bool(raw, ENABLED);
+        boolean protection = bool(raw, PROTECTION);
+        Duration interval = duration(raw, INTERVAL, "interval", Duration.ofSeconds(5), Duration.ofHours(1));
+        String slots = raw.value(SLOTS_PER_MEMBER);
+        long slotsPerMember = slots == null ? 0
                 : ConfigValues.number(SLOTS_PER_MEMBER, "slotsPerMember", slots, 1, 1_000_000);
         ScalingRules.Builder b = ScalingRules.defaults().toBuilder();
         apply(raw, COOLDOWN, v -> b.cooldown(ConfigValues.duration(COOLDOWN, "cooldown", v,
@@ -67,12 +66,14 @@ final class ScalingSettings {
         apply(raw, PROTECT_CPU, v -> b.protectCpu(ConfigValues.fraction(PROTECT_CPU, "protectCpu", v)));
         apply(raw, PROTECT_MEMORY, v -> b.protectMemory(ConfigValues.fraction(PROTECT_MEMORY, "protectMemory", v)));
         apply(raw, RESERVED_SHARE, v -> b.reservedShare(ConfigValues.fraction(RESERVED_SHARE, "reservedShare", v)));
+        ScalingRules rules;
         try {
-            this.rules = b.build();
+            rules = b.build();
         } catch (InvalidQuotaConfigException e) {
             throw e.forKey(PREFIX + "scaling");
         }
-        this.ranges = TierRanges.parse(RANGE, ranged, tiers);
+        return new ScalingSettings(enabled, protection, interval, slotsPerMember, rules,
+                TierRanges.parse(RANGE, ranged(raw), tiers));
     }
 
     /** Every range key the tiers may have, to look each up by name. */
@@ -88,10 +89,10 @@ final class ScalingSettings {
         return keys;
     }
 
-    /** The range keys of {@code values}, without their prefix. */
-    static Map<String, String> ranged(Map<String, String> values) {
+    /** The range keys listed, without their prefix. */
+    private static Map<String, String> ranged(ConfigSource raw) {
         Map<String, String> ranged = new LinkedHashMap<>();
-        values.forEach((name, value) -> {
+        ConfigSource.listed(raw).forEach((name, value) -> {
             if (name.startsWith(RANGE)) {
                 ranged.put(name.substring(RANGE.length()), value);
             }
@@ -99,8 +100,8 @@ final class ScalingSettings {
         return ranged;
     }
 
-    private static void apply(Function<String, String> raw, String key, Consumer<String> setter) {
-        String v = raw.apply(key);
+    private static void apply(ConfigSource raw, String key, Consumer<String> setter) {
+        String v = raw.value(key);
         if (v != null) {
             try {
                 setter.accept(v);
@@ -110,14 +111,14 @@ final class ScalingSettings {
         }
     }
 
-    private static boolean bool(Function<String, String> raw, String key) {
-        String v = raw.apply(key);
+    private static boolean bool(ConfigSource raw, String key) {
+        String v = raw.value(key);
         return v == null || ConfigValues.bool(key, key.substring(PREFIX.length()), v);
     }
 
-    private static Duration duration(Function<String, String> raw, String key, String field, Duration fallback,
+    private static Duration duration(ConfigSource raw, String key, String field, Duration fallback,
                                      Duration max) {
-        String v = raw.apply(key);
+        String v = raw.value(key);
         return v == null ? fallback : ConfigValues.duration(key, field, v, Duration.ofSeconds(1), max);
     }
 }

@@ -1,4 +1,4 @@
-package org.quotaware.servlet;
+package org.quotaware.http;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package org.quotaware.cdi.admin;
+package org.quotaware.config;
 
 import java.time.Duration;
 import java.util.Map;
@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AdminSettingsTest {
 
     private static AdminSettings load(Map<String, String> values) {
-        return AdminSettings.load(values.keySet(), values::get);
+        return AdminSettings.read(ConfigSource.of("test", values));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.quotaware.servlet;
+package org.quotaware.http;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -15,10 +15,10 @@ import java.util.Locale;
  * {@code /api/pricelists}. Spellings that could mean a different path to another component (an encoded slash or
  * backslash, a NUL, {@code ..} above the root, broken percent-encoding) are rejected rather than guessed.
  */
-final class RequestPath {
+public final class RequestPath {
 
     /** A path that cannot be normalised safely; the filter answers 400. */
-    static final class MalformedPathException extends Exception {
+    public static final class MalformedPathException extends Exception {
         MalformedPathException(String message) {
             super(message, null, false, false);
         }
@@ -33,7 +33,7 @@ final class RequestPath {
      * @param requestUri  the raw request URI (not decoded), without query
      * @param contextPath the context path, "" for the root context
      */
-    static String of(String requestUri, String contextPath) throws MalformedPathException {
+    public static String of(String requestUri, String contextPath) throws MalformedPathException {
         String path = normalise(requestUri);
         String context = contextPath == null || contextPath.isEmpty() ? "" : normalise(contextPath);
         if (context.isEmpty() || context.equals("/")) {
@@ -50,7 +50,7 @@ final class RequestPath {
     }
 
     /** Decodes once, drops path parameters, collapses empty segments, resolves dot segments, lower-cases. */
-    static String normalise(String raw) throws MalformedPathException {
+    public static String normalise(String raw) throws MalformedPathException {
         if (raw == null || raw.isEmpty()) {
             return "/";
         }

@@ -1,18 +1,16 @@
-package org.quotaware.cdi.admin;
+package org.quotaware.config;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 
 import org.quotaware.InvalidQuotaConfigException;
-import org.quotaware.config.ConfigValues;
 
 /**
- * The {@code quotaware.admin.*} keys, read and validated at deployment: a bad value names the key and what is allowed
- * (never the secret itself).
+ * The {@code quotaware.admin.*} keys of quota-cdi's admin API, read and validated at deployment: a bad value names the
+ * key and what is allowed (never the secret itself).
  *
  * @param enabled whether the admin API answers ({@code quotaware.admin.enabled}, default false: it answers 404)
  * @param role    the role an authenticated caller needs, or null
@@ -43,29 +41,28 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
     /** The header that carries the admin key. */
     public static final String KEY_HEADER = "X-Admin-Key";
     public static final String DEFAULT_MAP = "quotaware-tiers";
-    static final int DEFAULT_KEY_FAILURES = 5;
-    static final Duration DEFAULT_KEY_FAILURE_WINDOW = Duration.ofMinutes(1);
+    public static final int DEFAULT_KEY_FAILURES = 5;
+    public static final Duration DEFAULT_KEY_FAILURE_WINDOW = Duration.ofMinutes(1);
     static final int MIN_KEY_LENGTH = 16;
-    static final int DEFAULT_MAX_OVERRIDES = 1_000;
+    public static final int DEFAULT_MAX_OVERRIDES = 1_000;
 
     /**
      * Reads the keys.
      *
-     * @param names every configuration name present (to refuse a misspelt {@code quotaware.admin.*} key)
-     * @param raw   the value of a name, or null
+     * @param raw the values; its listed names are checked, to refuse a misspelt {@code quotaware.admin.*} key
      * @throws InvalidQuotaConfigException naming the key and the problem
      */
-    public static AdminSettings load(Iterable<String> names, Function<String, String> raw) {
-        for (String name : names) {
+    public static AdminSettings read(ConfigSource raw) {
+        for (String name : raw.names()) {
             if (name.startsWith(PREFIX) && !KEYS.contains(name)) {
                 throw InvalidQuotaConfigException.invalid("setting", name, "one of " + KEYS).forKey(name);
             }
         }
         boolean enabled = bool(raw, ENABLED, false);
         boolean me = bool(raw, ME, true);
-        String role = blankToNull(raw.apply(ROLE));
-        String key = blankToNull(raw.apply(KEY));
-        String map = blankToNull(raw.apply(MAP));
+        String role = blankToNull(raw.value(ROLE));
+        String key = blankToNull(raw.value(KEY));
+        String map = blankToNull(raw.value(MAP));
         if (key != null && key.length() < MIN_KEY_LENGTH) {
             // the length only: a message must never show the secret
             throw InvalidQuotaConfigException.invalid("key", key.length() + " characters",
@@ -77,7 +74,7 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
                     + " header) is set").forKey(ENABLED);
         }
         int failures = (int) number(raw, KEY_FAILURES, "key-failures", DEFAULT_KEY_FAILURES, 1, 1_000);
-        String windowRaw = blankToNull(raw.apply(KEY_FAILURE_WINDOW));
+        String windowRaw = blankToNull(raw.value(KEY_FAILURE_WINDOW));
         Duration window = windowRaw == null ? DEFAULT_KEY_FAILURE_WINDOW : ConfigValues.duration(KEY_FAILURE_WINDOW,
                 "key-failure-window", windowRaw, Duration.ofSeconds(1), Duration.ofDays(1));
         int maxOverrides = (int) number(raw, MAX_OVERRIDES, "max-overrides", DEFAULT_MAX_OVERRIDES, 0, 100_000);
@@ -103,14 +100,14 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
         return MessageDigest.isEqual(keyHash, sha256(presented));
     }
 
-    private static boolean bool(Function<String, String> raw, String key, boolean fallback) {
-        String v = blankToNull(raw.apply(key));
+    private static boolean bool(ConfigSource raw, String key, boolean fallback) {
+        String v = blankToNull(raw.value(key));
         return v == null ? fallback : ConfigValues.bool(key, key.substring(PREFIX.length()), v);
     }
 
-    private static long number(Function<String, String> raw, String key, String field, long fallback, long min,
+    private static long number(ConfigSource raw, String key, String field, long fallback, long min,
                                long max) {
-        String v = blankToNull(raw.apply(key));
+        String v = blankToNull(raw.value(key));
         return v == null ? fallback : ConfigValues.number(key, field, v, min, max);
     }
 
@@ -129,6 +126,7 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
     @Override
     public String toString() {
         return "AdminSettings[enabled=" + enabled + ", role=" + role + ", key=" + (keyHash == null ? "none" : "set")
-                + ", me=" + me + ", map=" + mapName + ", keyFailures=" + keyFailures + "/" + keyFailureWindow + ", maxOverrides=" + maxOverrides + "]";
+                + ", me=" + me + ", map=" + mapName + ", keyFailures=" + keyFailures + "/" + keyFailureWindow
+                + ", maxOverrides=" + maxOverrides + "]";
     }
 }
