@@ -44,6 +44,8 @@ public class ManagerPublisher implements ServletContextListener {
         // the manager itself, not its client proxy: the filter calls it on every request
         QuotaManager manager = beans.implementation();
         context.setAttribute(QuotaFilter.MANAGER_ATTRIBUTE, manager);
+        // the filter charges what a request costs through the same meter as @Quota, so the dashboard sees both
+        context.setAttribute(QuotaFilter.COST_METER_ATTRIBUTE, beans.costMeter());
         // the filter bounds an async request's slot as @Quota does: by quotaware.async-lease
         context.setAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE, beans.asyncLease());
         // and leaves the RateLimit fields out for the same tiers (quotaware.*rate-limit-headers)
@@ -73,6 +75,7 @@ public class ManagerPublisher implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         event.getServletContext().removeAttribute(QuotaFilter.MANAGER_ATTRIBUTE);
+        event.getServletContext().removeAttribute(QuotaFilter.COST_METER_ATTRIBUTE);
         event.getServletContext().removeAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE);
         event.getServletContext().removeAttribute(QuotaFilter.HEADERS_ATTRIBUTE);
         event.getServletContext().removeAttribute(ResumeScope.ATTRIBUTE);

@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
 import org.quotaware.config.ScalingSettings;
+import org.quotaware.cost.CostMeter;
 import org.quotaware.denials.DenialLog;
 import org.quotaware.denials.DenialLogger;
 import org.quotaware.engine.DefaultQuotaManager;
@@ -97,6 +98,15 @@ public class QuotaBeans {
     public ClusterLink cluster() {
         implementation();
         return cluster;
+    }
+
+    /**
+     * What measures the cost of the requests the manager's permits are held for (CPU time, allocated bytes), shared
+     * by the filter and {@code @Quota}: add a listener here to see every charge.
+     */
+    public CostMeter costMeter() {
+        implementation();
+        return extension.meter();
     }
 
     /** The latest denials of this member's manager. */

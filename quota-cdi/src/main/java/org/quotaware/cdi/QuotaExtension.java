@@ -23,6 +23,7 @@ import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaManager;
 import org.quotaware.config.AdminSettings;
 import org.quotaware.servlet.FilterSettings;
+import org.quotaware.cost.CostMeter;
 
 /**
  * Finds every {@code @Quota} at deployment, resolves it against MicroProfile Config and validates it; a bad one (an
@@ -140,9 +141,18 @@ public class QuotaExtension implements Extension {
         return names.contains(name);
     }
 
-    /** Remembers (or, with null, forgets) the manager {@link QuotaBeans} created. */
+    /** Measures what a call costs for the manager's limits that count it (CPU time, allocated bytes); null before. */
+    private volatile CostMeter meter;
+
+    /** Remembers (or, with null, forgets) the manager {@link QuotaBeans} created, and makes its meter. */
     void created(QuotaManager created) {
+        meter = created == null ? null : new CostMeter(created);
         manager = created;
+    }
+
+    /** The meter of the manager {@link QuotaBeans} created; null before it did. */
+    CostMeter meter() {
+        return meter;
     }
 
     /** The manager itself once {@link QuotaBeans} created it, else {@code proxy} (whose first call creates it). */

@@ -16,6 +16,7 @@ import org.quotaware.QuotaDenial;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
+import org.quotaware.cost.CostMeter;
 import org.quotaware.http.Problem;
 import org.quotaware.servlet.QuotaCaller;
 
@@ -25,7 +26,10 @@ import org.quotaware.servlet.QuotaCaller;
  * times out or disconnects (or its lease ends). An asynchronous method (one returning a {@link CompletionStage} or
  * taking a {@code @Suspended AsyncResponse}) that has to queue holds no thread while it waits: see {@link AsyncWaits}. A denial is thrown as {@link QuotaExceededException}, which JAX-RS
  * answers with the filter's 429/413 response. On a request the filter already counted, only what the filter did not
- * count is added: no second request, no second slot.
+ * count is added: no second request, no second slot, and no second charge of its CPU time or allocated bytes (the
+ * filter measures the whole request thread, this method's run included). Otherwise what the thread running the
+ * method uses (the invoking thread, or the managed executor's for a call that waited in the queue) is charged to the
+ * method's permit before it closes; what a returned stage's own threads do is not measured.
  */
 @Quota
 @Interceptor
@@ -81,17 +85,22 @@ public class QuotaInterceptor implements Serializable {
                     extension.configuration().settings.quota().rateLimitHeaders());
         }
         QuotaPermit permit = (QuotaPermit) acquisition;
+        boolean countedByFilter = countedByFilter(method, caller);
+        CostMeter meter = extension.meter();
+        CostMeter.Segment segment = countedByFilter || meter == null ? CostMeter.Segment.NONE : meter.start();
         Object result;
         try {
-            if (method.tier().isEmpty() && caller.slot()) {
+            if (countedByFilter) {
                 callers.updateHeaders(permit.result()); // the headers now count this call's files too
             }
             result = ctx.proceed();
         } catch (Exception | Error e) {
+            segment.charge(permit);
             permit.failed();
             permit.close();
             throw e;
         }
+        segment.charge(permit); // before anything below can close the permit
         if (result instanceof CompletionStage<?> stage) {
             stage.whenComplete((value, failure) -> {
                 if (failure != null) {
@@ -122,8 +131,15 @@ public class QuotaInterceptor implements Serializable {
         QuotaRequest request = QuotaRequest.upload(files, -1).withConcurrent(slot)
                 .withTier(sameQuota ? caller.tier() : method.tier()).withAnonymous(caller.anonymous())
                 .withTarget(method.name());
-        boolean countedByFilter = sameQuota && caller.slot();
-        return countedByFilter ? request.alreadyCounted() : request;
+        return countedByFilter(method, caller) ? request.alreadyCounted() : request;
+    }
+
+    /**
+     * Whether the filter counted this HTTP request on the same quota and holds its permit: this call then adds its
+     * files only, and its cost is the filter's to charge (this method runs inside the filter's measured chain).
+     */
+    private static boolean countedByFilter(QuotaMethod method, QuotaCaller caller) {
+        return method.tier().isEmpty() && caller.slot();
     }
 
     private static AsyncResponse suspended(Object[] parameters) {

@@ -14,11 +14,15 @@ import org.quotaware.QuotaCheckResult;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaPermit;
 import org.quotaware.Violation;
+import org.quotaware.cost.CostMeter;
 
 /**
  * Runs the rest of the chain while holding a permit, and gives the slot back exactly once on every path: a normal
  * return, an exception or an {@link Error} (counted as failed), or, for a request left in asynchronous mode, when it
- * completes, times out or fails (a client that goes away shows up as one of those).
+ * completes, times out or fails (a client that goes away shows up as one of those). What the request thread used
+ * from admission to the chain's return (CPU time, allocated bytes, as far as a limit counts them) is charged to the
+ * permit before it can close; the {@code ASYNC} dispatches of a request left asynchronous are charged by
+ * {@link AsyncCost}.
  */
 final class PermitHolder {
 
@@ -46,6 +50,7 @@ final class PermitHolder {
         SizeLimitedRequest limited = maxBytes == QuotaLimits.OFF ? null
                 : new SizeLimitedRequest(request, response, maxBytes, () -> tooLarge(request, response, maxBytes));
         boolean handedOver = false;
+        CostMeter.Segment segment = filter.meter().start();
         try {
             // the caller is current for the chain only: the release below may resume another request on this thread
             RunningChain outer = RunningChain.enter(caller, response);
@@ -67,6 +72,8 @@ final class PermitHolder {
             }
             throw t; // after a commit, the container aborts the connection: never a response that looks complete
         } finally {
+            // before the slot can go: an asynchronous request's AsyncPermitRelease may close the permit from now on
+            segment.charge(permit);
             if (!handedOver) {
                 permit.close();
             }
@@ -91,6 +98,7 @@ final class PermitHolder {
                 async.setTimeout(asyncLeaseMillis);
             }
             async.addListener(new AsyncPermitRelease(permit));
+            request.setAttribute(AsyncCost.ATTRIBUTE, new AsyncCost(filter.meter(), permit));
             return true;
         } catch (IllegalStateException alreadyOver) {
             return false;

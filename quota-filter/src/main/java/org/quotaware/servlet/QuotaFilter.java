@@ -32,6 +32,7 @@ import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
 import org.quotaware.config.QuotaSettings;
+import org.quotaware.cost.CostMeter;
 import org.quotaware.denials.DenialLog;
 import org.quotaware.denials.DenialLogger;
 import org.quotaware.http.HeaderSwitch;
@@ -77,6 +78,13 @@ public class QuotaFilter implements Filter {
      */
     public static final String SETTINGS_ATTRIBUTE = FilterSettings.class.getName();
 
+    /**
+     * The servlet-context attribute under which the application may publish the {@link CostMeter} of its
+     * {@link QuotaManager} (quota-cdi does, so that its dashboard sees what the filter charges); a filter enforcing that
+     * manager measures with it, any other with a meter of its own.
+     */
+    public static final String COST_METER_ATTRIBUTE = CostMeter.class.getName();
+
     /** The response of a counted request, so a {@code @Quota} method can bring its RateLimit headers up to date. */
     static final String RESPONSE = QuotaFilter.class.getName() + ".response";
 
@@ -118,6 +126,8 @@ public class QuotaFilter implements Filter {
     private ServletContext context;
     private long asyncLeaseMillis;
     private HeaderSwitch rateLimitHeaders = HeaderSwitch.ALWAYS;
+    /** Measures what the manager's limits count at a request's end (CPU time, allocated bytes), if anything. */
+    private CostMeter meter;
     /** The OpenTelemetry gauges of a manager of its own ({@code metrics=opentelemetry}), or null. */
     private AutoCloseable telemetry;
 
@@ -193,6 +203,9 @@ public class QuotaFilter implements Filter {
                     }
                 }
                 prepare();
+                if (!ownsManager && context.getAttribute(COST_METER_ATTRIBUTE) instanceof CostMeter published) {
+                    meter = published;
+                }
                 if (!params.containsKey(QuotaSettings.ASYNC_LEASE) && context != null
                         && context.getAttribute(ASYNC_LEASE_ATTRIBUTE) instanceof java.time.Duration lease) {
                     asyncLeaseMillis = lease.toMillis();
@@ -258,6 +271,12 @@ public class QuotaFilter implements Filter {
         anonymousTier = settings.anonymousTierIn(tiers);
         asyncLeaseMillis = settings.asyncLease().toMillis();
         rateLimitHeaders = settings.rateLimitHeaders();
+        meter = new CostMeter(manager);
+    }
+
+    /** What measures a request's cost for the permit it holds. */
+    CostMeter meter() {
+        return meter;
     }
 
     /** Which tiers' answers carry the RateLimit fields. */
@@ -285,6 +304,11 @@ public class QuotaFilter implements Filter {
                         counted.files(), outcome));
             }
             return; // otherwise the request was given up (its client went away) and its slot given back
+        }
+        if (req.getDispatcherType() == DispatcherType.ASYNC && req.getAttribute(AsyncCost.ATTRIBUTE)
+                instanceof AsyncCost cost) {
+            cost.dispatched(req, res, chain); // a part of an asynchronous request that holds a permit: measured
+            return;
         }
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
                 || request.getDispatcherType() != DispatcherType.REQUEST || request.getAttribute(COUNTED) != null

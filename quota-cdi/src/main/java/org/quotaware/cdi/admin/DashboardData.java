@@ -13,6 +13,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
+import org.quotaware.Counted;
 import org.quotaware.QuotaLimits;
 import org.quotaware.SystemLimits;
 import org.quotaware.cdi.ClusterLink;
@@ -26,9 +27,9 @@ import org.quotaware.scaling.ScalingDecision;
 
 /**
  * The dashboard's one summary, {@code GET quota/admin/dashboard/data}: built at most once per
- * {@value #FRESH_MILLIS} ms whatever the number of open dashboards, and of bounded size and cost: the decision ring
- * (fixed), the statistics counters, the scaler's bounded history, and the usage of the {@value #TOP} top users (one
- * store read each; no scan of the tracked users).
+ * {@value #FRESH_MILLIS} ms per {@link Ranking} whatever the number of open dashboards, and of bounded size and cost:
+ * the decision ring (fixed), the statistics counters, the scaler's bounded history, and the usage of the
+ * {@value #TOP} top users of the ranking asked for (one store read each; no scan of the tracked users).
  */
 @ApplicationScoped
 public class DashboardData {
@@ -50,25 +51,45 @@ public class DashboardData {
     @Inject
     Instance<ScalingService> scaling;
 
-    private volatile JsonObject last;
-    private volatile long builtAt;
+    /** What the top users are ranked by: {@code ?top=decisions} (the default) or {@code ?top=cpu}. */
+    public enum Ranking {
+        /** The most decisions, admitted and denied. */
+        DECISIONS,
+        /** The most CPU time charged to their requests (measured only while a limit counts CPU). */
+        CPU;
 
-    /** The summary, at most {@value #FRESH_MILLIS} ms old. */
-    public JsonObject summary() {
-        JsonObject s = last;
-        if (s != null && System.nanoTime() - builtAt < TimeUnit.MILLISECONDS.toNanos(FRESH_MILLIS)) {
-            return s;
-        }
-        synchronized (this) {
-            if (last == null || System.nanoTime() - builtAt >= TimeUnit.MILLISECONDS.toNanos(FRESH_MILLIS)) {
-                last = build();
-                builtAt = System.nanoTime();
+        /** The ranking a query parameter names (null for the default), or null for a name there is none of. */
+        public static Ranking named(String name) {
+            if (name == null || name.isEmpty()) {
+                return DECISIONS;
             }
-            return last;
+            for (Ranking r : values()) {
+                if (r.name().equalsIgnoreCase(name)) {
+                    return r;
+                }
+            }
+            return null;
         }
     }
 
-    private JsonObject build() {
+    /** A summary and when it was built. */
+    private record Built(JsonObject summary, long atNanos) {
+    }
+
+    /** The latest summary per ranking; null before the first. */
+    private final Built[] last = new Built[Ranking.values().length];
+
+    /** The summary with the top users by {@code ranking}, at most {@value #FRESH_MILLIS} ms old. */
+    public synchronized JsonObject summary(Ranking ranking) {
+        Built b = last[ranking.ordinal()];
+        if (b == null || System.nanoTime() - b.atNanos() >= TimeUnit.MILLISECONDS.toNanos(FRESH_MILLIS)) {
+            b = new Built(build(ranking), System.nanoTime());
+            last[ranking.ordinal()] = b;
+        }
+        return b.summary();
+    }
+
+    private JsonObject build(Ranking ranking) {
         return Json.createObjectBuilder()
                 .add("at", Instant.now().toString())
                 .add("statistics", AdminJson.statistics(usage.statistics(), usage.storeMode()))
@@ -76,7 +97,7 @@ public class DashboardData {
                 .add("decisions", decisions(recorder.history()))
                 .add("store", store())
                 .add("scaling", scaling())
-                .add("topUsers", top(recorder.top()))
+                .add("topUsers", ranking == Ranking.CPU ? cpuTop() : top(recorder.top()))
                 .add("denialLogSize", beans.denials().size())
                 .build();
     }
@@ -173,10 +194,33 @@ public class DashboardData {
     private JsonObject top(TopUsers top) {
         JsonArrayBuilder users = Json.createArrayBuilder();
         for (TopUsers.Entry e : top.top(TOP)) {
-            users.add(Json.createObjectBuilder().add("user", e.user()).add("decisions", e.decisions())
+            users.add(Json.createObjectBuilder().add("user", e.user()).add("decisions", e.count())
                     .add("denied", e.denied()).add("overcount", e.overcount())
                     .add("usage", AdminJson.usage(beans.implementation().usage(e.user(), e.tier()))));
         }
-        return Json.createObjectBuilder().add("spanSeconds", top.span().toSeconds()).add("users", users).build();
+        return Json.createObjectBuilder().add("rank", "decisions").add("spanSeconds", top.span().toSeconds())
+                .add("users", users).build();
+    }
+
+    /**
+     * The users by CPU time charged ({@code cpuMillis}, and {@code overcountMillis} it may exceed the truth by), with
+     * {@code measured}: whether a limit counts CPU now (otherwise nothing is measured and the list only ages).
+     */
+    private JsonObject cpuTop() {
+        TopUsers top = recorder.cpu();
+        JsonArrayBuilder users = Json.createArrayBuilder();
+        for (TopUsers.Entry e : top.top(TOP)) {
+            users.add(Json.createObjectBuilder().add("user", e.user()).add("cpuMillis", millis(e.count()))
+                    .add("overcountMillis", millis(e.overcount()))
+                    .add("usage", AdminJson.usage(beans.implementation().usage(e.user(), e.tier()))));
+        }
+        boolean measured = beans.implementation().chargedAtEnd().contains(Counted.CPU);
+        return Json.createObjectBuilder().add("rank", "cpu").add("measured", measured)
+                .add("spanSeconds", top.span().toSeconds()).add("users", users).build();
+    }
+
+    /** Microseconds as milliseconds with one decimal. */
+    private static double millis(long micros) {
+        return Math.round(micros / 100.0) / 10.0;
     }
 }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
@@ -95,17 +96,25 @@ public class DashboardResource {
         return file("app.css", "text/css;charset=UTF-8");
     }
 
-    /** Everything the page shows but the denials and one user's usage: see {@link DashboardData}. */
+    /**
+     * Everything the page shows but the denials and one user's usage: see {@link DashboardData}. {@code top} ranks
+     * the top users: {@code decisions} (the default) or {@code cpu}.
+     */
     @GET
     @Path("data")
     @Produces({MediaType.APPLICATION_JSON, "application/problem+json"})
-    public Response data(@HeaderParam(AdminSettings.KEY_HEADER) String key) {
+    public Response data(@HeaderParam(AdminSettings.KEY_HEADER) String key, @QueryParam("top") String top) {
         Response refused = access.refuse(security, key, path(), callers.clientAddress());
         if (refused != null) {
             return refused;
         }
-        return Response.fromResponse(AdminResponses.json(200, data.summary())).header("Cache-Control", "no-store")
-                .build();
+        DashboardData.Ranking ranking = DashboardData.Ranking.named(top);
+        if (ranking == null) {
+            return AdminResponses.problem(AdminResponses.INVALID_CHANGE, "Invalid request", 400,
+                    "top must be decisions or cpu, was " + top.substring(0, Math.min(top.length(), 32)), path());
+        }
+        return Response.fromResponse(AdminResponses.json(200, data.summary(ranking)))
+                .header("Cache-Control", "no-store").build();
     }
 
     private Response file(String name, String type) {

@@ -8,15 +8,20 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.quotaware.QuotaCheckResult;
+import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.cdi.admin.AdminAccess;
+import org.quotaware.cost.CostMeter;
+import org.quotaware.spi.ChargeListener;
 import org.quotaware.spi.DecisionListener;
 
 /**
  * Feeds the dashboard's {@link DecisionHistory} and {@link TopUsers} with every decision of the application's
- * manager. Listens only while the admin API is enabled: otherwise nobody can see them, and decisions cost nothing
- * more. Both hold a fixed amount of memory.
+ * manager, and its {@linkplain #cpu() CPU ranking} with the CPU time the filter and {@code @Quota} charge permits
+ * (told by the application's {@link CostMeter}, a part of a request at a time: measured only while a limit counts
+ * CPU). Listens only while the admin API is enabled: otherwise nobody can see them, and decisions cost nothing more.
+ * All hold a fixed amount of memory.
  */
 @ApplicationScoped
 public class DashboardRecorder {
@@ -29,10 +34,13 @@ public class DashboardRecorder {
 
     private final DecisionHistory history = new DecisionHistory(InstantSource.system());
     private final TopUsers top = new TopUsers(InstantSource.system());
+    /** Users by the CPU time charged to their permits, in microseconds. */
+    private final TopUsers cpu = new TopUsers(InstantSource.system());
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         if (access.settings().enabled()) {
             beans.implementation().listen(new Listener(history, top));
+            beans.costMeter().listen(new CpuListener(cpu));
         }
     }
 
@@ -42,6 +50,23 @@ public class DashboardRecorder {
 
     public TopUsers top() {
         return top;
+    }
+
+    /** The users whose requests used the most CPU time lately, counted in microseconds. */
+    public TopUsers cpu() {
+        return cpu;
+    }
+
+    /** Ranks a permit's user by the CPU time charged to it; allocation is not ranked. */
+    record CpuListener(TopUsers cpu) implements ChargeListener {
+
+        @Override
+        public void charged(QuotaPermit permit, long cpuNanos, long allocatedBytes) {
+            if (cpuNanos > 0) {
+                // whole microseconds, rounded up: a request of a few microseconds still counts
+                cpu.record(permit.user(), permit.result().tier(), (cpuNanos + 999) / 1_000, false);
+            }
+        }
     }
 
     /** A plain object on the manager's list, so a decision does not go through a CDI proxy. */

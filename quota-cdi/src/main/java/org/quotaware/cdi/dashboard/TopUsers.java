@@ -11,11 +11,12 @@ import java.util.Map;
 import org.quotaware.InvalidQuotaConfigException;
 
 /**
- * The users with the most decisions lately, in fixed memory whatever the number of users: the Space-Saving algorithm
- * (Metwally et al.) with {@code capacity} counters per period, over the current period and the one before.
+ * The users with the most decisions lately (or the most of a weight recorded with them: the dashboard ranks CPU time
+ * too), in fixed memory whatever the number of users: the Space-Saving algorithm (Metwally et al.), weighted, with
+ * {@code capacity} counters per period, over the current period and the one before.
  * <p>
  * A user not yet counted takes the counter of the least counted one when all are in use, and inherits its count as
- * an overcount. So every user with more than {@code 1/capacity} of a period's decisions is listed, and a count is
+ * an overcount. So every user with more than {@code 1/capacity} of a period's count is listed, and a count is
  * never below the truth nor above it by more than its {@link Entry#overcount}. Recording costs a map lookup; taking
  * a counter scans the {@code capacity} counters, only when they are all in use. Scanning the store's tracked users
  * instead would cost in proportion to the users, on every member and on every refresh.
@@ -26,14 +27,15 @@ public final class TopUsers {
     public static final Duration DEFAULT_PERIOD = Duration.ofMinutes(1);
 
     /**
-     * A user and its decisions over the current and the previous period.
+     * A user and what it was counted over the current and the previous period.
      *
-     * @param tier      the tier of its latest decision (an anonymous caller's tier is known only from its requests)
-     * @param decisions decisions counted (admitted and denied), at most {@code overcount} above the truth
-     * @param denied    of those, the denied ones (counted since the user took its counter)
-     * @param overcount how much {@code decisions} may exceed the truth
+     * @param tier      the tier of its latest record (an anonymous caller's tier is known only from its requests)
+     * @param count     decisions counted (admitted and denied), or the weight recorded (CPU microseconds), at most
+     *                  {@code overcount} above the truth
+     * @param denied    of the decisions, the denied ones (counted since the user took its counter)
+     * @param overcount how much {@code count} may exceed the truth
      */
-    public record Entry(String user, String tier, long decisions, long denied, long overcount) {
+    public record Entry(String user, String tier, long count, long denied, long overcount) {
     }
 
     private static final class Counter {
@@ -62,7 +64,12 @@ public final class TopUsers {
     }
 
     /** Counts one decision for {@code user}, made with the limits of {@code tier}. */
-    public synchronized void record(String user, String tier, boolean denied) {
+    public void record(String user, String tier, boolean denied) {
+        record(user, tier, 1, denied);
+    }
+
+    /** Adds {@code weight} (at least 1: a ranking by weight, e.g. CPU microseconds) for {@code user}. */
+    public synchronized void record(String user, String tier, long weight, boolean denied) {
         roll();
         Counter c = current.get(user);
         if (c == null) {
@@ -81,24 +88,29 @@ public final class TopUsers {
             current.put(user, c);
         }
         c.tier = tier;
-        c.count++;
+        c.count = saturatedAdd(c.count, Math.max(1, weight));
         if (denied) {
             c.denied++;
         }
     }
 
-    /** The {@code n} users with the most decisions over the current and the previous period, most first. */
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /** The {@code n} users counted the most over the current and the previous period, most first. */
     public synchronized List<Entry> top(int n) {
         roll();
         Map<String, Entry> merged = new HashMap<>();
         for (Map<String, Counter> period : List.of(previous, current)) {
             // the current period last: its tier is the newest
             period.forEach((user, c) -> merged.merge(user, new Entry(user, c.tier, c.count, c.denied, c.error),
-                    (a, b) -> new Entry(user, b.tier(), a.decisions() + b.decisions(), a.denied() + b.denied(),
-                            a.overcount() + b.overcount())));
+                    (a, b) -> new Entry(user, b.tier(), saturatedAdd(a.count(), b.count()), a.denied() + b.denied(),
+                            saturatedAdd(a.overcount(), b.overcount()))));
         }
         List<Entry> all = new ArrayList<>(merged.values());
-        all.sort(Comparator.comparingLong(Entry::decisions).reversed().thenComparing(Entry::user));
+        all.sort(Comparator.comparingLong(Entry::count).reversed().thenComparing(Entry::user));
         return all.subList(0, Math.min(n, all.size()));
     }
 

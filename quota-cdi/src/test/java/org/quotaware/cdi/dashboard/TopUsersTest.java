@@ -63,8 +63,8 @@ class TopUsersTest {
         TopUsers.Entry first = top.top(1).get(0);
 
         assertThat(first.user()).isEqualTo("key:mallory");
-        assertThat(first.decisions() - first.overcount()).isLessThanOrEqualTo(10_000);
-        assertThat(first.decisions()).isGreaterThanOrEqualTo(10_000);
+        assertThat(first.count() - first.overcount()).isLessThanOrEqualTo(10_000);
+        assertThat(first.count()).isGreaterThanOrEqualTo(10_000);
         assertThat(top.top(100)).hasSize(3);
     }
 
@@ -85,5 +85,43 @@ class TopUsersTest {
 
         clock.advance(Duration.ofMinutes(2));
         assertThat(top.top(5)).isEmpty();
+    }
+
+    @Test
+    void aWeightedRankingPutsTheHeaviestUserFirstHoweverFewItsRecords() {
+        for (int i = 0; i < 50; i++) {
+            top.record("key:light", "default", 100, false); // 50 cheap requests of 0.1 ms
+        }
+        top.record("key:heavy", "default", 2_000_000, false); // one request of 2 s of CPU
+
+        assertThat(top.top(2)).containsExactly(new TopUsers.Entry("key:heavy", "default", 2_000_000, 0, 0),
+                new TopUsers.Entry("key:light", "default", 5_000, 0, 0));
+    }
+
+    @Test
+    void aWeightedRankingStaysInItsCountersAndNeverListsAHeavyUserBelowItsTruth() {
+        top.record("key:heavy", "default", 1_000_000, false);
+        for (int i = 0; i < 10_000; i++) {
+            top.record("ip:" + i, "anonymous", 1 + i % 7, false); // many light users, each taking the least counter
+        }
+        top.record("key:heavy", "default", 1_000_000, false);
+
+        TopUsers.Entry first = top.top(1).get(0);
+        assertThat(first.user()).isEqualTo("key:heavy");
+        assertThat(first.count()).isGreaterThanOrEqualTo(2_000_000);
+        assertThat(first.count() - first.overcount()).isLessThanOrEqualTo(2_000_000);
+        assertThat(top.top(100)).hasSize(3);
+    }
+
+    @Test
+    void theCpuListenerRanksAPermitsUserByTheMicrosecondsChargedRoundedUp() {
+        DashboardRecorder.CpuListener listener = new DashboardRecorder.CpuListener(top);
+        org.quotaware.QuotaPermit permit = new org.quotaware.QuotaPermit("key:alice", 1,
+                org.quotaware.QuotaCheckResult.allowed("gold", false, List.of()), (p, success) -> { });
+        listener.charged(permit, 1_500_001, 4_096);
+        listener.charged(permit, 999, 0);
+        listener.charged(permit, 0, 1 << 20); // allocation only: not ranked
+
+        assertThat(top.top(5)).containsExactly(new TopUsers.Entry("key:alice", "gold", 1_502, 0, 0));
     }
 }

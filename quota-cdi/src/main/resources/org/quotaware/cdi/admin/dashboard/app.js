@@ -14,6 +14,7 @@
   var admin = root + 'quota/admin/';
   var timer = null;
   var selectedUser = null;
+  var topRank = 'decisions'; // or 'cpu': what the top users are ranked by
   var colours = {};
 
   function $(id) { return document.getElementById(id); }
@@ -117,7 +118,7 @@
 
   function refresh() {
     if (document.hidden) { return; } // a tab in the background asks nothing; it refreshes when shown again
-    call('dashboard/data').then(function (answer) {
+    call('dashboard/data' + (topRank === 'cpu' ? '?top=cpu' : '')).then(function (answer) {
       if (!admitted(answer)) {
         if ($('key-form').hidden) { schedule(); }
         return;
@@ -350,16 +351,23 @@
   /* ---- users ---- */
 
   function renderTop(top) {
+    var cpu = top.rank === 'cpu';
     text('top-span', top.spanSeconds);
+    text('top-count', cpu ? 'CPU ms' : 'decisions');
+    $('top-denied').textContent = cpu ? '' : 'denied';
+    $('top-note').hidden = !cpu || top.measured;
+    $('top-note').textContent = 'No limit counts CPU time, so none is measured: the list only ages.';
     fill('top-users', top.users.map(function (u) {
       var rpm = limitOf(u.usage, 'rpm');
       var tasks = limitOf(u.usage, 'tasks');
-      var tr = row([userLink(u.user), u.usage.tier, u.decisions + (u.overcount ? ' (≤' + u.overcount + ' over)' : ''),
-        u.denied, u.usage.requestsPerMinute + (rpm ? ' of ' + rpm.max : ''),
+      var counted = cpu ? u.cpuMillis + (u.overcountMillis ? ' (≤' + u.overcountMillis + ' over)' : '')
+        : u.decisions + (u.overcount ? ' (≤' + u.overcount + ' over)' : '');
+      var tr = row([userLink(u.user), u.usage.tier, counted, cpu ? '' : u.denied,
+        u.usage.requestsPerMinute + (rpm ? ' of ' + rpm.max : ''),
         u.usage.activeTasks + (tasks ? ' of ' + tasks.max : '')]);
       tr.setAttribute('data-user', u.user);
       return tr;
-    }), 'no decisions in the last minutes');
+    }), cpu ? 'no CPU time charged in the last minutes' : 'no decisions in the last minutes');
   }
 
   function limitOf(usage, name) {
@@ -472,6 +480,10 @@
     e.preventDefault();
     var user = $('user-query').value.trim();
     if (user) { openUser(user); }
+  });
+  $('top-rank').addEventListener('change', function () {
+    topRank = $('top-rank').value === 'cpu' ? 'cpu' : 'decisions';
+    refresh();
   });
   document.addEventListener('visibilitychange', function () {
     if (!document.hidden) { refresh(); }
