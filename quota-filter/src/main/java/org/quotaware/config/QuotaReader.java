@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
+import org.quotaware.WindowedLimit;
 import org.quotaware.denials.DenialLog;
 import org.quotaware.denials.DenialLogger;
 import org.quotaware.http.HeaderSwitch;
@@ -18,6 +20,7 @@ import static org.quotaware.config.QuotaSettings.DEFAULT_ASYNC_LEASE;
 import static org.quotaware.config.QuotaSettings.DENIAL_LOG_SIZE;
 import static org.quotaware.config.QuotaSettings.DENIAL_LOG_WINDOW;
 import static org.quotaware.config.QuotaSettings.FIXED;
+import static org.quotaware.config.QuotaSettings.LIMITS;
 import static org.quotaware.config.QuotaSettings.MAX_TRACKED_USERS;
 import static org.quotaware.config.QuotaSettings.RATE_LIMIT_HEADERS;
 import static org.quotaware.config.QuotaSettings.RESERVED_TIERS;
@@ -102,6 +105,21 @@ final class QuotaReader {
             String raw = values.get(name);
             if (raw != null) {
                 setting.apply(builder, key(name), raw);
+            }
+        }
+        String declared = values.get(tier + "." + LIMITS);
+        if (declared != null) {
+            // the tier's own declared limits replace those it took from the default tier; the presets stay
+            for (WindowedLimit row : base.windows()) {
+                if (Limit.of(row) == Limit.WINDOW) {
+                    builder.remove(row.qualifiedName());
+                }
+            }
+            String key = key(tier + "." + LIMITS);
+            try {
+                builder.limits(LimitSyntax.parse(key, declared, null));
+            } catch (InvalidQuotaConfigException e) {
+                throw e.field().equals(key) ? e : e.forKey(key);
             }
         }
         // each tier's own, else the global one: never inherited from the default tier, so one key switches a tier

@@ -63,6 +63,8 @@ public record QuotaSettings(String prefix, Map<String, String> values, QuotaTier
     public static final String SCALE = "scale";
     /** The limits in shadow mode: alone in every tier without a {@code <tier>.shadow} of its own. */
     public static final String SHADOW = "shadow";
+    /** A tier's declared windowed limits in {@link LimitSyntax}: {@code uploads=30/1m burst 5, bytes=500MB/1d}. */
+    public static final String LIMITS = "limits";
     public static final String DENIAL_LOG_SIZE = "denials.log-size";
     public static final String DENIAL_LOG_WINDOW = "denials.log-window";
     /** Where a filter with a manager of its own publishes its metrics: {@code off} or {@code opentelemetry}. */
@@ -188,9 +190,13 @@ public record QuotaSettings(String prefix, Map<String, String> values, QuotaTier
         return names;
     }
 
-    /** The per-tier settings: every limit, then {@code scale}, {@code shadow}, {@code rate-limit-headers}. */
+    /**
+     * The per-tier settings: every limit, then {@code limits}, {@code scale}, {@code shadow},
+     * {@code rate-limit-headers}.
+     */
     public static List<String> tierSettingNames() {
         List<String> names = LimitSetting.names();
+        names.add(LIMITS);
         names.add(SCALE);
         names.add(SHADOW);
         names.add(RATE_LIMIT_HEADERS);

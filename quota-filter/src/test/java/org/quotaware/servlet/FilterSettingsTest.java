@@ -167,7 +167,7 @@ class FilterSettingsTest {
         assertRejected("premum.requests-per-minute: tier must be one of the tiers listed in 'tiers' "
                 + "[default, premium], was premum", "tiers", "premium", "premum.requests-per-minute", "5");
         assertRejected("default.request-per-minute: setting must be one of [requests-per-minute, files-per-hour, "
-                + "files-per-day, max-concurrent-tasks, max-queue-size, max-queue-wait, max-file-size, scale, shadow, "
+                + "files-per-day, max-concurrent-tasks, max-queue-size, max-queue-wait, max-file-size, limits, scale, shadow, "
                 + "rate-limit-headers], "
                 + "was request-per-minute", "default.request-per-minute", "5");
         assertThatThrownBy(() -> parse("identity.api-key", "x")).hasMessageStartingWith(
