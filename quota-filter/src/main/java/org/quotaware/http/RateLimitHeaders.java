@@ -12,11 +12,13 @@ import org.quotaware.Violation;
 /**
  * The response headers of the IETF draft "RateLimit header fields for HTTP" as its revision 08 writes them
  * (draft-ietf-httpapi-ratelimit-headers-08, October 2024), as structured-field lists: one item per
- * quota ({@code rpm}, {@code files-hour}, {@code files-day}, {@code tasks}), e.g.
+ * windowed limit, by its name ({@code rpm}, {@code files-hour}, {@code files-day}, and every limit a tier declares,
+ * such as {@code uploads} or a rule's {@code reads.rpm}), and one for the concurrency limit ({@code tasks}), e.g.
  * <pre>
  * RateLimit-Policy: "rpm";q=30;w=60, "files-hour";q=50;w=3600, "files-day";q=200;w=86400, "tasks";q=3;qu="concurrent-requests"
  * RateLimit: "rpm";r=12;t=40, "files-hour";r=50, "files-day";r=200, "tasks";r=2
  * </pre>
+ * A window below a second (a burst limit's) is written with {@code w=1}: the draft's windows are whole seconds.
  * Per-request limits (file size, queue length, queue wait) are not quotas a client can spend, so they are left out.
  */
 public final class RateLimitHeaders {
@@ -37,16 +39,18 @@ public final class RateLimitHeaders {
     /** The last policies written: the text changes only with the limits, so requests of a tier share one string. */
     private static final Policy[] POLICIES = new Policy[16];
 
-    /** A policy text and the limits and maxima it was written for. */
-    private record Policy(long[] key, String text) {
+    /** A policy text and the limits (their names, maxima and windows) it was written for. */
+    private record Policy(long[] key, String[] names, String text) {
         /** True when {@code limits} are the ones this text was written for; reads them in place. */
         boolean describes(List<LimitStatus> limits) {
-            if (key.length != limits.size() * 2) {
+            if (names.length != limits.size()) {
                 return false;
             }
-            for (int i = 0; i < limits.size(); i++) {
+            for (int i = 0; i < names.length; i++) {
                 LimitStatus s = limits.get(i);
-                if (key[2 * i] != s.limit().ordinal() || key[2 * i + 1] != s.max()) {
+                String name = s.name();
+                if (key[2 * i] != s.max() || key[2 * i + 1] != s.windowSeconds()
+                        || name != names[i] && !name.equals(names[i])) {
                     return false;
                 }
             }
@@ -87,7 +91,7 @@ public final class RateLimitHeaders {
     public static String policy(List<LimitStatus> limits) {
         int hash = 1;
         for (LimitStatus s : limits) {
-            hash = 31 * (31 * hash + s.limit().ordinal()) + Long.hashCode(s.max());
+            hash = 31 * (31 * hash + s.name().hashCode()) + Long.hashCode(s.max());
         }
         int slot = Math.floorMod(hash, POLICIES.length);
         Policy cached = POLICIES[slot]; // a racy cache of immutable records: a miss only costs building the text again
@@ -96,49 +100,46 @@ public final class RateLimitHeaders {
         }
         StringBuilder items = new StringBuilder(96);
         for (LimitStatus s : limits) {
-            if (s.limit().windowed()) {
-                item(items, s.limit()).append(";q=").append(s.max()).append(";w=").append(s.limit().windowSeconds());
+            if (s.windowed()) {
+                item(items, s).append(";q=").append(s.max()).append(";w=").append(s.windowSeconds());
             } else if (s.limit() == Limit.CONCURRENT_TASKS) {
-                item(items, s.limit()).append(";q=").append(s.max()).append(";qu=\"concurrent-requests\"");
+                item(items, s).append(";q=").append(s.max()).append(";qu=\"concurrent-requests\"");
             }
         }
         String text = items.toString();
-        POLICIES[slot] = new Policy(policyKey(limits), text);
-        return text;
-    }
-
-    /** What the policy text depends on: each status's limit and maximum. */
-    private static long[] policyKey(List<LimitStatus> limits) {
         long[] key = new long[limits.size() * 2];
-        for (int i = 0; i < limits.size(); i++) {
+        String[] names = new String[limits.size()];
+        for (int i = 0; i < names.length; i++) {
             LimitStatus s = limits.get(i);
-            key[2 * i] = s.limit().ordinal();
-            key[2 * i + 1] = s.max();
+            key[2 * i] = s.max();
+            key[2 * i + 1] = s.windowSeconds();
+            names[i] = s.name();
         }
-        return key;
+        POLICIES[slot] = new Policy(key, names, text);
+        return text;
     }
 
     public static String state(List<LimitStatus> limits) {
         StringBuilder items = new StringBuilder(80);
         for (LimitStatus s : limits) {
-            if (s.limit().windowed()) {
-                item(items, s.limit()).append(";r=").append(s.remaining());
+            if (s.windowed()) {
+                item(items, s).append(";r=").append(s.remaining());
                 // t is optional in the draft; 0 would claim a reset now, so it is sent only when something is in use
                 if (s.resetSeconds() > 0) {
                     items.append(";t=").append(s.resetSeconds());
                 }
             } else if (s.limit() == Limit.CONCURRENT_TASKS) {
-                item(items, s.limit()).append(";r=").append(s.remaining());
+                item(items, s).append(";r=").append(s.remaining());
             }
         }
         return items.toString();
     }
 
     /** Starts the next list item: its quoted name, after ", " unless it is the first. */
-    private static StringBuilder item(StringBuilder items, Limit limit) {
+    private static StringBuilder item(StringBuilder items, LimitStatus limit) {
         if (items.length() > 0) {
             items.append(", ");
         }
-        return items.append('"').append(limit.policyName()).append('"');
+        return items.append('"').append(limit.name()).append('"');
     }
 }

@@ -86,7 +86,7 @@ final class TelemetryDecisions implements DecisionListener {
         decisions.add(1, outcome[allowed ? 0 : 1]);
         LongCounter reasons = allowed ? shadow : denials;
         for (int i = 0; i < violations.size(); i++) {
-            reasons.add(1, t.reasons[violations.get(i).limit().ordinal()]);
+            reasons.add(1, t.reason(violations.get(i)));
         }
         duration.record(nanos / 1e9, allowed ? ALLOWED : DENIED);
     }
@@ -112,6 +112,21 @@ final class TelemetryDecisions implements DecisionListener {
             for (Limit l : LIMITS) {
                 reasons[l.ordinal()] = Attributes.of(REASON, l.policyName(), TIER, name);
             }
+        }
+
+        /** Declared limits (a tier's, a rule's) by name, bounded like the methods. */
+        private final ConcurrentHashMap<String, Attributes> declared = new ConcurrentHashMap<>();
+
+        Attributes reason(Violation v) {
+            if (v.limit() != Limit.WINDOW) {
+                return reasons[v.limit().ordinal()];
+            }
+            Attributes a = declared.get(v.name());
+            if (a != null) {
+                return a;
+            }
+            return declared.computeIfAbsent(declared.size() >= MAX_METHODS ? OTHER : v.name(),
+                    n -> Attributes.of(REASON, n, TIER, name));
         }
 
         Attributes[] method(String method) {

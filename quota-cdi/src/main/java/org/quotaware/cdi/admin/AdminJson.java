@@ -28,7 +28,7 @@ final class AdminJson {
     static JsonObject usage(UserQuotaUsage u) {
         JsonArrayBuilder limits = Json.createArrayBuilder();
         for (LimitStatus s : u.limits()) {
-            limits.add(Json.createObjectBuilder().add("limit", s.limit().policyName()).add("max", s.max())
+            limits.add(Json.createObjectBuilder().add("limit", s.name()).add("window", s.windowSeconds()).add("max", s.max())
                     .add("used", s.used()).add("remaining", s.remaining()).add("resetSeconds", s.resetSeconds()));
         }
         JsonObjectBuilder b = Json.createObjectBuilder()
@@ -81,7 +81,16 @@ final class AdminJson {
                 b.add(setting.setting(), v);
             }
         }
-        return b.add(QuotaSettings.SHADOW, QuotaSettings.shadowText(l)).build();
+        // every windowed limit by its name, the presets and the declared ones (a rule's as rule.name)
+        JsonArrayBuilder windows = Json.createArrayBuilder();
+        for (org.quotaware.WindowedLimit w : l.windows()) {
+            windows.add(Json.createObjectBuilder().add("name", w.qualifiedName())
+                    .add("counts", w.counted().name().toLowerCase(java.util.Locale.ROOT))
+                    .add("unit", w.counted().unit()).add("windowMillis", w.windowMillis()).add("max", w.max())
+                    .add("text", org.quotaware.config.LimitSyntax.describe(w)));
+        }
+        return b.add(QuotaSettings.LIMITS, TierChange.declared(l)).add("windows", windows)
+                .add(QuotaSettings.SHADOW, QuotaSettings.shadowText(l)).build();
     }
 
     static JsonObject tiers(Map<String, QuotaLimits> tiers) {

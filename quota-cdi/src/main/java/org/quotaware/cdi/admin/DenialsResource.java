@@ -102,7 +102,7 @@ public class DenialsResource {
         for (Denial d : denials) {
             JsonArrayBuilder violations = Json.createArrayBuilder();
             for (Violation v : d.violations()) {
-                JsonObjectBuilder o = Json.createObjectBuilder().add("limit", v.limit().policyName())
+                JsonObjectBuilder o = Json.createObjectBuilder().add("limit", v.name())
                         .add("max", v.max()).add("current", v.current());
                 if (v.retryAfterSeconds() == Violation.NEVER) {
                     o.addNull("retryAfterSeconds");

@@ -17,9 +17,12 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.Limit;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaTiers;
+import org.quotaware.WindowedLimit;
 import org.quotaware.config.LimitSetting;
+import org.quotaware.config.LimitSyntax;
 import org.quotaware.config.QuotaSettings;
 
 /**
@@ -35,7 +38,7 @@ import org.quotaware.config.QuotaSettings;
  */
 public final class TierChange {
 
-    /** The settings, in the configuration's order: every limit, then {@code shadow}. */
+    /** The settings, in the configuration's order: every limit, then {@code limits} (declared ones), {@code shadow}. */
     public static final List<String> SETTINGS = settings();
     static final String SCALE = QuotaSettings.SCALE;
 
@@ -141,7 +144,10 @@ public final class TierChange {
             values.put(tier + "." + QuotaSettings.SHADOW, QuotaSettings.shadowText(current));
             changes.forEach((name, value) -> values.put(tier + "." + name, value));
         }
-        return QuotaSettings.parse("", values).tiers().limits(tier);
+        QuotaLimits changed = QuotaSettings.parse("", values).tiers().limits(tier);
+        // a rule's limits come from the configuration of the rule, not from a tier's settings: they stay
+        List<WindowedLimit> ruled = current.windows().stream().filter(w -> w.rule() != null).toList();
+        return ruled.isEmpty() ? changed : changed.toBuilder().limits(ruled).build();
     }
 
     /** Every setting of {@code limits}, as properties text: what the cluster carries. */
@@ -163,11 +169,20 @@ public final class TierChange {
         for (LimitSetting setting : LimitSetting.values()) {
             out.put(p + setting.setting(), setting.text(l));
         }
+        out.put(p + QuotaSettings.LIMITS, declared(l));
         out.put(p + QuotaSettings.SHADOW, QuotaSettings.shadowText(l));
+    }
+
+    /** The tier's own declared limits (not a rule's), in {@link LimitSyntax}; {@code off} when it has none. */
+    static String declared(QuotaLimits l) {
+        List<WindowedLimit> rows = l.windows().stream()
+                .filter(w -> w.rule() == null && Limit.of(w) == Limit.WINDOW).toList();
+        return LimitSyntax.format(rows);
     }
 
     private static List<String> settings() {
         List<String> all = LimitSetting.names();
+        all.add(QuotaSettings.LIMITS);
         all.add(QuotaSettings.SHADOW);
         return List.copyOf(all);
     }

@@ -32,6 +32,10 @@ public final class DecisionHistory {
     public static final int DEFAULT_MAX_TIERS = 16;
     static final String OTHER_TIER = "other";
     private static final Limit[] LIMITS = Limit.values();
+    /** Declared limits (a tier's, a rule's) shown by their own names; beyond these, as {@code window}. */
+    static final int MAX_DECLARED = 32;
+    /** The name of each declared limit's column, in the order they were first denied (guarded by this). */
+    private final String[] declaredNames = new String[MAX_DECLARED];
 
     /**
      * One bucket: its start, and the counts that are not zero.
@@ -75,7 +79,7 @@ public final class DecisionHistory {
         this.bucketMillis = InvalidQuotaConfigException.requireRange("bucket (ms)", bucket.toMillis(), 100, 60_000);
         this.maxTiers = (int) InvalidQuotaConfigException.requireRange("maxTiers", maxTiers, 1, 256);
         int n = (int) InvalidQuotaConfigException.requireRange("buckets", buckets, 2, 3_600);
-        this.counts = new long[n][2 * (maxTiers + 1) + LIMITS.length];
+        this.counts = new long[n][2 * (maxTiers + 1) + LIMITS.length + MAX_DECLARED];
         this.slotOf = new long[n];
         Arrays.fill(slotOf, -1);
         this.tierNames = new String[maxTiers + 1];
@@ -94,9 +98,25 @@ public final class DecisionHistory {
             c[maxTiers + 1 + tierColumn]++;
             List<Violation> violations = result.violations();
             for (int i = 0; i < violations.size(); i++) {
-                c[2 * (maxTiers + 1) + violations.get(i).limit().ordinal()]++;
+                c[reasonColumn(violations.get(i))]++;
             }
         }
+    }
+
+    /** A violation's column: its limit's, or a declared limit's own while there is room for its name. */
+    private int reasonColumn(Violation v) {
+        int first = 2 * (maxTiers + 1);
+        if (v.limit() == Limit.WINDOW) {
+            for (int i = 0; i < MAX_DECLARED; i++) {
+                if (declaredNames[i] == null) {
+                    declaredNames[i] = v.name();
+                }
+                if (declaredNames[i].equals(v.name())) {
+                    return first + LIMITS.length + i;
+                }
+            }
+        }
+        return first + v.limit().ordinal();
     }
 
     /** The buckets of the whole ring, oldest first, ending with the current one (still filling). */
@@ -132,6 +152,9 @@ public final class DecisionHistory {
         Map<String, Long> reasons = new LinkedHashMap<>();
         for (Limit l : LIMITS) {
             put(reasons, l.policyName(), c[2 * (maxTiers + 1) + l.ordinal()]);
+        }
+        for (int i = 0; i < MAX_DECLARED && declaredNames[i] != null; i++) {
+            put(reasons, declaredNames[i], c[2 * (maxTiers + 1) + LIMITS.length + i]);
         }
         return new Bucket(start, Collections.unmodifiableMap(allowed), Collections.unmodifiableMap(denied),
                 Collections.unmodifiableMap(reasons));

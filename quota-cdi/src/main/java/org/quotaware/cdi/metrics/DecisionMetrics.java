@@ -105,14 +105,14 @@ public final class DecisionMetrics implements DecisionListener {
         if (result.allowed()) {
             outcome[0].inc();
             for (int i = 0; i < violations.size(); i++) {
-                c.reason(c.shadow, SHADOW_METADATA, violations.get(i).limit()).inc();
+                c.reason(c.shadow, SHADOW_METADATA, violations.get(i)).inc();
             }
             allowedNanos.accept(nanos);
             return;
         }
         outcome[1].inc();
         for (int i = 0; i < violations.size(); i++) {
-            c.reason(c.reasons, DENIALS_METADATA, violations.get(i).limit()).inc();
+            c.reason(c.reasons, DENIALS_METADATA, violations.get(i)).inc();
         }
         deniedNanos.accept(nanos);
     }
@@ -155,7 +155,20 @@ public final class DecisionMetrics implements DecisionListener {
             });
         }
 
-        Counter reason(AtomicReferenceArray<Counter> counters, Metadata metadata, Limit limit) {
+        /** Declared limits by name (a tier's, a rule's): as many as the configuration declares, bounded all the same. */
+        private final ConcurrentHashMap<String, Counter> declared = new ConcurrentHashMap<>();
+
+        Counter reason(AtomicReferenceArray<Counter> counters, Metadata metadata, org.quotaware.Violation v) {
+            Limit limit = v.limit();
+            if (limit == Limit.WINDOW) {
+                String key = (metadata == SHADOW_METADATA ? "s:" : "d:") + v.name();
+                Counter c = declared.get(key);
+                if (c != null) {
+                    return c;
+                }
+                String name = declared.size() >= MAX_METHODS ? OTHER : v.name();
+                return declared.computeIfAbsent(key, k -> registry.counter(metadata, new Tag("reason", name), tier));
+            }
             Counter c = counters.get(limit.ordinal());
             if (c == null) {
                 // the registry returns the same counter for the same name and tags, so a race registers it once

@@ -60,7 +60,7 @@ class TierChangeTest {
                         + "100000, or 'off', was many");
         assertThatThrownBy(() -> TierChange.parse("{\"requests-per-hour\": 5}"))
                 .hasMessageStartingWith("setting must be one of [requests-per-minute, files-per-hour, files-per-day, "
-                        + "max-concurrent-tasks, max-queue-size, max-queue-wait, max-file-size, shadow, scale], was "
+                        + "max-concurrent-tasks, max-queue-size, max-queue-wait, max-file-size, limits, shadow, scale], was "
                         + "requests-per-hour");
         assertThatThrownBy(() -> TierChange.parse("{\"requests-per-minute\": [1]}"))
                 .hasMessageStartingWith("requests-per-minute must be a number or a string");
