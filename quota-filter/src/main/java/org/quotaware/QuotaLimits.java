@@ -54,8 +54,8 @@ public final class QuotaLimits implements Serializable {
     private transient Object derived;
 
     /** The limits that can be put in shadow mode; the others protect the instance and are always enforced. */
-    public static final List<Limit> SHADOWABLE = List.of(Limit.REQUESTS_PER_MINUTE, Limit.FILES_PER_HOUR,
-            Limit.FILES_PER_DAY, Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE, Limit.FILE_SIZE, Limit.WINDOW);
+    public static final List<Limit> SHADOWABLE = java.util.stream.Stream.concat(Limit.presets().stream(),
+            java.util.stream.Stream.of(Limit.CONCURRENT_TASKS, Limit.QUEUE_SIZE, Limit.FILE_SIZE, Limit.WINDOW)).toList();
 
     private QuotaLimits(Builder b) {
         List<WindowedLimit> rows = new ArrayList<>(b.windows.values());
