@@ -65,6 +65,8 @@ final class OperationCodec {
      * charges. Everything else is written as before, so a rolling upgrade works until a tier uses them.
      */
     static final int VERSION = 0x23;
+    /** The first format of windowed rows; every version from it to {@link #VERSION} is read as rows. */
+    private static final int ROWS = 0x23;
     static final int VERSION_1 = 0x21;
     /** The first byte of the unversioned format is its tag, below this. */
     private static final int FIRST_VERSION = 0x20;
@@ -160,8 +162,8 @@ final class OperationCodec {
     public static StateOperation<?> decode(byte[] bytes) {
         ByteReader in = new ByteReader(bytes);
         int tag = in.getByte();
-        boolean v3 = tag == VERSION;
-        if (tag == VERSION || tag == VERSION_2 || tag == VERSION_1) {
+        boolean v3 = tag >= ROWS && tag <= VERSION;
+        if (tag >= VERSION_1 && tag <= VERSION) {
             tag = in.getByte();
         } else if (tag > FIRST_VERSION) {
             throw in.malformed("quotaware: an operation of format version " + (tag - FIRST_VERSION)
