@@ -46,7 +46,10 @@ public enum Limit {
      */
     SYSTEM_BLOCKED_WAITS("system-blocked-waits"),
     /** A windowed limit a tier declared in its own words ({@code uploads=30/1m}); its name says which. */
-    WINDOW("window");
+    WINDOW("window"),
+    /** Requests of any kind in any 3600-second interval. */
+    REQUESTS_PER_HOUR("rph", Counted.REQUESTS, Duration.ofHours(1), "requests-per-hour", "requestsPerHour",
+            1, QuotaLimits.MAX_FILES_PER_DAY, Measure.COUNT);
 
     /** How a row's value is written: a count, a size ({@code 10MB}) or a duration ({@code 30s}, {@code 500ms}). */
     public enum Measure { COUNT, BYTES, MILLIS }

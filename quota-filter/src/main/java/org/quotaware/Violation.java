@@ -35,7 +35,7 @@ public record Violation(Limit limit, long max, long current, long retryAfterSeco
             case QUEUE_WAIT -> "queue-wait: waited " + current + " ms for a concurrency slot, the limit is " + max + " ms; " + retry;
             case LOAD_SHED -> "load-shed: this instance is overloaded and sheds this tier at protection level " + current
                     + " of " + max + "; " + retry;
-            case REQUESTS_PER_MINUTE, FILES_PER_HOUR, FILES_PER_DAY, WINDOW, CONCURRENT_TASKS, QUEUE_SIZE,
+            case REQUESTS_PER_MINUTE, REQUESTS_PER_HOUR, FILES_PER_HOUR, FILES_PER_DAY, WINDOW, CONCURRENT_TASKS, QUEUE_SIZE,
                  SYSTEM_CONCURRENT_TASKS, SYSTEM_QUEUE_SIZE, SYSTEM_BLOCKED_WAITS ->
                     name + ": " + current + " of " + max + " used; " + retry;
         };

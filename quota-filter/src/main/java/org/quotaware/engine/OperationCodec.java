@@ -64,7 +64,7 @@ final class OperationCodec {
      * preset switched off, which changes the rings units are indexed by), a request's cost or rules, a release's
      * charges. Everything else is written as before, so a rolling upgrade works until a tier uses them.
      */
-    static final int VERSION = 0x23;
+    static final int VERSION = 0x24;
     /** The first format of windowed rows; every version from it to {@link #VERSION} is read as rows. */
     private static final int ROWS = 0x23;
     static final int VERSION_1 = 0x21;

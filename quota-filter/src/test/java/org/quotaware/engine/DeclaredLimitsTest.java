@@ -217,4 +217,27 @@ class DeclaredLimitsTest {
         assertThat(((Decision) answer).violations()).isEqualTo(d.violations());
         assertThat(((Decision) answer).limits()).isEqualTo(d.limits());
     }
+
+    @Test
+    void requestsPerHourIsOneRowOfTheTableConfiguredHeadedAndShippedLikeEveryPreset() {
+        QuotaLimits limits = org.quotaware.config.QuotaSettings.parse("",
+                java.util.Map.of("default.requests-per-hour", "2")).tiers().limits("default");
+        assertThat(limits.get(Limit.REQUESTS_PER_HOUR)).isEqualTo(2);
+        QuotaManager m = manager(limits);
+        ((QuotaPermit) m.acquire("alice", QuotaRequest.request())).close();
+        ((QuotaPermit) m.acquire("alice", QuotaRequest.request())).close();
+        QuotaCheckResult r = m.acquire("alice", QuotaRequest.request()).result();
+        assertThat(r.violations()).singleElement().satisfies(v -> {
+            assertThat(v.limit()).isEqualTo(Limit.REQUESTS_PER_HOUR);
+            assertThat(v.name()).isEqualTo("rph");
+        });
+        assertThat(org.quotaware.http.RateLimitHeaders.policy(r.limits())).contains("\"rph\";q=2;w=3600");
+        Operations.Acquire a = new Operations.Acquire(QuotaRequest.request(), limits, 5, 30_000, false);
+        byte[] bytes = OperationCodec.encode(a);
+        assertThat(bytes[0]).isEqualTo((byte) OperationCodec.VERSION);
+        assertThat(((Operations.Acquire) OperationCodec.decode(bytes)).limits()).isEqualTo(limits);
+        Decision d = QuotaEngine.decide(new UserState(), QuotaRequest.request(), QuotaLimits.builder()
+                .requestsPerMinute(5).set(Limit.REQUESTS_PER_HOUR, 1).build(), T0, false, 0, 0);
+        assertThat(((Decision) WireFormat.answer(WireFormat.result(0, d), n -> { })).limits()).isEqualTo(d.limits());
+    }
 }

@@ -145,7 +145,8 @@ class OperationCodecTest {
         assertThat(declared[0]).isEqualTo((byte) OperationCodec.VERSION);
         bytes[0] = (byte) (OperationCodec.VERSION + 1);
         assertThatThrownBy(() -> OperationCodec.decode(bytes)).isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format version 4, this member reads up to version 3")
+                .hasMessageContaining("format version " + (OperationCodec.VERSION + 1 - 0x20)
+                        + ", this member reads up to version " + (OperationCodec.VERSION - 0x20))
                 .hasMessageContaining("upgrade every member");
     }
 

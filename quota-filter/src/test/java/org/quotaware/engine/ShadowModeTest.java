@@ -173,7 +173,7 @@ class ShadowModeTest {
         assertThatThrownBy(() -> limits().shadow(List.of(Limit.SYSTEM_CONCURRENT_TASKS)))
                 .isInstanceOf(InvalidQuotaConfigException.class)
                 .hasMessageStartingWith("shadow must be limits among [REQUESTS_PER_MINUTE, FILES_PER_HOUR, "
-                        + "FILES_PER_DAY, CONCURRENT_TASKS, QUEUE_SIZE, FILE_SIZE, WINDOW]");
+                        + "FILES_PER_DAY, REQUESTS_PER_HOUR, CONCURRENT_TASKS, QUEUE_SIZE, FILE_SIZE, WINDOW]");
         assertThat(limits().build()).isNotEqualTo(limits().shadow(List.of(Limit.FILE_SIZE)).build());
     }
 }

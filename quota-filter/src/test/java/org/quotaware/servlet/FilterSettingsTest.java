@@ -143,10 +143,10 @@ class FilterSettingsTest {
     @Test
     void anUnknownShadowLimitIsRefusedNamingKeyValueAndTheAllowedNames() {
         assertRejected("shadow: shadow must be true, false or a comma-separated list of [rpm, files-hour, files-day, "
-                + "tasks, queue, file-size, window] (the instance's own limits are always enforced), was rmp",
+                + "rph, tasks, queue, file-size, window] (the instance's own limits are always enforced), was rmp",
                 "shadow", "rpm,rmp");
         assertRejected("premium.shadow: shadow must be true, false or a comma-separated list of [rpm, files-hour, "
-                + "files-day, tasks, queue, file-size, window] (the instance's own limits are always enforced), was "
+                + "files-day, rph, tasks, queue, file-size, window] (the instance's own limits are always enforced), was "
                 + "system-tasks", "tiers", "premium", "premium.shadow", "system-tasks");
     }
 
@@ -167,7 +167,7 @@ class FilterSettingsTest {
         assertRejected("premum.requests-per-minute: tier must be one of the tiers listed in 'tiers' "
                 + "[default, premium], was premum", "tiers", "premium", "premum.requests-per-minute", "5");
         assertRejected("default.request-per-minute: setting must be one of [requests-per-minute, files-per-hour, "
-                + "files-per-day, max-concurrent-tasks, max-queue-size, max-queue-wait, max-file-size, limits, scale, shadow, "
+                + "files-per-day, max-concurrent-tasks, max-queue-size, max-queue-wait, max-file-size, requests-per-hour, limits, scale, shadow, "
                 + "rate-limit-headers], "
                 + "was request-per-minute", "default.request-per-minute", "5");
         assertThatThrownBy(() -> parse("identity.api-key", "x")).hasMessageStartingWith(

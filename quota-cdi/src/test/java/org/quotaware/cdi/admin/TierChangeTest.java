@@ -58,10 +58,10 @@ class TierChangeTest {
         assertThatThrownBy(() -> TierChange.apply("premium", CURRENT, TierChange.parse("max-concurrent-tasks=many")))
                 .hasMessage("premium.max-concurrent-tasks: maxConcurrentTasks must be a whole number between 1 and "
                         + "100000, or 'off', was many");
-        assertThatThrownBy(() -> TierChange.parse("{\"requests-per-hour\": 5}"))
+        assertThatThrownBy(() -> TierChange.parse("{\"requests-per-week\": 5}"))
                 .hasMessageStartingWith("setting must be one of [requests-per-minute, files-per-hour, files-per-day, "
-                        + "max-concurrent-tasks, max-queue-size, max-queue-wait, max-file-size, limits, shadow, scale], was "
-                        + "requests-per-hour");
+                        + "max-concurrent-tasks, max-queue-size, max-queue-wait, max-file-size, requests-per-hour, limits, shadow, scale], was "
+                        + "requests-per-week");
         assertThatThrownBy(() -> TierChange.parse("{\"requests-per-minute\": [1]}"))
                 .hasMessageStartingWith("requests-per-minute must be a number or a string");
         assertThatThrownBy(() -> TierChange.parse("")).hasMessageStartingWith("body must be at least one of");
