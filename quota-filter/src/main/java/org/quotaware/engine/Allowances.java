@@ -78,7 +78,7 @@ final class Allowances {
     static long outstanding(long[] a, int stride, SlidingWindow w, long now) {
         long n = 0;
         for (int i = 0; i < a.length; i += stride) {
-            long units = a[i + UNITS + w.index];
+            long units = a[i + UNITS + w.ring];
             if (units > 0 && (a[i + EXPIRY] > now || w.stillCounted(a[i + EXPIRY], now))) {
                 n += units;
             }
@@ -90,7 +90,7 @@ final class Allowances {
     static long firstExpiry(long[] a, int stride, SlidingWindow w) {
         long first = Long.MAX_VALUE;
         for (int i = 0; i < a.length; i += stride) {
-            if (a[i + UNITS + w.index] > 0) {
+            if (a[i + UNITS + w.ring] > 0) {
                 first = Math.min(first, a[i + EXPIRY]);
             }
         }
@@ -109,7 +109,7 @@ final class Allowances {
                 return false;
             }
             for (SlidingWindow w : windows.rings) {
-                if (a[i + UNITS + w.index] > 0 && expiry + w.spanMillis() > now) {
+                if (a[i + UNITS + w.ring] > 0 && expiry + w.spanMillis() > now) {
                     return false;
                 }
             }

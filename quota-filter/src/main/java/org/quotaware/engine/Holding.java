@@ -94,7 +94,7 @@ public final class Holding {
         SlidingWindow[] rings = Windows.of(limits).rings;
         for (SlidingWindow w : rings) {
             long need = w.need(r);
-            if (need > 0 && used[w.index] + need > granted[w.index]) {
+            if (need > 0 && used[w.ring] + need > granted[w.ring]) {
                 return null;
             }
         }
@@ -104,8 +104,8 @@ public final class Holding {
         }
         for (SlidingWindow w : rings) {
             long need = w.need(r);
-            used[w.index] += need;
-            consumed[w.index] += need;
+            used[w.ring] += need;
+            consumed[w.ring] += need;
         }
         requests++;
         lastUse = nanos;
@@ -167,7 +167,7 @@ public final class Holding {
     private void noted(Operations.Acquire a) {
         requests++;
         for (SlidingWindow w : Windows.of(a.limits()).rings) {
-            consumed[w.index] += w.need(a.request());
+            consumed[w.ring] += w.need(a.request());
         }
         if (a.token() != 0) {
             peak = Math.max(peak, inUse + 1);
@@ -219,7 +219,7 @@ public final class Holding {
         long[] units = new long[rings.length];
         for (SlidingWindow w : rings) {
             long need = a == null ? 0 : w.need(a.request());
-            units[w.index] = (long) Math.ceil(2 * scale * (consumed[w.index] + need));
+            units[w.ring] = (long) Math.ceil(2 * scale * (consumed[w.ring] + need));
         }
         boolean slot = a == null ? peak > 0 : a.token() != 0;
         int slots = 0;

@@ -324,8 +324,8 @@ public final class QuotaEngine {
         if (i >= 0) {
             long[] used = usage.units();
             for (SlidingWindow w : s.windows.rings) {
-                long units = w.index < used.length ? used[w.index] : 0;
-                s.count(w, now, Math.min(units, s.allowances[i + Allowances.UNITS + w.index]));
+                long units = w.ring < used.length ? used[w.ring] : 0;
+                s.count(w, now, Math.min(units, s.allowances[i + Allowances.UNITS + w.ring]));
             }
             s.allowances = Allowances.remove(s.allowances, i, stride);
         }
@@ -366,13 +366,13 @@ public final class QuotaEngine {
         long[] wants = want.units();
         boolean any = false;
         for (SlidingWindow w : layout.rings) {
-            long wanted = w.index < wants.length ? wants[w.index] : 0;
-            long max = layout.ringMax[w.index];
+            long wanted = w.ring < wants.length ? wants[w.ring] : 0;
+            long max = layout.ringMax[w.ring];
             long granted = wanted <= 0 ? 0 : Math.max(0, Math.min(wanted, (max - s.used(w, now)) / share));
             if (granted < 1 && at != null && w.need(at) > 0) {
                 return false;
             }
-            units[w.index] = granted;
+            units[w.ring] = granted;
             any |= granted > 0;
         }
         long spare = 0;

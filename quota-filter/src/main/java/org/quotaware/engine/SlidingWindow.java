@@ -27,17 +27,17 @@ final class SlidingWindow {
     /** The rule whose requests it counts, null for every request. */
     final String rule;
     /** Its index in its layout's rings: the index of its total, and of its units in an allowance. */
-    final int index;
+    final int ring;
     final int buckets;
     final long width;
     final int slots;
     final int offset;
 
-    SlidingWindow(Counted counted, long windowMillis, String rule, int index, int offset) {
+    SlidingWindow(Counted counted, long windowMillis, String rule, int ring, int offset) {
         this.counted = counted;
         this.windowMillis = windowMillis;
         this.rule = rule;
-        this.index = index;
+        this.ring = ring;
         this.buckets = WindowedLimit.buckets(windowMillis);
         this.width = WindowedLimit.bucketMillis(windowMillis);
         this.slots = buckets + 1;
@@ -143,14 +143,14 @@ final class SlidingWindow {
     void advance(UserState s, long from, long to) {
         long first = bucket(from);
         long steps = bucket(to) - first;
-        if (steps <= 0 || s.total(this.index) == 0) {
+        if (steps <= 0 || s.total(this.ring) == 0) {
             return; // an empty ring stays empty
         }
         if (steps >= slots) {
             for (int i = 0; i < slots; i++) {
                 s.setCount(offset + i, 0);
             }
-            s.addTotal(this.index, -s.total(this.index));
+            s.addTotal(this.ring, -s.total(this.ring));
             return;
         }
         long gone = 0;
@@ -159,7 +159,7 @@ final class SlidingWindow {
             gone += s.count(i);
             s.setCount(i, 0);
         }
-        s.addTotal(this.index, -gone);
+        s.addTotal(this.ring, -gone);
     }
 
     /**
@@ -167,7 +167,7 @@ final class SlidingWindow {
      * left the window since the state was last advanced. This is the hot path: one read while time has not moved on.
      */
     long used(UserState s, long now) {
-        long total = s.total(this.index);
+        long total = s.total(this.ring);
         if (total == 0 || now <= s.advancedTo) {
             return total; // nothing counted, or the state is at this very time (a decision has just advanced it)
         }
@@ -207,7 +207,7 @@ final class SlidingWindow {
 
     /** Milliseconds from {@code now} until the oldest counted unit leaves the window, 0 when none is counted. */
     long millisUntilReset(UserState s, long now) {
-        if (s.total(this.index) == 0) {
+        if (s.total(this.ring) == 0) {
             return 0;
         }
         long newest = bucket(now);
@@ -235,7 +235,7 @@ final class SlidingWindow {
         int before = s.count(i);
         int after = (int) Math.min((long) before + amount, Integer.MAX_VALUE);
         s.setCount(i, after);
-        s.addTotal(this.index, after - before);
+        s.addTotal(this.ring, after - before);
     }
 
     /** Takes back units counted at {@code at}, if their bucket is still counted. */
@@ -248,7 +248,7 @@ final class SlidingWindow {
         int before = s.count(i);
         int after = Math.max(0, before - amount);
         s.setCount(i, after);
-        s.addTotal(this.index, after - before);
+        s.addTotal(this.ring, after - before);
     }
 
     /**

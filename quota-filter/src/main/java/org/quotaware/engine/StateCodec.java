@@ -133,7 +133,7 @@ final class StateCodec {
         s.windows = Windows.read(keys);
         s.clearCounts();
         for (SlidingWindow w : s.windows.rings) {
-            int[] c = counts.get(w.index);
+            int[] c = counts.get(w.ring);
             for (int i = 0; i < c.length; i++) {
                 s.setCount(w.offset + i, c[i]);
             }

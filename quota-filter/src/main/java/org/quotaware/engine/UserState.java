@@ -86,7 +86,7 @@ public final class UserState implements Serializable {
                 long at = Math.max(allowances[i + Allowances.EXPIRY], advancedTo);
                 advanceWindows(at);
                 for (SlidingWindow w : windows.rings) {
-                    count(w, at, allowances[i + Allowances.UNITS + w.index]);
+                    count(w, at, allowances[i + Allowances.UNITS + w.ring]);
                 }
                 allowances = Allowances.remove(allowances, i, stride());
             }
@@ -213,7 +213,7 @@ public final class UserState implements Serializable {
             for (int i = 0; i < w.slots; i++) {
                 sum += count(w.offset + i);
             }
-            addTotal(w.index, sum - total(w.index));
+            addTotal(w.ring, sum - total(w.ring));
         }
     }
 
@@ -234,7 +234,7 @@ public final class UserState implements Serializable {
         }
         java.util.List<Windows.Key> extra = new java.util.ArrayList<>();
         for (SlidingWindow w : from.rings) {
-            if (layout.indexOf(w.key()) < 0 && total(w.index) > 0) {
+            if (layout.indexOf(w.key()) < 0 && total(w.ring) > 0) {
                 extra.add(w.key());
             }
         }
@@ -259,7 +259,7 @@ public final class UserState implements Serializable {
                 moved.setCount(w.offset + i, count(old.offset + i));
             }
             for (int g = 0; g * oldStride < allowances.length; g++) {
-                a[g * newStride + Allowances.UNITS + w.index] = allowances[g * oldStride + Allowances.UNITS + r];
+                a[g * newStride + Allowances.UNITS + w.ring] = allowances[g * oldStride + Allowances.UNITS + r];
             }
         }
         moved.sumTotals();
@@ -328,7 +328,7 @@ public final class UserState implements Serializable {
         o.allowances = Allowances.NONE;
         o.advance(t);
         for (SlidingWindow w : o.windows.rings) {
-            if (o.total(w.index) == 0) {
+            if (o.total(w.ring) == 0) {
                 continue;
             }
             int r = windows.indexOf(w.key());

@@ -32,7 +32,7 @@ class StateCodecTest {
             assertThat(back.count(i)).as("counter %d", i).isEqualTo(s.count(i));
         }
         for (SlidingWindow w : Windows.LEGACY.rings) {
-            assertThat(back.total(w.index)).isEqualTo(s.total(w.index));
+            assertThat(back.total(w.ring)).isEqualTo(s.total(w.ring));
         }
         assertThat(back.slots).isEqualTo(s.slots);
         assertThat(back.waiting).isEqualTo(s.waiting);

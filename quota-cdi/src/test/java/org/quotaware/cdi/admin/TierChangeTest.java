@@ -88,4 +88,21 @@ class TierChangeTest {
         assertThatThrownBy(() -> TierChange.tierName(" ")).hasMessage("tier must be a tier name, was empty");
         assertThatThrownBy(() -> TierChange.tierName("{\"name\": 1}")).hasMessageStartingWith("tier must be a tier name");
     }
+
+    @Test
+    void aTiersDeclaredLimitsAreSetByTheApiCarriedByItsTextAndKeptByOtherChanges() {
+        QuotaLimits declared = TierChange.apply("premium", CURRENT,
+                TierChange.parse("{\"limits\": \"uploads=3/1m burst 2, bytes=5MB/1d\"}"));
+        assertThat(declared.windows()).extracting(org.quotaware.WindowedLimit::qualifiedName)
+                .containsExactly("rpm", "files-hour", "files-day", "uploads", "uploads.burst", "bytes");
+        assertThat(TierChange.fromText("premium", TierChange.text(declared))).isEqualTo(declared);
+        QuotaLimits changed = TierChange.apply("premium", declared, TierChange.parse("requests-per-minute=7"));
+        assertThat(changed.windows()).extracting(org.quotaware.WindowedLimit::qualifiedName)
+                .contains("uploads", "uploads.burst", "bytes");
+        assertThat(TierChange.apply("premium", declared, TierChange.parse("limits=off")).windows())
+                .extracting(org.quotaware.WindowedLimit::qualifiedName)
+                .containsExactly("rpm", "files-hour", "files-day");
+        assertThatThrownBy(() -> TierChange.apply("premium", CURRENT, TierChange.parse("limits=uploads=3/1y")))
+                .hasMessageStartingWith("premium.limits: entry 'uploads=3/1y' must be");
+    }
 }
