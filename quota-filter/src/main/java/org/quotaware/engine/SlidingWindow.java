@@ -32,6 +32,9 @@ final class SlidingWindow {
     final long width;
     final int slots;
     final int offset;
+    /** Where the state's array keeps this ring's total, after its counters: narrow (two chars) and wide (four). */
+    final int narrowTotal;
+    final int wideTotal;
 
     SlidingWindow(Counted counted, long windowMillis, String rule, int ring, int offset) {
         this.counted = counted;
@@ -42,6 +45,8 @@ final class SlidingWindow {
         this.width = WindowedLimit.bucketMillis(windowMillis);
         this.slots = buckets + 1;
         this.offset = offset;
+        this.narrowTotal = offset + slots;
+        this.wideTotal = 2 * (offset + slots);
     }
 
     Windows.Key key() {
@@ -143,14 +148,14 @@ final class SlidingWindow {
     void advance(UserState s, long from, long to) {
         long first = bucket(from);
         long steps = bucket(to) - first;
-        if (steps <= 0 || s.total(this.ring) == 0) {
+        if (steps <= 0 || s.total(this) == 0) {
             return; // an empty ring stays empty
         }
         if (steps >= slots) {
             for (int i = 0; i < slots; i++) {
                 s.setCount(offset + i, 0);
             }
-            s.addTotal(this.ring, -s.total(this.ring));
+            s.addTotal(this, -s.total(this));
             return;
         }
         long gone = 0;
@@ -159,7 +164,7 @@ final class SlidingWindow {
             gone += s.count(i);
             s.setCount(i, 0);
         }
-        s.addTotal(this.ring, -gone);
+        s.addTotal(this, -gone);
     }
 
     /**
@@ -167,7 +172,7 @@ final class SlidingWindow {
      * left the window since the state was last advanced. This is the hot path: one read while time has not moved on.
      */
     long used(UserState s, long now) {
-        long total = s.total(this.ring);
+        long total = s.total(this);
         if (total == 0 || now <= s.advancedTo) {
             return total; // nothing counted, or the state is at this very time (a decision has just advanced it)
         }
@@ -207,7 +212,7 @@ final class SlidingWindow {
 
     /** Milliseconds from {@code now} until the oldest counted unit leaves the window, 0 when none is counted. */
     long millisUntilReset(UserState s, long now) {
-        if (s.total(this.ring) == 0) {
+        if (s.total(this) == 0) {
             return 0;
         }
         long newest = bucket(now);
@@ -235,7 +240,7 @@ final class SlidingWindow {
         int before = s.count(i);
         int after = (int) Math.min((long) before + amount, Integer.MAX_VALUE);
         s.setCount(i, after);
-        s.addTotal(this.ring, after - before);
+        s.addTotal(this, after - before);
     }
 
     /** Takes back units counted at {@code at}, if their bucket is still counted. */
@@ -248,7 +253,7 @@ final class SlidingWindow {
         int before = s.count(i);
         int after = Math.max(0, before - amount);
         s.setCount(i, after);
-        s.addTotal(this.ring, after - before);
+        s.addTotal(this, after - before);
     }
 
     /**

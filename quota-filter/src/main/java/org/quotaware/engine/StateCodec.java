@@ -46,8 +46,10 @@ final class StateCodec {
         out.putByte(!legacy ? VERSION : allowances ? VERSION_2 : VERSION_1);
         out.putLong(s.advancedTo);
         if (legacy) {
-            for (int i = 0; i < s.windows.counters; i++) {
-                out.putVarint(s.count(i));
+            for (SlidingWindow w : s.windows.rings) {
+                for (int i = 0; i < w.slots; i++) {
+                    out.putVarint(s.count(w.offset + i));
+                }
             }
         } else {
             out.putVarint(s.windows.rings.length);
@@ -90,8 +92,10 @@ final class StateCodec {
         if (version == VERSION) {
             readRings(in, s);
         } else {
-            for (int i = 0; i < Windows.LEGACY.counters; i++) {
-                s.setCount(i, in.getCount(Integer.MAX_VALUE));
+            for (SlidingWindow w : Windows.LEGACY.rings) {
+                for (int i = 0; i < w.slots; i++) {
+                    s.setCount(w.offset + i, in.getCount(Integer.MAX_VALUE));
+                }
             }
         }
         s.sumTotals();

@@ -30,6 +30,8 @@ public final class UserState implements Serializable {
      * counter, four a total. See {@link #count}.
      */
     private char[] counts = new char[narrow(Windows.LEGACY)];
+    /** Whether {@link #counts} holds two {@code char}s a counter (and four a total): read on every count. */
+    private boolean wide;
     /** Slots held: (token, lease expiry) pairs, see {@link Leases}. */
     long[] slots = Leases.NONE;
     /** Queue places, in arrival order: (token, lease expiry) pairs. */
@@ -46,7 +48,7 @@ public final class UserState implements Serializable {
     transient RememberedDenial denial;
 
     private static int narrow(Windows w) {
-        return w.counters + 2 * w.rings.length;
+        return w.length;
     }
 
     /** Longs per allowance: id, expiry, slots, then the units of each ring. */
@@ -133,13 +135,13 @@ public final class UserState implements Serializable {
     /** Counter {@code i} of all rings ({@link Windows#counters} of them). */
     int count(int i) {
         char[] c = counts;
-        return c.length == narrow(windows) ? c[i] : c[2 * i] << 16 | c[2 * i + 1];
+        return wide ? c[2 * i] << 16 | c[2 * i + 1] : c[i];
     }
 
     /** Sets counter {@code i} to {@code value} (0 to {@link Integer#MAX_VALUE}); the running total is the caller's. */
     void setCount(int i, int value) {
         char[] c = counts;
-        if (c.length == narrow(windows)) {
+        if (!wide) {
             if (value <= Character.MAX_VALUE) {
                 c[i] = (char) value;
                 return;
@@ -153,48 +155,47 @@ public final class UserState implements Serializable {
     private char[] widen() {
         Windows w = windows;
         char[] wide = new char[2 * narrow(w)];
-        for (int i = 0; i < w.counters; i++) {
-            wide[2 * i + 1] = counts[i];
-        }
-        for (int r = 0; r < w.rings.length; r++) {
-            long t = total(r);
-            int at = 2 * w.counters + 4 * r;
+        for (SlidingWindow ring : w.rings) {
+            for (int i = ring.offset; i < ring.offset + ring.slots; i++) {
+                wide[2 * i + 1] = counts[i];
+            }
+            long t = total(ring);
+            int at = ring.wideTotal;
             wide[at] = (char) (t >>> 48);
             wide[at + 1] = (char) (t >>> 32);
             wide[at + 2] = (char) (t >>> 16);
             wide[at + 3] = (char) t;
         }
         counts = wide;
+        this.wide = true;
         return wide;
     }
 
-    /** Ring {@code r}'s running total. */
-    long total(int r) {
+    /** Ring {@code w}'s running total ({@code w} of this state's layout, or of one it extends). */
+    long total(SlidingWindow w) {
         char[] c = counts;
-        Windows w = windows;
-        if (c.length == narrow(w)) {
-            int at = w.counters + 2 * r;
+        if (!wide) {
+            int at = w.narrowTotal;
             return c[at] << 16 | c[at + 1];
         }
-        int at = 2 * w.counters + 4 * r;
+        int at = w.wideTotal;
         return (long) c[at] << 48 | (long) c[at + 1] << 32 | (long) c[at + 2] << 16 | c[at + 3];
     }
 
-    void addTotal(int r, long delta) {
+    void addTotal(SlidingWindow w, long delta) {
         if (delta == 0) {
             return;
         }
-        long t = total(r) + delta;
+        long t = total(w) + delta;
         char[] c = counts;
-        Windows w = windows;
-        if (c.length == narrow(w)) {
+        if (!wide) {
             // a narrow ring's total is at most 25 counters of 16 bits: 31 bits
-            int at = w.counters + 2 * r;
+            int at = w.narrowTotal;
             c[at] = (char) (t >>> 16);
             c[at + 1] = (char) t;
             return;
         }
-        int at = 2 * w.counters + 4 * r;
+        int at = w.wideTotal;
         c[at] = (char) (t >>> 48);
         c[at + 1] = (char) (t >>> 32);
         c[at + 2] = (char) (t >>> 16);
@@ -204,6 +205,7 @@ public final class UserState implements Serializable {
     /** Zeroes every window counter (and so every total). */
     void clearCounts() {
         counts = new char[narrow(windows)];
+        wide = false;
     }
 
     /** Recomputes the totals from the counters, after they were set one by one (decoding, merging). */
@@ -213,7 +215,7 @@ public final class UserState implements Serializable {
             for (int i = 0; i < w.slots; i++) {
                 sum += count(w.offset + i);
             }
-            addTotal(w.ring, sum - total(w.ring));
+            addTotal(w, sum - total(w));
         }
     }
 
@@ -234,14 +236,14 @@ public final class UserState implements Serializable {
         }
         java.util.List<Windows.Key> extra = new java.util.ArrayList<>();
         for (SlidingWindow w : from.rings) {
-            if (layout.indexOf(w.key()) < 0 && total(w.ring) > 0) {
+            if (layout.indexOf(w.key()) < 0 && total(w) > 0) {
                 extra.add(w.key());
             }
         }
         Windows to = extra.isEmpty() ? layout : Windows.extended(layout, extra);
         UserState moved = new UserState();
         moved.windows = to;
-        moved.counts = new char[narrow(to)];
+        moved.clearCounts();
         int oldStride = stride();
         long[] a = allowances.length == 0 ? Allowances.NONE
                 : new long[allowances.length / oldStride * (Allowances.UNITS + to.rings.length)];
@@ -265,6 +267,7 @@ public final class UserState implements Serializable {
         moved.sumTotals();
         windows = to;
         counts = moved.counts;
+        wide = moved.wide;
         allowances = a;
     }
 
@@ -307,6 +310,7 @@ public final class UserState implements Serializable {
         c.advancedTo = advancedTo;
         c.windows = windows;
         c.counts = counts.clone();
+        c.wide = wide;
         c.slots = slots.length == 0 ? Leases.NONE : slots.clone();
         c.waiting = waiting.length == 0 ? Leases.NONE : waiting.clone();
         c.allowances = allowances.length == 0 ? Allowances.NONE : allowances.clone();
@@ -328,7 +332,7 @@ public final class UserState implements Serializable {
         o.allowances = Allowances.NONE;
         o.advance(t);
         for (SlidingWindow w : o.windows.rings) {
-            if (o.total(w.ring) == 0) {
+            if (o.total(w) == 0) {
                 continue;
             }
             int r = windows.indexOf(w.key());
@@ -358,7 +362,7 @@ public final class UserState implements Serializable {
         UserState r = new UserState();
         r.advancedTo = to;
         r.windows = windows;
-        r.counts = new char[narrow(windows)];
+        r.clearCounts();
         for (SlidingWindow w : windows.rings) {
             w.moveInto(this, r, delta);
         }
@@ -374,8 +378,8 @@ public final class UserState implements Serializable {
         if (completed + failed > 0) {
             return true;
         }
-        for (int r = 0; r < windows.rings.length; r++) {
-            if (total(r) > 0) {
+        for (SlidingWindow w : windows.rings) {
+            if (total(w) > 0) {
                 return true;
             }
         }
@@ -391,8 +395,8 @@ public final class UserState implements Serializable {
     @Override
     public String toString() {
         StringBuilder totals = new StringBuilder();
-        for (int r = 0; r < windows.rings.length; r++) {
-            totals.append(r == 0 ? "" : "/").append(total(r));
+        for (SlidingWindow w : windows.rings) {
+            totals.append(totals.length() == 0 ? "" : "/").append(total(w));
         }
         return "UserState[at=" + advancedTo + ", windows=" + windows + ", totals=" + totals
                 + ", slots=" + java.util.Arrays.toString(slots) + ", waiting=" + java.util.Arrays.toString(waiting)

@@ -12,7 +12,7 @@ import org.quotaware.WindowedLimit;
 
 /**
  * The layout of a {@link UserState}'s counters, computed from the rows of the limits: one {@link SlidingWindow} ring
- * per distinct (what it counts, window, rule), their counters one after the other. Rows of the same ring (two limits
+ * per distinct (what it counts, window, rule), each ring's counters and then its total, one ring after the other. Rows of the same ring (two limits
  * on requests per minute) share its counters. A state counted under other limits keeps the rings they share, and
  * keeps the others, after these, while they still count something: a user decided under two tiers (a method's tier
  * and the filter's) loses no count either way.
@@ -33,18 +33,26 @@ final class Windows {
     final boolean chargesAtEnd;
     /** Counters of all rings together. */
     final int counters;
+    /**
+     * The length of a narrow state's array: each ring's counters, one {@code char} each, followed by its total, two.
+     * A ring's positions depend only on the rings before it, so a layout extending another keeps every one of them.
+     */
+    final int length;
     /** The layout this one extends (its rings first, at the same offsets), or null. */
     final Windows base;
 
     private Windows(List<Key> keys, WindowedLimit[] rows, Limit[] rowLimits, int[] ringOfRow, Windows base) {
         this.rings = new SlidingWindow[keys.size()];
         int offset = 0;
+        int counters = 0;
         for (int r = 0; r < rings.length; r++) {
             Key k = keys.get(r);
             rings[r] = new SlidingWindow(k.counted, k.windowMillis, k.rule, r, offset);
-            offset += rings[r].slots;
+            offset += rings[r].slots + 2; // its counters, then its total
+            counters += rings[r].slots;
         }
-        this.counters = offset;
+        this.counters = counters;
+        this.length = offset;
         this.rows = rows;
         this.rowLimits = rowLimits;
         this.ringOfRow = ringOfRow;
