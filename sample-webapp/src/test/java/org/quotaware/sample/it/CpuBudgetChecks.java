@@ -15,6 +15,7 @@ import java.time.Duration;
 
 import jakarta.json.JsonObject;
 
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +93,17 @@ interface CpuBudgetChecks {
 
         assertThat(other.statusCode()).as("dave, of the same tier, right after: " + other.body()).isEqualTo(200);
         assertThat(json(other).getJsonNumber("cpuMillis").longValue()).isGreaterThanOrEqualTo(BURN_MILLIS);
+
+        // the limit by its own name wherever a client reads it
+        SoftAssertions named = new SoftAssertions();
+        named.assertThat(violation.getString("limit")).as("violations[0].limit").isEqualTo("cpu");
+        named.assertThat(refused.headers().firstValue("RateLimit-Policy")).as("carol's RateLimit-Policy")
+                .hasValueSatisfying(policy -> assertThat(policy).contains("\"cpu\";q=" + BUDGET_MILLIS + ";w=60"));
+        named.assertThat(refused.headers().firstValue("RateLimit")).as("carol's RateLimit")
+                .hasValueSatisfying(state -> assertThat(state).contains("\"cpu\";r=0"));
+        named.assertThat(other.headers().firstValue("RateLimit")).as("dave's RateLimit")
+                .hasValueSatisfying(state -> assertThat(state).containsPattern("\"cpu\";r=[1-9]"));
+        named.assertAll();
     }
 
     @Test
