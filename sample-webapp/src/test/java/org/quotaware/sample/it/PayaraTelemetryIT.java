@@ -17,10 +17,10 @@ import org.quotaware.testing.PayaraMicro;
  * The sample WAR as built on Payara Micro 7 (MicroProfile 7.1: Telemetry 2.1 with metrics, and MicroProfile Metrics
  * still offered; the failsafe execution {@code payara-7} names the jar and runs it on a JDK 21 or newer):
  * {@link PriceListApiChecks}, then the figures through OpenTelemetry and MicroProfile Metrics alike, then
- * {@link TenantTokenChecks} (the public key given as a system property). Payara Micro 6
+ * {@link TenantTokenChecks} (the public key given as a system property), then {@link CpuBudgetChecks}. Payara Micro 6
  * has MicroProfile Telemetry 1.1, tracing only, so this class runs on 7 alone. Port 18099, no cluster.
  */
-class PayaraTelemetryIT extends TelemetryChecks implements TenantTokenChecks {
+class PayaraTelemetryIT extends TelemetryChecks implements TenantTokenChecks, CpuBudgetChecks {
 
     private static final int PORT = 18099;
     private static OtlpReceiver receiver;
