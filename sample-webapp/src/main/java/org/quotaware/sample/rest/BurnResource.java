@@ -5,6 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,6 +13,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.quotaware.Counted;
+import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaTiers;
+import org.quotaware.servlet.QuotaCaller;
 
 /**
  * {@code GET /api/analysis/burn?ms=N}: stands for a costly analysis, one that burns {@code N} ms of CPU time (0 to
@@ -30,6 +36,9 @@ public class BurnResource {
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
+    @Inject
+    QuotaTiers tiers;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response burn(@QueryParam("ms") String ms) {
@@ -37,6 +46,12 @@ public class BurnResource {
         if (millis < 0) {
             return Problems.problem(400, "Bad Request", "ms must be a whole number of milliseconds of CPU time from 0 "
                     + "to " + MAX_MILLIS + ", was " + (ms == null ? "missing" : "'" + clip(ms) + "'"));
+        }
+        QuotaCaller caller = QuotaCaller.current();
+        if (caller == null || !budgeted(tiers.limits(caller.tier()))) {
+            // a caller without a CPU budget could make the server burn two seconds a request for nothing
+            return Problems.problem(403, "Forbidden", "the burn serves only callers whose tier has a CPU budget "
+                    + "(cpu=... in its limits, e.g. the metered tier)");
         }
         if (!threads.isCurrentThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
             return Problems.problem(501, "Not Implemented", "this JVM does not count a thread's CPU time");
@@ -51,6 +66,10 @@ public class BurnResource {
                 .add("cpuMillis", TimeUnit.NANOSECONDS.toMillis(burnt.cpuNanos()))
                 .add("checksum", Long.toHexString(burnt.checksum()))
                 .build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static boolean budgeted(QuotaLimits limits) {
+        return limits != null && limits.windows().stream().anyMatch(w -> w.counted() == Counted.CPU);
     }
 
     /** What a burn used, and the result of its work (answered, so the JIT must compute it). */
