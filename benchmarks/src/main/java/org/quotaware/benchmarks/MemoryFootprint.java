@@ -17,6 +17,8 @@ import org.quotaware.engine.UserState;
  * not counted (they cost the same everywhere). In Hazelcast: {@value #CLUSTER_USERS} users through the caller member,
  * then the map's {@code ownedEntryMemoryCost} summed over both members (one copy of each entry: key, value and
  * Hazelcast's record), and the heap delta of the whole JVM (both members: primary and backup copies). Prints JSON.
+ * {@code quotaware-6w} is ours with three more windows declared beside today's three (see
+ * {@link Quotaware#inMemorySixWindows}).
  */
 public final class MemoryFootprint {
 
@@ -28,7 +30,8 @@ public final class MemoryFootprint {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String limiter : new String[] {"quotaware", "bucket4j-1", "bucket4j-3", "resilience4j", "guava"}) {
+        for (String limiter : new String[] {"quotaware", "quotaware-6w", "bucket4j-1", "bucket4j-3", "resilience4j",
+                "guava"}) {
             String[] keys = Users.names(LOCAL_USERS);
             long before = heapAfterGc();
             Contender c = DecisionBenchmark.create(limiter, Scenario.SUCCESS, LOCAL_USERS);
