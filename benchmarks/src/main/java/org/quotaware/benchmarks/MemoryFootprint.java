@@ -42,9 +42,9 @@ public final class MemoryFootprint {
             String extra = "";
             if (c instanceof Quotaware q) {
                 UserState state = q.manager().store().execute(keys[0], new Operations.Export());
+                GraphLayout own = ownGraph(state);
                 extra = String.format(Locale.ROOT, ", \"stateBytes\": %d, \"stateLayout\": \"%s\"",
-                        GraphLayout.parseInstance(state).totalSize(),
-                        GraphLayout.parseInstance(state).toFootprint().replace("\n", "\\n").replace("\"", "'"));
+                        own.totalSize(), own.toFootprint().replace("\n", "\\n").replace("\"", "'"));
             }
             out.put(limiter, String.format(Locale.ROOT, "{\"users\": %d, \"heapBytesPerUser\": %.1f%s}", LOCAL_USERS,
                     (double) (after - before) / LOCAL_USERS, extra));
@@ -73,6 +73,21 @@ public final class MemoryFootprint {
         out.forEach((k, v) -> json.append("  \"").append(k).append("\": ").append(v).append(",\n"));
         json.setLength(json.length() - 2);
         System.out.println(json.append("\n}"));
+    }
+
+    /**
+     * The objects of one state, without its layout of counters ({@code UserState.windows}): one layout per tier,
+     * shared by every state of that tier, so no user's cost.
+     */
+    private static GraphLayout ownGraph(UserState state) throws IllegalAccessException {
+        GraphLayout all = GraphLayout.parseInstance(state);
+        try {
+            java.lang.reflect.Field f = UserState.class.getDeclaredField("windows");
+            f.setAccessible(true);
+            return all.subtract(GraphLayout.parseInstance(f.get(state)));
+        } catch (NoSuchFieldException e) {
+            return all; // a state of the code before issue 18 has no layout of its own
+        }
     }
 
     private static long owned(HazelcastInstance hz, String map) {
