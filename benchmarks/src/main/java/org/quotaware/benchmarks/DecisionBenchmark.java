@@ -70,6 +70,7 @@ public class DecisionBenchmark {
         Clocks clock = path.clock(users);
         return switch (limiter) {
             case "quotaware" -> Quotaware.inMemory(path, clock, users);
+            case "quotaware-6w" -> Quotaware.inMemorySixWindows(path, clock, users); // by -p only: not in old code
             case "bucket4j-1" -> new Bucket4j(path, clock, 1);
             case "bucket4j-3" -> new Bucket4j(path, clock, 3);
             case "resilience4j" -> new Resilience4j(path, clock);

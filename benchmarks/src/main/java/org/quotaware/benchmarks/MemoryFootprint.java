@@ -17,6 +17,8 @@ import org.quotaware.engine.UserState;
  * not counted (they cost the same everywhere). In Hazelcast: {@value #CLUSTER_USERS} users through the caller member,
  * then the map's {@code ownedEntryMemoryCost} summed over both members (one copy of each entry: key, value and
  * Hazelcast's record), and the heap delta of the whole JVM (both members: primary and backup copies). Prints JSON.
+ * {@code quotaware-6w} is ours with three more windows declared beside today's three (see
+ * {@link Quotaware#inMemorySixWindows}).
  */
 public final class MemoryFootprint {
 
@@ -28,7 +30,8 @@ public final class MemoryFootprint {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String limiter : new String[] {"quotaware", "bucket4j-1", "bucket4j-3", "resilience4j", "guava"}) {
+        for (String limiter : new String[] {"quotaware", "quotaware-6w", "bucket4j-1", "bucket4j-3", "resilience4j",
+                "guava"}) {
             String[] keys = Users.names(LOCAL_USERS);
             long before = heapAfterGc();
             Contender c = DecisionBenchmark.create(limiter, Scenario.SUCCESS, LOCAL_USERS);
@@ -39,9 +42,9 @@ public final class MemoryFootprint {
             String extra = "";
             if (c instanceof Quotaware q) {
                 UserState state = q.manager().store().execute(keys[0], new Operations.Export());
+                GraphLayout own = ownGraph(state);
                 extra = String.format(Locale.ROOT, ", \"stateBytes\": %d, \"stateLayout\": \"%s\"",
-                        GraphLayout.parseInstance(state).totalSize(),
-                        GraphLayout.parseInstance(state).toFootprint().replace("\n", "\\n").replace("\"", "'"));
+                        own.totalSize(), own.toFootprint().replace("\n", "\\n").replace("\"", "'"));
             }
             out.put(limiter, String.format(Locale.ROOT, "{\"users\": %d, \"heapBytesPerUser\": %.1f%s}", LOCAL_USERS,
                     (double) (after - before) / LOCAL_USERS, extra));
@@ -70,6 +73,21 @@ public final class MemoryFootprint {
         out.forEach((k, v) -> json.append("  \"").append(k).append("\": ").append(v).append(",\n"));
         json.setLength(json.length() - 2);
         System.out.println(json.append("\n}"));
+    }
+
+    /**
+     * The objects of one state, without its layout of counters ({@code UserState.windows}): one layout per tier,
+     * shared by every state of that tier, so no user's cost.
+     */
+    private static GraphLayout ownGraph(UserState state) throws IllegalAccessException {
+        GraphLayout all = GraphLayout.parseInstance(state);
+        try {
+            java.lang.reflect.Field f = UserState.class.getDeclaredField("windows");
+            f.setAccessible(true);
+            return all.subtract(GraphLayout.parseInstance(f.get(state)));
+        } catch (NoSuchFieldException e) {
+            return all; // a state of the code before issue 18 has no layout of its own
+        }
     }
 
     private static long owned(HazelcastInstance hz, String map) {

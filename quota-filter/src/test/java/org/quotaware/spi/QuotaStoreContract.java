@@ -15,13 +15,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quotaware.Acquisition;
+import org.quotaware.Counted;
 import org.quotaware.Limit;
+import org.quotaware.LimitStatus;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
 import org.quotaware.Violation;
+import org.quotaware.WindowedLimit;
 import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.testing.MutableClock;
 
@@ -234,6 +237,149 @@ public abstract class QuotaStoreContract {
             assertThat(admittedUsers.stream().filter(user::equals)).as(user).hasSize(10);
             assertThat(m.usage(user).requestsPerMinute()).isEqualTo(10);
         }
+    }
+
+    // Windowed limits of every kind, declared as rows: each counts exactly under N threads on every store and mode.
+
+    /** Only these rows: the presets (requests per minute, files per hour and per day) and the slots off. */
+    private static QuotaLimits.Builder only(WindowedLimit... rows) {
+        QuotaLimits.Builder b = QuotaLimits.builder().off(Limit.REQUESTS_PER_MINUTE).off(Limit.FILES_PER_HOUR)
+                .off(Limit.FILES_PER_DAY).off(Limit.CONCURRENT_TASKS);
+        for (WindowedLimit row : rows) {
+            b.limit(row);
+        }
+        return b;
+    }
+
+    /** {@code n} requests of {@code user} at once, each permit closed at once: how many were admitted. */
+    private long admitted(QuotaManager m, String user, QuotaRequest request, int n) throws Exception {
+        return runAll(n, () -> {
+            Acquisition a = m.acquire(user, request);
+            if (a instanceof QuotaPermit p) {
+                p.close();
+            }
+            return a;
+        }).stream().filter(Acquisition::admitted).count();
+    }
+
+    /** What the limit named {@code name} (a rule's: {@code rule.name}) holds of {@code user} now. */
+    private static long used(QuotaManager m, String user, String name) {
+        return m.usage(user).limits().stream().filter(s -> s.name().equals(name)).findFirst()
+                .map(LimitStatus::used).orElseThrow(() -> new AssertionError("no limit named " + name));
+    }
+
+    /**
+     * A row of each kind counted at admission, alone in its tier: 40 requests at once admit exactly as many as fit
+     * (the files, bytes and cost of one request are all or nothing), the row holds exactly what they counted, and a
+     * refusal names the row.
+     */
+    @Test
+    void everyKindCountedAtAdmissionAdmitsExactlyItsLimit() throws Exception {
+        record Kind(WindowedLimit row, QuotaRequest request, long admitted, long used) {
+        }
+        QuotaRequest plain = QuotaRequest.request();
+        List<Kind> kinds = List.of(
+                new Kind(new WindowedLimit("calls", Counted.REQUESTS, Duration.ofSeconds(10), 25), plain, 25, 25),
+                new Kind(new WindowedLimit("uploads", Counted.FILES, Duration.ofHours(1), 25),
+                        QuotaRequest.upload(2, 10), 12, 24),
+                new Kind(new WindowedLimit("volume", Counted.BYTES, Duration.ofDays(1), 25),
+                        QuotaRequest.upload(1, 1025), 12, 24), // 2 KiB each, rounded up
+                new Kind(new WindowedLimit("credits", Counted.COST, Duration.ofMinutes(1), 25), plain.withCost(3),
+                        8, 24));
+        for (Kind k : kinds) {
+            QuotaManager m = manager(only(k.row()).build());
+            String user = "kind-" + k.row().name();
+            assertThat(admitted(m, user, k.request(), 40)).as(k.row().name()).isEqualTo(k.admitted());
+            assertThat(used(m, user, k.row().name())).as(k.row().name()).isEqualTo(k.used());
+            assertThat(m.acquire(user, k.request()).result().violations()).as(k.row().name()).singleElement()
+                    .satisfies(v -> {
+                        assertThat(v.name()).isEqualTo(k.row().name());
+                        assertThat(v.current()).isEqualTo(k.used());
+                    });
+        }
+    }
+
+    /**
+     * CPU time and allocated KiB, charged through {@link QuotaPermit#charge} when each request ends: every request
+     * finds its budget free while none has ended (so all are admitted), every unit charged is counted (rounded up per
+     * request, none lost to a concurrent release), and once the budget is spent nobody is admitted until the units
+     * leave the window. Each permit holds a slot.
+     */
+    @Test
+    void cpuAndAllocationChargedAtReleaseAreCountedExactly() throws Exception {
+        WindowedLimit cpu = new WindowedLimit("cpu", Counted.CPU, Duration.ofMinutes(1), 100); // ms
+        WindowedLimit heap = new WindowedLimit("heap", Counted.ALLOCATED, Duration.ofMinutes(1), 100); // KiB
+        QuotaManager m = manager(only(cpu, heap).maxConcurrentTasks(THREADS).maxQueueSize(0).build());
+        assertThat(m.chargedAtEnd()).containsExactlyInAnyOrder(Counted.CPU, Counted.ALLOCATED);
+        CountDownLatch allIn = new CountDownLatch(THREADS);
+        List<Acquisition> first = runAll(THREADS, () -> {
+            Acquisition a = m.acquire("carl", QuotaRequest.request());
+            allIn.countDown();
+            allIn.await(30, TimeUnit.SECONDS); // nobody ends before everyone was decided
+            if (a instanceof QuotaPermit p) {
+                p.charge(Counted.CPU, 3_000_000);
+                p.charge(Counted.CPU, 3_500_000); // 6.5 ms: 7
+                p.charge(Counted.ALLOCATED, 6 * 1024 + 1); // 7 KiB
+                p.close();
+            }
+            return a;
+        });
+        assertThat(first.stream().filter(Acquisition::admitted)).hasSize(THREADS);
+        assertThat(used(m, "carl", "cpu")).isEqualTo(7L * THREADS);
+        assertThat(used(m, "carl", "heap")).isEqualTo(7L * THREADS);
+        assertThat(admitted(m, "carl", QuotaRequest.request(), 20)).isZero();
+        assertThat(m.acquire("carl", QuotaRequest.request()).result().violations()).extracting(Violation::name)
+                .containsExactlyInAnyOrder("cpu", "heap");
+        assertThat(admitted(m, "dora", QuotaRequest.request(), 20)).as("another user").isEqualTo(20);
+        clock.advance(Duration.ofSeconds(64)); // the window and its bucket of 5 s, less a second
+        assertThat(admitted(m, "carl", QuotaRequest.request(), 5)).isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(admitted(m, "carl", QuotaRequest.request(), 20)).isEqualTo(20);
+    }
+
+    /**
+     * A burst row below a second beside the minute: each burst of 30 requests at one instant admits exactly the
+     * burst's 5, none more until the burst's units leave (205 to 221 ms later: 12 buckets of 17 ms, and the one
+     * they were counted in), and the third burst only what the minute has left.
+     */
+    @Test
+    void aBurstBelowASecondAndItsMinuteAdmitExactlyTheirLimits() throws Exception {
+        WindowedLimit burst = new WindowedLimit("burst", Counted.REQUESTS, 200, 5, null);
+        QuotaManager m = manager(only(burst).requestsPerMinute(12).build());
+        assertThat(admitted(m, "bea", QuotaRequest.request(), 30)).isEqualTo(5);
+        clock.advance(Duration.ofMillis(204));
+        assertThat(admitted(m, "bea", QuotaRequest.request(), 30)).as("within the burst's window").isZero();
+        clock.advance(Duration.ofMillis(17));
+        assertThat(admitted(m, "bea", QuotaRequest.request(), 30)).isEqualTo(5);
+        clock.advance(Duration.ofMillis(221));
+        assertThat(admitted(m, "bea", QuotaRequest.request(), 30)).as("the minute's last 2").isEqualTo(2);
+        assertThat(used(m, "bea", "rpm")).isEqualTo(12);
+        assertThat(m.acquire("bea", QuotaRequest.request()).result().violations()).extracting(Violation::limit)
+                .containsExactly(Limit.REQUESTS_PER_MINUTE);
+    }
+
+    /** A rule's row counts only the requests of its rule: of 20 reads and 20 others at once, 10 reads and 20 others. */
+    @Test
+    void aRuleRowCountsExactlyTheRequestsOfItsRule() throws Exception {
+        WindowedLimit reads = new WindowedLimit("rpm", Counted.REQUESTS, 60_000, 10, "reads");
+        QuotaManager m = manager(only(reads).build());
+        QuotaRequest read = QuotaRequest.request().withRules(java.util.Set.of("reads", "small"));
+        AtomicInteger next = new AtomicInteger();
+        List<Acquisition> results = runAll(40, () -> {
+            boolean isRead = next.getAndIncrement() % 2 == 0;
+            Acquisition a = m.acquire("rita", isRead ? read : QuotaRequest.request());
+            if (a instanceof QuotaPermit p) {
+                p.close();
+            }
+            return a;
+        });
+        assertThat(results.stream().filter(Acquisition::admitted)).hasSize(30);
+        assertThat(results.stream().filter(a -> !a.admitted())).hasSize(10)
+                .allSatisfy(a -> assertThat(a.result().violations()).extracting(Violation::name)
+                        .containsExactly("reads.rpm"));
+        assertThat(used(m, "rita", "reads.rpm")).isEqualTo(10);
+        assertThat(m.acquire("rita", read).admitted()).isFalse();
+        assertThat(m.acquire("rita", QuotaRequest.request()).admitted()).isTrue();
     }
 
     @Test

@@ -1,9 +1,13 @@
 package org.quotaware.benchmarks.contenders;
 
+import java.time.Duration;
+
+import org.quotaware.Counted;
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
+import org.quotaware.WindowedLimit;
 import org.quotaware.benchmarks.Clocks;
 import org.quotaware.benchmarks.Contender;
 import org.quotaware.benchmarks.Scenario;
@@ -30,6 +34,19 @@ public final class Quotaware implements Contender {
     /** On the in-memory store, with the scenario's clock. */
     public static Quotaware inMemory(Scenario scenario, Clocks clock, int users) {
         return new Quotaware(DefaultQuotaManager.builder().tiers(new QuotaTiers(limits(scenario)))
+                .clock(clock.instantSource()).maxTrackedUsers(Math.max(users * 2, 1_000)).build(), CALL);
+    }
+
+    /**
+     * On the in-memory store, with three more windows declared beside today's three (a 1 s request burst, KiB a day,
+     * cost an hour), as large as the scenario's: what a tier of six windows costs each tracked user.
+     */
+    public static Quotaware inMemorySixWindows(Scenario scenario, Clocks clock, int users) {
+        QuotaLimits limits = limits(scenario).toBuilder()
+                .limit(new WindowedLimit("burst", Counted.REQUESTS, Duration.ofSeconds(1), scenario.perMinute))
+                .limit(new WindowedLimit("kib", Counted.BYTES, Duration.ofDays(1), scenario.perDay))
+                .limit(new WindowedLimit("cost", Counted.COST, Duration.ofHours(1), scenario.perHour)).build();
+        return new Quotaware(DefaultQuotaManager.builder().tiers(new QuotaTiers(limits))
                 .clock(clock.instantSource()).maxTrackedUsers(Math.max(users * 2, 1_000)).build(), CALL);
     }
 
