@@ -56,7 +56,7 @@ public record Problem(String type, String title, int status, String detail, Stri
             for (int i = 0; i < violations.size(); i++) {
                 Violation v = violations.get(i);
                 json.append(i == 0 ? "{" : ",{");
-                member(json, "limit", v.limit().policyName()).append(',');
+                member(json, "limit", v.name()).append(',');
                 json.append("\"max\":").append(v.max()).append(',');
                 json.append("\"current\":").append(v.current()).append(',');
                 json.append("\"retryAfter\":").append(seconds(v.retryAfterSeconds())).append('}');
