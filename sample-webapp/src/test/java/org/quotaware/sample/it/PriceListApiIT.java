@@ -28,12 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * {@link PriceListApiChecks} and {@link TenantTokenChecks} on Payara Micro through Arquillian: the failsafe execution
- * names the Payara Micro jar (6 on JDK 17; 7 on a JDK 21 or newer).
+ * {@link PriceListApiChecks}, {@link TenantTokenChecks} and {@link EndpointRuleChecks} on Payara Micro through
+ * Arquillian: the failsafe execution names the Payara Micro jar (6 on JDK 17; 7 on a JDK 21 or newer).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class PriceListApiIT extends PriceListApiChecks implements TenantTokenChecks {
+class PriceListApiIT extends PriceListApiChecks implements TenantTokenChecks, EndpointRuleChecks {
 
     @ArquillianResource
     private URL url;
