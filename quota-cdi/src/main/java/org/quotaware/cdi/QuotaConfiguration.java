@@ -5,11 +5,15 @@ import java.lang.reflect.Method;
 import org.eclipse.microprofile.config.Config;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaLimits;
+import org.quotaware.WindowedLimit;
 import org.quotaware.config.AdminSettings;
 import org.quotaware.config.ApplicationSettings;
 import org.quotaware.config.ClusterSettings;
 import org.quotaware.config.ConfigSource;
+import org.quotaware.config.ConfigValues;
+import org.quotaware.config.LimitSyntax;
 import org.quotaware.config.RequestSettings;
+import org.quotaware.config.RuleSettings;
 import org.quotaware.config.ScalingSettings;
 
 /**
@@ -107,7 +111,32 @@ final class QuotaConfiguration {
                 }
             }
         });
-        return new QuotaMethod(tier, cost, Boolean.parseBoolean(concurrentRaw), QuotaMethod.name(method));
+        String rule = member(method, "rule", annotation.rule());
+        String limits = member(method, "limits", annotation.limits());
+        java.util.List<RuleSettings> configured = settings.quota().rules();
+        RuleSettings named = configured.stream().filter(r -> r.name().equals(rule)).findFirst().orElse(null);
+        java.util.Set<String> rules = java.util.Set.of();
+        int ruleCost = 1;
+        java.util.List<WindowedLimit> own = java.util.List.of();
+        if (!limits.isBlank() && !ConfigValues.isOff(limits)) {
+            if (named != null) {
+                throw InvalidQuotaConfigException.invalid("rule", rule, "a name no quotaware.rule.* key configures "
+                        + "when the method has limits of its own (its own rule), or no limits with the rule "
+                        + configured.stream().map(RuleSettings::name).toList());
+            }
+            String ownRule = rule.isEmpty() ? QuotaMethod.ownRule(method) : rule;
+            own = LimitSyntax.parse("limits", limits, ownRule); // a bad rule name is refused by the rows
+            rules = java.util.Set.of(ownRule);
+        } else if (!rule.isEmpty()) {
+            if (named == null) {
+                throw InvalidQuotaConfigException.invalid("rule", rule, "one of the rules of quotaware.rules "
+                        + configured.stream().map(RuleSettings::name).toList());
+            }
+            rules = java.util.Set.of(rule);
+            ruleCost = named.cost();
+        }
+        return new QuotaMethod(tier, cost, Boolean.parseBoolean(concurrentRaw), QuotaMethod.name(method), rules,
+                ruleCost, own);
     }
 
     private String member(Method method, String member, String annotated) {

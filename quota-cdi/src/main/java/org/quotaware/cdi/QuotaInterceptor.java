@@ -131,7 +131,25 @@ public class QuotaInterceptor implements Serializable {
         QuotaRequest request = QuotaRequest.upload(files, -1).withConcurrent(slot)
                 .withTier(sameQuota ? caller.tier() : method.tier()).withAnonymous(caller.anonymous())
                 .withTarget(method.name());
+        // the rules the filter charged this request to count the files this call adds, as the method's own do
+        java.util.Set<String> rules = rules(method.rules(), sameQuota ? caller.rules() : java.util.Set.of());
+        if (!rules.isEmpty()) {
+            request = request.withRules(rules).withCost(method.ruleCost());
+        }
         return countedByFilter(method, caller) ? request.alreadyCounted() : request;
+    }
+
+    /** Both sets of rules; allocates only when both have some. */
+    private static java.util.Set<String> rules(java.util.Set<String> method, java.util.Set<String> filter) {
+        if (filter.isEmpty() || filter.containsAll(method)) {
+            return filter.isEmpty() ? method : filter;
+        }
+        if (method.isEmpty()) {
+            return filter;
+        }
+        java.util.Set<String> both = new java.util.HashSet<>(filter);
+        both.addAll(method);
+        return both;
     }
 
     /**
