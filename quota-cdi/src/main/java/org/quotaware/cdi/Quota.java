@@ -55,8 +55,8 @@ public @interface Quota {
 
     /**
      * Limits of the method's own, in every tier, in the syntax of {@code quotaware.<tier>.limits}
-     * ({@code calls=10 requests/1m burst 2}): they count only this method's calls (its rule's, see {@link #rule()}), and a
-     * violation is named {@code <rule>.<limit>}. Empty (the default): none.
+     * ({@code calls=10 requests/1m burst 2}): they count only this method's calls (its rule's, see
+     * {@link #rule()}), and a violation is named {@code <rule>.<limit>}. Empty (the default): none.
      */
     @Nonbinding
     String limits() default "";

@@ -1,6 +1,8 @@
 package org.quotaware.cdi;
 
 import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Set;
 
 import org.eclipse.microprofile.config.Config;
 import org.quotaware.InvalidQuotaConfigException;
@@ -113,11 +115,11 @@ final class QuotaConfiguration {
         });
         String rule = member(method, "rule", annotation.rule());
         String limits = member(method, "limits", annotation.limits());
-        java.util.List<RuleSettings> configured = settings.quota().rules();
+        List<RuleSettings> configured = settings.quota().rules();
         RuleSettings named = configured.stream().filter(r -> r.name().equals(rule)).findFirst().orElse(null);
-        java.util.Set<String> rules = java.util.Set.of();
+        Set<String> rules = Set.of();
         int ruleCost = 1;
-        java.util.List<WindowedLimit> own = java.util.List.of();
+        List<WindowedLimit> own = List.of();
         if (!limits.isBlank() && !ConfigValues.isOff(limits)) {
             if (named != null) {
                 throw InvalidQuotaConfigException.invalid("rule", rule, "a name no quotaware.rule.* key configures "
@@ -126,13 +128,13 @@ final class QuotaConfiguration {
             }
             String ownRule = rule.isEmpty() ? QuotaMethod.ownRule(method) : rule;
             own = LimitSyntax.parse("limits", limits, ownRule); // a bad rule name is refused by the rows
-            rules = java.util.Set.of(ownRule);
+            rules = Set.of(ownRule);
         } else if (!rule.isEmpty()) {
             if (named == null) {
                 throw InvalidQuotaConfigException.invalid("rule", rule, "one of the rules of quotaware.rules "
                         + configured.stream().map(RuleSettings::name).toList());
             }
-            rules = java.util.Set.of(rule);
+            rules = Set.of(rule);
             ruleCost = named.cost();
         }
         return new QuotaMethod(tier, cost, Boolean.parseBoolean(concurrentRaw), QuotaMethod.name(method), rules,

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -20,10 +21,13 @@ import jakarta.enterprise.inject.spi.WithAnnotations;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaManager;
+import org.quotaware.QuotaTiers;
+import org.quotaware.WindowedLimit;
 import org.quotaware.config.AdminSettings;
-import org.quotaware.servlet.FilterSettings;
 import org.quotaware.cost.CostMeter;
+import org.quotaware.servlet.FilterSettings;
 
 /**
  * Finds every {@code @Quota} at deployment, resolves it against MicroProfile Config and validates it; a bad one (an
@@ -95,9 +99,9 @@ public class QuotaExtension implements Extension {
      *
      * @return what is wrong, as deployment errors say it; empty when every row is in
      */
-    static List<String> addOwnLimits(org.quotaware.QuotaTiers tiers, Map<Method, QuotaMethod> methods) {
-        Map<String, QuotaMethod> owners = new java.util.TreeMap<>();
-        List<org.quotaware.WindowedLimit> rows = new ArrayList<>();
+    static List<String> addOwnLimits(QuotaTiers tiers, Map<Method, QuotaMethod> methods) {
+        Map<String, QuotaMethod> owners = new TreeMap<>();
+        List<WindowedLimit> rows = new ArrayList<>();
         for (Map.Entry<Method, QuotaMethod> entry : methods.entrySet()) {
             QuotaMethod m = entry.getValue();
             if (m.limits().isEmpty()) {
@@ -118,10 +122,10 @@ public class QuotaExtension implements Extension {
         }
         tiers.all().forEach((tier, limits) -> {
             int count = limits.windows().size() + rows.size();
-            if (count > org.quotaware.QuotaLimits.MAX_WINDOWS) {
+            if (count > QuotaLimits.MAX_WINDOWS) {
                 errors.add("@Quota limits of " + owners.values().stream().map(QuotaMethod::name).toList()
                         + ": windowed limits of tier '" + tier + "' must be at most "
-                        + org.quotaware.QuotaLimits.MAX_WINDOWS + ", the tier's own, its rules' and its @Quota "
+                        + QuotaLimits.MAX_WINDOWS + ", the tier's own, its rules' and its @Quota "
                         + "methods' together, was " + count);
             } else {
                 tiers.define(tier, limits.toBuilder().limits(rows).build());

@@ -1,6 +1,8 @@
 package org.quotaware.cdi;
 
 import java.io.Serializable;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -132,7 +134,7 @@ public class QuotaInterceptor implements Serializable {
                 .withTier(sameQuota ? caller.tier() : method.tier()).withAnonymous(caller.anonymous())
                 .withTarget(method.name());
         // the rules the filter charged this request to count the files this call adds, as the method's own do
-        java.util.Set<String> rules = rules(method.rules(), sameQuota ? caller.rules() : java.util.Set.of());
+        Set<String> rules = rules(method.rules(), sameQuota ? caller.rules() : Set.of());
         if (!rules.isEmpty()) {
             request = request.withRules(rules).withCost(method.ruleCost());
         }
@@ -140,14 +142,14 @@ public class QuotaInterceptor implements Serializable {
     }
 
     /** Both sets of rules; allocates only when both have some. */
-    private static java.util.Set<String> rules(java.util.Set<String> method, java.util.Set<String> filter) {
+    private static Set<String> rules(Set<String> method, Set<String> filter) {
         if (filter.isEmpty() || filter.containsAll(method)) {
             return filter.isEmpty() ? method : filter;
         }
         if (method.isEmpty()) {
             return filter;
         }
-        java.util.Set<String> both = new java.util.HashSet<>(filter);
+        Set<String> both = new HashSet<>(filter);
         both.addAll(method);
         return both;
     }

@@ -1,6 +1,11 @@
 package org.quotaware.cdi;
 
 import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.quotaware.WindowedLimit;
 
 /**
  * One {@code @Quota} method as resolved at deployment (annotation and configuration merged, validated), so the
@@ -15,17 +20,17 @@ import java.lang.reflect.Method;
  * @param ruleCost   the cost units a call counts: its configured rule's cost, else 1
  * @param limits     the rows of its own rule ({@link Quota#limits()}), which every tier holds; empty for none
  */
-record QuotaMethod(String tier, int cost, boolean concurrent, String name, java.util.Set<String> rules, int ruleCost,
-                   java.util.List<org.quotaware.WindowedLimit> limits) {
+record QuotaMethod(String tier, int cost, boolean concurrent, String name, Set<String> rules, int ruleCost,
+                   List<WindowedLimit> limits) {
 
     QuotaMethod {
-        rules = java.util.Set.copyOf(rules);
-        limits = java.util.List.copyOf(limits);
+        rules = Set.copyOf(rules);
+        limits = List.copyOf(limits);
     }
 
     /** A method of no rule. */
     QuotaMethod(String tier, int cost, boolean concurrent, String name) {
-        this(tier, cost, concurrent, name, java.util.Set.of(), 1, java.util.List.of());
+        this(tier, cost, concurrent, name, Set.of(), 1, List.of());
     }
 
     /**
@@ -33,7 +38,7 @@ record QuotaMethod(String tier, int cost, boolean concurrent, String name, java.
      * each character a rule name cannot hold made '-', cut to 40 characters.
      */
     static String ownRule(Method m) {
-        String name = (m.getDeclaringClass().getSimpleName() + "." + m.getName()).toLowerCase(java.util.Locale.ROOT)
+        String name = (m.getDeclaringClass().getSimpleName() + "." + m.getName()).toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9_.-]", "-");
         return name.length() > 40 ? name.substring(0, 40) : name;
     }

@@ -31,7 +31,8 @@ import org.quotaware.http.HeaderSwitch;
  * @param denialLogSize    {@code denials.log-size}
  * @param denialLogWindow  {@code denials.log-window}
  * @param rateLimitHeaders {@code rate-limit-headers} and {@code <tier>.rate-limit-headers}
- * @param rules            {@code rules} and {@code rule.<name>.*}: the rules per endpoint, whose limits are in the tiers
+ * @param rules            {@code rules} and {@code rule.<name>.*}: the rules per endpoint (their limits are in
+ *                         the tiers)
  */
 public record QuotaSettings(String prefix, Map<String, String> values, QuotaTiers tiers, SystemLimits systemLimits,
                             int maxTrackedUsers, Duration asyncLease, int denialLogSize, Duration denialLogWindow,

@@ -130,6 +130,7 @@ class RulesPerEndpointTest {
         // a source that lists no names, as environment variables are found only by name
         ApplicationSettings read = ApplicationSettings.read(env::get);
         assertThat(read.request().quota().rules()).extracting(RuleSettings::name).containsExactly("reads");
-        assertThat(ruleRows(read.request().quota().tiers().limits("default"))).containsExactly("reads.requests=2/60000");
+        assertThat(ruleRows(read.request().quota().tiers().limits("default")))
+                .containsExactly("reads.requests=2/60000");
     }
 }
