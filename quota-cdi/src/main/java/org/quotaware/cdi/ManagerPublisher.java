@@ -50,6 +50,8 @@ public class ManagerPublisher implements ServletContextListener {
         context.setAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE, beans.asyncLease());
         // and leaves the RateLimit fields out for the same tiers (quotaware.*rate-limit-headers)
         context.setAttribute(QuotaFilter.HEADERS_ATTRIBUTE, extension.configuration().settings.quota().rateLimitHeaders());
+        // and matches requests against the rules per endpoint whose limits are in the manager's tiers (quotaware.rule.*)
+        context.setAttribute(QuotaFilter.RULES_ATTRIBUTE, extension.configuration().settings.quota().rules());
         // a request resumed from the queue runs in a request context of its own (Payara activates none for it)
         context.setAttribute(ResumeScope.ATTRIBUTE, resumeScope);
         // the identity chain's jwt: and bean: entries, for the filter and for @Quota alike
@@ -78,6 +80,7 @@ public class ManagerPublisher implements ServletContextListener {
         event.getServletContext().removeAttribute(QuotaFilter.COST_METER_ATTRIBUTE);
         event.getServletContext().removeAttribute(QuotaFilter.ASYNC_LEASE_ATTRIBUTE);
         event.getServletContext().removeAttribute(QuotaFilter.HEADERS_ATTRIBUTE);
+        event.getServletContext().removeAttribute(QuotaFilter.RULES_ATTRIBUTE);
         event.getServletContext().removeAttribute(ResumeScope.ATTRIBUTE);
         event.getServletContext().removeAttribute(IdentitySource.NAMED_ATTRIBUTE);
     }

@@ -15,7 +15,8 @@ import jakarta.interceptor.InterceptorBinding;
  * asynchronous result completes. On a class it applies to every business method.
  * <p>
  * Every member can be overridden with MicroProfile Config, first match wins: {@code <class>/<method>/Quota/<member>},
- * then {@code <class>/Quota/<member>}, then {@code Quota/<member>}, then the annotation.
+ * then {@code <class>/Quota/<member>}, then {@code Quota/<member>}, then the annotation (members {@code tier},
+ * {@code cost}, {@code concurrent}, {@code rule}, {@code limits}).
  * Every {@code @Quota} is validated at deployment; a bad one fails the deployment naming the class, method and problem.
  */
 @InterceptorBinding
@@ -42,4 +43,21 @@ public @interface Quota {
     /** Whether the call holds a concurrency slot while it runs. */
     @Nonbinding
     boolean concurrent() default true;
+
+    /**
+     * A rule per endpoint the calls are charged to: a rule configured with {@code quotaware.rules} and
+     * {@code quotaware.rule.<name>.*} (its limits in the caller's tier, its cost), which must exist; or, with
+     * {@link #limits()}, the name of the method's own rule. Empty (the default): none, or with {@link #limits()} a name
+     * made from the method, {@code <class>.<method>} in lower case.
+     */
+    @Nonbinding
+    String rule() default "";
+
+    /**
+     * Limits of the method's own, in every tier, in the syntax of {@code quotaware.<tier>.limits}
+     * ({@code calls=10 requests/1m burst 2}): they count only this method's calls (its rule's, see
+     * {@link #rule()}), and a violation is named {@code <rule>.<limit>}. Empty (the default): none.
+     */
+    @Nonbinding
+    String limits() default "";
 }

@@ -1,15 +1,21 @@
 package org.quotaware.cdi;
 
 import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Set;
 
 import org.eclipse.microprofile.config.Config;
 import org.quotaware.InvalidQuotaConfigException;
 import org.quotaware.QuotaLimits;
+import org.quotaware.WindowedLimit;
 import org.quotaware.config.AdminSettings;
 import org.quotaware.config.ApplicationSettings;
 import org.quotaware.config.ClusterSettings;
 import org.quotaware.config.ConfigSource;
+import org.quotaware.config.ConfigValues;
+import org.quotaware.config.LimitSyntax;
 import org.quotaware.config.RequestSettings;
+import org.quotaware.config.RuleSettings;
 import org.quotaware.config.ScalingSettings;
 
 /**
@@ -107,7 +113,32 @@ final class QuotaConfiguration {
                 }
             }
         });
-        return new QuotaMethod(tier, cost, Boolean.parseBoolean(concurrentRaw), QuotaMethod.name(method));
+        String rule = member(method, "rule", annotation.rule());
+        String limits = member(method, "limits", annotation.limits());
+        List<RuleSettings> configured = settings.quota().rules();
+        RuleSettings named = configured.stream().filter(r -> r.name().equals(rule)).findFirst().orElse(null);
+        Set<String> rules = Set.of();
+        int ruleCost = 1;
+        List<WindowedLimit> own = List.of();
+        if (!limits.isBlank() && !ConfigValues.isOff(limits)) {
+            if (named != null) {
+                throw InvalidQuotaConfigException.invalid("rule", rule, "a name no quotaware.rule.* key configures "
+                        + "when the method has limits of its own (its own rule), or no limits with the rule "
+                        + configured.stream().map(RuleSettings::name).toList());
+            }
+            String ownRule = rule.isEmpty() ? QuotaMethod.ownRule(method) : rule;
+            own = LimitSyntax.parse("limits", limits, ownRule); // a bad rule name is refused by the rows
+            rules = Set.of(ownRule);
+        } else if (!rule.isEmpty()) {
+            if (named == null) {
+                throw InvalidQuotaConfigException.invalid("rule", rule, "one of the rules of quotaware.rules "
+                        + configured.stream().map(RuleSettings::name).toList());
+            }
+            rules = Set.of(rule);
+            ruleCost = named.cost();
+        }
+        return new QuotaMethod(tier, cost, Boolean.parseBoolean(concurrentRaw), QuotaMethod.name(method), rules,
+                ruleCost, own);
     }
 
     private String member(Method method, String member, String annotated) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -20,10 +21,13 @@ import jakarta.enterprise.inject.spi.WithAnnotations;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaManager;
+import org.quotaware.QuotaTiers;
+import org.quotaware.WindowedLimit;
 import org.quotaware.config.AdminSettings;
-import org.quotaware.servlet.FilterSettings;
 import org.quotaware.cost.CostMeter;
+import org.quotaware.servlet.FilterSettings;
 
 /**
  * Finds every {@code @Quota} at deployment, resolves it against MicroProfile Config and validates it; a bad one (an
@@ -81,8 +85,53 @@ public class QuotaExtension implements Extension {
             }
         }
         annotated.clear();
+        for (String error : addOwnLimits(configuration.settings.quota().tiers(), methods)) {
+            event.addDefinitionError(new DeploymentException(error));
+        }
         LOG.info(() -> "quotaware: " + methods.size() + " @Quota method(s), tiers "
                 + configuration.settings.quota().tiers().all().keySet());
+    }
+
+    /**
+     * Puts the rows of every method's own rule ({@code @Quota(limits = ...)}) in every tier of {@code tiers}, before
+     * the manager is made with them: one state per user, one atomic step, as a configured rule's. Methods sharing a
+     * rule name share its limits, and must declare the same.
+     *
+     * @return what is wrong, as deployment errors say it; empty when every row is in
+     */
+    static List<String> addOwnLimits(QuotaTiers tiers, Map<Method, QuotaMethod> methods) {
+        Map<String, QuotaMethod> owners = new TreeMap<>();
+        List<WindowedLimit> rows = new ArrayList<>();
+        for (Map.Entry<Method, QuotaMethod> entry : methods.entrySet()) {
+            QuotaMethod m = entry.getValue();
+            if (m.limits().isEmpty()) {
+                continue;
+            }
+            String rule = m.limits().get(0).rule();
+            QuotaMethod first = owners.putIfAbsent(rule, m);
+            if (first == null) {
+                rows.addAll(m.limits());
+            } else if (!first.limits().equals(m.limits())) {
+                return List.of("@Quota on " + QuotaMethod.describe(entry.getKey()) + ": rule must be a name of its "
+                        + "own, or the same limits as " + first.name() + " declares for it, was " + rule);
+            }
+        }
+        List<String> errors = new ArrayList<>();
+        if (rows.isEmpty()) {
+            return errors;
+        }
+        tiers.all().forEach((tier, limits) -> {
+            int count = limits.windows().size() + rows.size();
+            if (count > QuotaLimits.MAX_WINDOWS) {
+                errors.add("@Quota limits of " + owners.values().stream().map(QuotaMethod::name).toList()
+                        + ": windowed limits of tier '" + tier + "' must be at most "
+                        + QuotaLimits.MAX_WINDOWS + ", the tier's own, its rules' and its @Quota "
+                        + "methods' together, was " + count);
+            } else {
+                tiers.define(tier, limits.toBuilder().limits(rows).build());
+            }
+        });
+        return errors;
     }
 
     private static boolean business(Method m) {

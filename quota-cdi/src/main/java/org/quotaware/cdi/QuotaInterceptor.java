@@ -1,6 +1,8 @@
 package org.quotaware.cdi;
 
 import java.io.Serializable;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -131,7 +133,25 @@ public class QuotaInterceptor implements Serializable {
         QuotaRequest request = QuotaRequest.upload(files, -1).withConcurrent(slot)
                 .withTier(sameQuota ? caller.tier() : method.tier()).withAnonymous(caller.anonymous())
                 .withTarget(method.name());
+        // the rules the filter charged this request to count the files this call adds, as the method's own do
+        Set<String> rules = rules(method.rules(), sameQuota ? caller.rules() : Set.of());
+        if (!rules.isEmpty()) {
+            request = request.withRules(rules).withCost(method.ruleCost());
+        }
         return countedByFilter(method, caller) ? request.alreadyCounted() : request;
+    }
+
+    /** Both sets of rules; allocates only when both have some. */
+    private static Set<String> rules(Set<String> method, Set<String> filter) {
+        if (filter.isEmpty() || filter.containsAll(method)) {
+            return filter.isEmpty() ? method : filter;
+        }
+        if (method.isEmpty()) {
+            return filter;
+        }
+        Set<String> both = new HashSet<>(filter);
+        both.addAll(method);
+        return both;
     }
 
     /**

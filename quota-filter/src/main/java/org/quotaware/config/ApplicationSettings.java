@@ -63,8 +63,10 @@ public record ApplicationSettings(RequestSettings request, ClusterSettings clust
      */
     private static Map<String, String> given(ConfigSource source) {
         List<String> tiers = QuotaSettings.tierNames(raw(source, QuotaSettings.PREFIX + QuotaSettings.TIERS));
+        // and the rules, as they make the names of their keys
+        List<String> rules = ConfigValues.list(raw(source, QuotaSettings.PREFIX + RuleSettings.RULES));
         List<String> known = new ArrayList<>();
-        QuotaSettings.keys(tiers).forEach(name -> known.add(QuotaSettings.PREFIX + name));
+        QuotaSettings.keys(tiers, rules).forEach(name -> known.add(QuotaSettings.PREFIX + name));
         known.addAll(ownKeys(tiers));
         Map<String, String> given = new LinkedHashMap<>();
         for (String name : known) {

@@ -40,11 +40,13 @@ final class QuotaReader {
     private final String prefix;
     private final Map<String, String> values;
     private final List<String> tierNames;
+    private final List<String> ruleNames;
 
     QuotaReader(String prefix, Map<String, String> values) {
         this.prefix = prefix;
         this.values = new LinkedHashMap<>(values);
         this.tierNames = tierNames(values.get(TIERS));
+        this.ruleNames = RuleSettings.names(prefix + RuleSettings.RULES, values.get(RuleSettings.RULES));
     }
 
     QuotaSettings read() {
@@ -56,10 +58,12 @@ final class QuotaReader {
         }
         checkKeys();
         QuotaLimits defaults = tierLimits(QuotaTiers.DEFAULT, QuotaLimits.defaults());
-        QuotaTiers tiers = new QuotaTiers(defaults);
+        QuotaTiers tiers = new QuotaTiers(withRules(QuotaTiers.DEFAULT, defaults, 1));
         for (String tier : tierNames.subList(1, tierNames.size())) {
             try {
-                tiers.define(tier, tierLimits(tier, scaled(tier, defaults)));
+                long factor = factor(tier);
+                QuotaLimits own = tierLimits(tier, factor == 1 ? defaults : scaled(tier, defaults, factor));
+                tiers.define(tier, withRules(tier, own, factor));
             } catch (InvalidQuotaConfigException e) {
                 throw e.field().equals("tier") ? e.forKey(key(TIERS)) : e;
             }
@@ -68,7 +72,46 @@ final class QuotaReader {
                 (int) number(MAX_TRACKED_USERS, "maxTrackedUsers", 100_000, 1, 100_000_000),
                 seconds(ASYNC_LEASE, "asyncLease", DEFAULT_ASYNC_LEASE),
                 (int) number(DENIAL_LOG_SIZE, "denialLogSize", DenialLog.DEFAULT_SIZE, 0, DenialLog.MAX_SIZE),
-                seconds(DENIAL_LOG_WINDOW, "denialLogWindow", DenialLogger.DEFAULT_WINDOW), readRateLimitHeaders());
+                seconds(DENIAL_LOG_WINDOW, "denialLogWindow", DenialLogger.DEFAULT_WINDOW), readRateLimitHeaders(),
+                readRules());
+    }
+
+    private List<RuleSettings> readRules() {
+        List<RuleSettings> rules = new java.util.ArrayList<>();
+        long total = 0;
+        for (String rule : ruleNames) {
+            RuleSettings read = RuleSettings.read(prefix, rule, values);
+            rules.add(read);
+            total += read.cost();
+        }
+        if (total > org.quotaware.QuotaRequest.MAX_COST) {
+            // a request may match every rule: the sum of their costs must still be a request's cost
+            throw ConfigValues.fail(key(RuleSettings.RULES), "the rules' total cost", total, "at most "
+                    + org.quotaware.QuotaRequest.MAX_COST + " (a request matching every rule costs their sum)");
+        }
+        return List.copyOf(rules);
+    }
+
+    /**
+     * {@code limits} with every rule's rows in {@code tier} added after the tier's own: one state per user and one
+     * atomic step for the tier's limits and its rules' together.
+     */
+    private QuotaLimits withRules(String tier, QuotaLimits limits, long factor) {
+        if (ruleNames.isEmpty()) {
+            return limits;
+        }
+        QuotaLimits.Builder builder = limits.toBuilder();
+        int count = limits.windows().size();
+        for (Map.Entry<String, List<WindowedLimit>> rule : RuleSettings.rows(prefix, ruleNames, tier, factor, values)
+                .entrySet()) {
+            count += rule.getValue().size();
+            if (count > QuotaLimits.MAX_WINDOWS) {
+                throw ConfigValues.fail(rule.getKey(), "windowed limits of tier '" + tier + "'", count, "at most "
+                        + QuotaLimits.MAX_WINDOWS + ", the tier's own and its rules' together");
+            }
+            builder.limits(rule.getValue());
+        }
+        return builder.build();
     }
 
     private HeaderSwitch readRateLimitHeaders() {
@@ -84,13 +127,14 @@ final class QuotaReader {
         return byDefault && perTier.isEmpty() ? HeaderSwitch.ALWAYS : new HeaderSwitch(byDefault, perTier);
     }
 
-    private QuotaLimits scaled(String tier, QuotaLimits defaults) {
+    /** The tier's {@code scale}, 1 when it has none. */
+    private long factor(String tier) {
         String scale = values.get(tier + "." + SCALE);
-        if (scale == null) {
-            return defaults;
-        }
+        return scale == null ? 1 : ConfigValues.count(key(tier + "." + SCALE), "factor", scale, 1, 1_000, false);
+    }
+
+    private QuotaLimits scaled(String tier, QuotaLimits defaults, long factor) {
         String key = key(tier + "." + SCALE);
-        long factor = ConfigValues.count(key, "factor", scale, 1, 1_000, false);
         try {
             return defaults.scaled(factor);
         } catch (InvalidQuotaConfigException e) {
@@ -188,6 +232,10 @@ final class QuotaReader {
     private void checkKeys() {
         for (String name : values.keySet()) {
             if (FIXED.contains(name)) {
+                continue;
+            }
+            if (name.startsWith(RuleSettings.RULE)) {
+                RuleSettings.check(prefix, name, ruleNames, tierNames);
                 continue;
             }
             int dot = name.lastIndexOf('.');

@@ -31,10 +31,12 @@ import org.quotaware.http.HeaderSwitch;
  * @param denialLogSize    {@code denials.log-size}
  * @param denialLogWindow  {@code denials.log-window}
  * @param rateLimitHeaders {@code rate-limit-headers} and {@code <tier>.rate-limit-headers}
+ * @param rules            {@code rules} and {@code rule.<name>.*}: the rules per endpoint (their limits are in
+ *                         the tiers)
  */
 public record QuotaSettings(String prefix, Map<String, String> values, QuotaTiers tiers, SystemLimits systemLimits,
                             int maxTrackedUsers, Duration asyncLease, int denialLogSize, Duration denialLogWindow,
-                            HeaderSwitch rateLimitHeaders) {
+                            HeaderSwitch rateLimitHeaders, List<RuleSettings> rules) {
 
     /** The prefix of context-params and MicroProfile Config keys. */
     public static final String PREFIX = "quotaware.";
@@ -76,20 +78,21 @@ public record QuotaSettings(String prefix, Map<String, String> values, QuotaTier
     public static final List<String> FIXED = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED,
             MAX_TRACKED_USERS, API_KEY_HEADER, API_KEYS, USER_HEADER, TRUSTED_PROXIES, ANONYMOUS_TIER, IDENTITY_CHAIN,
             PATHS_INCLUDE, PATHS_EXCLUDE, PATHS_FILES, FILES_METHODS, FILES_COUNT, ASYNC_LEASE, SHADOW, DENIAL_LOG_SIZE,
-            DENIAL_LOG_WINDOW, RATE_LIMIT_HEADERS, METRICS);
+            DENIAL_LOG_WINDOW, RATE_LIMIT_HEADERS, METRICS, RuleSettings.RULES);
     /**
      * Names no tier may have: the first part of other keys ({@code system.max-concurrent-tasks} would be both the
      * instance's limit and a tier's) and of quota-cdi's {@code scaling.}, {@code protection.}, {@code admin.},
      * {@code cluster.} keys.
      */
     public static final Set<String> RESERVED_TIERS = Set.of("system", "identity", "paths", "files", "denials",
-            "scaling", "protection", "admin", "cluster");
+            "scaling", "protection", "admin", "cluster", "rule");
     /** The keys that define limits (or what the manager does with denials) rather than identity or paths. */
     static final List<String> LIMIT_KEYS = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED,
-            MAX_TRACKED_USERS, SHADOW, DENIAL_LOG_SIZE, DENIAL_LOG_WINDOW, METRICS);
+            MAX_TRACKED_USERS, SHADOW, DENIAL_LOG_SIZE, DENIAL_LOG_WINDOW, METRICS, RuleSettings.RULES);
 
     public QuotaSettings {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values)); // in the order written, for messages
+        rules = List.copyOf(rules);
     }
 
     /**
@@ -122,6 +125,13 @@ public record QuotaSettings(String prefix, Map<String, String> values, QuotaTier
                 keys.add(tier + "." + setting);
             }
         }
+        return keys;
+    }
+
+    /** As {@link #keys(List)}, and every key of the rules {@code ruleNames} in those tiers. */
+    public static List<String> keys(List<String> tierNames, List<String> ruleNames) {
+        List<String> keys = keys(tierNames);
+        keys.addAll(RuleSettings.keys(ruleNames, tierNames));
         return keys;
     }
 

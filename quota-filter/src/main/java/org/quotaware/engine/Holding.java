@@ -386,6 +386,16 @@ public final class Holding {
                 : new Decision(d.verdict(), d.violations(), view(nanos), d.atMillis());
     }
 
+    /** The ring of the row named {@code name} (a view shows only the rows that counted its request), or -1. */
+    private static int ringOf(Windows layout, String name) {
+        for (int i = 0; i < layout.rows.length; i++) {
+            if (layout.rows[i].qualifiedName().equals(name)) {
+                return layout.ringOfRow[i];
+            }
+        }
+        return -1;
+    }
+
     /** This member's view of the limits: the owner's at the last exchange, with what is left of the grant. */
     private List<LimitStatus> view(long nanos) {
         int n = view.size();
@@ -401,8 +411,8 @@ public final class Holding {
             if (s.limit() == Limit.CONCURRENT_TASKS) {
                 long active = Math.max(0, s.used() - slots + inUse);
                 out[i] = new LimitStatus(s.limit(), s.max(), active, Math.max(0, s.max() - active), reset);
-            } else if (s.windowed() && i < layout.ringOfRow.length) {
-                int w = layout.ringOfRow[i];
+            } else if (s.windowed() && ringOf(layout, s.name()) >= 0) {
+                int w = ringOf(layout, s.name());
                 long remaining = Math.min(s.max(), s.remaining() + Math.max(0, granted[w] - used[w]));
                 out[i] = new LimitStatus(s.limit(), s.max(), s.max() - remaining, remaining, reset, s.name(),
                         s.windowSeconds());

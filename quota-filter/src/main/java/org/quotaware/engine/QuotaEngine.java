@@ -127,7 +127,7 @@ public final class QuotaEngine {
         }
         // the statuses as numbers read now, under the store's lock; their objects only when someone reads them
         Decision d = new Decision(verdict, v.list == null ? List.of() : List.copyOf(v.list),
-                new Statuses(s, limits, layout, now), now);
+                new Statuses(s, limits, layout, now, request), now);
         if (reserve && verdict == Verdict.DENIED) {
             RememberedDenial known = new RememberedDenial(d, request, limits, instanceFull,
                     RememberedDenial.validUntil(s, now));

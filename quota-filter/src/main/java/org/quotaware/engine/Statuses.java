@@ -9,6 +9,7 @@ import java.util.RandomAccess;
 import org.quotaware.Limit;
 import org.quotaware.LimitStatus;
 import org.quotaware.QuotaLimits;
+import org.quotaware.QuotaRequest;
 import org.quotaware.WindowedLimit;
 
 /**
@@ -25,22 +26,50 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
 
     private final transient Windows layout;
     private final long maxTasks;
-    /** Each windowed row: its use shifted left by {@link #RESET_BITS}, or'ed with its whole seconds until reset. */
+    /** Each windowed row shown: its use shifted left by {@link #RESET_BITS}, or'ed with its whole seconds until reset. */
     private final long[] rows;
+    /** The row of the layout each of {@link #rows} is, when not every row is shown; null when all are. */
+    private final int[] shown;
     private final int activeSlots;
 
     /** The statuses of {@code s} (in {@code layout}, the layout of {@code limits}) at {@code now}. */
     Statuses(UserState s, QuotaLimits limits, Windows layout, long now) {
+        this(s, limits, layout, now, null);
+    }
+
+    /**
+     * The same, showing only the limits that count {@code request} (null: every limit): a rule's limits are not the
+     * business of a request the rule does not match.
+     */
+    Statuses(UserState s, QuotaLimits limits, Windows layout, long now, QuotaRequest request) {
         this.layout = layout;
         WindowedLimit[] r = layout.rows;
-        this.rows = new long[r.length];
-        for (int i = 0; i < r.length; i++) {
+        int[] pick = null;
+        int n = r.length;
+        if (request != null) {
+            for (int i = 0; i < r.length; i++) {
+                if (!layout.rings[layout.ringOfRow[i]].applies(request)) {
+                    if (pick == null) { // the rows before this one are all shown
+                        pick = new int[r.length];
+                        for (n = 0; n < i; n++) {
+                            pick[n] = n;
+                        }
+                    }
+                } else if (pick != null) {
+                    pick[n++] = i;
+                }
+            }
+        }
+        this.shown = pick == null ? null : java.util.Arrays.copyOf(pick, n);
+        this.rows = new long[n];
+        for (int k = 0; k < n; k++) {
+            int i = shown == null ? k : shown[k];
             SlidingWindow w = layout.rings[layout.ringOfRow[i]];
             long used = s.used(w, now);
             // nothing in use means nothing to give back: the bucket scan is skipped (the common case of a quiet limit)
             long reset = used == 0 ? 0 : Math.min(QuotaEngine.seconds(QuotaEngine.millisUntilReset(s, w, now)),
                     (1L << RESET_BITS) - 1);
-            rows[i] = Math.min(used, Long.MAX_VALUE >>> RESET_BITS) << RESET_BITS | reset;
+            rows[k] = Math.min(used, Long.MAX_VALUE >>> RESET_BITS) << RESET_BITS | reset;
         }
         this.maxTasks = limits.maxConcurrentTasks();
         this.activeSlots = maxTasks == QuotaLimits.OFF ? 0 : s.activeSlots(now);
@@ -60,10 +89,11 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
             return new LimitStatus(Limit.CONCURRENT_TASKS, maxTasks, activeSlots,
                     Math.max(0, maxTasks - activeSlots), 0);
         }
-        WindowedLimit row = layout.rows[index];
+        int i = shown == null ? index : shown[index];
+        WindowedLimit row = layout.rows[i];
         long used = rows[index] >>> RESET_BITS;
         long reset = rows[index] & ((1L << RESET_BITS) - 1);
-        return new LimitStatus(layout.rowLimits[index], row.max(), used, Math.max(0, row.max() - used), reset,
+        return new LimitStatus(layout.rowLimits[i], row.max(), used, Math.max(0, row.max() - used), reset,
                 row.qualifiedName(), row.windowSeconds());
     }
 

@@ -29,11 +29,18 @@ public final class FilterSettings {
     /** Replaced once, when the application starts, by the same chain with its named entries resolved. */
     private volatile CallerIdentity identity;
     private final PathRules paths;
+    /** Replaced once, when the filter starts on the application's manager, by the application's rules. */
+    private volatile EndpointRules rules;
 
     private FilterSettings(RequestSettings settings) {
         this.settings = Objects.requireNonNull(settings);
         this.identity = CallerIdentity.of(settings.identity());
         this.paths = PathRules.of(settings.paths());
+        this.rules = rulesOf(settings.quota().rules());
+    }
+
+    private static EndpointRules rulesOf(List<org.quotaware.config.RuleSettings> rules) {
+        return rules.isEmpty() ? EndpointRules.NONE : new EndpointRules(rules);
     }
 
     /**
@@ -120,6 +127,19 @@ public final class FilterSettings {
 
     PathRules paths() {
         return paths;
+    }
+
+    /** The rules per endpoint requests are matched against. */
+    EndpointRules rules() {
+        return rules;
+    }
+
+    /**
+     * Matches requests against {@code published} (the application's rules, whose limits are in its manager's tiers)
+     * instead of these settings' own, which a filter on the application's manager cannot have: once, when it starts.
+     */
+    void useRules(List<org.quotaware.config.RuleSettings> published) {
+        rules = rulesOf(published);
     }
 
     /** Whether uploads count as files here ({@code files.count}); false when a {@code @Quota} method counts them. */

@@ -19,7 +19,7 @@ final class PathRules {
     private final Set<String> fileMethods;
 
     /** One parsed pattern: an exact path, or a prefix (without its "/*"; "" for "/*", which matches everything). */
-    private record Pattern(String path, boolean prefix) {
+    record Pattern(String path, boolean prefix) {
         static Pattern of(String pattern) {
             return pattern.endsWith("/*") ? new Pattern(pattern.substring(0, pattern.length() - 2), true)
                     : new Pattern(pattern, false);

@@ -14,8 +14,19 @@ import org.quotaware.QuotaRequest;
  * @param slot        whether the filter holds a concurrency slot for this request
  * @param unknownKey  whether the caller sent an API key that is not configured
  * @param anonymous   whether the caller is known by its address only, see {@link QuotaRequest#anonymous()}
+ * @param rules       the rules per endpoint the filter matched and charged this request to
  */
-public record QuotaCaller(String user, String tier, int files, boolean slot, boolean unknownKey, boolean anonymous) {
+public record QuotaCaller(String user, String tier, int files, boolean slot, boolean unknownKey, boolean anonymous,
+                          java.util.Set<String> rules) {
+
+    public QuotaCaller {
+        rules = rules == null ? java.util.Set.of() : java.util.Set.copyOf(rules);
+    }
+
+    /** A caller for whom no rule was matched. */
+    public QuotaCaller(String user, String tier, int files, boolean slot, boolean unknownKey, boolean anonymous) {
+        this(user, tier, files, slot, unknownKey, anonymous, java.util.Set.of());
+    }
 
     public static final String ATTRIBUTE = QuotaCaller.class.getName();
 

@@ -32,6 +32,7 @@ import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.QuotaTiers;
 import org.quotaware.config.QuotaSettings;
+import org.quotaware.config.RuleSettings;
 import org.quotaware.cost.CostMeter;
 import org.quotaware.denials.DenialLog;
 import org.quotaware.denials.DenialLogger;
@@ -84,6 +85,13 @@ public class QuotaFilter implements Filter {
      * manager measures with it, any other with a meter of its own.
      */
     public static final String COST_METER_ATTRIBUTE = CostMeter.class.getName();
+
+    /**
+     * The servlet-context attribute under which the application may publish its rules per endpoint (a
+     * {@code List<RuleSettings>}, whose limits are in its manager's tiers); quota-cdi publishes its
+     * {@code quotaware.rule.*} keys. A filter on that manager matches requests against them.
+     */
+    public static final String RULES_ATTRIBUTE = QuotaFilter.class.getName() + ".rules";
 
     /** The response of a counted request, so a {@code @Quota} method can bring its RateLimit headers up to date. */
     static final String RESPONSE = QuotaFilter.class.getName() + ".response";
@@ -173,7 +181,8 @@ public class QuotaFilter implements Filter {
         if (shared != null && !settings.limitKeys().isEmpty()) {
             throw InvalidQuotaConfigException.invalid("init-param", settings.limitKeys(),
                     "absent: this application's QuotaManager (from quota-cdi, configured by MicroProfile Config "
-                            + "quotaware.* keys) defines the limits; keep only identity.*, paths.* and files.* here");
+                            + "quotaware.* keys) defines the limits and the rules per endpoint; keep only identity.*, "
+                            + "paths.* and files.* here");
         }
         settings.checkTiers(shared != null ? shared.tiers() : settings.tiers());
         return settings;
@@ -194,6 +203,9 @@ public class QuotaFilter implements Filter {
                         namedSources(context));
                 if (shared instanceof QuotaManager application) {
                     manager = application;
+                    if (context.getAttribute(RULES_ATTRIBUTE) instanceof List<?> published) {
+                        settings.useRules(published.stream().map(RuleSettings.class::cast).toList());
+                    }
                 } else {
                     manager = settings.newManager();
                     ownsManager = true;
@@ -301,7 +313,7 @@ public class QuotaFilter implements Filter {
                 HttpServletRequest request = (HttpServletRequest) req;
                 Counted counted = parked.counted;
                 resumeScope(request).run(() -> proceed(request, response, chain, counted.caller(), counted.upload(),
-                        counted.files(), outcome));
+                        counted.files(), counted.rules(), outcome));
             }
             return; // otherwise the request was given up (its client went away) and its slot given back
         }
@@ -335,25 +347,30 @@ public class QuotaFilter implements Filter {
             rejectUnknownKey(request, response, caller, path);
             return;
         }
-        boolean upload = settings.paths().upload(path, request.getMethod());
+        EndpointRules.Match rules = settings.rules().match(path, request.getMethod());
+        boolean upload = rules.files() || settings.paths().upload(path, request.getMethod());
         int files = upload && settings.countFiles() ? 1 : 0;
         QuotaRequest quota = (upload ? QuotaRequest.upload(files, request.getContentLengthLong())
                 : QuotaRequest.request()).withTier(caller.tier()).withAnonymous(caller.anonymous()).withTarget(path);
+        if (rules != EndpointRules.Match.NONE) {
+            quota = quota.withRules(rules.rules()).withCost(rules.cost()); // charged to every rule it matches
+        }
         if (!request.isAsyncSupported()) {
             // a servlet or filter in the chain cannot go async: this request blocks while it waits, within the
             // system's cap on blocked waits
-            proceed(request, response, chain, caller, upload, files, manager.acquire(caller.user(), quota));
+            proceed(request, response, chain, caller, upload, files, rules.rules(),
+                    manager.acquire(caller.user(), quota));
             return;
         }
         CompletableFuture<Acquisition> decided = manager.acquireAsync(caller.user(), quota).toCompletableFuture();
         Acquisition now = decided.getNow(null);
         if (now == null) {
             long wait = manager.tiers().resolve(caller.user(), caller.tier()).limits().maxQueueWait().toMillis();
-            ParkedRequest.park(this, request, response, decided, new Counted(caller, upload, files),
+            ParkedRequest.park(this, request, response, decided, new Counted(caller, upload, files, rules.rules()),
                     wait + PARK_MARGIN_MILLIS);
             return;
         }
-        proceed(request, response, chain, caller, upload, files, now);
+        proceed(request, response, chain, caller, upload, files, rules.rules(), now);
     }
 
     private static final ResumeScope AS_IS = ResumeScope.Resumed::run;
@@ -368,12 +385,12 @@ public class QuotaFilter implements Filter {
     private static final long PARK_MARGIN_MILLIS = 30_000;
 
     /** Who a parked request is and what it counted, kept while it waits (made only for a request that waits). */
-    record Counted(CallerIdentity.Caller caller, boolean upload, int files) {
+    record Counted(CallerIdentity.Caller caller, boolean upload, int files, java.util.Set<String> rules) {
     }
 
     /** Answers a denial, or runs the rest of the chain holding the permit. */
     private void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-                         CallerIdentity.Caller caller, boolean upload, int files,
+                         CallerIdentity.Caller caller, boolean upload, int files, java.util.Set<String> rules,
                          Acquisition acquisition) throws IOException, ServletException {
         Responses.headers(response, acquisition.result(), rateLimitHeaders);
         if (acquisition instanceof QuotaDenial denial) {
@@ -381,7 +398,7 @@ public class QuotaFilter implements Filter {
             return;
         }
         QuotaCaller quotaCaller = new QuotaCaller(caller.user(), caller.tier(), files, true, false,
-                caller.anonymous());
+                caller.anonymous(), rules);
         request.setAttribute(QuotaCaller.ATTRIBUTE, quotaCaller);
         request.setAttribute(RESPONSE, response);
         long maxBytes = QuotaLimits.OFF;

@@ -21,12 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationReferenceTest {
 
     private static final String TIER = "<tier>";
+    private static final String RULE = "<rule>";
     private static final Path DOC = Path.of("..", "docs", "configuration.md");
 
     /** Every key, as its MicroProfile Config name, to where it is read. */
     private static Map<String, String> known() {
         Map<String, String> keys = new LinkedHashMap<>();
-        for (String name : QuotaSettings.keys(List.of(TIER))) {
+        for (String name : QuotaSettings.keys(List.of(TIER), List.of(RULE))) {
             keys.put(QuotaSettings.PREFIX + name, "both");
         }
         keys.put(ApplicationSettings.FILTER_ENABLED, "context-param");
@@ -38,8 +39,9 @@ class ConfigurationReferenceTest {
 
     /** MicroProfile Config's rule: every character but a letter or digit becomes {@code _}, then upper case. */
     static String environmentVariable(String key) {
-        String marked = key.replace(TIER, "TIERMARK");
-        return marked.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT).replace("TIERMARK", "<TIER>");
+        String marked = key.replace(TIER, "TIERMARK").replace(RULE, "RULEMARK");
+        return marked.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT).replace("TIERMARK", "<TIER>")
+                .replace("RULEMARK", "<RULE>");
     }
 
     /** The table rows of the doc: the first column's key (its MicroProfile Config name) to the row's cells. */

@@ -116,7 +116,11 @@ class DeclaredLimitsTest {
         assertThat(m.acquire("alice", read).result().allowed()).isTrue();
         QuotaCheckResult denied = m.acquire("alice", read).result();
         assertThat(denied.violations()).singleElement().extracting(Violation::name).isEqualTo("reads.rpm");
-        assertThat(m.acquire("alice", other).result().allowed()).isTrue(); // the tier's rpm (30) counts it, not reads
+        QuotaCheckResult otherResult = m.acquire("alice", other).result();
+        assertThat(otherResult.allowed()).isTrue(); // the tier's rpm (30) counts it, not reads
+        // each answer shows the limits that count its request: a rule's only to the requests it matches
+        assertThat(otherResult.limits()).extracting(LimitStatus::name).doesNotContain("reads.rpm");
+        assertThat(denied.limits()).extracting(LimitStatus::name).contains("reads.rpm", "rpm");
     }
 
     @Test

@@ -97,7 +97,8 @@ class ParkedRequestTest {
 
     private void park(CompletableFuture<Acquisition> waiting) {
         ParkedRequest.park(filter, container.request, container.response, waiting,
-                new QuotaFilter.Counted(new CallerIdentity.Caller("alice", null, false, false), false, 0), 60_000);
+                new QuotaFilter.Counted(new CallerIdentity.Caller("alice", null, false, false), false, 0,
+                        java.util.Set.of()), 60_000);
     }
 
     /** A container's request and async context, made of proxies: it records listeners and dispatches. */

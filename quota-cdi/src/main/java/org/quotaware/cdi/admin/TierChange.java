@@ -144,10 +144,17 @@ public final class TierChange {
             values.put(tier + "." + QuotaSettings.SHADOW, QuotaSettings.shadowText(current));
             changes.forEach((name, value) -> values.put(tier + "." + name, value));
         }
-        QuotaLimits changed = QuotaSettings.parse("", values).tiers().limits(tier);
-        // a rule's limits come from the configuration of the rule, not from a tier's settings: they stay
-        List<WindowedLimit> ruled = current.windows().stream().filter(w -> w.rule() != null).toList();
-        return ruled.isEmpty() ? changed : changed.toBuilder().limits(ruled).build();
+        return withRules(QuotaSettings.parse("", values).tiers().limits(tier), current);
+    }
+
+    /**
+     * {@code limits} with the rules' limits of {@code from}: a rule's limits come from the configuration of its rule
+     * (every member has the same), not from a tier's settings, so a change or its text never carries them.
+     */
+    public static QuotaLimits withRules(QuotaLimits limits, QuotaLimits from) {
+        List<WindowedLimit> ruled = from == null ? List.of()
+                : from.windows().stream().filter(w -> w.rule() != null).toList();
+        return ruled.isEmpty() ? limits : limits.toBuilder().limits(ruled).build();
     }
 
     /** Every setting of {@code limits}, as properties text: what the cluster carries. */

@@ -119,7 +119,8 @@ public class TierReplication {
         try {
             if (key.startsWith(TIER)) {
                 String tier = key.substring(TIER.length());
-                tiers().define(tier, TierChange.fromText(tier, value));
+                QuotaLimits here = tiers().exists(tier) ? tiers().limits(tier) : tiers().limits(QuotaTiers.DEFAULT);
+                tiers().define(tier, TierChange.withRules(TierChange.fromText(tier, value), here));
                 pending.forEach((user, t) -> {
                     if (t.equals(tier) && pending.remove(user, t)) {
                         tiers().assign(user, t);

@@ -130,7 +130,10 @@ final class UserOverrides {
     private void apply(String key, String value) {
         String user = key.substring(KEY.length());
         try {
-            QuotaLimits limits = TierChange.fromText(QuotaTiers.OVERRIDE, value);
+            String tier = tiers.tierOf(user);
+            QuotaLimits own = tier == null ? null : tiers.limits(tier);
+            QuotaLimits limits = TierChange.withRules(TierChange.fromText(QuotaTiers.OVERRIDE, value),
+                    own != null ? own : tiers.limits(QuotaTiers.DEFAULT));
             synchronized (this) {
                 applied.put(user, limits);
                 tiers.override(user, limits);

@@ -59,6 +59,20 @@ public class LimitedResource {
     }
 
     @GET
+    @Path("export")
+    @Quota(limits = "calls=2 requests/1m")
+    public String export() {
+        return "export";
+    }
+
+    @GET
+    @Path("lookup")
+    @Quota(rule = "lookups")
+    public String lookup() {
+        return "lookup";
+    }
+
+    @GET
     @Path("slow")
     @Quota
     public String slow() throws InterruptedException {

@@ -107,6 +107,25 @@ class QuotaInterceptorIT {
     }
 
     @Test
+    void aMethodChargedToARuleAndOneWithLimitsOfItsOwnAreCountedApartAndNamedInTheirRefusals() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            assertThat(call("GET", "lookup", "key-rules").statusCode()).as("lookup %d of 3", i).isEqualTo(200);
+        }
+        HttpResponse<String> lookups = call("GET", "lookup", "key-rules");
+        assertThat(lookups.statusCode()).isEqualTo(429);
+        assertThat(lookups.body()).contains("\"detail\":\"lookups.requests: 3 of 3 used;",
+                "\"violations\":[{\"limit\":\"lookups.requests\",\"max\":3,\"current\":3,");
+
+        // the lookups spent nothing of the export method's own limit
+        assertThat(call("GET", "export", "key-rules").statusCode()).isEqualTo(200);
+        assertThat(call("GET", "export", "key-rules").statusCode()).isEqualTo(200);
+        HttpResponse<String> exports = call("GET", "export", "key-rules");
+        assertThat(exports.statusCode()).isEqualTo(429);
+        assertThat(exports.body()).contains(
+                "\"violations\":[{\"limit\":\"limitedresource.export.calls\",\"max\":2,\"current\":2,");
+    }
+
+    @Test
     void slotsComeBackOnExceptionsAsyncResponsesAndCompletionStages() throws Exception {
         for (int i = 0; i < 5; i++) {
             assertThat(call("GET", "boom", "key-slots").statusCode()).isEqualTo(500);

@@ -28,12 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * {@link PriceListApiChecks}, {@link TenantTokenChecks} and {@link CpuBudgetChecks} on Payara Micro through
+ * {@link PriceListApiChecks}, {@link TenantTokenChecks}, {@link CpuBudgetChecks} and {@link EndpointRuleChecks} on
+ * Payara Micro through
  * Arquillian: the failsafe execution names the Payara Micro jar (6 on JDK 17; 7 on a JDK 21 or newer).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class PriceListApiIT extends PriceListApiChecks implements TenantTokenChecks, CpuBudgetChecks {
+class PriceListApiIT extends PriceListApiChecks implements TenantTokenChecks, CpuBudgetChecks,
+        EndpointRuleChecks {
 
     @ArquillianResource
     private URL url;
