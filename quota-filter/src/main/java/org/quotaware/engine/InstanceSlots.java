@@ -146,7 +146,7 @@ final class InstanceSlots implements WaitingRoom.Host {
     @Override
     public Acquisition admitted(WaitingRoom.Waiter w, Decision d) {
         statistics.allowed(w.shadow);
-        return permits.permit(w.user, w.token, true, QuotaCheckResult.allowed(w.tier, true, w.shadow, d.limits()));
+        return permits.permit(w.user, w.token, true, w.limits, QuotaCheckResult.allowed(w.tier, true, w.shadow, d.limits()));
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.quotaware.QuotaCheckResult;
+import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.spi.QuotaStore;
@@ -30,8 +31,8 @@ final class IssuedPermits {
     private final Statistics statistics;
     private final WaitingRoom room;
     // made once, not a method reference per permit
-    private final QuotaPermit.Releaser slotReleaser = this::releaseSlot;
-    private final QuotaPermit.Releaser endReleaser = this::releaseNoSlot;
+    private final QuotaPermit.Releaser slotReleaser = (p, ok) -> releaseSlot(p, ok, null);
+    private final QuotaPermit.Releaser endReleaser = (p, ok) -> releaseNoSlot(p, ok, null);
 
     IssuedPermits(QuotaStore store, long leaseMillis, AtomicInteger active, Statistics statistics, WaitingRoom room) {
         this.store = store;
@@ -42,12 +43,25 @@ final class IssuedPermits {
         this.room = room;
     }
 
-    QuotaPermit permit(String user, long token, boolean concurrent, QuotaCheckResult result) {
-        return leased(new QuotaPermit(user, token, result, concurrent ? slotReleaser : endReleaser));
+    QuotaPermit permit(String user, long token, boolean concurrent, QuotaLimits limits, QuotaCheckResult result) {
+        return leased(new QuotaPermit(user, token, result, releaser(concurrent, limits)));
     }
 
-    QuotaPermit permit(String user, long token, boolean concurrent, Supplier<QuotaCheckResult> result) {
-        return leased(new QuotaPermit(user, token, result, concurrent ? slotReleaser : endReleaser));
+    QuotaPermit permit(String user, long token, boolean concurrent, QuotaLimits limits,
+                       Supplier<QuotaCheckResult> result) {
+        return leased(new QuotaPermit(user, token, result, releaser(concurrent, limits)));
+    }
+
+    /**
+     * The shared releasers, or for limits that count something when requests end, one that brings them with the
+     * release: the user's state may have been dropped since the admission, and a new one must count the charges in
+     * their rings.
+     */
+    private QuotaPermit.Releaser releaser(boolean concurrent, QuotaLimits limits) {
+        if (!Windows.of(limits).chargesAtEnd) {
+            return concurrent ? slotReleaser : endReleaser;
+        }
+        return concurrent ? (p, ok) -> releaseSlot(p, ok, limits) : (p, ok) -> releaseNoSlot(p, ok, limits);
     }
 
     /** The permit, tracked for lease renewal when it holds a slot of a store whose slots expire. */
@@ -76,24 +90,26 @@ final class IssuedPermits {
         return renewed;
     }
 
-    private void releaseNoSlot(QuotaPermit permit, boolean success) {
+    private void releaseNoSlot(QuotaPermit permit, boolean success, QuotaLimits limits) {
         Operations.Charges charges = Operations.Charges.of(permit.charges(), QuotaRequest.request());
         if (charges != Operations.Charges.NONE) {
-            store.send(permit.user(), new Operations.Release(0, success, charges));
+            store.send(permit.user(), new Operations.Release(0, success, charges, limits));
         }
         statistics.ended(success);
     }
 
-    private void releaseSlot(QuotaPermit permit, boolean success) {
+    private void releaseSlot(QuotaPermit permit, boolean success, QuotaLimits limits) {
         String user = permit.user();
         if (leased != null) {
             leased.remove(permit);
         }
         try {
-            if (permit.slot() != 0) {
-                // CPU and allocation budgets are a tier's, not a rule's: the permit's rules are not kept
-                Operations.Release release = new Operations.Release(permit.slot(), success,
-                        Operations.Charges.of(permit.charges(), QuotaRequest.request()));
+            // CPU and allocation budgets are a tier's, not a rule's: the permit's rules are not kept
+            Operations.Charges charges = Operations.Charges.of(permit.charges(), QuotaRequest.request());
+            // a permit of a tier without a concurrency limit holds no slot, but what it was charged still counts
+            if (permit.slot() != 0 || charges != Operations.Charges.NONE) {
+                Operations.Release release = new Operations.Release(permit.slot(), success, charges,
+                        charges == Operations.Charges.NONE ? null : limits);
                 if (room.waiting() == 0) {
                     // nobody needs the answer: a cluster store does not make the request wait a round trip for it
                     store.send(user, release);

@@ -135,6 +135,10 @@ final class OperationCodec {
             if (v3) {
                 out.putVarint(r.charges().cpuMillis()).putVarint(r.charges().allocatedKiB());
                 strings(out, r.charges().rules());
+                out.putByte(r.limits() == null ? 0 : 1);
+                if (r.limits() != null) {
+                    limits(out, true, r.limits());
+                }
             }
         } else if (operation instanceof Renew r) {
             out.putByte(RENEW).putVarint(r.tokens().length);
@@ -180,7 +184,7 @@ final class OperationCodec {
             case UNQUEUE -> new Unqueue(request(in, v3), in.getLong(), time(in), limits(in, v3));
             case RELEASE -> v3 ? new Release(in.getLong(), bool(in), new Operations.Charges(
                     in.getVarint(0, Long.MAX_VALUE, "CPU ms"), in.getVarint(0, Long.MAX_VALUE, "allocated KiB"),
-                    strings(in))) : new Release(in.getLong(), bool(in));
+                    strings(in)), bool(in) ? limits(in, true) : null) : new Release(in.getLong(), bool(in));
             case RENEW -> {
                 long[] tokens = new long[in.getCount(Integer.MAX_VALUE, 8)];
                 for (int i = 0; i < tokens.length; i++) {

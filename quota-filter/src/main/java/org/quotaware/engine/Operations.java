@@ -170,16 +170,24 @@ public final class Operations {
         }
     }
 
-    /** A task ends: its slot (if any) is freed, its outcome counted, and what it was charged. */
-    public record Release(long token, boolean success, Charges charges) implements StateOperation<Boolean> {
+    /**
+     * A task ends: its slot (if any) is freed, its outcome counted, and what it was charged, in the rings of
+     * {@code limits}, the limits it was admitted under (null when it carries no charges).
+     */
+    public record Release(long token, boolean success, Charges charges, QuotaLimits limits)
+            implements StateOperation<Boolean> {
 
         public Release(long token, boolean success) {
-            this(token, success, Charges.NONE);
+            this(token, success, Charges.NONE, null);
+        }
+
+        public Release(long token, boolean success, Charges charges) {
+            this(token, success, charges, null);
         }
 
         @Override
         public Boolean apply(UserState state, long now) {
-            return state != null && QuotaEngine.release(state, token, success, charges, now);
+            return state != null && QuotaEngine.release(state, token, success, charges, limits, now);
         }
 
         @Override

@@ -114,7 +114,7 @@ final class QuotaDecisions {
             String tier = applied.tier();
             Decision admitted = d;
             // the result only when asked for: a caller that just runs its task makes none of its objects
-            return permits.permit(user, token, concurrent, () -> QuotaCheckResult.allowed(tier, false,
+            return permits.permit(user, token, concurrent, limits, () -> QuotaCheckResult.allowed(tier, false,
                     admitted.violations(), admitted.limits()));
         }
         if (holdsSlot) {

@@ -228,9 +228,18 @@ public final class QuotaEngine {
      * rings that count it; false when the slot was no longer held.
      */
     static boolean release(UserState s, long token, boolean success, Operations.Charges charges, long nowMillis) {
+        return release(s, token, success, charges, null, nowMillis);
+    }
+
+    static boolean release(UserState s, long token, boolean success, Operations.Charges charges, QuotaLimits limits,
+                           long nowMillis) {
         long now = s.clamp(nowMillis);
         if (!charges.none()) {
             s.advance(now);
+            if (limits != null) {
+                // a state dropped since the admission (which counted nothing in it) is back in the seed's layout
+                s.adopt(Windows.of(limits));
+            }
             for (SlidingWindow w : s.windows.rings) {
                 long units = w.counted == Counted.CPU ? charges.cpuMillis()
                         : w.counted == Counted.ALLOCATED ? charges.allocatedKiB() : 0;

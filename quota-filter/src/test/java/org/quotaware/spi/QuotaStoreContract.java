@@ -338,6 +338,47 @@ public abstract class QuotaStoreContract {
     }
 
     /**
+     * CPU and allocation charged to permits of a tier without a concurrency limit: a permit then holds no slot, and
+     * what it was charged must reach the user's windows all the same (a requests-per-minute limit keeps the state).
+     */
+    @Test
+    void chargesOfAPermitWithoutASlotAreCounted() throws Exception {
+        QuotaManager m = manager(only(new WindowedLimit("cpu", Counted.CPU, Duration.ofMinutes(1), 100))
+                .requestsPerMinute(1_000).build());
+        CountDownLatch allIn = new CountDownLatch(THREADS);
+        List<Acquisition> all = runAll(THREADS, () -> {
+            Acquisition a = m.acquire("cid", QuotaRequest.request());
+            allIn.countDown();
+            allIn.await(30, TimeUnit.SECONDS);
+            if (a instanceof QuotaPermit p) {
+                assertThat(p.slot()).isZero();
+                p.charge(Counted.CPU, 7_000_000);
+                p.close();
+            }
+            return a;
+        });
+        assertThat(all.stream().filter(Acquisition::admitted)).hasSize(THREADS);
+        assertThat(used(m, "cid", "cpu")).isEqualTo(7L * THREADS);
+        assertThat(admitted(m, "cid", QuotaRequest.request(), 20)).isZero();
+    }
+
+    /**
+     * A CPU budget alone in its tier, on requests that hold no slot: admission counts nothing, so nothing keeps the
+     * user's state between admission and release; what the release charges must be counted all the same.
+     */
+    @Test
+    void aBudgetChargedAtReleaseAloneInItsTierCountsEveryCharge() throws Exception {
+        QuotaManager m = manager(only(new WindowedLimit("cpu", Counted.CPU, Duration.ofMinutes(1), 100)).build());
+        for (int i = 0; i < 3; i++) {
+            QuotaPermit p = (QuotaPermit) m.acquire("cyd", QuotaRequest.request());
+            p.charge(Counted.CPU, 40_000_000); // 40 ms
+            p.close();
+        }
+        assertThat(used(m, "cyd", "cpu")).isEqualTo(120);
+        assertThat(m.acquire("cyd", QuotaRequest.request()).admitted()).isFalse();
+    }
+
+    /**
      * A burst row below a second beside the minute: each burst of 30 requests at one instant admits exactly the
      * burst's 5, none more until the burst's units leave (205 to 221 ms later: 12 buckets of 17 ms, and the one
      * they were counted in), and the third burst only what the minute has left.
