@@ -106,6 +106,11 @@ public final class LimitSyntax {
         if (window < 0) {
             throw fail(key, entry, LimitAmounts.WINDOW_FORM, windowText);
         }
+        if (rule != null && counted.chargedAtEnd()) {
+            // what a request costs is charged to its user's windows at release, not to the rules it matched
+            throw fail(key, entry, "a unit counted at admission (requests, files, bytes or cost): CPU and allocation "
+                    + "budgets are a tier's limits, not a rule's", counted.name().toLowerCase(java.util.Locale.ROOT));
+        }
         WindowedLimit row = new WindowedLimit(name, counted, window, amount, rule);
         if (burstText == null) {
             return List.of(row);

@@ -305,4 +305,14 @@ class LimitSyntaxTest {
         assertThat(LimitSyntax.describe(row("rate", FILES, 90_000, 3))).isEqualTo("rate=3 files/90s");
         assertThat(LimitSyntax.describe(row("cpu", CPU, 3_600_000, 1500))).isEqualTo("cpu=1500ms/1h");
     }
+
+    @Test
+    void aRuleHasNoBudgetOfWhatRequestsCostWhenTheyEnd() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LimitSyntax.parse("rule.reads.limits",
+                        "cpu=1s/1m", "reads"))
+                .isInstanceOf(org.quotaware.InvalidQuotaConfigException.class)
+                .hasMessageContaining("rule.reads.limits")
+                .hasMessageContaining("CPU and allocation budgets are a tier's limits, not a rule's");
+        org.assertj.core.api.Assertions.assertThat(LimitSyntax.parse("default.limits", "cpu=1s/1m", null)).hasSize(1);
+    }
 }
