@@ -233,9 +233,9 @@ class LimitSyntaxTest {
             "x=" + WindowedLimit.MAX + " requests/31d burst " + WindowedLimit.MAX,
             "off"};
         for (String text : canonical) {
-            List<WindowedLimit> rows = LimitSyntax.parse(KEY, text, "upload");
+            List<WindowedLimit> rows = LimitSyntax.parse(KEY, text, null);
             assertThat(LimitSyntax.format(rows)).isEqualTo(text);
-            assertThat(LimitSyntax.parse(KEY, LimitSyntax.format(rows), "upload")).isEqualTo(rows);
+            assertThat(LimitSyntax.parse(KEY, LimitSyntax.format(rows), null)).isEqualTo(rows);
         }
         String[][] spelled = {{"rate = 100/s BURST 20", "rate=100/1s burst 20"},
             {"bytes=512000KiB/24h", "bytes=500MB/1d"}, {"x=1 requests/1w", "x=1 requests/7d"},
