@@ -28,8 +28,9 @@ final class AdminJson {
     static JsonObject usage(UserQuotaUsage u) {
         JsonArrayBuilder limits = Json.createArrayBuilder();
         for (LimitStatus s : u.limits()) {
-            limits.add(Json.createObjectBuilder().add("limit", s.name()).add("window", s.windowSeconds()).add("max", s.max())
-                    .add("used", s.used()).add("remaining", s.remaining()).add("resetSeconds", s.resetSeconds()));
+            limits.add(Json.createObjectBuilder().add("limit", s.name()).add("max", s.max())
+                    .add("used", s.used()).add("remaining", s.remaining()).add("resetSeconds", s.resetSeconds())
+                    .add("window", s.windowSeconds()));
         }
         JsonObjectBuilder b = Json.createObjectBuilder()
                 .add("user", u.user())
