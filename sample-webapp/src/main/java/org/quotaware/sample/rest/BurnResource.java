@@ -48,7 +48,8 @@ public class BurnResource {
                     + "to " + MAX_MILLIS + ", was " + (ms == null ? "missing" : "'" + clip(ms) + "'"));
         }
         QuotaCaller caller = QuotaCaller.current();
-        if (caller == null || !budgeted(tiers.limits(caller.tier()))) {
+        // the limits that apply to the caller: its key's tier, an override, or its caller tier (null: the default)
+        if (caller == null || !budgeted(tiers.resolve(caller.user(), caller.tier()).limits())) {
             // a caller without a CPU budget could make the server burn two seconds a request for nothing
             return Problems.problem(403, "Forbidden", "the burn serves only callers whose tier has a CPU budget "
                     + "(cpu=... in its limits, e.g. the metered tier)");
