@@ -9,8 +9,9 @@ import static org.quotaware.InvalidQuotaConfigException.requireRange;
  * @param fileSizeBytes the size of the largest file, or -1 when not known before the body is read
  * @param concurrent    whether it holds a concurrency slot while it runs
  * @param tier          the tier to apply when the user has no tier or override of its own; null for {@code default}
- * @param countsRequest whether it counts against requests per minute; false when the same HTTP request was already
- *                      counted (by the filter, before a {@code @Quota} method adds its files)
+ * @param countsRequest whether it counts as a request (its cost and body bytes too) against the limits it applies to;
+ *                      false when the same HTTP request was already counted (by the filter, before a {@code @Quota}
+ *                      method adds its files), except against the rules of {@code uncounted}
  * @param anonymous     whether the caller is known only by something it can change at will (its address): a new
  *                      anonymous user gets state of its own only while the store has room, otherwise it shares the
  *                      overflow quota of its tier. False for a caller identified by configuration or authentication
@@ -23,9 +24,14 @@ import static org.quotaware.InvalidQuotaConfigException.requireRange;
  * @param cost          what it counts against the limits on {@linkplain Counted#COST cost units} (1 unless said)
  * @param rules         the rules it matched (a filter rule per endpoint, or a {@code @Quota} method's): the limits of
  *                      those rules count it, besides the limits on every request; empty for none
+ * @param uncounted     the rules of {@code rules} whose limits still count it as a request (its cost and body bytes
+ *                      too) when {@code countsRequest} is false: a {@code @Quota} method's rules that the filter,
+ *                      which counted the request, did not match; empty for none. See
+ *                      {@link #alreadyCounted(java.util.Set)}.
  */
 public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, String tier, boolean countsRequest,
-                           boolean anonymous, String target, int cost, java.util.Set<String> rules)
+                           boolean anonymous, String target, int cost, java.util.Set<String> rules,
+                           java.util.Set<String> uncounted)
         implements java.io.Serializable {
 
     /** The largest cost of one request. */
@@ -41,6 +47,7 @@ public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, St
         requireRange("fileSizeBytes", fileSizeBytes, -1, Long.MAX_VALUE);
         requireRange("cost", cost, 0, MAX_COST);
         rules = rules == null ? java.util.Set.of() : java.util.Set.copyOf(rules);
+        uncounted = uncounted == null || uncounted.isEmpty() ? java.util.Set.of() : java.util.Set.copyOf(uncounted);
         if (target != null && target.length() > MAX_TARGET) {
             target = target.substring(0, MAX_TARGET - 1) + "\u2026";
         }
@@ -49,7 +56,14 @@ public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, St
     /** A request of cost 1 matching no rule. */
     public QuotaRequest(int files, long fileSizeBytes, boolean concurrent, String tier, boolean countsRequest,
                         boolean anonymous, String target) {
-        this(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, 1, java.util.Set.of());
+        this(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, 1, java.util.Set.of(),
+                java.util.Set.of());
+    }
+
+    /** A request counted against every limit it applies to, or none ({@code countsRequest}). */
+    public QuotaRequest(int files, long fileSizeBytes, boolean concurrent, String tier, boolean countsRequest,
+                        boolean anonymous, String target, int cost, java.util.Set<String> rules) {
+        this(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules, java.util.Set.of());
     }
 
     /** A request without a target. */
@@ -69,36 +83,62 @@ public record QuotaRequest(int files, long fileSizeBytes, boolean concurrent, St
     }
 
     public QuotaRequest withTier(String tier) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules,
+                uncounted);
     }
 
     public QuotaRequest withConcurrent(boolean concurrent) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules,
+                uncounted);
     }
 
-    /** The same, not counted against requests per minute again. */
+    /** The same, already counted as a request against every limit: only its files still count. */
     public QuotaRequest alreadyCounted() {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, false, anonymous, target, cost, rules);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, false, anonymous, target, cost, rules,
+                java.util.Set.of());
+    }
+
+    /**
+     * The same, already counted as a request against the limits on every request and against those of the rules
+     * {@code counted} (the filter's); the limits of its other {@link #rules} still count it, once. Its files count
+     * everywhere they apply.
+     */
+    public QuotaRequest alreadyCounted(java.util.Set<String> counted) {
+        java.util.Set<String> left = new java.util.HashSet<>(rules);
+        left.removeAll(counted);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, false, anonymous, target, cost, rules, left);
+    }
+
+    /**
+     * Whether the limits of {@code rule} (null for the limits on every request) count it as a request: its request,
+     * its cost and its body bytes. Its files always count.
+     */
+    public boolean countsRequestIn(String rule) {
+        return countsRequest || rule != null && uncounted.contains(rule);
     }
 
     /** The same, for a caller that is anonymous or identified; see {@link #anonymous()}. */
     public QuotaRequest withAnonymous(boolean anonymous) {
         return anonymous == this.anonymous ? this
-                : new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
+                : new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost,
+                        rules, uncounted);
     }
 
     /** The same, going to {@code target} (a request path or {@code Class#method}); see {@link #target()}. */
     public QuotaRequest withTarget(String target) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules,
+                uncounted);
     }
 
     /** The same, costing {@code cost} units against the limits on cost. */
     public QuotaRequest withCost(int cost) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules,
+                uncounted);
     }
 
     /** The same, matching the rules {@code rules} (see {@link #rules()}). */
     public QuotaRequest withRules(java.util.Set<String> rules) {
-        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules);
+        return new QuotaRequest(files, fileSizeBytes, concurrent, tier, countsRequest, anonymous, target, cost, rules,
+                uncounted);
     }
 }

@@ -28,8 +28,10 @@ import org.quotaware.servlet.QuotaCaller;
  * times out or disconnects (or its lease ends). An asynchronous method (one returning a {@link CompletionStage} or
  * taking a {@code @Suspended AsyncResponse}) that has to queue holds no thread while it waits: see {@link AsyncWaits}. A denial is thrown as {@link QuotaExceededException}, which JAX-RS
  * answers with the filter's 429/413 response. On a request the filter already counted, only what the filter did not
- * count is added: no second request, no second slot, and no second charge of its CPU time or allocated bytes (the
- * filter measures the whole request thread, this method's run included). Otherwise what the thread running the
+ * count is added: the files, and the request (its cost too) against the limits of the method's rules that the filter
+ * did not match, in the same atomic decision; no second request against the limits the filter counted, no second
+ * slot, and no second charge of its CPU time or allocated bytes (the filter measures the whole request thread, this
+ * method's run included). Otherwise what the thread running the
  * method uses (the invoking thread, or the managed executor's for a call that waited in the queue) is charged to the
  * method's permit before it closes; what a returned stage's own threads do is not measured.
  */
@@ -138,7 +140,8 @@ public class QuotaInterceptor implements Serializable {
         if (!rules.isEmpty()) {
             request = request.withRules(rules).withCost(method.ruleCost());
         }
-        return countedByFilter(method, caller) ? request.alreadyCounted() : request;
+        // the filter counted the request under its rules: the method's other rules count it now, once
+        return countedByFilter(method, caller) ? request.alreadyCounted(caller.rules()) : request;
     }
 
     /** Both sets of rules; allocates only when both have some. */

@@ -13,8 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.quotaware.Acquisition;
 import org.quotaware.Counted;
 import org.quotaware.InvalidQuotaConfigException;
+import org.quotaware.LimitStatus;
 import org.quotaware.QuotaDenial;
 import org.quotaware.QuotaManager;
+import org.quotaware.QuotaPermit;
+import org.quotaware.QuotaRequest;
 import org.quotaware.WindowedLimit;
 import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.servlet.QuotaCaller;
@@ -206,7 +209,56 @@ class QuotaRulesTest {
                 });
     }
 
+    @Test
+    void nRequestsTheFilterCountedAreAdmittedByTheMethodsRuleExactlyItsLimitAndCountedOnce() throws Exception {
+        QuotaConfiguration c = load(Map.of("quotaware.rules", "reads,searches",
+                "quotaware.rule.reads.limits", "requests=3/1m", "quotaware.rule.reads.cost", "2",
+                "quotaware.rule.searches.paths", "/search", "quotaware.rule.searches.limits", "requests=100/1m",
+                "quotaware.default.max-concurrent-tasks", "100"));
+        manager = DefaultQuotaManager.builder().tiers(c.settings.quota().tiers()).clock(new MutableClock()).build();
+        List<Acquisition> decided = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // the filter matched rule searches, counted the request and holds its slot; the method is charged to reads
+        QuotaCaller filtered = new QuotaCaller("key:alice", null, 0, true, false, false, Set.of("searches"));
+        QuotaInterceptor interceptor = interceptor(c, resolve(c, "read"), recording(manager, decided), filtered);
+        int threads = 12;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Boolean>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            calls.add(pool.submit(() -> {
+                start.await();
+                try (QuotaPermit filter = (QuotaPermit) manager.acquire("key:alice",
+                        QuotaRequest.request().withRules(Set.of("searches")).withAnonymous(false))) {
+                    return "done".equals(interceptor.enforce(invocation()));
+                } catch (RuntimeException refused) {
+                    return false;
+                }
+            }));
+        }
+        start.countDown();
+        int admitted = 0;
+        for (java.util.concurrent.Future<Boolean> call : calls) {
+            admitted += call.get(10, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+        }
+        pool.shutdown();
+
+        assertThat(admitted).isEqualTo(3);
+        assertThat(decided).hasSize(threads).filteredOn(a -> a instanceof QuotaDenial).hasSize(threads - 3)
+                .allSatisfy(d -> assertThat(d.result().violations()).singleElement()
+                        .extracting(org.quotaware.Violation::name).isEqualTo("reads.requests"));
+        Map<String, Long> used = manager.usage("key:alice").limits().stream().collect(
+                java.util.stream.Collectors.toMap(LimitStatus::name, LimitStatus::used, (a, b) -> a));
+        assertThat(used).as("the filter's counts once, the method's rule its admitted calls once")
+                .containsEntry("rpm", 12L).containsEntry("searches.requests", 12L)
+                .containsEntry("reads.requests", 3L).containsEntry("tasks", 0L);
+    }
+
     private static QuotaInterceptor interceptor(QuotaConfiguration c, QuotaMethod method, QuotaManager manager) {
+        return interceptor(c, method, manager, new QuotaCaller("key:alice", null, 0, false, false, false, Set.of()));
+    }
+
+    private static QuotaInterceptor interceptor(QuotaConfiguration c, QuotaMethod method, QuotaManager manager,
+                                                QuotaCaller caller) {
         QuotaInterceptor interceptor = new QuotaInterceptor();
         interceptor.manager = manager;
         interceptor.extension = new QuotaExtension() {
@@ -224,7 +276,12 @@ class QuotaRulesTest {
         interceptor.callers = new Callers() {
             @Override
             public QuotaCaller current() {
-                return new QuotaCaller("key:alice", null, 0, false, false, false, Set.of());
+                return caller;
+            }
+
+            @Override
+            void updateHeaders(org.quotaware.QuotaCheckResult result) {
+                // no HTTP response in a unit test
             }
         };
         return interceptor;

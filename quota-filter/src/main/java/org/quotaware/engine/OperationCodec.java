@@ -51,6 +51,11 @@ final class OperationCodec {
     private static final int EXPORT = 8;
     private static final int DRAIN = 9;
     private static final int INSPECT = 10;
+    /**
+     * A request's flag (version 3): rules it still counts in follow its rules. A member of the version before refuses
+     * it as malformed rather than count the request nowhere, so it needs no version of its own.
+     */
+    private static final int UNCOUNTED = 8;
     private static final int ALLOT = 11;
     private static final int SETTLE = 12;
     /**
@@ -286,11 +291,15 @@ final class OperationCodec {
 
     private static void request(ByteWriter out, boolean v3, QuotaRequest r) {
         out.putVarint(r.files()).putSignedVarint(r.fileSizeBytes())
-                .putByte((r.concurrent() ? 1 : 0) | (r.countsRequest() ? 2 : 0) | (r.anonymous() ? 4 : 0))
+                .putByte((r.concurrent() ? 1 : 0) | (r.countsRequest() ? 2 : 0) | (r.anonymous() ? 4 : 0)
+                        | (r.uncounted().isEmpty() ? 0 : UNCOUNTED))
                 .putString(r.tier());
         if (v3) {
             out.putVarint(r.cost());
             strings(out, r.rules());
+            if (!r.uncounted().isEmpty()) {
+                strings(out, r.uncounted());
+            }
         }
     }
 
@@ -317,12 +326,18 @@ final class OperationCodec {
         int files = in.getCount(Integer.MAX_VALUE);
         long fileSizeBytes = in.getSignedVarint();
         int flags = in.getByte();
-        if ((flags & ~7) != 0) {
+        if ((flags & ~(v3 ? 7 | UNCOUNTED : 7)) != 0) {
             throw in.malformed("request flags " + flags);
         }
         QuotaRequest r = new QuotaRequest(files, fileSizeBytes, (flags & 1) != 0, in.getString(), (flags & 2) != 0,
                 (flags & 4) != 0);
-        return v3 ? r.withCost((int) in.getVarint(0, QuotaRequest.MAX_COST, "a cost")).withRules(strings(in)) : r;
+        if (!v3) {
+            return r;
+        }
+        int cost = (int) in.getVarint(0, QuotaRequest.MAX_COST, "a cost");
+        Set<String> rules = strings(in);
+        return new QuotaRequest(r.files(), r.fileSizeBytes(), r.concurrent(), r.tier(), r.countsRequest(),
+                r.anonymous(), null, cost, rules, (flags & UNCOUNTED) == 0 ? Set.of() : strings(in));
     }
 
     /**
@@ -434,7 +449,7 @@ final class OperationCodec {
     }
 
     private static boolean newer(QuotaRequest r) {
-        return r.cost() != 1 || !r.rules().isEmpty();
+        return r.cost() != 1 || !r.rules().isEmpty() || !r.uncounted().isEmpty();
     }
 
     /** Limits other than the seed's three windows, each on (the rings the formats before index units by). */

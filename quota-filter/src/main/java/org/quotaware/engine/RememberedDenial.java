@@ -35,6 +35,7 @@ final class RememberedDenial {
     private final boolean instanceFull;
     private final int cost;
     private final java.util.Set<String> rules;
+    private final java.util.Set<String> uncounted;
     private final long validUntil;
     /** The denial, its statuses made once: every refusal answered from here is this same object. */
     private final Decision decision;
@@ -51,6 +52,7 @@ final class RememberedDenial {
         this.instanceFull = instanceFull;
         this.cost = request.cost();
         this.rules = request.rules();
+        this.uncounted = request.uncounted();
         this.validUntil = validUntil;
         this.decision = new Decision(Verdict.DENIED, denial.violations(), List.copyOf(denial.limits()),
                 denial.atMillis());
@@ -61,7 +63,8 @@ final class RememberedDenial {
         return now < validUntil && limits == this.limits && instanceFull == this.instanceFull
                 && request.files() == files && request.fileSizeBytes() == fileSizeBytes
                 && request.countsRequest() == countsRequest && request.concurrent() == concurrent
-                && request.cost() == cost && (request.rules() == rules || request.rules().equals(rules));
+                && request.cost() == cost && (request.rules() == rules || request.rules().equals(rules))
+                && (request.uncounted() == uncounted || request.uncounted().equals(uncounted));
     }
 
     /** The denial: the same object every time, so that what the manager made of it once serves every refusal. */

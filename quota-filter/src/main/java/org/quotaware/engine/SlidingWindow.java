@@ -75,10 +75,10 @@ final class SlidingWindow {
             return 0;
         }
         return switch (counted) {
-            case REQUESTS -> request.countsRequest() ? 1 : 0;
+            case REQUESTS -> request.countsRequestIn(rule) ? 1 : 0;
             case FILES -> request.files();
-            case BYTES -> request.countsRequest() ? Counted.BYTES.units(request.fileSizeBytes()) : 0;
-            case COST -> request.countsRequest() ? request.cost() : 0;
+            case BYTES -> request.countsRequestIn(rule) ? Counted.BYTES.units(request.fileSizeBytes()) : 0;
+            case COST -> request.countsRequestIn(rule) ? request.cost() : 0;
             case CPU, ALLOCATED -> 0;
         };
     }

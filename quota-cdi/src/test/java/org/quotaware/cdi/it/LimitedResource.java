@@ -1,5 +1,6 @@
 package org.quotaware.cdi.it;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +11,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,6 +21,7 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
 
+import org.quotaware.LimitStatus;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
 import org.quotaware.cdi.Quota;
@@ -70,6 +73,14 @@ public class LimitedResource {
     @Quota(rule = "lookups")
     public String lookup() {
         return "lookup";
+    }
+
+    /** The one path the web.xml filter counts (rule {@code searches}); the method is charged to rule lookups. */
+    @GET
+    @Path("search")
+    @Quota(rule = "lookups")
+    public String search() {
+        return "found";
     }
 
     @GET
@@ -169,7 +180,15 @@ public class LimitedResource {
                 .add("user", mine.user())
                 .add("userActive", mine.activeTasks())
                 .add("userFilesPerHour", mine.filesPerHour())
+                .add("used", used(mine.limits()))
                 .add("sameManager", manager.tiers() == tiers)
                 .build().toString();
+    }
+
+    /** Each limit's name and how much of it is used. */
+    private static JsonObject used(List<LimitStatus> limits) {
+        var used = Json.createObjectBuilder();
+        limits.forEach(l -> used.add(l.name(), l.used()));
+        return used.build();
     }
 }

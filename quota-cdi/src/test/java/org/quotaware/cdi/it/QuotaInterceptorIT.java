@@ -59,8 +59,28 @@ class QuotaInterceptorIT {
         return ShrinkWrap.create(WebArchive.class, "quota-it.war")
                 .addClasses(JwtApplication.class, LimitedResource.class, RegionSource.class)
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
+                .addAsWebInfResource(new StringAsset(webXml(config)), "web.xml")
                 .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties")
                 .addAsLibraries(libs.listFiles((dir, name) -> name.endsWith(".jar")));
+    }
+
+    /**
+     * A {@code QuotaFilter} on one path, enforcing the application's manager as a user declares it. Its identity
+     * init-params are the configuration's own: the filter's identification is then every request's.
+     */
+    private static String webXml(String config) {
+        StringBuilder params = new StringBuilder();
+        for (String key : List.of("identity.chain", "identity.api-keys")) {
+            String value = config.lines().filter(l -> l.startsWith("quotaware." + key + "=")).findFirst()
+                    .map(l -> l.substring(l.indexOf('=') + 1)).orElseThrow();
+            params.append("<init-param><param-name>").append(key).append("</param-name><param-value>").append(value)
+                    .append("</param-value></init-param>");
+        }
+        return "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">"
+                + "<filter><filter-name>quota</filter-name><filter-class>org.quotaware.servlet.QuotaFilter"
+                + "</filter-class><async-supported>true</async-supported>" + params + "</filter>"
+                + "<filter-mapping><filter-name>quota</filter-name><url-pattern>/api/limited/search</url-pattern>"
+                + "</filter-mapping></web-app>";
     }
 
     private HttpResponse<String> call(String method, String path, String key) throws Exception {
@@ -123,6 +143,23 @@ class QuotaInterceptorIT {
         assertThat(exports.statusCode()).isEqualTo(429);
         assertThat(exports.body()).contains(
                 "\"violations\":[{\"limit\":\"limitedresource.export.calls\",\"max\":2,\"current\":2,");
+    }
+
+    @Test
+    void aRequestTheFilterCountedIsCountedOnceByTheRuleOfItsMethodAndItsRefusalNamesThatRule() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            assertThat(call("GET", "search", "key-searches").statusCode()).as("search %d of 3", i).isEqualTo(200);
+        }
+        HttpResponse<String> refused = call("GET", "search", "key-searches");
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(refused.body()).contains("\"detail\":\"lookups.requests: 3 of 3 used;",
+                "\"violations\":[{\"limit\":\"lookups.requests\",\"max\":3,\"current\":3,");
+        // the filter counted all four requests under its rule and the limits on every request, the method's rule
+        // its three admitted calls: nothing twice, nothing missed, and no slot kept
+        assertThat(state("key:searcher")).contains("\"rpm\":4,", "\"searches.requests\":4,",
+                "\"lookups.requests\":3,", "\"tasks\":0", "\"userActive\":0");
     }
 
     @Test
