@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code docs/configuration.md}'s key table cannot rot: every key the readers know (the filter's, the drop-in's switch,
- * quota-cdi's own) has its row, with its init-param name, its MicroProfile Config name, its environment variable and
- * where it is read; and the table names no key the code does not know.
+ * quota-cdi's own, the {@code @Quota} overrides) has its row, with its init-param name, its MicroProfile Config
+ * name, its environment variable and where it is read; and the table names no key the code does not know.
  */
 class ConfigurationReferenceTest {
 
@@ -34,14 +36,30 @@ class ConfigurationReferenceTest {
         for (String name : ApplicationSettings.ownKeys(List.of(TIER))) {
             keys.put(name, "MP Config");
         }
+        for (String name : MethodSettings.keys("<class>", "<method>", "<member>")) {
+            keys.put(name, "MP Config");
+        }
         return keys;
     }
 
-    /** MicroProfile Config's rule: every character but a letter or digit becomes {@code _}, then upper case. */
+    /**
+     * MicroProfile Config's rule: every character but a letter or digit becomes {@code _}, then upper case; a
+     * placeholder such as {@code <tier>} stays one, in upper case.
+     */
     static String environmentVariable(String key) {
-        String marked = key.replace(TIER, "TIERMARK").replace(RULE, "RULEMARK");
-        return marked.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT).replace("TIERMARK", "<TIER>")
-                .replace("RULEMARK", "<RULE>");
+        StringBuilder out = new StringBuilder();
+        Matcher placeholder = Pattern.compile("<[a-z]+>").matcher(key);
+        int at = 0;
+        while (placeholder.find()) {
+            out.append(mapped(key.substring(at, placeholder.start())))
+                    .append(placeholder.group().toUpperCase(Locale.ROOT));
+            at = placeholder.end();
+        }
+        return out.append(mapped(key.substring(at))).toString();
+    }
+
+    private static String mapped(String text) {
+        return text.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
 
     /** The table rows of the doc: the first column's key (its MicroProfile Config name) to the row's cells. */
@@ -92,5 +110,7 @@ class ConfigurationReferenceTest {
         assertThat(environmentVariable("quotaware.default.requests-per-minute"))
                 .isEqualTo("QUOTAWARE_DEFAULT_REQUESTS_PER_MINUTE");
         assertThat(environmentVariable("quotaware.<tier>.max-file-size")).isEqualTo("QUOTAWARE_<TIER>_MAX_FILE_SIZE");
+        assertThat(environmentVariable("com.acme.Shop/export/Quota/cost")).isEqualTo("COM_ACME_SHOP_EXPORT_QUOTA_COST");
+        assertThat(environmentVariable("<class>/Quota/<member>")).isEqualTo("<CLASS>_QUOTA_<MEMBER>");
     }
 }
