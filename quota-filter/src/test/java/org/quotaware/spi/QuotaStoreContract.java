@@ -423,6 +423,40 @@ public abstract class QuotaStoreContract {
         assertThat(m.acquire("rita", QuotaRequest.request()).admitted()).isTrue();
     }
 
+    /**
+     * A request the filter counted under its rule, then by a method of another rule (its files and that rule's
+     * request, one operation): of 30 at once, exactly the method rule's 8 are admitted, and every row holds each
+     * request once.
+     */
+    @Test
+    void aMethodsRuleCountsARequestTheFilterCountedOnce() throws Exception {
+        WindowedLimit all = new WindowedLimit("rpm", Counted.REQUESTS, 60_000, 100, null);
+        WindowedLimit searches = new WindowedLimit("rpm", Counted.REQUESTS, 60_000, 100, "searches");
+        WindowedLimit lookups = new WindowedLimit("rpm", Counted.REQUESTS, 60_000, 8, "lookups");
+        WindowedLimit files = new WindowedLimit("files", Counted.FILES, 60_000, 100, "lookups");
+        QuotaManager m = manager(only(all, searches, lookups, files).build());
+        java.util.Set<String> filter = java.util.Set.of("searches");
+        QuotaRequest method = QuotaRequest.upload(2, -1).withConcurrent(false)
+                .withRules(java.util.Set.of("searches", "lookups")).alreadyCounted(filter);
+        long admitted = admitted(m, "sam", QuotaRequest.request().withRules(filter), 30);
+        assertThat(admitted).isEqualTo(30);
+        List<Acquisition> calls = runAll(30, () -> {
+            Acquisition a = m.acquire("sam", method);
+            if (a instanceof QuotaPermit p) {
+                p.close();
+            }
+            return a;
+        });
+        assertThat(calls.stream().filter(Acquisition::admitted)).hasSize(8);
+        assertThat(calls.stream().filter(a -> !a.admitted())).hasSize(22)
+                .allSatisfy(a -> assertThat(a.result().violations()).extracting(Violation::name)
+                        .containsExactly("lookups.rpm"));
+        assertThat(used(m, "sam", "rpm")).isEqualTo(30);
+        assertThat(used(m, "sam", "searches.rpm")).isEqualTo(30);
+        assertThat(used(m, "sam", "lookups.rpm")).isEqualTo(8);
+        assertThat(used(m, "sam", "lookups.files")).isEqualTo(16);
+    }
+
     @Test
     void checkChangesNothing() {
         QuotaManager m = manager(QuotaLimits.builder().requestsPerMinute(1).build());
