@@ -55,7 +55,11 @@ public final class Stores {
                         + provider.getClass().getName() + ")");
                 return provider.create(value, context);
             }
-            accepted.add(provider.describe());
+            for (String form : provider.describe().split(",\\s*")) {
+                if (!accepted.contains(form)) {
+                    accepted.add(form);
+                }
+            }
         }
         throw ConfigValues.fail(key, "store", redacted(value), "one of " + String.join(", ", accepted)
                 + " (a store module's jar on the class path adds its own)");
