@@ -42,7 +42,7 @@ final class ClusterStores {
 
     static final String PAYARA_JNDI = HazelcastLink.PAYARA_JNDI;
     /** The application's name when neither {@code quotaware.application} nor the container gives one. */
-    static final String UNNAMED = "ROOT";
+    static final String UNNAMED = ClusterSettings.UNNAMED;
     private static final Logger LOG = Logger.getLogger(ClusterStores.class.getName());
 
     private ClusterStores() {
@@ -150,11 +150,7 @@ final class ClusterStores {
 
     /** {@code quotaware.application}, else the container's name for the application, else {@value #UNNAMED}. */
     static String applicationName(ClusterSettings cluster, String name) {
-        if (cluster.application() != null) {
-            return cluster.application();
-        }
-        String path = name == null ? "" : name.replaceAll("^/+", "").replace('/', '.');
-        return path.isEmpty() ? UNNAMED : path;
+        return cluster.applicationName(name);
     }
 
     /** The primary of a member without Hazelcast: never answers, so the fallback decides. */

@@ -53,6 +53,8 @@ public record ClusterSettings(String store, String storeKey, String application,
     /** Every key of these settings in MicroProfile Config. */
     public static final List<String> KEYS = NAMES.stream().map(n -> QuotaSettings.PREFIX + n).toList();
 
+    /** The name of an application at the root context, or of one whose container gives none. */
+    public static final String UNNAMED = "ROOT";
     /** The store chosen when none is named: Hazelcast where the application finds an instance, else local. */
     public static final String AUTO = "auto";
     /** This JVM's memory alone: the full limits on every instance. */
@@ -119,7 +121,26 @@ public record ClusterSettings(String store, String storeKey, String application,
      * so two applications on one cluster share counts only when both name the same map.
      */
     public String usersMap(String application) {
-        return mapName != null ? mapName : "quotaware-users." + application;
+        return mapName != null ? mapName : defaultUsersMap(application);
+    }
+
+    /** The users' map of {@code application} when {@code cluster.map} is not set. */
+    public static String defaultUsersMap(String application) {
+        return "quotaware-users." + application;
+    }
+
+    /**
+     * The application's name: {@code application} when set, else {@code contextPath} without its slashes (the
+     * name of a WAR deployed at {@code /shop} is {@code shop}), {@value #UNNAMED} for the root context or none.
+     */
+    public String applicationName(String contextPath) {
+        return application != null ? application : nameOf(contextPath);
+    }
+
+    /** The application name of a context path: without its slashes, {@value #UNNAMED} for the root context or none. */
+    public static String nameOf(String contextPath) {
+        String path = contextPath == null ? "" : contextPath.replaceAll("^/+", "").replace('/', '.');
+        return path.isEmpty() ? UNNAMED : path;
     }
 
     /** The built-in names in lower case; any other value as written (a provider's, such as a URI). */

@@ -47,7 +47,7 @@ final class FilterStore implements AutoCloseable {
             return null;
         }
         int maxUsers = settings.settings().quota().maxTrackedUsers();
-        StoreContext context = new StoreContext(application(cluster, contextPath), settings.storeConfig(), maxUsers,
+        StoreContext context = new StoreContext(cluster.applicationName(contextPath), settings.storeConfig(), maxUsers,
                 cluster.slotLease());
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         QuotaStore opened = Stores.open(value, cluster.storeKey(), context,
@@ -61,15 +61,6 @@ final class FilterStore implements AutoCloseable {
             return t;
         });
         return new FilterStore(Stores.shared(opened, cluster, maxUsers, scheduler), scheduler);
-    }
-
-    /** The application's name: {@code application=}, else its context path without the slash ({@code ROOT} at /). */
-    static String application(ClusterSettings cluster, String contextPath) {
-        if (cluster.application() != null) {
-            return cluster.application();
-        }
-        String path = contextPath == null ? "" : contextPath.replaceAll("^/+", "").replace('/', '.');
-        return path.isEmpty() ? "ROOT" : path;
     }
 
     QuotaStore store() {
