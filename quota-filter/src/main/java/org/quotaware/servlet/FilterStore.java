@@ -67,6 +67,20 @@ final class FilterStore implements AutoCloseable {
         return store;
     }
 
+    /**
+     * Fails now when nobody accepts the store the settings name, so a container that only logs a filter whose start
+     * fails (Payara) cannot serve the application unguarded: {@link QuotaInitializer} calls it at deployment.
+     */
+    static void check(FilterSettings settings) {
+        ClusterSettings cluster = settings.cluster();
+        String value = cluster.store();
+        if (!value.equals(ClusterSettings.AUTO) && !value.equals(ClusterSettings.LOCAL)) {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            Stores.check(value, cluster.storeKey(), loader != null ? loader : FilterStore.class.getClassLoader(),
+                    List.of(ClusterSettings.AUTO));
+        }
+    }
+
     /** Renews {@code manager}'s leases every third of the store's lease, when its slots are leases. */
     void renewLeasesOf(HostedQuotaManager manager) {
         long lease = store.slotLeaseMillis();

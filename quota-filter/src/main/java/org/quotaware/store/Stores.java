@@ -45,15 +45,25 @@ public final class Stores {
         if (ClusterSettings.LOCAL.equalsIgnoreCase(value)) {
             return new InMemoryQuotaStore(InstantSource.system(), context.maxTrackedUsers());
         }
+        QuotaStoreProvider provider = check(value, key, loader, builtIns);
+        LOG.info(() -> "quotaware: quota state in the store " + redacted(value) + " (" + key + ", "
+                + provider.getClass().getName() + ")");
+        return provider.create(value, context);
+    }
+
+    /**
+     * The provider that accepts {@code value}, without building anything: for a check at deployment.
+     *
+     * @throws org.quotaware.InvalidQuotaConfigException when nobody accepts it, as {@link #open} does
+     */
+    public static QuotaStoreProvider check(String value, String key, ClassLoader loader, List<String> builtIns) {
         List<String> accepted = new ArrayList<>(builtIns);
         if (!accepted.contains(ClusterSettings.LOCAL)) {
             accepted.add(0, ClusterSettings.LOCAL);
         }
         for (QuotaStoreProvider provider : providers(loader)) {
             if (provider.accepts(value)) {
-                LOG.info(() -> "quotaware: quota state in the store " + redacted(value) + " (" + key + ", "
-                        + provider.getClass().getName() + ")");
-                return provider.create(value, context);
+                return provider;
             }
             for (String form : provider.describe().split(",\\s*")) {
                 if (!accepted.contains(form)) {
