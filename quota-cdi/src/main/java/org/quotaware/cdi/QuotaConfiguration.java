@@ -66,7 +66,7 @@ final class QuotaConfiguration {
 
     /** Every {@code quotaware.*} key, as a store's provider reads its own ({@code quotaware.store.*}). */
     ConfigSource source() {
-        return source(config);
+        return source;
     }
 
     /** {@code quotaware.async-lease}, the filter's async-lease too, which {@code @Quota} uses as well. */
