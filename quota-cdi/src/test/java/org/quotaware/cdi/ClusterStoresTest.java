@@ -16,8 +16,8 @@ import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.engine.DefaultQuotaManager;
-import org.quotaware.hazelcast.FallbackQuotaStore;
-import org.quotaware.hazelcast.StoreMode;
+import org.quotaware.store.FallbackQuotaStore;
+import org.quotaware.store.StoreMode;
 import org.quotaware.local.InMemoryQuotaStore;
 
 import static org.assertj.core.api.Assertions.assertThat;

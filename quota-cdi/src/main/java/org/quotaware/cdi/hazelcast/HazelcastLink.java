@@ -114,7 +114,7 @@ public final class HazelcastLink implements ClusterLink {
         // built while the application deploys, outside its context: started once it runs
         HazelcastQuotaStore store = HazelcastQuotaStore.builder(hz).mapName(mapName).slotLease(slotLease)
                 .maxTrackedUsers(maxTrackedUsers).deferStart().build();
-        return new Store(store, store::start, store::members);
+        return new Store(store, store::start);
     }
 
     private record Shared<V>(IMap<String, V> map) implements SharedMap<V> {
