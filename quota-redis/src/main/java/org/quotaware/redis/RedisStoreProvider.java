@@ -26,6 +26,11 @@ public final class RedisStoreProvider implements QuotaStoreProvider {
     }
 
     @Override
+    public String describe() {
+        return "redis://host:port (rediss://, redis-sentinel://, redis-cluster://)";
+    }
+
+    @Override
     public QuotaStore create(String store, StoreContext context) {
         return create(store, context, null);
     }

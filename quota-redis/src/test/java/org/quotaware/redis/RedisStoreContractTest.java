@@ -20,7 +20,9 @@ import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.QuotaStoreContract;
 import org.quotaware.spi.StoreContext;
 import org.quotaware.store.AllowanceStore;
+import org.quotaware.local.InMemoryQuotaStore;
 import org.quotaware.store.CompareAndSetStore;
+import org.quotaware.store.FallbackQuotaStore;
 import org.quotaware.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -134,13 +136,26 @@ class RedisStoreContractTest {
         }
     }
 
-    /** Allowances over Redis: member A's allowance store, member B deciding on the same keys. */
+    /** The fallback over Redis, Redis answering: the wrapper changes nothing while the store answers. */
+    @Nested
+    class Fallback extends OnRedis {
+        @Override
+        QuotaStore make(MutableClock clock, int maxTrackedUsers) {
+            return FallbackQuotaStore.builder(redisStore(clock, maxTrackedUsers))
+                    .local(new InMemoryQuotaStore(clock, maxTrackedUsers)).build();
+        }
+    }
+
+    /** Allowances over Redis, as the filter wires a shared store: allowances, then the fallback around them. */
     @Nested
     class Allowances extends OnRedis {
         @Override
         QuotaStore make(MutableClock clock, int maxTrackedUsers) {
             CompareAndSetStore remote = redisStore(clock, maxTrackedUsers);
-            return AllowanceStore.builder(remote).manualTick().nanoClock(() -> clock.millis() * 1_000_000L).build();
+            AllowanceStore allowances = AllowanceStore.builder(remote).manualTick()
+                    .nanoClock(() -> clock.millis() * 1_000_000L).build();
+            return FallbackQuotaStore.builder(allowances).failures(remote.failures())
+                    .local(new InMemoryQuotaStore(clock, maxTrackedUsers)).build();
         }
     }
 }
