@@ -26,6 +26,7 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
 
 /**
  * One Lettuce connection to a Redis deployment (a server, a Sentinel-watched master, or a cluster), opened so that no
@@ -55,8 +56,9 @@ final class RedisLink implements AutoCloseable {
      * @param address a form of the address for messages, its password masked
      * @param cluster whether {@code nodes} are seeds of a Redis Cluster rather than one server (or its Sentinels)
      * @param timeout how long a command or a connection attempt may take
+     * @param resources Lettuce's threads and metrics to share, or null for the link's own (shut down with it)
      */
-    RedisLink(String address, List<RedisURI> nodes, boolean cluster, Duration timeout) {
+    RedisLink(String address, List<RedisURI> nodes, boolean cluster, Duration timeout, ClientResources resources) {
         this.address = address;
         this.cluster = cluster;
         this.nodes = List.copyOf(nodes);
@@ -66,7 +68,8 @@ final class RedisLink implements AutoCloseable {
             node.setTimeout(timeout);
         }
         if (cluster) {
-            RedisClusterClient c = RedisClusterClient.create(nodes);
+            RedisClusterClient c = resources == null ? RedisClusterClient.create(nodes)
+                    : RedisClusterClient.create(resources, nodes);
             c.setOptions(ClusterClientOptions.builder()
                     .socketOptions(socket).timeoutOptions(timeouts)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -76,7 +79,7 @@ final class RedisLink implements AutoCloseable {
                     .build());
             this.client = c;
         } else {
-            RedisClient c = RedisClient.create();
+            RedisClient c = resources == null ? RedisClient.create() : RedisClient.create(resources);
             c.setOptions(ClientOptions.builder()
                     .socketOptions(socket).timeoutOptions(timeouts)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

@@ -3,6 +3,8 @@ package org.quotaware.redis;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
+import io.lettuce.core.resource.ClientResources;
+
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.QuotaStoreProvider;
 import org.quotaware.spi.StoreContext;
@@ -32,16 +34,29 @@ public final class RedisStoreProvider implements QuotaStoreProvider {
 
     @Override
     public QuotaStore create(String store, StoreContext context) {
-        return create(store, context, null);
+        return create(store, context, null, null);
     }
 
     /**
-     * @param clock a fixed clock for tests, or null for Redis's own
+     * The same store on Lettuce {@code resources} the application shares (its event loops, its command latency
+     * recorder); they stay open when the store closes. For an application that builds its own {@code QuotaStore}
+     * bean; the host wraps it as it wraps any store with leased slots.
      */
+    public static CompareAndSetStore create(String store, StoreContext context, ClientResources resources) {
+        return create(store, context, null, java.util.Objects.requireNonNull(resources, "resources"));
+    }
+
+    /** With a fixed clock, for tests. */
     static CompareAndSetStore create(String store, StoreContext context, LongSupplier clock) {
+        return create(store, context, clock, null);
+    }
+
+    private static CompareAndSetStore create(String store, StoreContext context, LongSupplier clock,
+            ClientResources resources) {
         RedisSettings settings = RedisSettings.read(context.config(), context.application());
         RedisAddress address = RedisAddress.parse(store, settings.username(), settings.password());
-        RedisLink link = new RedisLink(address.masked(), address.nodes(), address.cluster(), settings.timeout());
+        RedisLink link = new RedisLink(address.masked(), address.nodes(), address.cluster(), settings.timeout(),
+                resources);
         RedisStateMap map = new RedisStateMap(link, settings.prefix(), clock);
         CompareAndSetStore.Builder b = CompareAndSetStore.builder(map).failures(RedisFailures.INSTANCE)
                 .maxTrackedUsers(context.maxTrackedUsers()).rememberStates(settings.rememberStates());
