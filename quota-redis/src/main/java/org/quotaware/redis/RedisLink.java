@@ -27,6 +27,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 
 /**
  * One Lettuce connection to a Redis deployment (a server, a Sentinel-watched master, or a cluster), opened so that no
@@ -43,6 +45,7 @@ final class RedisLink implements AutoCloseable {
     private static final long RETRY_MILLIS = 1_000;
 
     private final AbstractRedisClient client;
+    private final ClientResources ownResources;
     private final boolean cluster;
     private final List<RedisURI> nodes;
     private final String address;
@@ -56,20 +59,26 @@ final class RedisLink implements AutoCloseable {
      * @param address a form of the address for messages, its password masked
      * @param cluster whether {@code nodes} are seeds of a Redis Cluster rather than one server (or its Sentinels)
      * @param timeout how long a command or a connection attempt may take
-     * @param resources Lettuce's threads and metrics to share, or null for the link's own (shut down with it)
+     * @param resources Lettuce's threads and metrics to share, or null for the link's own (shut down with it, and
+     *                  reconnecting at least every 2 s)
      */
     RedisLink(String address, List<RedisURI> nodes, boolean cluster, Duration timeout, ClientResources resources) {
         this.address = address;
         this.cluster = cluster;
         this.nodes = List.copyOf(nodes);
+        // Lettuce's default reconnect delay grows to 30 s: after a long outage the fallback would decide locally up to
+        // 30 s longer than Redis is away; reconnecting at least every 2 s keeps that short for one connect attempt
+        this.ownResources = resources != null ? null : DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(2), 2,
+                        TimeUnit.MILLISECONDS)).build();
+        ClientResources shared = resources != null ? resources : ownResources;
         SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         for (RedisURI node : nodes) {
             node.setTimeout(timeout);
         }
         if (cluster) {
-            RedisClusterClient c = resources == null ? RedisClusterClient.create(nodes)
-                    : RedisClusterClient.create(resources, nodes);
+            RedisClusterClient c = RedisClusterClient.create(shared, nodes);
             c.setOptions(ClusterClientOptions.builder()
                     .socketOptions(socket).timeoutOptions(timeouts)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -79,7 +88,7 @@ final class RedisLink implements AutoCloseable {
                     .build());
             this.client = c;
         } else {
-            RedisClient c = resources == null ? RedisClient.create() : RedisClient.create(resources);
+            RedisClient c = RedisClient.create(shared);
             c.setOptions(ClientOptions.builder()
                     .socketOptions(socket).timeoutOptions(timeouts)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -167,5 +176,8 @@ final class RedisLink implements AutoCloseable {
             c.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        if (ownResources != null) {
+            ownResources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
     }
 }

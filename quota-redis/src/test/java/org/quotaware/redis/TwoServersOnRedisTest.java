@@ -47,7 +47,7 @@ class TwoServersOnRedisTest {
 
     @Test
     void requestsSpreadOverTwoServersAdmitExactlyTheLimitWithSlotsAndAQueue() throws Exception {
-        Map<String, String> params = Map.of("store", redis.uri(), "application", "two-servers",
+        Map<String, String> params = Map.of("store", redis.uri(), "store.timeout", "1s", "application", "two-servers",
                 "default.requests-per-minute", "30", "default.max-concurrent-tasks", "3",
                 "default.max-queue-size", "100", "default.max-queue-wait", "60s");
         FilterServer.mostRunning.set(0);
