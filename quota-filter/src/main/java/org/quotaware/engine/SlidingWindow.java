@@ -130,6 +130,11 @@ final class SlidingWindow {
         return width;
     }
 
+    /** Where a narrow state's array keeps this ring's total: a constant for the seed's rings named as such. */
+    int narrowTotalAt() {
+        return this == MINUTE ? 13 : this == HOUR ? 28 : this == DAY ? 55 : narrowTotal;
+    }
+
     /** Bucket index of a time (the common widths as constants, see above). */
     long bucket(long millis) {
         if (this == MINUTE) {

@@ -182,7 +182,7 @@ public final class UserState implements Serializable {
     long total(SlidingWindow w) {
         char[] c = counts;
         if (!wide) {
-            int at = w.narrowTotal;
+            int at = w.narrowTotalAt();
             return c[at] << 16 | c[at + 1];
         }
         int at = w.wideTotal;
@@ -197,7 +197,7 @@ public final class UserState implements Serializable {
         char[] c = counts;
         if (!wide) {
             // a narrow ring's total is at most 25 counters of 16 bits: 31 bits
-            int at = w.narrowTotal;
+            int at = w.narrowTotalAt();
             c[at] = (char) (t >>> 16);
             c[at + 1] = (char) t;
             return;
