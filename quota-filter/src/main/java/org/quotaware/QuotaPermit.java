@@ -48,8 +48,11 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
      * a loop on most processors).
      */
     private volatile int state;
-    /** What {@link #charge} added, by {@link Counted#ordinal()}; null until something is charged (guarded by this). */
-    private long[] charges;
+    /**
+     * What {@link #charge} added, by {@link Counted#ordinal()}; null until something is charged. Changed under this
+     * object's lock; volatile so that {@link #charges} of a permit never charged (nearly every one) takes no lock.
+     */
+    private volatile long[] charges;
 
     /**
      * @param slot the slot token the store holds for this permit, 0 when the request takes no slot
@@ -119,8 +122,13 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
     }
 
     /** What was {@linkplain #charge charged}, in base units by {@link Counted#ordinal()}; null when nothing was. */
-    public synchronized long[] charges() {
-        return charges == null ? null : charges.clone();
+    public long[] charges() {
+        if (charges == null) {
+            return null;
+        }
+        synchronized (this) {
+            return charges.clone();
+        }
     }
 
     /** Marks the task as failed; it is counted so when the permit closes. */

@@ -65,11 +65,22 @@ public final class QuotaEngine {
         }
         SlidingWindow[] rings = layout.rings;
         WindowedLimit[] rows = layout.rows;
-        for (int i = 0; i < rows.length; i++) {
-            SlidingWindow w = rings[layout.ringOfRow[i]];
-            long need = w.check(request);
-            if (need > 0) {
-                v.add(checkWindow(s, w, rows[i], layout.rowLimits[i], need, now));
+        if (layout.seedRows) { // the seed's limits: their rings as constants, see Windows#seed
+            if (request.countsRequest()) {
+                v.add(checkWindow(s, SlidingWindow.MINUTE, rows[0], layout.rowLimits[0], 1, now));
+            }
+            int files = request.files();
+            if (files > 0) {
+                v.add(checkWindow(s, SlidingWindow.HOUR, rows[1], layout.rowLimits[1], files, now));
+                v.add(checkWindow(s, SlidingWindow.DAY, rows[2], layout.rowLimits[2], files, now));
+            }
+        } else {
+            for (int i = 0; i < rows.length; i++) {
+                SlidingWindow w = rings[layout.ringOfRow[i]];
+                long need = w.check(request);
+                if (need > 0) {
+                    v.add(checkWindow(s, w, rows[i], layout.rowLimits[i], need, now));
+                }
             }
         }
         boolean queue = false;
@@ -114,8 +125,19 @@ public final class QuotaEngine {
             // a request admitted only by shadow mode counts nothing, as when denied: the windows stay what enforcement
             // would make them, so the shadow reports exactly the denials enforcement would make
             if (v.list == null) {
-                for (SlidingWindow w : rings) {
-                    s.count(w, now, w.need(request));
+                if (layout.seed) {
+                    if (request.countsRequest()) {
+                        SlidingWindow.MINUTE.add(s, now, 1);
+                    }
+                    int files = request.files();
+                    if (files > 0) {
+                        SlidingWindow.HOUR.add(s, now, files);
+                        SlidingWindow.DAY.add(s, now, files);
+                    }
+                } else {
+                    for (SlidingWindow w : rings) {
+                        s.count(w, now, w.need(request));
+                    }
                 }
             }
             if (queue) {
@@ -127,7 +149,7 @@ public final class QuotaEngine {
         }
         // the statuses as numbers read now, under the store's lock; their objects only when someone reads them
         Decision d = new Decision(verdict, v.list == null ? List.of() : List.copyOf(v.list),
-                new Statuses(s, limits, layout, now, request), now);
+                Statuses.of(s, limits, layout, now, request), now);
         if (reserve && verdict == Verdict.DENIED) {
             RememberedDenial known = new RememberedDenial(d, request, limits, instanceFull,
                     RememberedDenial.validUntil(s, now));
@@ -262,7 +284,7 @@ public final class QuotaEngine {
     /** Each enabled limit's state at {@code now}, as an unmodifiable list (results keep it without copying). */
     static List<LimitStatus> statuses(UserState s, QuotaLimits limits, long now) {
         Windows layout = Windows.of(limits);
-        return List.copyOf(new Statuses(s.in(layout), limits, layout, now));
+        return List.copyOf(Statuses.of(s.in(layout), limits, layout, now, null));
     }
 
     /**

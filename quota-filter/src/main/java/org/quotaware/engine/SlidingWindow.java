@@ -22,6 +22,17 @@ import org.quotaware.WindowedLimit;
  */
 final class SlidingWindow {
 
+    /**
+     * The seed's three rings (requests a minute, files an hour, files a day) at their places in its layout
+     * ({@link Windows#LEGACY}), shared by every layout that starts with them. Code that names them
+     * ({@link Windows#seed}) has constant rings: the tests below on {@code this} fold away, and with them every
+     * divisor, offset and ring size, as when the seed's windows were an enum.
+     */
+    static final SlidingWindow MINUTE = new SlidingWindow(Counted.REQUESTS, 60_000, null, 0, 0);
+    static final SlidingWindow HOUR = new SlidingWindow(Counted.FILES, 3_600_000, null, 1, 15);
+    static final SlidingWindow DAY = new SlidingWindow(Counted.FILES, 86_400_000, null, 2, 30);
+    private static final SlidingWindow[] SEED = {MINUTE, HOUR, DAY};
+
     final Counted counted;
     final long windowMillis;
     /** The rule whose requests it counts, null for every request. */
@@ -47,6 +58,16 @@ final class SlidingWindow {
         this.offset = offset;
         this.narrowTotal = offset + slots;
         this.wideTotal = 2 * (offset + slots);
+    }
+
+    /** The ring of {@code k} at index {@code ring} and {@code offset}: one of the seed's when it is at its place. */
+    static SlidingWindow of(Windows.Key k, int ring, int offset) {
+        for (SlidingWindow w : SEED) {
+            if (w.ring == ring && w.offset == offset && k.same(w.counted, w.windowMillis, w.rule)) {
+                return w;
+            }
+        }
+        return new SlidingWindow(k.counted(), k.windowMillis(), k.rule(), ring, offset);
     }
 
     Windows.Key key() {
@@ -109,8 +130,22 @@ final class SlidingWindow {
         return width;
     }
 
+    /** Where a narrow state's array keeps this ring's total: a constant for the seed's rings named as such. */
+    int narrowTotalAt() {
+        return this == MINUTE ? 13 : this == HOUR ? 28 : this == DAY ? 55 : narrowTotal;
+    }
+
     /** Bucket index of a time (the common widths as constants, see above). */
     long bucket(long millis) {
+        if (this == MINUTE) {
+            return millis / 5_000;
+        }
+        if (this == HOUR) {
+            return millis / 300_000;
+        }
+        if (this == DAY) {
+            return millis / 3_600_000;
+        }
         long w = width;
         if (w == 5_000) {
             return millis / 5_000;
@@ -126,6 +161,15 @@ final class SlidingWindow {
 
     /** Position of bucket {@code index} in the ring, as an index into the state's counters (constant divisors too). */
     private int at(long index) {
+        if (this == MINUTE) {
+            return (int) (index % 13);
+        }
+        if (this == HOUR) {
+            return 15 + (int) (index % 13);
+        }
+        if (this == DAY) {
+            return 30 + (int) (index % 25);
+        }
         int n = slots;
         return offset + (int) (n == 13 ? index % 13 : n == 25 ? index % 25 : index % n);
     }
@@ -148,9 +192,12 @@ final class SlidingWindow {
     void advance(UserState s, long from, long to) {
         long first = bucket(from);
         long steps = bucket(to) - first;
-        if (steps <= 0 || s.total(this) == 0) {
-            return; // an empty ring stays empty
+        if (steps > 0 && s.total(this) != 0) { // an empty ring stays empty; the rest on its own, to inline this
+            clear(s, first, steps);
         }
+    }
+
+    private void clear(UserState s, long first, long steps) {
         if (steps >= slots) {
             for (int i = 0; i < slots; i++) {
                 s.setCount(offset + i, 0);

@@ -21,28 +21,56 @@ import org.quotaware.WindowedLimit;
 final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, Serializable {
 
     private static final long serialVersionUID = 2L;
-    /** Bits of a row's whole seconds until reset in {@link #rows}: 31 days and a bucket fit in 22. */
+    /** Bits of a row's whole seconds until reset in {@link #first}: 31 days and a bucket fit in 22. */
     private static final int RESET_BITS = 22;
 
     private final transient Windows layout;
     private final long maxTasks;
-    /** Each windowed row shown: its use shifted left by {@link #RESET_BITS}, or'ed with its whole seconds until reset. */
-    private final long[] rows;
-    /** The row of the layout each of {@link #rows} is, when not every row is shown; null when all are. */
+    /**
+     * Each windowed row shown: its use shifted left by {@link #RESET_BITS}, or'ed with its whole seconds until reset.
+     * The first three in fields, the others in {@link #more}: most tiers have three rows at most, and a decision
+     * then allocates no array (every decision makes a Statuses).
+     */
+    private final long first;
+    private final long second;
+    private final long third;
+    private final long[] more;
+    private final int count;
+    /** The row of the layout each shown row is, when not every row is shown; null when all are. */
     private final int[] shown;
     private final int activeSlots;
 
-    /** The statuses of {@code s} (in {@code layout}, the layout of {@code limits}) at {@code now}. */
-    Statuses(UserState s, QuotaLimits limits, Windows layout, long now) {
-        this(s, limits, layout, now, null);
+    /**
+     * The statuses of {@code s} (in {@code layout}, the layout of {@code limits}) at {@code now}, showing only the
+     * limits that count {@code request} (null: every limit): a rule's limits are not the business of a request the
+     * rule does not match.
+     */
+    static Statuses of(UserState s, QuotaLimits limits, Windows layout, long now, QuotaRequest request) {
+        if (layout.seedRows) { // every row shown (no rule), the rings as constants: see Windows#seed
+            long maxTasks = limits.maxConcurrentTasks();
+            return new Statuses(layout, maxTasks, maxTasks == QuotaLimits.OFF ? 0 : s.activeSlots(now),
+                    row(s, SlidingWindow.MINUTE, now), row(s, SlidingWindow.HOUR, now), row(s, SlidingWindow.DAY, now));
+        }
+        return new Statuses(s, limits, layout, now, request);
     }
 
-    /**
-     * The same, showing only the limits that count {@code request} (null: every limit): a rule's limits are not the
-     * business of a request the rule does not match.
-     */
-    Statuses(UserState s, QuotaLimits limits, Windows layout, long now, QuotaRequest request) {
+    /** The seed's three rows. */
+    private Statuses(Windows layout, long maxTasks, int activeSlots, long first, long second, long third) {
         this.layout = layout;
+        this.maxTasks = maxTasks;
+        this.activeSlots = activeSlots;
+        this.count = 3;
+        this.first = first;
+        this.second = second;
+        this.third = third;
+        this.more = null;
+        this.shown = null;
+    }
+
+    private Statuses(UserState s, QuotaLimits limits, Windows layout, long now, QuotaRequest request) {
+        this.layout = layout;
+        this.maxTasks = limits.maxConcurrentTasks();
+        this.activeSlots = maxTasks == QuotaLimits.OFF ? 0 : s.activeSlots(now);
         WindowedLimit[] r = layout.rows;
         int[] pick = null;
         int n = r.length;
@@ -61,23 +89,43 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
             }
         }
         this.shown = pick == null ? null : java.util.Arrays.copyOf(pick, n);
-        this.rows = new long[n];
+        this.count = n;
+        long a = 0;
+        long b = 0;
+        long c = 0;
+        long[] extra = n > 3 ? new long[n - 3] : null;
         for (int k = 0; k < n; k++) {
             int i = shown == null ? k : shown[k];
-            SlidingWindow w = layout.rings[layout.ringOfRow[i]];
-            long used = s.used(w, now);
-            // nothing in use means nothing to give back: the bucket scan is skipped (the common case of a quiet limit)
-            long reset = used == 0 ? 0 : Math.min(QuotaEngine.seconds(QuotaEngine.millisUntilReset(s, w, now)),
-                    (1L << RESET_BITS) - 1);
-            rows[k] = Math.min(used, Long.MAX_VALUE >>> RESET_BITS) << RESET_BITS | reset;
+            long row = row(s, layout.rings[layout.ringOfRow[i]], now);
+            switch (k) {
+                case 0 -> a = row;
+                case 1 -> b = row;
+                case 2 -> c = row;
+                default -> extra[k - 3] = row;
+            }
         }
-        this.maxTasks = limits.maxConcurrentTasks();
-        this.activeSlots = maxTasks == QuotaLimits.OFF ? 0 : s.activeSlots(now);
+        this.first = a;
+        this.second = b;
+        this.third = c;
+        this.more = extra;
+    }
+
+    /** Ring {@code w}'s row: its use and its whole seconds until reset, see {@link #first}. */
+    private static long row(UserState s, SlidingWindow w, long now) {
+        long used = s.used(w, now);
+        // nothing in use means nothing to give back: the bucket scan is skipped (the common case of a quiet limit)
+        long reset = used == 0 ? 0 : Math.min(QuotaEngine.seconds(QuotaEngine.millisUntilReset(s, w, now)),
+                (1L << RESET_BITS) - 1);
+        return Math.min(used, Long.MAX_VALUE >>> RESET_BITS) << RESET_BITS | reset;
+    }
+
+    private long row(int k) {
+        return k == 0 ? first : k == 1 ? second : k == 2 ? third : more[k - 3];
     }
 
     @Override
     public int size() {
-        return rows.length + (maxTasks == QuotaLimits.OFF ? 0 : 1);
+        return count + (maxTasks == QuotaLimits.OFF ? 0 : 1);
     }
 
     @Override
@@ -85,14 +133,15 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
         if (index < 0 || index >= size()) {
             throw new IndexOutOfBoundsException("index " + index + " of " + size() + " statuses");
         }
-        if (index == rows.length) {
+        if (index == count) {
             return new LimitStatus(Limit.CONCURRENT_TASKS, maxTasks, activeSlots,
                     Math.max(0, maxTasks - activeSlots), 0);
         }
         int i = shown == null ? index : shown[index];
         WindowedLimit row = layout.rows[i];
-        long used = rows[index] >>> RESET_BITS;
-        long reset = rows[index] & ((1L << RESET_BITS) - 1);
+        long shownRow = row(index);
+        long used = shownRow >>> RESET_BITS;
+        long reset = shownRow & ((1L << RESET_BITS) - 1);
         return new LimitStatus(layout.rowLimits[i], row.max(), used, Math.max(0, row.max() - used), reset,
                 row.qualifiedName(), row.windowSeconds());
     }

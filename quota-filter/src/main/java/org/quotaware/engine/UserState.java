@@ -100,8 +100,15 @@ public final class UserState implements Serializable {
 
     private void advanceWindows(long now) {
         if (now > advancedTo) {
-            for (SlidingWindow w : windows.rings) {
-                w.advance(this, advancedTo, now);
+            Windows layout = windows;
+            if (layout.seed) { // constants, see Windows#seed
+                SlidingWindow.MINUTE.advance(this, advancedTo, now);
+                SlidingWindow.HOUR.advance(this, advancedTo, now);
+                SlidingWindow.DAY.advance(this, advancedTo, now);
+            } else {
+                for (SlidingWindow w : layout.rings) {
+                    w.advance(this, advancedTo, now);
+                }
             }
             advancedTo = now;
         }
@@ -175,7 +182,7 @@ public final class UserState implements Serializable {
     long total(SlidingWindow w) {
         char[] c = counts;
         if (!wide) {
-            int at = w.narrowTotal;
+            int at = w.narrowTotalAt();
             return c[at] << 16 | c[at + 1];
         }
         int at = w.wideTotal;
@@ -190,7 +197,7 @@ public final class UserState implements Serializable {
         char[] c = counts;
         if (!wide) {
             // a narrow ring's total is at most 25 counters of 16 bits: 31 bits
-            int at = w.narrowTotal;
+            int at = w.narrowTotalAt();
             c[at] = (char) (t >>> 16);
             c[at + 1] = (char) t;
             return;
@@ -226,10 +233,13 @@ public final class UserState implements Serializable {
      * the layout's, while they count something. Allowances move with their rings. The windows must be advanced.
      */
     void adopt(Windows layout) {
-        Windows from = windows;
-        if (from.fits(layout)) {
-            return;
+        if (!windows.fits(layout)) { // nearly always fits: the move on its own, so that this test is inlined
+            move(layout);
         }
+    }
+
+    private void move(Windows layout) {
+        Windows from = windows;
         if (from.sameRings(layout)) {
             windows = layout;
             return;
@@ -413,7 +423,12 @@ public final class UserState implements Serializable {
             return false;
         }
         long t = clamp(now);
-        for (SlidingWindow w : windows.rings) {
+        Windows layout = windows;
+        if (layout.seed) { // constants, see Windows#seed
+            return SlidingWindow.MINUTE.used(this, t) == 0 && SlidingWindow.HOUR.used(this, t) == 0
+                    && SlidingWindow.DAY.used(this, t) == 0;
+        }
+        for (SlidingWindow w : layout.rings) {
             if (w.used(this, t) != 0) {
                 return false;
             }

@@ -40,6 +40,15 @@ final class Windows {
     final int length;
     /** The layout this one extends (its rings first, at the same offsets), or null. */
     final Windows base;
+    /**
+     * Whether its rings are the seed's three ({@link SlidingWindow#MINUTE}, {@link SlidingWindow#HOUR},
+     * {@link SlidingWindow#DAY}) and no other: the layout of most states, which the hot paths then name one by one
+     * as constants instead of looping over {@link #rings}: the JIT folds
+     * nothing of a ring read from an array.
+     */
+    final boolean seed;
+    /** Whether it is {@link #seed} with one row a ring, in the rings' order: the seed's three limits. */
+    final boolean seedRows;
 
     private Windows(List<Key> keys, WindowedLimit[] rows, Limit[] rowLimits, int[] ringOfRow, Windows base) {
         this.rings = new SlidingWindow[keys.size()];
@@ -47,7 +56,7 @@ final class Windows {
         int counters = 0;
         for (int r = 0; r < rings.length; r++) {
             Key k = keys.get(r);
-            rings[r] = new SlidingWindow(k.counted, k.windowMillis, k.rule, r, offset);
+            rings[r] = SlidingWindow.of(k, r, offset);
             offset += rings[r].slots + 2; // its counters, then its total
             counters += rings[r].slots;
         }
@@ -67,6 +76,9 @@ final class Windows {
         }
         this.chargesAtEnd = atEnd;
         this.base = base;
+        this.seed = rings.length == 3 && rings[0] == SlidingWindow.MINUTE && rings[1] == SlidingWindow.HOUR
+                && rings[2] == SlidingWindow.DAY;
+        this.seedRows = seed && rows.length == 3 && ringOfRow[0] == 0 && ringOfRow[1] == 1 && ringOfRow[2] == 2;
     }
 
     /** The layout of {@code limits}, made once per limits object. */

@@ -36,7 +36,7 @@ class StatusesTest {
             }
             long later = now + random.nextInt(4_000_000);
             for (QuotaLimits limits : LIMITS) {
-                List<LimitStatus> lazy = new Statuses(s.in(Windows.of(limits)), limits, Windows.of(limits), later);
+                List<LimitStatus> lazy = Statuses.of(s.in(Windows.of(limits)), limits, Windows.of(limits), later, null);
                 List<LimitStatus> built = QuotaEngine.statuses(s, limits, later);
                 assertThat(lazy).isEqualTo(built);
                 assertThat(List.copyOf(lazy)).containsExactlyElementsOf(built);
