@@ -93,8 +93,10 @@ final class ClusterStores {
                     + " of each limit (" + ClusterSettings.FALLBACK_MEMBERS + ")");
             primary = new Absent();
         } else {
+            String name = link.name();
             LOG.info(() -> "quotaware: quota state in Hazelcast map '" + config.cluster.mapName() + "' of instance "
-                    + link.name() + (application != null ? " (a HazelcastInstance bean)" : " (JNDI " + PAYARA_JNDI + ")"));
+                    + name + (application != null ? " (a HazelcastInstance bean)" : " (JNDI " + PAYARA_JNDI + ")"));
+            link = persistent(link, config.cluster);
             ClusterLink.Store cluster = link.store(config.cluster.mapName(), config.cluster.slotLease(), maxUsers);
             primary = cluster.store();
             start = cluster.start();
@@ -108,6 +110,28 @@ final class ClusterStores {
         return new Choice(FallbackQuotaStore.builder(primary).local(new InMemoryQuotaStore(
                 java.time.InstantSource.system(), maxUsers)).fallbackMembers(config.cluster.fallbackMembers())
                 .memberCount(members).build(), link, start);
+    }
+
+    /**
+     * The link keeping its maps in the database of {@code quotaware.cluster.persistence}, when set.
+     *
+     * @throws org.quotaware.InvalidQuotaConfigException naming the key when the name is not a DataSource
+     */
+    private static ClusterLink persistent(ClusterLink link, ClusterSettings cluster) {
+        if (cluster.persistence() == null) {
+            return link;
+        }
+        try {
+            ClusterLink kept = link.persistent(cluster.persistence(), cluster.persistenceDelay());
+            LOG.info(() -> "quotaware: the cluster's quota state and admin changes are kept in DataSource "
+                    + cluster.persistence() + ", written " + cluster.persistenceDelay() + " s behind ("
+                    + ClusterSettings.PERSISTENCE + ")");
+            return kept;
+        } catch (IllegalStateException e) {
+            throw org.quotaware.InvalidQuotaConfigException.invalid("persistence", cluster.persistence(),
+                    "the JNDI name of a DataSource the application can look up (" + e.getMessage() + ")")
+                    .forKey(ClusterSettings.PERSISTENCE);
+        }
     }
 
     /** The primary of a member without Hazelcast: never answers, so the fallback decides. */

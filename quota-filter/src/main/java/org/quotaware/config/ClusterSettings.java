@@ -17,9 +17,14 @@ import org.quotaware.InvalidQuotaConfigException;
  *                        ({@code quotaware.cluster.allowances}, true by default)
  * @param allowanceLinger {@code quotaware.cluster.allowance-linger}, 1 s by default
  * @param configuredKeys  the keys set besides the store and the allowances: a cluster is meant even when none is found
+ * @param persistence     the JNDI name of the DataSource that keeps the cluster's state across a full restart
+ *                        ({@code quotaware.cluster.persistence}), or null: kept in memory only (the default)
+ * @param persistenceDelay seconds a change waits before it is written to that database, coalesced
+ *                        ({@code quotaware.cluster.persistence-delay}, 1 by default; 0 writes through)
  */
 public record ClusterSettings(Store store, String mapName, Duration slotLease, int fallbackMembers, boolean allowances,
-                             Duration allowanceLinger, List<String> configuredKeys) {
+                             Duration allowanceLinger, List<String> configuredKeys, String persistence,
+                             int persistenceDelay) {
 
     public static final String STORE = QuotaSettings.PREFIX + "cluster.store";
     public static final String MAP_NAME = QuotaSettings.PREFIX + "cluster.map";
@@ -27,8 +32,10 @@ public record ClusterSettings(Store store, String mapName, Duration slotLease, i
     public static final String FALLBACK_MEMBERS = QuotaSettings.PREFIX + "cluster.fallback-members";
     public static final String ALLOWANCES = QuotaSettings.PREFIX + "cluster.allowances";
     public static final String ALLOWANCE_LINGER = QuotaSettings.PREFIX + "cluster.allowance-linger";
+    public static final String PERSISTENCE = QuotaSettings.PREFIX + "cluster.persistence";
+    public static final String PERSISTENCE_DELAY = QuotaSettings.PREFIX + "cluster.persistence-delay";
     public static final List<String> KEYS = List.of(STORE, MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS, ALLOWANCES,
-            ALLOWANCE_LINGER);
+            ALLOWANCE_LINGER, PERSISTENCE, PERSISTENCE_DELAY);
 
     /** Where quota state lives. */
     public enum Store { AUTO, HAZELCAST, LOCAL }
@@ -55,8 +62,13 @@ public record ClusterSettings(Store store, String mapName, Duration slotLease, i
                         Duration.ofMinutes(10));
         List<String> configured = List.of(MAP_NAME, SLOT_LEASE, FALLBACK_MEMBERS).stream()
                 .filter(k -> raw.value(k) != null).toList();
+        String persistence = raw.value(PERSISTENCE);
+        persistence = persistence == null || persistence.isBlank() ? null : persistence.strip();
+        String delay = raw.value(PERSISTENCE_DELAY);
+        int persistenceDelay = delay == null ? 1 : (int) ConfigValues.number(PERSISTENCE_DELAY, "persistenceDelay",
+                delay.strip().endsWith("s") ? delay.strip().substring(0, delay.strip().length() - 1) : delay, 0, 300);
         return new ClusterSettings(store, map == null ? "quotaware-users" : map, slotLease, fallbackMembers,
-                allowances, allowanceLinger, configured);
+                allowances, allowanceLinger, configured, persistence, persistenceDelay);
     }
 
     /** Whether a {@code quotaware.cluster.*} key besides the store is set: a cluster is meant. */

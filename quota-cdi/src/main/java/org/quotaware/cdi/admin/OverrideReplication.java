@@ -40,7 +40,7 @@ public class OverrideReplication {
             ClusterLink cluster = beans.cluster();
             if (cluster != null) {
                 try {
-                    o.share(cluster.map(access.settings().mapName()));
+                    o.share(cluster.keptMap(access.settings().mapName()));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "quotaware: per-user overrides cannot be shared through Hazelcast map '"
                             + access.settings().mapName() + "'; they apply to this member only", e);

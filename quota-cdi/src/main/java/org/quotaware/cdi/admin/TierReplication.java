@@ -53,7 +53,7 @@ public class TierReplication {
             return;
         }
         try {
-            ClusterLink.SharedMap<String> m = cluster.map(access.settings().mapName());
+            ClusterLink.SharedMap<String> m = cluster.keptMap(access.settings().mapName());
             // runs on a cluster event thread; QuotaTiers is thread-safe
             listener = m.listen(this::apply);
             Map<String, String> entries = m.entries();
