@@ -26,10 +26,10 @@ import org.quotaware.cdi.hazelcast.HazelcastLink;
 import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.hazelcast.persist.DataSources;
 import org.quotaware.hazelcast.persist.Persistence;
-import org.quotaware.hazelcast.persist.PostgresServer;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.QuotaStoreContract;
 import org.quotaware.testing.MutableClock;
+import org.quotaware.testing.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,7 +49,9 @@ class PersistentStoreContractTest extends QuotaStoreContract {
     @BeforeAll
     static void start() throws Exception {
         pg = PostgresServer.start();
-        DataSources.register(DS, pg.dataSource());
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setUrl(pg.jdbcUrl());
+        DataSources.register(DS, ds);
         cluster = TestCluster.start("persistent", 5871, 2);
     }
 

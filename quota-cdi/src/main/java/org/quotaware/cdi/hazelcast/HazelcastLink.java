@@ -76,8 +76,19 @@ public final class HazelcastLink implements ClusterLink {
                 // configured already: by the operator, or by this map's other user on this member (tiers, overrides)
                 LOG.log(Level.FINE, "quotaware: keeping the configuration of map " + name, e);
             }
+            warnIfNotKept(name);
         }
         return map(name);
+    }
+
+    /** Says once, loudly, when the cluster's configuration of a map does not keep it although it was asked to. */
+    private void warnIfNotKept(String name) {
+        String missing = Persistence.missing(hz, name);
+        if (missing != null) {
+            LOG.severe("quotaware: map " + name + " is not kept in DataSource " + persistence.dataSource()
+                    + " by this member (" + missing + "): what it holds is lost when the whole cluster stops. "
+                    + "See docs/cluster.md, Persistence");
+        }
     }
 
     /** The application's own {@link HazelcastInstance} bean, or null when it has none or more than one. */
@@ -148,6 +159,9 @@ public final class HazelcastLink implements ClusterLink {
         // built while the application deploys, outside its context: started once it runs
         HazelcastQuotaStore store = HazelcastQuotaStore.builder(hz).mapName(mapName).slotLease(slotLease)
                 .maxTrackedUsers(maxTrackedUsers).persistence(persistence).deferStart().build();
+        if (persistence != null) {
+            warnIfNotKept(mapName);
+        }
         return new Store(store, store::start, store::members);
     }
 

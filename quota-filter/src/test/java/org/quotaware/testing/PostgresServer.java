@@ -1,4 +1,4 @@
-package org.quotaware.hazelcast.persist;
+package org.quotaware.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,13 +14,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
-
-import org.postgresql.ds.PGSimpleDataSource;
-
 /**
- * A real PostgreSQL server of this machine (Debian's package, ensured by {@code src/test/postgres/ensure-postgresql.sh}
- * before the tests), started by a test in a temporary directory on a free port of 127.0.0.1, with trust
+ * A real PostgreSQL server of this machine (Debian's package, ensured by {@code .ci/ensure-postgresql.sh} before the
+ * tests), started by a test in a temporary directory on a free port of 127.0.0.1, with trust
  * authentication and no fsync, and stopped (its directory removed) by {@link #close()}. Run as the user
  * {@code postgres} when the tests run as root, which PostgreSQL refuses.
  */
@@ -61,7 +57,7 @@ public final class PostgresServer implements AutoCloseable {
         File[] versions = new File("/usr/lib/postgresql").listFiles(f -> new File(f, "bin/initdb").canExecute());
         if (versions == null || versions.length == 0) {
             throw new IllegalStateException("no PostgreSQL server on this machine (/usr/lib/postgresql/*/bin/initdb): "
-                    + "run quota-cdi/src/test/postgres/ensure-postgresql.sh, which installs Debian's postgresql");
+                    + "run .ci/ensure-postgresql.sh, which installs Debian's postgresql");
         }
         return Arrays.stream(versions).max(Comparator.comparing(f -> Integer.parseInt(f.getName().replaceAll("\\D",
                 "0")))).orElseThrow().toPath().resolve("bin");
@@ -91,18 +87,14 @@ public final class PostgresServer implements AutoCloseable {
         return port;
     }
 
-    /** A DataSource on the server's database {@code postgres}, as user {@code postgres}. */
-    public DataSource dataSource() {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setServerNames(new String[] {"127.0.0.1"});
-        ds.setPortNumbers(new int[] {port});
-        ds.setDatabaseName("postgres");
-        ds.setUser("postgres");
-        return ds;
+    /** The server's database {@code postgres}, as user {@code postgres} (trusted, no password). */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
     }
 
+    /** A connection through the PostgreSQL driver on the test's class path. */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
+        return DriverManager.getConnection(jdbcUrl());
     }
 
     /** Stops the server at once (mode fast) and removes its directory. */
