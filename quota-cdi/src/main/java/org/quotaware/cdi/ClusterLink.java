@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
 
 import org.quotaware.spi.QuotaStore;
 
@@ -58,8 +57,8 @@ public interface ClusterLink {
     record Member(String uuid, String address, boolean self) {
     }
 
-    /** A store not started yet, how to start it (true once started), and how many members share it now. */
-    record Store(QuotaStore store, BooleanSupplier start, IntSupplier members) {
+    /** A store not started yet, and how to start it (true once started). */
+    record Store(QuotaStore store, BooleanSupplier start) {
     }
 
     /** A map shared by every member: each call is one atomic call on the cluster. */

@@ -1,22 +1,27 @@
 package org.quotaware.cdi;
 
+import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
+import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 
 import org.quotaware.cdi.hazelcast.HazelcastLink;
 import org.quotaware.config.ClusterSettings;
-import org.quotaware.hazelcast.FallbackQuotaStore;
-import org.quotaware.hazelcast.QuotaStoreUnavailableException;
-import org.quotaware.hazelcast.StoreFailure;
 import org.quotaware.local.InMemoryQuotaStore;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.StateOperation;
-import org.quotaware.store.AllowanceStore;
+import org.quotaware.spi.StoreContext;
+import org.quotaware.store.FallbackQuotaStore;
+import org.quotaware.store.QuotaStoreUnavailableException;
+import org.quotaware.store.Stores;
 
 /**
- * Chooses where quota state lives ({@code quotaware.cluster.store}):
+ * Chooses where quota state lives. An application's own {@link QuotaStore} bean wins; otherwise {@code quotaware.store}
+ * (older name {@code quotaware.cluster.store}) says:
  * <ul>
  * <li>{@code auto} (default): the application's own {@code HazelcastInstance} bean if it has one, else Payara's
  * (JNDI {@code payara/Hazelcast}); behind a {@link FallbackQuotaStore}, so decisions go on locally with a safe share of
@@ -25,6 +30,9 @@ import org.quotaware.store.AllowanceStore;
  * the member runs in that fallback from the start, with its share of every limit.</li>
  * <li>{@code hazelcast}: the same, but a missing instance fails the deployment.</li>
  * <li>{@code local}: this JVM alone, the full limits; for a single instance.</li>
+ * <li>anything else: the store a {@link org.quotaware.spi.QuotaStoreProvider} on the application's class path builds
+ * ({@code redis://host:6379} with quota-redis), made safe to share by {@link Stores#shared}; an unknown value fails
+ * the deployment naming the key, the value and the accepted values.</li>
  * </ul>
  * Hazelcast's own classes are touched only through {@link HazelcastLink}, and only once they are known to be on the
  * class path: a server without any Hazelcast (GlassFish, WildFly, Open Liberty) gets the local store, not a
@@ -33,13 +41,15 @@ import org.quotaware.store.AllowanceStore;
 final class ClusterStores {
 
     static final String PAYARA_JNDI = HazelcastLink.PAYARA_JNDI;
+    /** The application's name when neither {@code quotaware.application} nor the container gives one. */
+    static final String UNNAMED = ClusterSettings.UNNAMED;
     private static final Logger LOG = Logger.getLogger(ClusterStores.class.getName());
 
     private ClusterStores() {
     }
 
     /** The store chosen, and the cluster it shares state through (null when none). */
-    record Choice(QuotaStore store, ClusterLink cluster, java.util.function.BooleanSupplier start) {
+    record Choice(QuotaStore store, ClusterLink cluster, BooleanSupplier start) {
     }
 
     /** Whether Hazelcast's classes are visible to this jar: false on servers without Hazelcast. */
@@ -57,59 +67,91 @@ final class ClusterStores {
         return hazelcastPresent() ? HazelcastLink.application(beans) : null;
     }
 
+    /**
+     * The application's own {@link QuotaStore} bean, or null. None of this library's classes is a bean of that type
+     * (quota-cdi's discovery is annotated, and the store modules have no beans.xml), so whatever is found is the
+     * application's; two of them fail the deployment rather than one being picked at random.
+     */
+    static QuotaStore own(BeanManager beans) {
+        if (beans == null) {
+            return null;
+        }
+        java.util.Set<Bean<?>> found = beans.getBeans(QuotaStore.class);
+        if (found.isEmpty()) {
+            return null;
+        }
+        if (found.size() > 1) {
+            throw new IllegalStateException("quotaware: the application has " + found.size()
+                    + " QuotaStore beans " + found.stream().map(b -> b.getBeanClass().getName()).sorted().toList()
+                    + "; it may have one, which then holds quota state whatever " + ClusterSettings.STORE + " says");
+        }
+        Bean<?> bean = found.iterator().next();
+        LOG.info(() -> "quotaware: quota state in the application's own QuotaStore bean " + bean.getBeanClass().getName()
+                + " (it wins over " + ClusterSettings.STORE + ")");
+        return (QuotaStore) beans.getReference(bean, QuotaStore.class, beans.createCreationalContext(bean));
+    }
+
     static Choice choose(QuotaConfiguration config, ClusterLink application) {
-        return choose(config, application, null);
+        return choose(config, application, null, null);
     }
 
     /**
      * The same, with the container's scheduler for the upkeep of allowances; without one (a test) members decide
      * one by one on the owner, since a thread outside the application could not send our operations on Payara.
+     *
+     * @param name the application's name from the container (its context path), null when unknown; a configured
+     *             {@code quotaware.application} wins
      */
-    static Choice choose(QuotaConfiguration config, ClusterLink application, ScheduledExecutorService scheduler) {
+    static Choice choose(QuotaConfiguration config, ClusterLink application, ScheduledExecutorService scheduler,
+            String name) {
+        ClusterSettings cluster = config.cluster;
         int maxUsers = config.settings.quota().maxTrackedUsers();
-        if (config.cluster.store() == ClusterSettings.Store.LOCAL) {
-            LOG.info("quotaware: quota state is local to this JVM (quotaware.cluster.store=local)");
-            return new Choice(new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers), null, () -> true);
+        String app = applicationName(cluster, name);
+        String store = cluster.store();
+        if (store.equals(ClusterSettings.LOCAL)) {
+            LOG.info("quotaware: quota state is local to this JVM (" + cluster.storeKey() + "=local)");
+            return new Choice(new InMemoryQuotaStore(InstantSource.system(), maxUsers), null, () -> true);
+        }
+        if (!store.equals(ClusterSettings.AUTO) && !store.equals(ClusterSettings.HAZELCAST)) {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            QuotaStore opened = Stores.open(store, cluster.storeKey(),
+                    new StoreContext(app, config.source(), maxUsers, cluster.slotLease()),
+                    loader != null ? loader : ClusterStores.class.getClassLoader(),
+                    List.of(ClusterSettings.AUTO, ClusterSettings.HAZELCAST));
+            return new Choice(Stores.shared(opened, cluster, maxUsers, scheduler), null, () -> true);
         }
         ClusterLink link = application != null ? application : hazelcastPresent() ? HazelcastLink.payara() : null;
-        QuotaStore primary;
-        java.util.function.BooleanSupplier start = () -> true;
-        java.util.function.IntSupplier members = () -> 0;
         if (link == null) {
-            if (config.cluster.store() == ClusterSettings.Store.HAZELCAST) {
-                throw new IllegalStateException("quotaware.cluster.store=hazelcast, but this member has no Hazelcast "
+            if (store.equals(ClusterSettings.HAZELCAST)) {
+                throw new IllegalStateException(cluster.storeKey() + "=hazelcast, but this member has no Hazelcast "
                         + "instance: no HazelcastInstance bean and no JNDI " + PAYARA_JNDI);
             }
-            if (!config.cluster.configured()) {
+            if (!cluster.configured()) {
                 // GlassFish, WildFly, Open Liberty, --nohazelcast: a single instance, nothing to share with
                 LOG.info("quotaware: no Hazelcast on this member, so quotas are per instance: each instance admits "
                         + "the full limits. To share them across instances, give the application a HazelcastInstance "
                         + "bean or run on Payara Micro with its Hazelcast, and set " + ClusterSettings.STORE
-                        + "=hazelcast to require it (docs/cluster.md)");
-                return new Choice(new InMemoryQuotaStore(java.time.InstantSource.system(), maxUsers), null, () -> true);
+                        + "=hazelcast to require it, or name another shared store there (docs/stores.md)");
+                return new Choice(new InMemoryQuotaStore(InstantSource.system(), maxUsers), null, () -> true);
             }
             LOG.warning("quotaware: no Hazelcast on this member, but a cluster is configured ("
-                    + config.cluster.configuredKeys() + "); deciding locally with 1/" + config.cluster.fallbackMembers()
+                    + cluster.configuredKeys() + "); deciding locally with 1/" + cluster.fallbackMembers()
                     + " of each limit (" + ClusterSettings.FALLBACK_MEMBERS + ")");
-            primary = new Absent();
-        } else {
-            String name = link.name();
-            LOG.info(() -> "quotaware: quota state in Hazelcast map '" + config.cluster.mapName() + "' of instance "
-                    + name + (application != null ? " (a HazelcastInstance bean)" : " (JNDI " + PAYARA_JNDI + ")"));
-            link = persistent(link, config.cluster);
-            ClusterLink.Store cluster = link.store(config.cluster.mapName(), config.cluster.slotLease(), maxUsers);
-            primary = cluster.store();
-            start = cluster.start();
-            members = cluster.members();
-            if (config.cluster.allowances() && scheduler != null) {
-                // members decide within allowances the owners grant: a request costs no round trip while it fits
-                primary = AllowanceStore.builder(primary).members(members).linger(config.cluster.allowanceLinger())
-                        .scheduler(scheduler).build();
-            }
+            return new Choice(FallbackQuotaStore.builder(new Absent()).local(new InMemoryQuotaStore(
+                    InstantSource.system(), maxUsers)).fallbackMembers(cluster.fallbackMembers()).build(), null,
+                    () -> true);
         }
-        return new Choice(FallbackQuotaStore.builder(primary).local(new InMemoryQuotaStore(
-                java.time.InstantSource.system(), maxUsers)).fallbackMembers(config.cluster.fallbackMembers())
-                .memberCount(members).build(), link, start);
+        String map = cluster.usersMap(app);
+        LOG.info(() -> "quotaware: quota state in Hazelcast map '" + map + "' of instance " + link.name()
+                + (application != null ? " (a HazelcastInstance bean)" : " (JNDI " + PAYARA_JNDI + ")"));
+        ClusterLink kept = persistent(link, cluster); // the admin map is kept through this link too
+        ClusterLink.Store shared = kept.store(map, cluster.slotLease(), maxUsers);
+        return new Choice(Stores.shared(shared.store(), cluster, maxUsers, scheduler), kept, shared.start());
+    }
+
+    /** {@code quotaware.application}, else the container's name for the application, else {@value #UNNAMED}. */
+    static String applicationName(ClusterSettings cluster, String name) {
+        return cluster.applicationName(name);
     }
 
     /**
@@ -138,8 +180,7 @@ final class ClusterStores {
     private static final class Absent implements QuotaStore {
         @Override
         public <R> R execute(String user, StateOperation<R> operation) {
-            throw new QuotaStoreUnavailableException(StoreFailure.UNREACHABLE,
-                    new IllegalStateException("this member runs without Hazelcast"));
+            throw new QuotaStoreUnavailableException("Quota store failure: this member runs without Hazelcast", null);
         }
 
         @Override

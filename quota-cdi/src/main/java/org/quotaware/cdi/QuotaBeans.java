@@ -50,6 +50,8 @@ public class QuotaBeans {
     private volatile DenialLog denials;
     private volatile HostedQuotaManager created;
     private volatile ClusterLink cluster;
+    /** The application's name: what its default map names derive from. */
+    private volatile String application = ClusterStores.UNNAMED;
 
     /** A normal-scoped producer of the interface: the implementation is final and cannot be proxied. */
     @Produces
@@ -57,7 +59,10 @@ public class QuotaBeans {
     QuotaManager manager() {
         QuotaConfiguration config = extension.configuration();
         ManagedScheduledExecutorService scheduler = ManagedScheduler.lookup();
-        ClusterStores.Choice choice = ClusterStores.choose(config, ClusterStores.application(beanManager), scheduler);
+        QuotaStore own = ClusterStores.own(beanManager);
+        application = ClusterStores.applicationName(config.cluster, contextPath(beanManager));
+        ClusterStores.Choice choice = own != null ? new ClusterStores.Choice(own, null, () -> true)
+                : ClusterStores.choose(config, ClusterStores.application(beanManager), scheduler, application);
         QuotaStore store = choice.store();
         cluster = choice.cluster();
         QuotaManagerBuilder builder = DefaultQuotaManager.builder().store(store).tiers(config.settings.quota().tiers())
@@ -92,6 +97,30 @@ public class QuotaBeans {
             proxy.tiers(); // creates the application-scoped manager
         }
         return created;
+    }
+
+    /**
+     * The application's name ({@code quotaware.application}, else its context path): the default names of its
+     * cluster maps derive from it, so two applications on one cluster share nothing unless configured to.
+     */
+    public String application() {
+        implementation(); // the name is settled with the manager
+        return application;
+    }
+
+    /** The context path of the application's {@code ServletContext} (a built-in bean in a web module), or null. */
+    private static String contextPath(BeanManager beans) {
+        try {
+            var found = beans.getBeans(jakarta.servlet.ServletContext.class);
+            if (found.isEmpty()) {
+                return null;
+            }
+            var bean = beans.resolve(found);
+            return ((jakarta.servlet.ServletContext) beans.getReference(bean, jakarta.servlet.ServletContext.class,
+                    beans.createCreationalContext(bean))).getContextPath();
+        } catch (RuntimeException | LinkageError none) {
+            return null; // not a web module, or a container without that bean: the configured name or the default
+        }
     }
 
     /** The cluster the store shares state through, or null for a member without one. */

@@ -68,6 +68,11 @@ final class QuotaConfiguration {
         };
     }
 
+    /** Every {@code quotaware.*} key, as a store's provider reads its own ({@code quotaware.store.*}). */
+    ConfigSource source() {
+        return source(config);
+    }
+
     /** {@code quotaware.async-lease}, the filter's async-lease too, which {@code @Quota} uses as well. */
     java.time.Duration asyncLease() {
         return settings.quota().asyncLease();

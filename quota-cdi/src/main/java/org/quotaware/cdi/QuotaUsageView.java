@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaStatistics;
 import org.quotaware.UserQuotaUsage;
-import org.quotaware.hazelcast.FallbackQuotaStore;
+import org.quotaware.store.FallbackQuotaStore;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.servlet.QuotaCaller;
 

@@ -16,8 +16,8 @@ import org.quotaware.QuotaManager;
 import org.quotaware.QuotaPermit;
 import org.quotaware.QuotaRequest;
 import org.quotaware.engine.DefaultQuotaManager;
-import org.quotaware.hazelcast.FallbackQuotaStore;
-import org.quotaware.hazelcast.StoreMode;
+import org.quotaware.store.FallbackQuotaStore;
+import org.quotaware.store.StoreMode;
 import org.quotaware.local.InMemoryQuotaStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,5 +106,66 @@ class ClusterStoresTest {
                 .hasMessageStartingWith("quotaware.cluster.store=hazelcast, but this member has no Hazelcast instance");
         assertThat(ClusterStores.choose(config(Map.of("quotaware.cluster.store", "local")), null).store())
                 .isInstanceOf(InMemoryQuotaStore.class);
+        assertThatThrownBy(() -> ClusterStores.choose(config(Map.of("quotaware.store", "Hazelcast")), null))
+                .hasMessageStartingWith("quotaware.store=hazelcast, but this member has no Hazelcast instance");
+    }
+
+    @Test
+    void aProvidersValueGetsItsStoreBehindTheFallbackAndTheApplicationsName() {
+        // memory://<name>: quota-filter's test provider, as quota-redis's is for redis://
+        ClusterStores.Choice choice = ClusterStores.choose(config(Map.of("quotaware.store", "memory://cdi")), null,
+                null, "/shop");
+
+        assertThat(choice.store()).isInstanceOf(FallbackQuotaStore.class);
+        assertThat(((FallbackQuotaStore) choice.store()).mode()).isEqualTo(StoreMode.DISTRIBUTED);
+        assertThat(admitted(choice, 10)).isEqualTo(4);
+        assertThat(org.quotaware.store.MemoryStoreProvider.CONTEXTS.get("memory://cdi").application())
+                .isEqualTo("shop");
+        assertThat(ClusterStores.applicationName(config(Map.of("quotaware.application", "blog")).cluster, "/shop"))
+                .isEqualTo("blog");
+        assertThat(ClusterStores.applicationName(config(Map.of()).cluster, "")).isEqualTo("ROOT");
+    }
+
+    @Test
+    void aValueNobodyAcceptsFailsNamingTheKeyTheValueAndTheAcceptedValues() {
+        assertThatThrownBy(() -> ClusterStores.choose(config(Map.of("quotaware.store", "mongo://x")), null))
+                .hasMessageStartingWith("quotaware.store: store must be one of local, auto, hazelcast, ")
+                .hasMessageContaining("hazelcast:<instance-name>").hasMessageContaining("memory://<name>")
+                .hasMessageEndingWith("(a store module's jar on the class path adds its own), was mongo://x");
+    }
+
+    @Test
+    void theApplicationsOwnQuotaStoreBeanWins() {
+        InMemoryQuotaStore own = new InMemoryQuotaStore();
+        assertThat(ClusterStores.own(beans(own))).isSameAs(own);
+        assertThat(ClusterStores.own(beans())).isNull();
+        assertThatThrownBy(() -> ClusterStores.own(beans(own, new InMemoryQuotaStore())))
+                .hasMessageContaining("the application has 2 QuotaStore beans");
+    }
+
+    /** A bean manager that knows {@code stores} as beans of type QuotaStore, and nothing else. */
+    private static jakarta.enterprise.inject.spi.BeanManager beans(org.quotaware.spi.QuotaStore... stores) {
+        java.util.Set<jakarta.enterprise.inject.spi.Bean<?>> found = new java.util.LinkedHashSet<>();
+        java.util.Map<Object, Object> references = new java.util.HashMap<>();
+        for (org.quotaware.spi.QuotaStore store : stores) {
+            Object bean = java.lang.reflect.Proxy.newProxyInstance(ClusterStoresTest.class.getClassLoader(),
+                    new Class<?>[] {jakarta.enterprise.inject.spi.Bean.class}, (proxy, method, args) -> switch (
+                            method.getName()) {
+                        case "getBeanClass" -> store.getClass();
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        default -> null;
+                    });
+            found.add((jakarta.enterprise.inject.spi.Bean<?>) bean);
+            references.put(bean, store);
+        }
+        return (jakarta.enterprise.inject.spi.BeanManager) java.lang.reflect.Proxy.newProxyInstance(
+                ClusterStoresTest.class.getClassLoader(),
+                new Class<?>[] {jakarta.enterprise.inject.spi.BeanManager.class}, (proxy, method, args) -> switch (
+                        method.getName()) {
+                    case "getBeans" -> found;
+                    case "getReference" -> references.get(args[0]);
+                    default -> null;
+                });
     }
 }

@@ -43,7 +43,7 @@ class QuotaConfigurationTest {
         assertThat(c.settings.quota().systemLimits().maxConcurrentTasks()).isEqualTo(40);
         assertThat(c.scaling.ranges().isEmpty()).isFalse();
         assertThat(c.admin.enabled()).isTrue();
-        assertThat(c.cluster.store()).isEqualTo(ClusterSettings.Store.LOCAL);
+        assertThat(c.cluster.store()).isEqualTo(ClusterSettings.LOCAL);
     }
 
     /** Loading {@code key=value} (listed, as in a properties file) fails naming the key. */

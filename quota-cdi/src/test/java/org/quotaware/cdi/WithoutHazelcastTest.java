@@ -121,7 +121,7 @@ class WithoutHazelcastTest {
                 .forName(Choose.class.getName(), true, withoutHazelcast).getDeclaredConstructor().newInstance();
 
         assertThat(choice.get()).containsExactly("org.quotaware.local.InMemoryQuotaStore", 4,
-                "org.quotaware.hazelcast.FallbackQuotaStore", 2);
+                "org.quotaware.store.FallbackQuotaStore", 2);
     }
 
     /** Runs inside the loader without Hazelcast: the store chosen and how many of ten requests it admits. */

@@ -16,7 +16,8 @@ import org.quotaware.InvalidQuotaConfigException;
  * @param role    the role an authenticated caller needs, or null
  * @param keyHash SHA-256 of the admin key, or null; the key itself is not kept
  * @param me      whether {@code GET quota/me} answers ({@code quotaware.admin.me}, default true)
- * @param mapName the Hazelcast map that carries tier changes to every member
+ * @param mapName the Hazelcast map that carries tier changes to every member ({@code quotaware.admin.map}), null
+ *                when not set: then {@link #tiersMap(String) derived from the application's name}
  * @param keyFailures        wrong admin keys one client address may present per {@code keyFailureWindow}
  *                           ({@code quotaware.admin.key-failures}, default 5); then it is refused with 429
  * @param keyFailureWindow   {@code quotaware.admin.key-failure-window} (seconds, or {@code 30s}, {@code 500ms};
@@ -79,13 +80,22 @@ public record AdminSettings(boolean enabled, String role, byte[] keyHash, boolea
                 "key-failure-window", windowRaw, Duration.ofSeconds(1), Duration.ofDays(1));
         int maxOverrides = (int) number(raw, MAX_OVERRIDES, "max-overrides", DEFAULT_MAX_OVERRIDES, 0, 100_000);
         return new AdminSettings(enabled, role, key == null ? null : sha256(key), me,
-                map == null ? DEFAULT_MAP : map, failures, window, maxOverrides);
+                map, failures, window, maxOverrides);
     }
 
     /** The admin API switched off, {@code quota/me} on. */
     public static AdminSettings disabled() {
-        return new AdminSettings(false, null, null, true, DEFAULT_MAP, DEFAULT_KEY_FAILURES,
+        return new AdminSettings(false, null, null, true, null, DEFAULT_KEY_FAILURES,
                 DEFAULT_KEY_FAILURE_WINDOW, DEFAULT_MAX_OVERRIDES);
+    }
+
+    /**
+     * The map that carries tier changes and per-user overrides to every member of {@code application}:
+     * {@code quotaware.admin.map} when set, else {@code quotaware-tiers.<application>}, so another application on the
+     * same cluster never applies them.
+     */
+    public String tiersMap(String application) {
+        return mapName != null ? mapName : DEFAULT_MAP + "." + application;
     }
 
     /**

@@ -88,7 +88,8 @@ public record ApplicationSettings(RequestSettings request, ClusterSettings clust
 
     /** A key of the quota settings, shared with the filter (not one of quota-cdi's own). */
     private static boolean quotaKey(String name) {
-        return !ClusterSettings.KEYS.contains(name) && !ScalingSettings.KEYS.contains(name)
+        return !ClusterSettings.KEYS.contains(name) && !name.startsWith(QuotaSettings.PREFIX + ClusterSettings.STORE_SETTINGS)
+                && !ScalingSettings.KEYS.contains(name)
                 && !name.startsWith(ScalingSettings.RANGE) && !name.startsWith(AdminSettings.PREFIX);
     }
 

@@ -231,8 +231,9 @@ final class QuotaReader {
     /** Every key must be a fixed setting or {@code <tier>.<setting>} of a listed tier. */
     private void checkKeys() {
         for (String name : values.keySet()) {
-            if (FIXED.contains(name)) {
-                continue;
+            if (FIXED.contains(name) || ClusterSettings.NAMES.contains(name)
+                    || name.startsWith(ClusterSettings.STORE_SETTINGS)) {
+                continue; // the store's: read by ClusterSettings and the store's provider
             }
             if (name.startsWith(RuleSettings.RULE)) {
                 RuleSettings.check(prefix, name, ruleNames, tierNames);

@@ -82,10 +82,10 @@ public record QuotaSettings(String prefix, Map<String, String> values, QuotaTier
     /**
      * Names no tier may have: the first part of other keys ({@code system.max-concurrent-tasks} would be both the
      * instance's limit and a tier's) and of quota-cdi's {@code scaling.}, {@code protection.}, {@code admin.},
-     * {@code cluster.} keys.
+     * {@code cluster.} keys, and of a store's own {@code store.} keys.
      */
     public static final Set<String> RESERVED_TIERS = Set.of("system", "identity", "paths", "files", "denials",
-            "scaling", "protection", "admin", "cluster", "rule");
+            "scaling", "protection", "admin", "cluster", "rule", "store");
     /** The keys that define limits (or what the manager does with denials) rather than identity or paths. */
     static final List<String> LIMIT_KEYS = List.of(TIERS, SYSTEM_TASKS, SYSTEM_QUEUE, SYSTEM_BLOCKED,
             MAX_TRACKED_USERS, SHADOW, DENIAL_LOG_SIZE, DENIAL_LOG_WINDOW, METRICS, RuleSettings.RULES);

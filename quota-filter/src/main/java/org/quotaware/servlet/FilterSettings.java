@@ -11,10 +11,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.quotaware.QuotaManager;
 import org.quotaware.QuotaTiers;
 import org.quotaware.SystemLimits;
+import org.quotaware.config.ClusterSettings;
 import org.quotaware.config.ConfigSource;
+import org.quotaware.config.QuotaSettings;
 import org.quotaware.config.RequestSettings;
 import org.quotaware.engine.DefaultQuotaManager;
 import org.quotaware.http.HeaderSwitch;
+import org.quotaware.spi.QuotaStore;
 
 /**
  * What {@link QuotaFilter} runs with: its {@link RequestSettings} (read and checked in {@code org.quotaware.config}
@@ -26,6 +29,7 @@ import org.quotaware.http.HeaderSwitch;
 public final class FilterSettings {
 
     private final RequestSettings settings;
+    private final ClusterSettings cluster;
     /** Replaced once, when the application starts, by the same chain with its named entries resolved. */
     private volatile CallerIdentity identity;
     private final PathRules paths;
@@ -34,6 +38,10 @@ public final class FilterSettings {
 
     private FilterSettings(RequestSettings settings) {
         this.settings = Objects.requireNonNull(settings);
+        String prefix = settings.prefix();
+        // read now, so a bad store setting fails the deployment with the key the user wrote
+        this.cluster = ClusterSettings.read(prefix, key -> key.startsWith(prefix)
+                ? settings.quota().value(key.substring(prefix.length())) : null);
         this.identity = CallerIdentity.of(settings.identity());
         this.paths = PathRules.of(settings.paths());
         this.rules = rulesOf(settings.quota().rules());
@@ -101,13 +109,32 @@ public final class FilterSettings {
         return settings.quota().systemLimits();
     }
 
-    /** A new manager over these tiers and limits, with the system clock. */
+    /** A new manager over these tiers and limits, with the system clock, on a store in this JVM. */
     public QuotaManager newManager() {
-        return DefaultQuotaManager.builder()
+        return newManager(null);
+    }
+
+    /** The same on {@code store}; a store in this JVM of its own when null. */
+    QuotaManager newManager(QuotaStore store) {
+        var builder = DefaultQuotaManager.builder()
                 .tiers(tiers())
                 .systemLimits(systemLimits())
-                .maxTrackedUsers(settings.quota().maxTrackedUsers())
-                .build();
+                .maxTrackedUsers(settings.quota().maxTrackedUsers());
+        return (store == null ? builder : builder.store(store)).build();
+    }
+
+    /** Where quota state lives: {@code store}, {@code application} and the {@code cluster.*} keys. */
+    public ClusterSettings cluster() {
+        return cluster;
+    }
+
+    /**
+     * Every setting given, as a store's provider reads them: each key with the {@code quotaware.} prefix, whatever
+     * the user wrote ({@code store.timeout} as an init-param answers {@code quotaware.store.timeout}).
+     */
+    ConfigSource storeConfig() {
+        return key -> key.startsWith(QuotaSettings.PREFIX)
+                ? settings.quota().value(key.substring(QuotaSettings.PREFIX.length())) : null;
     }
 
     CallerIdentity identity() {

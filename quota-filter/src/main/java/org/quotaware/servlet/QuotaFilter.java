@@ -130,6 +130,8 @@ public class QuotaFilter implements Filter {
     private QuotaManager manager;
     private FilterSettings settings;
     private boolean ownsManager;
+    /** The store named by {@code store=} of a manager of its own, and its upkeep; null for a store in this JVM. */
+    private FilterStore ownStore;
     private String anonymousTier;
     private ServletContext context;
     private long asyncLeaseMillis;
@@ -207,8 +209,12 @@ public class QuotaFilter implements Filter {
                         settings.useRules(published.stream().map(RuleSettings.class::cast).toList());
                     }
                 } else {
-                    manager = settings.newManager();
+                    ownStore = FilterStore.open(settings, context == null ? null : context.getContextPath());
+                    manager = settings.newManager(ownStore == null ? null : ownStore.store());
                     ownsManager = true;
+                    if (ownStore != null && manager instanceof HostedQuotaManager own) {
+                        ownStore.renewLeasesOf(own);
+                    }
                     watchDenials();
                     if (settings.settings().openTelemetry() && manager instanceof HostedQuotaManager own) {
                         telemetry = FilterTelemetry.publish(QuotaSettings.METRICS, own);
@@ -447,6 +453,9 @@ public class QuotaFilter implements Filter {
             } catch (Exception e) {
                 LOG.log(java.util.logging.Level.FINE, "QuotaFilter: stopping its metrics failed", e);
             }
+        }
+        if (ownStore != null) {
+            ownStore.close(); // first: no renewal may run on a closed store
         }
         if (ownsManager) {
             manager.close();

@@ -57,6 +57,7 @@ public final class QuotaInitializer implements ServletContainerInitializer {
             FilterSettings settings = FilterSettings.of(RequestSettings.read(QuotaSettings.PREFIX,
                     ConfigSource.of("context-param", written)));
             checkOwnTiers(settings);
+            FilterStore.check(settings);
             if (!quotaCdiPresent()) {
                 settings.resolveSources(null); // nobody will resolve jwt: or bean: entries: fail now
             }
@@ -112,6 +113,7 @@ public final class QuotaInitializer implements ServletContainerInitializer {
                     Map<String, String> params = registration.getInitParameters();
                     FilterSettings settings = FilterSettings.of(FilterSettings.read(params));
                     checkOwnTiers(settings);
+                    FilterStore.check(settings);
                     if (!quotaCdiPresent()) {
                         settings.resolveSources(null); // nobody will resolve jwt: or bean: entries: fail now
                     }

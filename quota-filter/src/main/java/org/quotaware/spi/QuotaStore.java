@@ -1,5 +1,7 @@
 package org.quotaware.spi;
 
+import org.quotaware.store.StoreFailures;
+
 /**
  * Where users' quota state lives. One atomic primitive: run a pure {@link StateOperation} on one user's state, with
  * no other operation on that user's state in between, and return its answer. A store never splits a decision into a
@@ -70,6 +72,23 @@ public interface QuotaStore extends AutoCloseable {
      */
     default long slotLeaseMillis() {
         return Long.MAX_VALUE;
+    }
+
+    /**
+     * Which of this store's exceptions mean it cannot answer now, as opposed to a bug: what a
+     * {@link org.quotaware.store.FallbackQuotaStore} around it decides locally on. The default knows only
+     * {@link org.quotaware.store.QuotaStoreUnavailableException}, for a store that translates its failures itself.
+     */
+    default StoreFailures failures() {
+        return StoreFailures.TRANSLATED;
+    }
+
+    /**
+     * How many JVMs share this store now, as this one sees them; 0 when the store cannot tell (a Redis server does
+     * not know its clients). A fallback shares each limit between at least that many.
+     */
+    default int members() {
+        return 0;
     }
 
     @Override

@@ -18,4 +18,12 @@ public interface QuotaStoreProvider {
      * that cannot be reached yet is not a configuration error (the store's fallback decides meanwhile).
      */
     QuotaStore create(String store, StoreContext context);
+
+    /**
+     * What the values this provider accepts look like ({@code redis://host:port}), for the message that lists the
+     * accepted values when a deployment names a store nobody accepts; the provider's class name by default.
+     */
+    default String describe() {
+        return getClass().getName();
+    }
 }

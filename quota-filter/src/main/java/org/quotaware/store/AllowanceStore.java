@@ -300,6 +300,16 @@ public final class AllowanceStore implements QuotaStore {
         return leaseMillis;
     }
 
+    @Override
+    public StoreFailures failures() {
+        return remote.failures();
+    }
+
+    @Override
+    public int members() {
+        return remote.members();
+    }
+
     /** The store this one decides on. */
     public QuotaStore remote() {
         return remote;

@@ -171,6 +171,11 @@ public final class CompareAndSetStore implements QuotaStore {
     }
 
     @Override
+    public StoreFailures failures() {
+        return failures;
+    }
+
+    @Override
     public void close() {
         map.close();
     }

@@ -20,7 +20,8 @@ class AdminSettingsTest {
         AdminSettings s = load(Map.of());
         assertThat(s.enabled()).isFalse();
         assertThat(s.me()).isTrue();
-        assertThat(s.mapName()).isEqualTo("quotaware-tiers");
+        assertThat(s.mapName()).isNull();
+        assertThat(s.tiersMap("shop")).isEqualTo("quotaware-tiers.shop");
     }
 
     @Test

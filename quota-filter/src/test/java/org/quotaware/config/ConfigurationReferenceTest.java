@@ -32,7 +32,7 @@ class ConfigurationReferenceTest {
         }
         keys.put(ApplicationSettings.FILTER_ENABLED, "context-param");
         for (String name : ApplicationSettings.ownKeys(List.of(TIER))) {
-            keys.put(name, "MP Config");
+            keys.put(name, ClusterSettings.KEYS.contains(name) ? "both" : "MP Config"); // the store's: the filter's too
         }
         return keys;
     }

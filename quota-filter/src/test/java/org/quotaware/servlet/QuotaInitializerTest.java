@@ -147,4 +147,25 @@ class QuotaInitializerTest {
                 + "misconfigured: identity.chain: chain entry must be the @Named name of a CDI bean implementing "
                 + "org.quotaware.servlet.IdentitySource (with quota-cdi in the application), was bean:region");
     }
+
+    @Test
+    void aDeclaredFiltersStoreNobodyAcceptsFailsTheDeploymentNotOnlyTheFilter() {
+        FilterHolder declared = new FilterHolder(QuotaFilter.class);
+        declared.setName("declared-by-the-app");
+        declared.setInitParameter("store", "mongo://db:27017");
+        jetty.context().addFilter(declared, "/*", EnumSet.of(DispatcherType.REQUEST));
+
+        assertThatThrownBy(() -> jetty.start()).hasStackTraceContaining("QuotaFilter 'declared-by-the-app' is "
+                + "misconfigured: store: store must be one of local, auto, ").hasStackTraceContaining(
+                "was mongo://db:27017");
+    }
+
+    @Test
+    void theDropInsStoreIsCheckedUnderItsContextParam() {
+        jetty.context().setInitParameter("quotaware.enabled", "true");
+        jetty.context().setInitParameter("quotaware.store", "mongo://db:27017");
+
+        assertThatThrownBy(() -> jetty.start()).hasStackTraceContaining("quotaware.store: store must be one of local, "
+                + "auto, ");
+    }
 }

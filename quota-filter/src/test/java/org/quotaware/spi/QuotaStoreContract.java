@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The behaviour every {@link QuotaStore} must have, run through a {@link QuotaManager} on the store. Extended once
- * per store (in-memory here, Hazelcast in quota-cdi); shipped in this module's test-jar.
+ * per store (in-memory and the compare-and-set store here, Hazelcast in quota-hazelcast, any third party's); shipped in this
+ * module's test-jar.
  */
 public abstract class QuotaStoreContract {
 

@@ -40,10 +40,10 @@ public class OverrideReplication {
             ClusterLink cluster = beans.cluster();
             if (cluster != null) {
                 try {
-                    o.share(cluster.keptMap(access.settings().mapName()));
+                    o.share(cluster.keptMap(access.settings().tiersMap(beans.application())));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "quotaware: per-user overrides cannot be shared through Hazelcast map '"
-                            + access.settings().mapName() + "'; they apply to this member only", e);
+                            + access.settings().tiersMap(beans.application()) + "'; they apply to this member only", e);
                 }
             }
             overrides = o;

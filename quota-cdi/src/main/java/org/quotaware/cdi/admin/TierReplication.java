@@ -20,7 +20,7 @@ import org.quotaware.internal.LogText;
 
 /**
  * Applies tier changes on every member. A change is applied here at once, then written to a Hazelcast map
- * ({@code quotaware.admin.map}, default {@value AdminSettings#DEFAULT_MAP}); every member listens to the map and applies
+ * ({@code quotaware.admin.map}, default {@code quotaware-tiers.<application>}); every member listens to the map and applies
  * what it sees to its own {@link QuotaTiers}, and a member that starts later applies the whole map first. Keys are
  * {@code tier:<name>} (every setting of the tier, as {@link TierChange#text} writes it) and {@code user:<user>} (a tier
  * name): plain strings, so the members holding the entries need no Quotaware class.
@@ -53,7 +53,7 @@ public class TierReplication {
             return;
         }
         try {
-            ClusterLink.SharedMap<String> m = cluster.keptMap(access.settings().mapName());
+            ClusterLink.SharedMap<String> m = cluster.keptMap(access.settings().tiersMap(beans.application()));
             // runs on a cluster event thread; QuotaTiers is thread-safe
             listener = m.listen(this::apply);
             Map<String, String> entries = m.entries();
@@ -71,7 +71,7 @@ public class TierReplication {
             map = m;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "quotaware: tier changes cannot be shared through Hazelcast map '"
-                    + access.settings().mapName() + "'; they apply to this member only", e);
+                    + access.settings().tiersMap(beans.application()) + "'; they apply to this member only", e);
         }
     }
 

@@ -162,7 +162,7 @@ public final class HazelcastLink implements ClusterLink {
         if (persistence != null) {
             warnIfNotKept(mapName);
         }
-        return new Store(store, store::start, store::members);
+        return new Store(store, store::start);
     }
 
     private record Shared<V>(IMap<String, V> map) implements SharedMap<V> {

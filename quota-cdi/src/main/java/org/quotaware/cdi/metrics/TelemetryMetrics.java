@@ -17,7 +17,7 @@ import org.quotaware.cdi.QuotaBeans;
 import org.quotaware.cdi.QuotaExtension;
 import org.quotaware.cdi.QuotaUsageView;
 import org.quotaware.cdi.scaling.ScalingService;
-import org.quotaware.hazelcast.FallbackQuotaStore;
+import org.quotaware.store.FallbackQuotaStore;
 import org.quotaware.spi.HostedQuotaManager;
 import org.quotaware.telemetry.QuotaTelemetry;
 

@@ -13,7 +13,7 @@ import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.quotaware.hazelcast.HazelcastQuotaStore;
+import org.quotaware.config.ClusterSettings;
 
 /**
  * Only in the cluster test's WAR, outside {@code /api/*}: "invocations gets puts", the Hazelcast invocations this
@@ -51,7 +51,7 @@ public class InvocationsServlet extends HttpServlet {
                 });
         response.setContentType("text/plain");
         // Hazelcast counts these on the member that owns the entries: a processor's write is a put
-        LocalMapStats users = hz.getMap(HazelcastQuotaStore.DEFAULT_MAP_NAME).getLocalMapStats();
+        LocalMapStats users = hz.getMap(ClusterSettings.defaultUsersMap(ClusterSettings.nameOf(request.getContextPath()))).getLocalMapStats();
         response.getWriter().print(calls.get() + " " + users.getGetOperationCount() + " "
                 + users.getPutOperationCount());
     }

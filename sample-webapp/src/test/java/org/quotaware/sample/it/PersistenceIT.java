@@ -81,7 +81,8 @@ class PersistenceIT {
                     List.of("--port", String.valueOf(PORTS[i]), "--interfaces", "127.0.0.1", "--clustername",
                             cluster, "--startport", String.valueOf(HZ_PORTS[i]), "--clustermode",
                             "tcpip:127.0.0.1:" + HZ_PORTS[0] + ",127.0.0.1:" + HZ_PORTS[1],
-                            "--addlibs", driver.toString(), "--postbootcommandfile", postBoot.toString()));
+                            "--addlibs", driver.toString(), "--postbootcommandfile",
+                            postBoot.toAbsolutePath().toString()));
             members[i].awaitReady(Duration.ofMinutes(3));
         }
     }
@@ -110,7 +111,8 @@ class PersistenceIT {
         assertThat(send(PORTS[1], "GET", "/api/quota/me", "demo-premium-key", null).body())
                 .contains("\"filesPerDay\":3,");
         // written a second behind; both members stop gracefully, which writes what is still queued anyway
-        await(() -> rows("quotaware_users", "key:bob") == 1 && rows("quotaware_tiers", "limits:key:alice") == 1);
+        await(() -> rows("quotaware_users_root", "key:bob") == 1
+                && rows("quotaware_tiers_root", "limits:key:alice") == 1);
         stopMembers();
 
         startMembers(cluster);

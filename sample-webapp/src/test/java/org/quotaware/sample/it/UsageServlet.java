@@ -10,7 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.quotaware.QuotaLimits;
 import org.quotaware.engine.Operations;
 import org.quotaware.engine.UserState;
-import org.quotaware.hazelcast.HazelcastQuotaStore;
+import org.quotaware.config.ClusterSettings;
 
 /**
  * Only in the cluster test's WAR, outside {@code /api/*}: "activeTasks requestsPerMinute allowances" of a user's entry in the
@@ -23,7 +23,7 @@ public class UsageServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         HazelcastInstance hz = PayaraHazelcast.instance();
-        byte[] bytes = hz.<String, byte[]>getMap(HazelcastQuotaStore.DEFAULT_MAP_NAME).get(request.getParameter("user"));
+        byte[] bytes = hz.<String, byte[]>getMap(ClusterSettings.defaultUsersMap(ClusterSettings.nameOf(request.getContextPath()))).get(request.getParameter("user"));
         UserState state = bytes == null ? null : UserState.fromBytes(bytes);
         Operations.Snapshot s = new Operations.Inspect(QuotaLimits.defaults()).apply(state,
                 hz.getCluster().getClusterTime());

@@ -1,17 +1,15 @@
-package org.quotaware.hazelcast;
+package org.quotaware.store;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
-import com.hazelcast.core.HazelcastInstanceNotActiveException;
-import com.hazelcast.nio.serialization.HazelcastSerializationException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.quotaware.Limit;
@@ -30,29 +28,25 @@ import org.quotaware.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Decisions go on locally with a share of each limit while the primary fails, and join it again exactly once. */
+/**
+ * Decisions go on locally with a share of each limit while the primary fails, and join it again exactly once. The
+ * primary is the kit's own shared store in this JVM: members' {@link CompareAndSetStore}s on one {@link MemoryStateMap}
+ * see the same states, as a cluster's members do (quota-hazelcast runs the same on a real cluster).
+ */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FallbackQuotaStoreTest {
 
     private static final Duration RETRY = Duration.ofSeconds(5);
     private static final AtomicInteger MAPS = new AtomicInteger();
-    private static TestCluster cluster;
+    /** What a shared store's failure looks like once its backend's classifier named it. */
+    private static final RuntimeException DOWN = new QuotaStoreUnavailableException("the shared store is down", null);
 
     private final MutableClock clock = new MutableClock();
     private final AtomicLong nanos = new AtomicLong();
     private final InMemoryQuotaStore local = new InMemoryQuotaStore(clock, 100);
     private final List<StoreMode> transitions = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void startCluster() {
-        // the third member is only for the test that kills it
-        cluster = TestCluster.start("fallback", 5821, 3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
+    private final Map<String, MemoryStateMap> maps = new ConcurrentHashMap<>();
 
     /** A primary that fails with {@code failure} while {@code down}, as a stopped or misdeployed cluster does. */
     private static class Outage implements QuotaStore {
@@ -88,8 +82,10 @@ class FallbackQuotaStoreTest {
         }
     }
 
-    private HazelcastQuotaStore hazelcast(int member, String map) {
-        return HazelcastQuotaStore.builder(cluster.member(member)).mapName(map).clock(clock).build();
+    /** A member's store on the shared map {@code map}. */
+    private QuotaStore shared(String map) {
+        return CompareAndSetStore.builder(maps.computeIfAbsent(map, m -> new MemoryStateMap(clock::millis, 64)))
+                .build();
     }
 
     private FallbackQuotaStore fallback(QuotaStore primary, int members) {
@@ -108,16 +104,16 @@ class FallbackQuotaStoreTest {
     @Test
     void decisionsGoOnLocallyWithAShareAndTheirCountsJoinThePrimaryExactlyOnce() {
         String map = "outage-" + MAPS.incrementAndGet();
-        Outage primary = new Outage(hazelcast(0, map));
+        Outage primary = new Outage(shared(map));
         FallbackQuotaStore store = fallback(primary, 2);
         QuotaRequest request = QuotaRequest.request().withConcurrent(false);
         DefaultQuotaManager m = manager(store, QuotaLimits.builder().requestsPerMinute(10).build());
-        DefaultQuotaManager otherMember = manager(hazelcast(1, map), QuotaLimits.builder().requestsPerMinute(10).build());
+        DefaultQuotaManager otherMember = manager(shared(map), QuotaLimits.builder().requestsPerMinute(10).build());
 
         assertThat(admitted(m, "alice", 4, request)).isEqualTo(4);
         assertThat(store.mode()).isEqualTo(StoreMode.DISTRIBUTED);
 
-        primary.failure = new HazelcastInstanceNotActiveException();
+        primary.failure = DOWN;
         assertThat(admitted(m, "alice", 20, request)).isEqualTo(5); // 10 shared by 2 members
         assertThat(store.mode()).isEqualTo(StoreMode.FALLBACK);
         assertThat(m.usage("alice").requestsPerMinute()).isEqualTo(5); // what this member counted alone
@@ -144,15 +140,15 @@ class FallbackQuotaStoreTest {
     @Test
     void permitsAreReleasedAndRenewedWhereTheyWereTaken() {
         String map = "permits-" + MAPS.incrementAndGet();
-        Outage primary = new Outage(hazelcast(0, map));
+        Outage primary = new Outage(shared(map));
         FallbackQuotaStore store = fallback(primary, 2);
         QuotaLimits limits = QuotaLimits.builder().maxConcurrentTasks(4).maxQueueSize(0).off(Limit.REQUESTS_PER_MINUTE)
                 .build();
         DefaultQuotaManager m = manager(store, limits);
-        DefaultQuotaManager otherMember = manager(hazelcast(1, map), limits);
+        DefaultQuotaManager otherMember = manager(shared(map), limits);
 
         QuotaPermit distributed = (QuotaPermit) m.acquire("bob", QuotaRequest.request());
-        primary.failure = new HazelcastInstanceNotActiveException();
+        primary.failure = DOWN;
         QuotaPermit local1 = (QuotaPermit) m.acquire("bob", QuotaRequest.request());
         QuotaPermit local2 = (QuotaPermit) m.acquire("bob", QuotaRequest.request());
         assertThat(m.acquire("bob", QuotaRequest.request()).result().violated(Limit.CONCURRENT_TASKS)).isTrue();
@@ -174,12 +170,16 @@ class FallbackQuotaStoreTest {
     }
 
     @Test
-    void aMissingProcessorOnAMemberIsAFallbackNeverAnNpe() {
-        Outage primary = new Outage(new InMemoryQuotaStore(clock, 100));
-        primary.failure = new NullPointerException(
-                "Cannot invoke \"com.hazelcast.map.EntryProcessor.process(java.util.Map$Entry)\" because "
-                        + "\"this.entryProcessor\" is null");
-        FallbackQuotaStore store = fallback(primary, 0); // member count unknown: fallbackMembers (2) applies
+    void theFailuresThePrimarysClassifierNamesAreAFallback() {
+        Outage primary = new Outage(new InMemoryQuotaStore(clock, 100)) {
+            @Override
+            public StoreFailures failures() { // a backend's own exception, untranslated
+                return e -> e instanceof java.io.UncheckedIOException ? "connection refused" : null;
+            }
+        };
+        primary.failure = new java.io.UncheckedIOException(new java.io.IOException("Connection refused"));
+        FallbackQuotaStore store = FallbackQuotaStore.builder(primary).local(local).retryInterval(RETRY)
+                .nanoTime(nanos::get).onTransition(transitions::add).build(); // members unknown: 2 apply
         DefaultQuotaManager m = manager(store, QuotaLimits.builder().requestsPerMinute(7).build());
 
         assertThat(admitted(m, "carol", 10, QuotaRequest.request().withConcurrent(false))).isEqualTo(3);
@@ -188,37 +188,28 @@ class FallbackQuotaStoreTest {
     }
 
     @Test
-    void aMemberThatShutsDownFallsBackWithTheLastMemberCount() {
-        HazelcastQuotaStore dying = hazelcast(2, "dying-" + MAPS.incrementAndGet());
+    void aPrimaryThatFailsFallsBackWithTheLastMemberCountItGave() {
+        Outage dying = new Outage(shared("dying-" + MAPS.incrementAndGet())) {
+            @Override
+            public int members() {
+                return 3;
+            }
+        };
         FallbackQuotaStore store = FallbackQuotaStore.builder(dying).local(local).retryInterval(RETRY)
-                .nanoTime(nanos::get).build(); // member count read from the Hazelcast store: 3
+                .nanoTime(nanos::get).build(); // member count read from the primary: 3
         DefaultQuotaManager m = manager(store, QuotaLimits.builder().requestsPerMinute(9).build());
         QuotaRequest request = QuotaRequest.request().withConcurrent(false);
 
         assertThat(admitted(m, "dan", 2, request)).isEqualTo(2);
-        cluster.crash(2);
-        assertThatThrownBy(() -> dying.execute("dan", new Operations.Export()))
-                .isInstanceOfSatisfying(QuotaStoreUnavailableException.class,
-                        e -> assertThat(e.failure()).isEqualTo(StoreFailure.UNREACHABLE));
+        dying.failure = DOWN;
         assertThat(admitted(m, "dan", 10, request)).isEqualTo(3); // 9 shared by 3 members
         assertThat(store.mode()).isEqualTo(StoreMode.FALLBACK);
     }
 
     @Test
-    void failuresAreClassifiedAndAnOperationsOwnBugIsNotHidden() {
-        assertThat(StoreFailure.classify(new HazelcastSerializationException(new ClassNotFoundException(
-                "org.quotaware.hazelcast.StateProcessor")))).isEqualTo(StoreFailure.PROCESSOR_CLASSES_MISSING);
-        // what a member without our classes answers to the DataSerializable processor (seen in MissingClassesTest)
-        assertThat(StoreFailure.classify(new com.hazelcast.core.HazelcastException(new HazelcastSerializationException(
-                "Problem while reading DataSerializable, namespace: 0, ID: 0, class: "
-                        + "'org.quotaware.hazelcast.StateProcessor'",
-                new ClassNotFoundException("org.quotaware.hazelcast.StateProcessor")))))
-                .isEqualTo(StoreFailure.PROCESSOR_CLASSES_MISSING);
-        assertThat(StoreFailure.classify(new RuntimeException(new HazelcastInstanceNotActiveException())))
-                .isEqualTo(StoreFailure.UNREACHABLE);
-        assertThat(StoreFailure.classify(new com.hazelcast.core.OperationTimeoutException("slow")))
-                .isEqualTo(StoreFailure.UNREACHABLE);
-        assertThat(StoreFailure.classify(new NullPointerException("state"))).isNull();
+    void anOperationsOwnBugIsNotHidden() {
+        assertThat(StoreFailures.TRANSLATED.explain(new RuntimeException(DOWN))).isEqualTo(DOWN.getMessage());
+        assertThat(StoreFailures.TRANSLATED.explain(new NullPointerException("state"))).isNull();
 
         Outage primary = new Outage(new InMemoryQuotaStore(clock, 100));
         primary.failure = new IllegalArgumentException("a bug");
@@ -236,16 +227,16 @@ class FallbackQuotaStoreTest {
     @Test
     void aMemberWhoseClockIsAheadDoesNotExpireTheClustersSlotsOnMerge() {
         String map = "ahead-" + MAPS.incrementAndGet();
-        Outage primary = new Outage(hazelcast(0, map));
+        Outage primary = new Outage(shared(map));
         MutableClock memberClock = new MutableClock(clock.instant().plusSeconds(30));
         QuotaLimits limits = QuotaLimits.builder().maxConcurrentTasks(4).maxQueueSize(0).requestsPerMinute(100)
                 .build();
         DefaultQuotaManager m = manager(fallbackOn(primary, memberClock), limits);
-        DefaultQuotaManager otherMember = manager(hazelcast(1, map), limits);
+        DefaultQuotaManager otherMember = manager(shared(map), limits);
         QuotaRequest request = QuotaRequest.request().withConcurrent(false);
 
         assertThat(otherMember.acquire("frank", QuotaRequest.request()).admitted()).isTrue(); // a slot till T+30 s
-        primary.failure = new HazelcastInstanceNotActiveException();
+        primary.failure = DOWN;
         assertThat(admitted(m, "frank", 3, request)).isEqualTo(3);
 
         clock.advance(Duration.ofSeconds(10));
@@ -261,14 +252,14 @@ class FallbackQuotaStoreTest {
     @Test
     void aMemberWhoseClockIsBehindDoesNotLoseItsCountsOnMerge() {
         String map = "behind-" + MAPS.incrementAndGet();
-        Outage primary = new Outage(hazelcast(0, map));
+        Outage primary = new Outage(shared(map));
         MutableClock memberClock = new MutableClock(clock.instant().minusSeconds(30));
         QuotaLimits limits = QuotaLimits.builder().requestsPerMinute(100).build();
         DefaultQuotaManager m = manager(fallbackOn(primary, memberClock), limits);
-        DefaultQuotaManager otherMember = manager(hazelcast(1, map), limits);
+        DefaultQuotaManager otherMember = manager(shared(map), limits);
         QuotaRequest request = QuotaRequest.request().withConcurrent(false);
 
-        primary.failure = new HazelcastInstanceNotActiveException();
+        primary.failure = DOWN;
         assertThat(admitted(m, "gina", 3, request)).isEqualTo(3);
 
         clock.advance(Duration.ofSeconds(40)); // the three are 40 s old: still in the minute window
@@ -306,7 +297,7 @@ class FallbackQuotaStoreTest {
         DefaultQuotaManager m = manager(store, QuotaLimits.builder().requestsPerMinute(100).build());
         QuotaRequest request = QuotaRequest.request().withConcurrent(false);
 
-        primary.failure = new HazelcastInstanceNotActiveException();
+        primary.failure = DOWN;
         assertThat(admitted(m, slow, 2, request)).isEqualTo(2);
         assertThat(admitted(m, other, 2, request)).isEqualTo(2);
         primary.failure = null;

@@ -3,12 +3,9 @@ package org.quotaware.hazelcast;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,13 +14,14 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.query.Predicate;
 import org.quotaware.InvalidQuotaConfigException;
-import org.quotaware.engine.StateStep;
-import org.quotaware.engine.UserState;
 import org.quotaware.engine.WireFormat;
 import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.StateOperation;
+import org.quotaware.store.CompareAndSetStore;
+import org.quotaware.store.QuotaStoreUnavailableException;
+import org.quotaware.store.StateCap;
+import org.quotaware.store.StoreFailures;
 
 /**
  * Users' quota state in a Hazelcast {@link IMap}, shared by every member of the cluster.
@@ -33,8 +31,8 @@ import org.quotaware.spi.StateOperation;
  * operation and its answer travel in a compact binary form, and the synchronous backups receive the state bytes the
  * owner wrote (through Hazelcast's own processors) rather than running the engine again. That needs every member's
  * Hazelcast to read our processor back (Payara Micro's does, on threads of the application: see {@link #start()}); where one cannot,
- * the same decision is made here and written by compare-and-set on the entry's bytes, still exact
- * ({@link DecisionPath} chooses, once per member). An operation of the application's own (not one of the engine's,
+ * the same decision is made here and written by compare-and-set on the entry's bytes, still exact: the kit's
+ * {@link CompareAndSetStore} over a {@link HazelcastStateMap} ({@link DecisionPath} chooses, once per member). An operation of the application's own (not one of the engine's,
  * which have a compact form) is always decided by compare-and-set: no code but ours is shipped or deserialized.
  * A slot's release is sent without waiting ({@link #send}).
  * <p>
@@ -48,25 +46,25 @@ import org.quotaware.spi.StateOperation;
  * live members keep theirs by calling {@code DefaultQuotaManager.renewLeases()} every third of the lease. An idle state
  * is removed by the operation that leaves it idle; an abandoned one by the map's max-idle (the longest window plus a
  * bucket, 25 h, and the longest lease, 1 h), after which nothing in it can count any more (see {@link #maxIdleBounds}; a map the
- * operator configured without it gets a time-to-live on every write instead). The tracked-user cap is
- * enforced against an estimate, see {@link Builder#maxTrackedUsers(int)}; at the cap, idle states are swept one
+ * operator configured without it gets a time-to-live on every write instead). The tracked-user cap and its sweep
+ * are the kit's {@link StateCap}, see {@link Builder#maxTrackedUsers(int)}; at the cap, idle states are swept one
  * partition per second ({@link PartitionSweep}), never the whole map.
  * <p>
  * Failures of the cluster surface as {@link QuotaStoreUnavailableException}, never as a bare Hazelcast exception or
- * NullPointerException; wrap the store in a {@link FallbackQuotaStore} to keep deciding while they last.
+ * NullPointerException ({@link HazelcastFailures} tells them); wrap the store in a
+ * {@link org.quotaware.store.FallbackQuotaStore} to keep deciding while they last.
  */
 public final class HazelcastQuotaStore implements QuotaStore {
 
+    /** The users' map of a store built without a name: one cluster-wide map, as before maps were named per application. */
     public static final String DEFAULT_MAP_NAME = "quotaware-users";
-    public static final Duration DEFAULT_SLOT_LEASE = Duration.ofSeconds(30);
-    /** The longest window any limit may have (31 days) plus its bucket: the longest a unit can count. */
-    static final long LONGEST_COUNT_MILLIS = org.quotaware.WindowedLimit.LONGEST_COUNT_MILLIS;
+    public static final Duration DEFAULT_SLOT_LEASE = CompareAndSetStore.DEFAULT_SLOT_LEASE;
     /**
-     * The map's max-idle: the longest a unit can count after an entry's last write, and the longest slot lease (see
+     * The map's max-idle: a state's life after its last write with the longest slot lease (see
      * {@link #maxIdleBounds}).
      */
-    static final int MAX_IDLE_SECONDS = (int) ((LONGEST_COUNT_MILLIS + Duration.ofHours(1).toMillis()) / 1000);
-    private static final long SWEEP_AT_CAP_EVERY_MILLIS = 1_000;
+    static final int MAX_IDLE_SECONDS = (int) (CompareAndSetStore.timeToLiveMillis(Duration.ofHours(1).toMillis())
+            / 1000);
     private static final Logger LOG = Logger.getLogger(HazelcastQuotaStore.class.getName());
 
     private final HazelcastInstance hz;
@@ -74,11 +72,12 @@ public final class HazelcastQuotaStore implements QuotaStore {
     private final IMap<String, byte[]> map;
     private final InstantSource clock;
     private final long leaseMillis;
+    /** The time to live of the processor's writes: 0 while the map's max-idle bounds the entries. */
     private final long ttlMillis;
-    private final int maxTrackedUsers;
-    private final TrackedUsers tracked;
-    private final AtomicLong lastSweep;
+    /** The processor path's cap; the compare-and-set path has its own in {@link #compareAndSet}. */
+    private final StateCap cap;
     private final PartitionSweep sweep;
+    private final CompareAndSetStore compareAndSet;
     private final AtomicBoolean classesMissingLogged = new AtomicBoolean();
     private final AtomicBoolean sendFailureLogged = new AtomicBoolean();
     /**
@@ -92,21 +91,23 @@ public final class HazelcastQuotaStore implements QuotaStore {
         this.hz = b.hz;
         this.clock = b.clock != null ? b.clock : new ClusterClock(hz);
         this.leaseMillis = b.slotLease.toMillis();
-        this.maxTrackedUsers = b.maxTrackedUsers;
         ensureMapConfig(hz, new MapConfig(b.mapName).setBackupCount(b.backupCount)
                 .setMaxIdleSeconds(MAX_IDLE_SECONDS).setMapStoreConfig(b.persistence != null ? b.persistence.states()
-                        : new MapStoreConfig())); // persist.Persistence: states kept in a database
+                        : new MapStoreConfig().setEnabled(false))); // a MapStoreConfig is enabled by default
         ensureMapConfig(hz, new MapConfig(DecisionPath.mapName(b.mapName))); // announcements never expire
-        this.ttlMillis = maxIdleBounds(hz, b.mapName, leaseMillis) ? 0 : LONGEST_COUNT_MILLIS + leaseMillis;
+        boolean bounded = maxIdleBounds(hz, b.mapName, leaseMillis);
+        this.ttlMillis = bounded ? 0 : CompareAndSetStore.timeToLiveMillis(leaseMillis);
         this.mapName = b.mapName;
         // Taken here, where quota-cdi builds the store: while the application deploys, Payara Micro gives the map no
         // tenant, so its operations run on the partition threads without Payara pushing the application's request
         // context around each of them (8% of the CPU per request, profiled). Nothing of the map needs that context:
         // the processor names its application in its own bytes, and the backups are Hazelcast's own processors.
         this.map = hz.getMap(b.mapName);
-        this.tracked = new TrackedUsers(map::size, System::nanoTime);
-        this.lastSweep = new AtomicLong(clock.millis());
         this.sweep = new PartitionSweep(hz.getPartitionService());
+        this.cap = new StateCap(b.maxTrackedUsers, map::size, System::nanoTime, this::sweepPartition);
+        this.compareAndSet = CompareAndSetStore.builder(new HazelcastStateMap(map, clock, sweep, bounded))
+                .failures(HazelcastFailures.INSTANCE).slotLease(b.slotLease).maxTrackedUsers(b.maxTrackedUsers)
+                .build();
         if (!b.deferStart) {
             start();
         }
@@ -158,19 +159,19 @@ public final class HazelcastQuotaStore implements QuotaStore {
             if (WireFormat.compact(operation) && processor()) {
                 try {
                     byte[] result = map.executeOnKey(user,
-                            new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis));
+                            new StateProcessor(operation, now, cap.roomFor(user, operation, now), ttlMillis));
                     @SuppressWarnings("unchecked") // the operation's own answer, decoded from its bytes
-                    R answer = (R) WireFormat.answer(result, tracked::add);
+                    R answer = (R) WireFormat.answer(result, cap::add);
                     return answer;
                 } catch (RuntimeException e) {
-                    if (StoreFailure.classify(e) != StoreFailure.PROCESSOR_CLASSES_MISSING) {
+                    if (!HazelcastFailures.processorClassesMissing(e)) {
                         throw e;
                     }
                     // the owner could not read the processor, which so never ran: deciding again counts nothing twice
                     path().processorFailed(e);
                 }
             }
-            return compareAndSet(user, operation, now);
+            return compareAndSet.execute(user, operation);
         } catch (RuntimeException e) {
             throw translate(e);
         }
@@ -197,10 +198,10 @@ public final class HazelcastQuotaStore implements QuotaStore {
             // per callback where the common pool has one worker (two cores), a thread per request (profiled on
             // Payara). A failure may announce the member's path, a map call no partition thread may block on, so it
             // goes to the common pool, whose workers are bounded.
-            map.submitToKey(user, new StateProcessor(operation, now, roomFor(user, operation, now), ttlMillis))
+            map.submitToKey(user, new StateProcessor(operation, now, cap.roomFor(user, operation, now), ttlMillis))
                     .whenCompleteAsync((result, failure) -> {
                         if (failure == null) {
-                            WireFormat.answer(result, tracked::add);
+                            WireFormat.answer(result, cap::add);
                         } else {
                             ForkJoinPool.commonPool().execute(() -> notDelivered(operation, failure));
                         }
@@ -211,8 +212,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
     }
 
     private void notDelivered(StateOperation<?> operation, Throwable failure) {
-        if (failure instanceof RuntimeException e
-                && StoreFailure.classify(e) == StoreFailure.PROCESSOR_CLASSES_MISSING) {
+        if (failure instanceof RuntimeException e && HazelcastFailures.processorClassesMissing(e)) {
             path().processorFailed(e);
         }
         Level level = sendFailureLogged.compareAndSet(false, true) ? Level.WARNING : Level.FINE;
@@ -221,71 +221,22 @@ public final class HazelcastQuotaStore implements QuotaStore {
     }
 
     /**
-     * The same decision without running code on the owner: read the bytes, apply the pure operation here, and write
-     * only if nobody wrote in between ({@code putIfAbsent}, {@code replace} and {@code remove} compare the stored
-     * bytes on the owner); otherwise read again and decide again.
+     * The processor path's sweep at the cap: the engine's idle check run on the owners of one partition's entries
+     * ({@link StateProcessor} without an operation), never the whole map.
      */
-    private <R> R compareAndSet(String user, StateOperation<R> operation, long now) {
-        for (int attempt = 1; ; attempt++) {
-            byte[] stored = map.get(user);
-            UserState state = StateStep.begin(stored == null ? null : UserState.fromBytes(stored),
-                    stored != null || roomFor(user, operation, now));
-            R answer = operation.apply(state, now);
-            StateStep.Change change = StateStep.end(stored != null, state, now);
-            boolean written = switch (change) {
-                case NONE -> true;
-                case CREATE -> (ttlMillis > 0 ? map.putIfAbsent(user, state.toBytes(), ttlMillis,
-                        TimeUnit.MILLISECONDS) : map.putIfAbsent(user, state.toBytes())) == null;
-                case UPDATE -> map.replace(user, stored, state.toBytes());
-                case REMOVE -> map.remove(user, stored);
-            };
-            if (written) {
-                tracked.add(change.trackedDelta);
-                return answer;
-            }
-            if (attempt >= 10_000) {
-                throw new IllegalStateException("quotaware: no decision for " + user + " after " + attempt
-                        + " compare-and-set attempts");
-            }
-            Thread.onSpinWait();
-        }
-    }
-
-    /**
-     * Whether {@code user}, if it has no state, may get one: always, unless the operation {@linkplain
-     * QuotaStore#takesRoom takes room}; then checked against the estimate, sweeping one partition at the cap.
-     */
-    private boolean roomFor(String user, StateOperation<?> operation, long now) {
-        if (!QuotaStore.takesRoom(user, operation) || tracked.estimate() < maxTrackedUsers) {
-            return true;
-        }
-        long last = lastSweep.get();
-        if (now - last >= SWEEP_AT_CAP_EVERY_MILLIS && lastSweep.compareAndSet(last, now)) {
-            // at most once a second of store time, and only the entries of one partition: never the whole map
-            Predicate<String, byte[]> partition = sweep.next();
-            if (processor()) {
-                map.executeOnEntries(new StateProcessor(null, now, false, ttlMillis), partition);
-            } else {
-                for (Map.Entry<String, byte[]> e : map.entrySet(partition)) {
-                    if (UserState.fromBytes(e.getValue()).idle(now)) {
-                        map.remove(e.getKey(), e.getValue());
-                    }
-                }
-            }
-            tracked.refresh();
-        }
-        return tracked.estimate() < maxTrackedUsers;
+    private void sweepPartition() {
+        map.executeOnEntries(new StateProcessor(null, clock.millis(), false, ttlMillis), sweep.next());
     }
 
     private RuntimeException translate(RuntimeException e) {
-        StoreFailure failure = StoreFailure.classify(e);
+        String failure = HazelcastFailures.INSTANCE.explain(e);
         if (failure == null) {
             return e; // an operation's own exception: a bug to see as it is
         }
         QuotaStoreUnavailableException unavailable = e instanceof QuotaStoreUnavailableException q ? q
                 : new QuotaStoreUnavailableException(failure, e);
         // a deployment mistake that will not heal by itself: say it once, loudly, with the fix
-        if (failure == StoreFailure.PROCESSOR_CLASSES_MISSING && classesMissingLogged.compareAndSet(false, true)) {
+        if (HazelcastFailures.processorClassesMissing(e) && classesMissingLogged.compareAndSet(false, true)) {
             LOG.log(Level.WARNING, unavailable.getMessage(), e);
         }
         return unavailable;
@@ -295,7 +246,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
     @Override
     public long trackedUsers() {
         try {
-            return tracked.refresh();
+            return cap.refresh();
         } catch (RuntimeException e) {
             throw translate(e);
         }
@@ -315,7 +266,13 @@ public final class HazelcastQuotaStore implements QuotaStore {
         return leaseMillis;
     }
 
+    @Override
+    public StoreFailures failures() {
+        return HazelcastFailures.INSTANCE;
+    }
+
     /** Members of the cluster as this member sees it now, 0 when the instance is not running. */
+    @Override
     public int members() {
         try {
             return hz.getLifecycleService().isRunning() ? hz.getCluster().getMembers().size() : 0;
@@ -367,18 +324,18 @@ public final class HazelcastQuotaStore implements QuotaStore {
 
     /**
      * Whether the map's max-idle removes an abandoned entry no earlier than a per-entry time-to-live of
-     * {@link #LONGEST_COUNT_MILLIS} plus the lease would, and so can stand in for it: every operation writes the
+     * {@link CompareAndSetStore#timeToLiveMillis} would, and so can stand in for it: every operation writes the
      * entry it keeps (a write is an access), so an entry idle that long was last written that long ago; after its
      * last write a slot, queue place or allowance lives for at most the lease, and a unit counts for at most
-     * {@link #LONGEST_COUNT_MILLIS} from then (an allowance's units are counted at its expiry), so nothing in it
-     * counts any more. False when the map's configuration cannot be read (a client) or has a shorter or no max-idle
+     * {@link org.quotaware.WindowedLimit#LONGEST_COUNT_MILLIS} from then (an allowance's units are counted at its
+     * expiry), so nothing in it counts any more. False when the map's configuration cannot be read (a client) or has a shorter or no max-idle
      * (the operator's own): then each write sets the time-to-live.
      */
     static boolean maxIdleBounds(HazelcastInstance hz, String name, long leaseMillis) {
         try {
             MapConfig c = hz.getConfig().getMapConfigOrNull(name);
             return c != null && c.getMaxIdleSeconds() > 0
-                    && c.getMaxIdleSeconds() * 1000L >= LONGEST_COUNT_MILLIS + leaseMillis
+                    && c.getMaxIdleSeconds() * 1000L >= CompareAndSetStore.timeToLiveMillis(leaseMillis)
                     && c.getTimeToLiveSeconds() == 0;
         } catch (RuntimeException e) {
             return false;

@@ -216,7 +216,7 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
                 .getEntryView("gail");
         assertThat(entry.getTtl()).as("no time-to-live of its own").isEqualTo(Long.MAX_VALUE);
         assertThat(entry.getMaxIdle()).isEqualTo(HazelcastQuotaStore.MAX_IDLE_SECONDS * 1000L)
-                .isGreaterThanOrEqualTo(HazelcastQuotaStore.LONGEST_COUNT_MILLIS);
+                .isGreaterThanOrEqualTo(org.quotaware.WindowedLimit.LONGEST_COUNT_MILLIS);
         com.hazelcast.config.MapConfig config = cluster.member(1).getConfig().getMapConfig(mapName);
         assertThat(config.isStatisticsEnabled()).isFalse();
         assertThat(config.getBackupCount()).isEqualTo(1);
@@ -242,7 +242,7 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
         ((QuotaPermit) m.acquire("hal", QuotaRequest.request())).close();
         com.hazelcast.core.EntryView<String, byte[]> entry = cluster.member(1).<String, byte[]>getMap(map)
                 .getEntryView("hal");
-        assertThat(entry.getTtl()).isEqualTo(HazelcastQuotaStore.LONGEST_COUNT_MILLIS
+        assertThat(entry.getTtl()).isEqualTo(org.quotaware.WindowedLimit.LONGEST_COUNT_MILLIS
                 + HazelcastQuotaStore.DEFAULT_SLOT_LEASE.toMillis());
         assertThat(HazelcastQuotaStore.maxIdleBounds(cluster.member(0), mapName, 30_000)).isTrue();
         assertThat(HazelcastQuotaStore.maxIdleBounds(cluster.member(0), mapName, 3_600_000)).as("the longest lease")
@@ -250,7 +250,7 @@ class HazelcastQuotaStoreContractTest extends QuotaStoreContract {
         // an allowance's units count from its expiry, a lease after the entry's last write: 25 h do not bound that
         String day = "one-day-" + MAPS.incrementAndGet();
         cluster.member(0).getConfig().addMapConfig(new com.hazelcast.config.MapConfig(day)
-                .setMaxIdleSeconds((int) (HazelcastQuotaStore.LONGEST_COUNT_MILLIS / 1000)));
+                .setMaxIdleSeconds((int) (org.quotaware.WindowedLimit.LONGEST_COUNT_MILLIS / 1000)));
         assertThat(HazelcastQuotaStore.maxIdleBounds(cluster.member(0), day, 30_000)).isFalse();
     }
 

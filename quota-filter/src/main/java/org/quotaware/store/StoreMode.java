@@ -1,4 +1,4 @@
-package org.quotaware.hazelcast;
+package org.quotaware.store;
 
 /** Where a {@link FallbackQuotaStore} decides now. */
 public enum StoreMode {

@@ -1,4 +1,4 @@
-package org.quotaware.hazelcast;
+package org.quotaware.store;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -25,8 +25,9 @@ import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.StateOperation;
 
 /**
- * A primary store (normally the {@link HazelcastQuotaStore}) that a local {@link InMemoryQuotaStore} stands in for
- * while the primary fails ({@link StoreFailure}): decisions never stop because the cluster did.
+ * A primary store shared by several JVMs (Hazelcast's, Redis's, any {@link CompareAndSetStore}) that a local
+ * {@link InMemoryQuotaStore} stands in for while the primary fails, as the primary's own {@link StoreFailures}
+ * classifier tells ({@link QuotaStore#failures()}): decisions never stop because the shared store did.
  * <p>
  * <b>Sharing the limits.</b> In {@link StoreMode#FALLBACK} every operation that carries limits runs locally with
  * {@code limits.share(n)}, {@code n} the larger of the last member count seen and {@code fallbackMembers}, so the
@@ -61,6 +62,7 @@ public final class FallbackQuotaStore implements QuotaStore {
     static final int HAND_BACK_PER_DECISION = 4;
 
     private final QuotaStore primary;
+    private final StoreFailures failures;
     private final InMemoryQuotaStore local;
     private final IntSupplier memberCount;
     private final int fallbackMembers;
@@ -83,8 +85,8 @@ public final class FallbackQuotaStore implements QuotaStore {
         Arrays.setAll(stripes, i -> new ReentrantLock());
         this.primary = b.primary;
         this.local = b.local != null ? b.local : new InMemoryQuotaStore();
-        this.memberCount = b.memberCount != null ? b.memberCount
-                : primary instanceof HazelcastQuotaStore h ? h::members : () -> 0;
+        this.failures = b.failures != null ? b.failures : primary.failures();
+        this.memberCount = b.memberCount != null ? b.memberCount : primary::members;
         this.fallbackMembers = b.fallbackMembers;
         this.retryNanos = b.retryInterval.toNanos();
         this.nanoTime = b.nanoTime;
@@ -220,7 +222,7 @@ public final class FallbackQuotaStore implements QuotaStore {
     }
 
     private void enterFallback(RuntimeException e) {
-        StoreFailure failure = StoreFailure.classify(e);
+        String failure = failures.explain(e);
         if (failure == null) {
             throw e; // not the store's failure: an operation's bug must not be hidden by a fallback
         }
@@ -233,7 +235,7 @@ public final class FallbackQuotaStore implements QuotaStore {
             pending.clear(); // their states stay local, and are handed back at the next switch
         }
         LOG.log(Level.WARNING, "Quota decisions continue locally with 1/" + shareOf() + " of each limit: "
-                + (e instanceof QuotaStoreUnavailableException ? e.getMessage() : failure.describe(e)));
+                + failure);
         transitioned(StoreMode.FALLBACK);
     }
 
@@ -252,7 +254,7 @@ public final class FallbackQuotaStore implements QuotaStore {
         try {
             primary.execute(PROBE_KEY, new Operations.Export());
         } catch (RuntimeException e) {
-            if (StoreFailure.classify(e) == null) {
+            if (failures.explain(e) == null) {
                 throw e;
             }
             LOG.log(Level.FINE, "Quota store still unavailable", e);
@@ -394,6 +396,7 @@ public final class FallbackQuotaStore implements QuotaStore {
     /** Builds a {@link FallbackQuotaStore}; every setting but the primary has a default. */
     public static final class Builder {
         private final QuotaStore primary;
+        private StoreFailures failures;
         private InMemoryQuotaStore local;
         private IntSupplier memberCount;
         private int fallbackMembers = 2;
@@ -412,11 +415,17 @@ public final class FallbackQuotaStore implements QuotaStore {
         }
 
         /**
-         * The cluster's member count, read after each successful primary call; default
-         * {@link HazelcastQuotaStore#members()} for a Hazelcast primary, else unknown (0).
+         * The cluster's member count, read after each successful primary call; default the primary's
+         * {@link QuotaStore#members()} (0, unknown, for a store that cannot tell).
          */
         public Builder memberCount(IntSupplier memberCount) {
             this.memberCount = Objects.requireNonNull(memberCount, "memberCount");
+            return this;
+        }
+
+        /** Which of the primary's exceptions mean it cannot answer now; default the primary's {@link QuotaStore#failures()}. */
+        public Builder failures(StoreFailures failures) {
+            this.failures = Objects.requireNonNull(failures, "failures");
             return this;
         }
 

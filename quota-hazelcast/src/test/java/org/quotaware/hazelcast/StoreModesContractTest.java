@@ -15,6 +15,9 @@ import org.quotaware.spi.QuotaStore;
 import org.quotaware.spi.QuotaStoreContract;
 import org.quotaware.spi.StateOperation;
 import org.quotaware.testing.MutableClock;
+import org.quotaware.store.FallbackQuotaStore;
+import org.quotaware.store.StoreMode;
+import org.quotaware.store.QuotaStoreUnavailableException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,7 +137,7 @@ class StoreModesContractTest {
         }
 
         private static QuotaStoreUnavailableException gone() {
-            return new QuotaStoreUnavailableException(StoreFailure.UNREACHABLE, new IllegalStateException("gone"));
+            return new QuotaStoreUnavailableException("the cluster is gone", new IllegalStateException("gone"));
         }
 
         @Override

@@ -21,6 +21,8 @@ import org.quotaware.engine.Operations;
 import org.quotaware.engine.UserState;
 import org.quotaware.local.InMemoryQuotaStore;
 import org.quotaware.testing.MutableClock;
+import org.quotaware.store.FallbackQuotaStore;
+import org.quotaware.store.StoreMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
