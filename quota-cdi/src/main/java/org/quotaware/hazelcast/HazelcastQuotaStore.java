@@ -95,7 +95,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
         this.maxTrackedUsers = b.maxTrackedUsers;
         ensureMapConfig(hz, new MapConfig(b.mapName).setBackupCount(b.backupCount)
                 .setMaxIdleSeconds(MAX_IDLE_SECONDS).setMapStoreConfig(b.persistence != null ? b.persistence.states()
-                        : new MapStoreConfig())); // persist.Persistence: states kept in a database
+                        : new MapStoreConfig().setEnabled(false))); // a MapStoreConfig is enabled by default
         ensureMapConfig(hz, new MapConfig(DecisionPath.mapName(b.mapName))); // announcements never expire
         this.ttlMillis = maxIdleBounds(hz, b.mapName, leaseMillis) ? 0 : LONGEST_COUNT_MILLIS + leaseMillis;
         this.mapName = b.mapName;

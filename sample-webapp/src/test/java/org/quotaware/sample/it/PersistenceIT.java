@@ -81,7 +81,8 @@ class PersistenceIT {
                     List.of("--port", String.valueOf(PORTS[i]), "--interfaces", "127.0.0.1", "--clustername",
                             cluster, "--startport", String.valueOf(HZ_PORTS[i]), "--clustermode",
                             "tcpip:127.0.0.1:" + HZ_PORTS[0] + ",127.0.0.1:" + HZ_PORTS[1],
-                            "--addlibs", driver.toString(), "--postbootcommandfile", postBoot.toString()));
+                            "--addlibs", driver.toString(), "--postbootcommandfile",
+                            postBoot.toAbsolutePath().toString()));
             members[i].awaitReady(Duration.ofMinutes(3));
         }
     }
