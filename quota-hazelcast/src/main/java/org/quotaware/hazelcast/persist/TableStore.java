@@ -137,7 +137,9 @@ final class TableStore implements MapStore<String, Object> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table + " (key, bytes, updated) "
                     + "VALUES (?, ?, now()) ON CONFLICT (key) DO UPDATE SET bytes = EXCLUDED.bytes, "
                     + "updated = EXCLUDED.updated")) {
-                for (Map.Entry<String, Object> e : entries.entrySet()) {
+                // in key order: two members writing at once (while partitions move, at shutdown) take the rows'
+                // locks in the same order, so neither waits for the other (PostgreSQL found a deadlock otherwise)
+                for (Map.Entry<String, Object> e : new java.util.TreeMap<>(entries).entrySet()) {
                     s.setString(1, column(e.getKey()));
                     s.setBytes(2, bytes(e.getValue()));
                     s.addBatch();
@@ -204,7 +206,7 @@ final class TableStore implements MapStore<String, Object> {
     }
 
     private static Object[] columns(Collection<String> keys) {
-        return keys.stream().map(TableStore::column).toArray();
+        return keys.stream().map(TableStore::column).sorted().toArray(); // one lock order, as in storeAll
     }
 
     private Object value(byte[] bytes) {

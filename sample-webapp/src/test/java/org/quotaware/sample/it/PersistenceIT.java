@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The cluster's state outlives a full restart ({@code quotaware.cluster.persistence=jdbc/QuotaDB}): two Payara Micro
  * members on loopback with the sample WAR as it is, each with the server DataSource {@code jdbc/QuotaDB} on a real
- * PostgreSQL (started here), made by post-boot commands, and the driver added with {@code --addlibs}. A user uploads and the admin gives another user an override; both members stop; both start
+ * PostgreSQL (started here), made by post-boot commands, and the driver and quota-hazelcast's map store jar (classifier
+ * {@code persist}) added with {@code --addlibs}. A user uploads and the admin gives another user an override; both members stop; both start
  * again: the day's file count and the override are still there, read back from the database.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -43,6 +44,7 @@ class PersistenceIT {
     private static Path war;
     private static Path postBoot;
     private static Path driver;
+    private static Path persistJar;
     private static Path work;
     private static final PayaraMicro[] members = new PayaraMicro[2];
 
@@ -63,6 +65,10 @@ class PersistenceIT {
                 create-jdbc-resource --connectionpoolid QuotaPool jdbc/QuotaDB
                 """.formatted(pg.port()));
         driver = Path.of(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        // the map store alone, on every member's class path: a member joining the cluster reads the maps'
+        // configuration (the store's factory in it) before it deploys the application
+        persistJar = Path.of(System.getProperty("persist.jar")).toAbsolutePath();
+        assertThat(persistJar).exists();
     }
 
     @AfterAll
@@ -81,7 +87,7 @@ class PersistenceIT {
                     List.of("--port", String.valueOf(PORTS[i]), "--interfaces", "127.0.0.1", "--clustername",
                             cluster, "--startport", String.valueOf(HZ_PORTS[i]), "--clustermode",
                             "tcpip:127.0.0.1:" + HZ_PORTS[0] + ",127.0.0.1:" + HZ_PORTS[1],
-                            "--addlibs", driver.toString(), "--postbootcommandfile",
+                            "--addlibs", driver + ":" + persistJar, "--postbootcommandfile",
                             postBoot.toAbsolutePath().toString()));
             members[i].awaitReady(Duration.ofMinutes(3));
         }
