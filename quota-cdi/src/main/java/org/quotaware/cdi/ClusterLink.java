@@ -34,6 +34,25 @@ public interface ClusterLink {
     /** A quota store on map {@code mapName}, started by {@link Store#start()} once the application runs. */
     Store store(String mapName, Duration slotLease, int maxTrackedUsers);
 
+    /**
+     * The map {@code name} whose entries outlive a full restart of the cluster when {@link #persistent} was asked for
+     * (the admin changes); otherwise {@link #map}.
+     */
+    default <V> SharedMap<V> keptMap(String name) {
+        return map(name);
+    }
+
+    /**
+     * This link, keeping the users' states and the {@link #keptMap kept maps} in the DataSource of JNDI name
+     * {@code dataSource} as well ({@code quotaware.cluster.persistence}), written {@code writeDelaySeconds} behind.
+     * Called on a thread of the application, where its JNDI names resolve.
+     *
+     * @throws IllegalStateException when the name is not bound to a DataSource
+     */
+    default ClusterLink persistent(String dataSource, int writeDelaySeconds) {
+        throw new IllegalStateException("this cluster cannot keep its state in a database");
+    }
+
     /** A cluster member. */
     record Member(String uuid, String address, boolean self) {
     }

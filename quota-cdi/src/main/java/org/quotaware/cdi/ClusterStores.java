@@ -144,13 +144,36 @@ final class ClusterStores {
         String map = cluster.usersMap(app);
         LOG.info(() -> "quotaware: quota state in Hazelcast map '" + map + "' of instance " + link.name()
                 + (application != null ? " (a HazelcastInstance bean)" : " (JNDI " + PAYARA_JNDI + ")"));
-        ClusterLink.Store shared = link.store(map, cluster.slotLease(), maxUsers);
-        return new Choice(Stores.shared(shared.store(), cluster, maxUsers, scheduler), link, shared.start());
+        ClusterLink kept = persistent(link, cluster); // the admin map is kept through this link too
+        ClusterLink.Store shared = kept.store(map, cluster.slotLease(), maxUsers);
+        return new Choice(Stores.shared(shared.store(), cluster, maxUsers, scheduler), kept, shared.start());
     }
 
     /** {@code quotaware.application}, else the container's name for the application, else {@value #UNNAMED}. */
     static String applicationName(ClusterSettings cluster, String name) {
         return cluster.applicationName(name);
+    }
+
+    /**
+     * The link keeping its maps in the database of {@code quotaware.cluster.persistence}, when set.
+     *
+     * @throws org.quotaware.InvalidQuotaConfigException naming the key when the name is not a DataSource
+     */
+    private static ClusterLink persistent(ClusterLink link, ClusterSettings cluster) {
+        if (cluster.persistence() == null) {
+            return link;
+        }
+        try {
+            ClusterLink kept = link.persistent(cluster.persistence(), cluster.persistenceDelay());
+            LOG.info(() -> "quotaware: the cluster's quota state and admin changes are kept in DataSource "
+                    + cluster.persistence() + ", written " + cluster.persistenceDelay() + " s behind ("
+                    + ClusterSettings.PERSISTENCE + ")");
+            return kept;
+        } catch (IllegalStateException e) {
+            throw org.quotaware.InvalidQuotaConfigException.invalid("persistence", cluster.persistence(),
+                    "the JNDI name of a DataSource the application can look up (" + e.getMessage() + ")")
+                    .forKey(ClusterSettings.PERSISTENCE);
+        }
     }
 
     /** The primary of a member without Hazelcast: never answers, so the fallback decides. */

@@ -116,4 +116,23 @@ class QuotaConfigurationTest {
         assertThat(hidden.cluster.allowances()).isFalse();
         assertRefused("quotaware.cluster.allowance-linger", "5ms");
     }
+
+    @Test
+    void persistenceIsOffUnlessADataSourceIsNamedAndItsDelayIsInRange() {
+        QuotaConfiguration off = load(Map.of(), Map.of());
+        QuotaConfiguration on = load(Map.of("quotaware.cluster.persistence", " jdbc/QuotaDB ",
+                "quotaware.cluster.persistence-delay", "5s"), Map.of());
+        QuotaConfiguration hidden = load(Map.of(), Map.of("quotaware.cluster.persistence", "jdbc/QuotaDB"));
+
+        assertThat(off.cluster.persistence()).isNull();
+        assertThat(off.cluster.persistenceDelay()).isEqualTo(1);
+        assertThat(on.cluster.persistence()).isEqualTo("jdbc/QuotaDB");
+        assertThat(on.cluster.persistenceDelay()).isEqualTo(5);
+        assertThat(hidden.cluster.persistence()).isEqualTo("jdbc/QuotaDB");
+        assertThat(load(Map.of("quotaware.cluster.persistence-delay", "0"), Map.of()).cluster.persistenceDelay())
+                .isZero();
+        assertRefused("quotaware.cluster.persistence-delay", "301");
+        assertRefused("quotaware.cluster.persistence-delay", "soon");
+        assertRefused("quotaware.cluster.persistance", "jdbc/QuotaDB");
+    }
 }

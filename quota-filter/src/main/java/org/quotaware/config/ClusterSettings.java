@@ -19,10 +19,14 @@ import java.util.Locale;
  *                        ({@code cluster.allowances}, true by default)
  * @param allowanceLinger {@code cluster.allowance-linger}, 1 s by default
  * @param configuredKeys  the keys set besides the store and the allowances: a cluster is meant even when none is found
+ * @param persistence     {@code cluster.persistence}: the JNDI name of the DataSource that keeps the cluster's state
+ *                        across a full restart, or null: kept in memory only (the default)
+ * @param persistenceDelay {@code cluster.persistence-delay}: seconds a change waits before it is written to that
+ *                        database, coalesced (1 by default; 0 writes through)
  */
 public record ClusterSettings(String store, String storeKey, String application, String mapName, Duration slotLease,
                               int fallbackMembers, boolean allowances, Duration allowanceLinger,
-                              List<String> configuredKeys) {
+                              List<String> configuredKeys, String persistence, int persistenceDelay) {
 
     /** The store's name; {@code cluster.store} is its older name, still read. */
     public static final String STORE_NAME = "store";
@@ -33,9 +37,12 @@ public record ClusterSettings(String store, String storeKey, String application,
     public static final String FALLBACK_MEMBERS_NAME = "cluster.fallback-members";
     public static final String ALLOWANCES_NAME = "cluster.allowances";
     public static final String ALLOWANCE_LINGER_NAME = "cluster.allowance-linger";
+    public static final String PERSISTENCE_NAME = "cluster.persistence";
+    public static final String PERSISTENCE_DELAY_NAME = "cluster.persistence-delay";
     /** Every key of these settings, without a prefix (as init-params). */
     public static final List<String> NAMES = List.of(STORE_NAME, OLD_STORE_NAME, APPLICATION_NAME, MAP_NAME_NAME,
-            SLOT_LEASE_NAME, FALLBACK_MEMBERS_NAME, ALLOWANCES_NAME, ALLOWANCE_LINGER_NAME);
+            SLOT_LEASE_NAME, FALLBACK_MEMBERS_NAME, ALLOWANCES_NAME, ALLOWANCE_LINGER_NAME, PERSISTENCE_NAME,
+            PERSISTENCE_DELAY_NAME);
     /**
      * The keys a store's own settings live under ({@code store.timeout}, {@code quotaware.store.timeout}): never
      * refused as unknown here, read and checked by the store's provider.
@@ -50,6 +57,8 @@ public record ClusterSettings(String store, String storeKey, String application,
     public static final String FALLBACK_MEMBERS = QuotaSettings.PREFIX + FALLBACK_MEMBERS_NAME;
     public static final String ALLOWANCES = QuotaSettings.PREFIX + ALLOWANCES_NAME;
     public static final String ALLOWANCE_LINGER = QuotaSettings.PREFIX + ALLOWANCE_LINGER_NAME;
+    public static final String PERSISTENCE = QuotaSettings.PREFIX + PERSISTENCE_NAME;
+    public static final String PERSISTENCE_DELAY = QuotaSettings.PREFIX + PERSISTENCE_DELAY_NAME;
     /** Every key of these settings in MicroProfile Config. */
     public static final List<String> KEYS = NAMES.stream().map(n -> QuotaSettings.PREFIX + n).toList();
 
@@ -107,8 +116,13 @@ public record ClusterSettings(String store, String storeKey, String application,
                         Duration.ofMinutes(10));
         List<String> configured = List.of(MAP_NAME_NAME, SLOT_LEASE_NAME, FALLBACK_MEMBERS_NAME).stream()
                 .map(n -> prefix + n).filter(k -> raw.value(k) != null).toList();
+        String persistence = trimmed(raw.value(prefix + PERSISTENCE_NAME));
+        String delayKey = prefix + PERSISTENCE_DELAY_NAME;
+        String delay = trimmed(raw.value(delayKey));
+        int persistenceDelay = delay == null ? 1 : (int) ConfigValues.number(delayKey, "persistenceDelay",
+                delay.endsWith("s") ? delay.substring(0, delay.length() - 1) : delay, 0, 300);
         return new ClusterSettings(store, storeKey, application, map, slotLease, fallbackMembers, allowances,
-                allowanceLinger, configured);
+                allowanceLinger, configured, persistence, persistenceDelay);
     }
 
     /** Whether a {@code cluster.*} key besides the store is set: a cluster is meant. */

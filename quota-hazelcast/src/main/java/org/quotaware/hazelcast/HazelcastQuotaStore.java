@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import org.quotaware.InvalidQuotaConfigException;
@@ -91,7 +92,8 @@ public final class HazelcastQuotaStore implements QuotaStore {
         this.clock = b.clock != null ? b.clock : new ClusterClock(hz);
         this.leaseMillis = b.slotLease.toMillis();
         ensureMapConfig(hz, new MapConfig(b.mapName).setBackupCount(b.backupCount)
-                .setMaxIdleSeconds(MAX_IDLE_SECONDS));
+                .setMaxIdleSeconds(MAX_IDLE_SECONDS).setMapStoreConfig(b.persistence != null ? b.persistence.states()
+                        : new MapStoreConfig().setEnabled(false))); // a MapStoreConfig is enabled by default
         ensureMapConfig(hz, new MapConfig(DecisionPath.mapName(b.mapName))); // announcements never expire
         boolean bounded = maxIdleBounds(hz, b.mapName, leaseMillis);
         this.ttlMillis = bounded ? 0 : CompareAndSetStore.timeToLiveMillis(leaseMillis);
@@ -368,6 +370,7 @@ public final class HazelcastQuotaStore implements QuotaStore {
         private int maxTrackedUsers = 100_000;
         private int backupCount = 1;
         private boolean deferStart;
+        private org.quotaware.hazelcast.persist.Persistence persistence;
 
         private Builder(HazelcastInstance hz) {
             this.hz = Objects.requireNonNull(hz, "hazelcastInstance");
@@ -423,6 +426,16 @@ public final class HazelcastQuotaStore implements QuotaStore {
          */
         public Builder deferStart() {
             this.deferStart = true;
+            return this;
+        }
+
+        /**
+         * Keeps the states in a database as well, written behind, so that they outlive a full restart of the
+         * cluster; default none (memory only). Applies when this store adds the map's configuration (not when the
+         * operator configured the map).
+         */
+        public Builder persistence(org.quotaware.hazelcast.persist.Persistence persistence) {
+            this.persistence = persistence;
             return this;
         }
 

@@ -40,7 +40,7 @@ public class OverrideReplication {
             ClusterLink cluster = beans.cluster();
             if (cluster != null) {
                 try {
-                    o.share(cluster.map(access.settings().tiersMap(beans.application())));
+                    o.share(cluster.keptMap(access.settings().tiersMap(beans.application())));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "quotaware: per-user overrides cannot be shared through Hazelcast map '"
                             + access.settings().tiersMap(beans.application()) + "'; they apply to this member only", e);

@@ -26,8 +26,8 @@ import org.quotaware.internal.LogText;
  * name): plain strings, so the members holding the entries need no Quotaware class.
  * <p>
  * The map's last write wins on every member alike; the entries live as long as the cluster (a member restarting gets
- * them back, a whole cluster restarting starts from the configuration). Without Hazelcast changes apply to this member
- * only.
+ * them back, a whole cluster restarting starts from the configuration), or as long as the database of
+ * {@code quotaware.cluster.persistence} keeps them. Without Hazelcast changes apply to this member only.
  */
 @ApplicationScoped
 public class TierReplication {
@@ -53,7 +53,7 @@ public class TierReplication {
             return;
         }
         try {
-            ClusterLink.SharedMap<String> m = cluster.map(access.settings().tiersMap(beans.application()));
+            ClusterLink.SharedMap<String> m = cluster.keptMap(access.settings().tiersMap(beans.application()));
             // runs on a cluster event thread; QuotaTiers is thread-safe
             listener = m.listen(this::apply);
             Map<String, String> entries = m.entries();

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -16,6 +18,7 @@ import javax.naming.NamingException;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -25,6 +28,8 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
 
 import org.quotaware.cdi.ClusterLink;
 import org.quotaware.hazelcast.HazelcastQuotaStore;
+import org.quotaware.hazelcast.persist.DataSources;
+import org.quotaware.hazelcast.persist.Persistence;
 
 /**
  * A {@link ClusterLink} over a {@link HazelcastInstance}: the CDI layer's only door to Hazelcast. Only code that has
@@ -35,15 +40,55 @@ public final class HazelcastLink implements ClusterLink {
 
     /** Where Payara Micro binds its own instance. */
     public static final String PAYARA_JNDI = "payara/Hazelcast";
+    private static final Logger LOG = Logger.getLogger(HazelcastLink.class.getName());
 
     private final HazelcastInstance hz;
+    /** Null: the maps live in memory only. */
+    private final Persistence persistence;
 
-    private HazelcastLink(HazelcastInstance hz) {
+    private HazelcastLink(HazelcastInstance hz, Persistence persistence) {
         this.hz = hz;
+        this.persistence = persistence;
     }
 
     public static HazelcastLink of(HazelcastInstance hz) {
-        return new HazelcastLink(hz);
+        return new HazelcastLink(hz, null);
+    }
+
+    /**
+     * Looks the DataSource up here, on the application's thread, and registers it for the map stores of this JVM,
+     * which run on Hazelcast's threads where the application's JNDI names do not resolve; the map configurations
+     * carry its name only (see {@link org.quotaware.hazelcast.persist.TableStoreFactory}). A DataSource the
+     * application registered under that name itself is kept.
+     */
+    @Override
+    public ClusterLink persistent(String dataSource, int writeDelaySeconds) {
+        DataSources.register(dataSource, DataSources.find(dataSource));
+        return new HazelcastLink(hz, new Persistence(dataSource, writeDelaySeconds));
+    }
+
+    @Override
+    public <V> SharedMap<V> keptMap(String name) {
+        if (persistence != null) {
+            try {
+                hz.getConfig().addMapConfig(new MapConfig(name).setMapStoreConfig(persistence.settings()));
+            } catch (RuntimeException e) {
+                // configured already: by the operator, or by this map's other user on this member (tiers, overrides)
+                LOG.log(Level.FINE, "quotaware: keeping the configuration of map " + name, e);
+            }
+            warnIfNotKept(name);
+        }
+        return map(name);
+    }
+
+    /** Says once, loudly, when the cluster's configuration of a map does not keep it although it was asked to. */
+    private void warnIfNotKept(String name) {
+        String missing = Persistence.missing(hz, name);
+        if (missing != null) {
+            LOG.severe("quotaware: map " + name + " is not kept in DataSource " + persistence.dataSource()
+                    + " by this member (" + missing + "): what it holds is lost when the whole cluster stops. "
+                    + "See docs/cluster.md, Persistence");
+        }
     }
 
     /** The application's own {@link HazelcastInstance} bean, or null when it has none or more than one. */
@@ -113,7 +158,10 @@ public final class HazelcastLink implements ClusterLink {
     public Store store(String mapName, Duration slotLease, int maxTrackedUsers) {
         // built while the application deploys, outside its context: started once it runs
         HazelcastQuotaStore store = HazelcastQuotaStore.builder(hz).mapName(mapName).slotLease(slotLease)
-                .maxTrackedUsers(maxTrackedUsers).deferStart().build();
+                .maxTrackedUsers(maxTrackedUsers).persistence(persistence).deferStart().build();
+        if (persistence != null) {
+            warnIfNotKept(mapName);
+        }
         return new Store(store, store::start);
     }
 
