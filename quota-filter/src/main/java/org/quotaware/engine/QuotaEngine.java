@@ -110,8 +110,9 @@ public final class QuotaEngine {
                     queue = true; // the queue's size in shadow: it waits beyond it
                     v.add(new Violation(Limit.QUEUE_SIZE, maxQueue, queued, 1));
                 } else {
-                    // an instance without a slot is never a user's limit: what it violates here is enforced
-                    if (ownFull) {
+                    // an instance without a slot is never a user's limit: what it violates here is enforced.
+                    // Slots still free behind a queue are no violation of the slots: the queue's size is listed
+                    if (active >= maxTasks) {
                         v.add(new Violation(Limit.CONCURRENT_TASKS, maxTasks, active, 1), instanceFull);
                     }
                     if (!room && maxQueue > 0) {
