@@ -24,12 +24,23 @@ final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean appendOnly;
+    /** The password the helper's own commands authenticate with, or null. */
+    private final String password;
+    /** Whether {@link #port} is a TLS port (the plain one off): the helper's commands cannot talk to it. */
+    private final boolean tls;
+    /** Arguments before the port: a config file and {@code --sentinel} for a Sentinel. */
+    private final List<String> head = new ArrayList<>();
+    /** Arguments after the usual ones: {@code --requirepass}, certificates... */
+    private final List<String> options;
     private Process process;
 
-    private RedisServer(boolean appendOnly) throws IOException {
+    private RedisServer(boolean appendOnly, String password, boolean tls, List<String> options) throws IOException {
         this.port = freePort();
         this.dir = Files.createTempDirectory("quotaware-redis");
         this.appendOnly = appendOnly;
+        this.password = password;
+        this.tls = tls;
+        this.options = List.copyOf(options);
     }
 
     /** A server without persistence. */
@@ -39,12 +50,51 @@ final class RedisServer implements AutoCloseable {
 
     /** A server that writes every command to its append-only file before answering ({@code appendfsync always}). */
     static RedisServer start(boolean appendOnly) throws IOException {
-        RedisServer server = new RedisServer(appendOnly);
+        RedisServer server = new RedisServer(appendOnly, null, false, List.of());
         server.run();
         return server;
     }
 
-    private static int freePort() throws IOException {
+    /**
+     * A server with more {@code options} (redis-server's command-line form of its config); {@code password} is the
+     * one they require ({@code --requirepass}), for the helper's own commands, or null.
+     */
+    static RedisServer withOptions(String password, String... options) throws IOException {
+        RedisServer server = new RedisServer(false, password, false, List.of(options));
+        server.run();
+        return server;
+    }
+
+    /** A replica of the server on {@code masterPort}. */
+    static RedisServer replicaOf(int masterPort) throws IOException {
+        return withOptions(null, "--replicaof", "127.0.0.1", Integer.toString(masterPort));
+    }
+
+    /** A server that speaks TLS only, on its port, with this certificate and key (PEM); clients show none. */
+    static RedisServer tls(Path certificate, Path key) throws IOException {
+        RedisServer server = new RedisServer(false, null, true, List.of("--tls-cert-file", certificate.toString(),
+                "--tls-key-file", key.toString(), "--tls-ca-cert-file", certificate.toString(),
+                "--tls-auth-clients", "no"));
+        server.run();
+        return server;
+    }
+
+    /**
+     * A Sentinel watching the master {@code master} at 127.0.0.1:{@code masterPort}, alone (quorum 1), that calls
+     * a master down after one second without an answer. Its config file is in its directory: Sentinel rewrites it.
+     */
+    static RedisServer sentinel(String master, int masterPort) throws IOException {
+        RedisServer server = new RedisServer(false, null, false, List.of());
+        Path conf = server.dir.resolve("sentinel.conf");
+        Files.writeString(conf, "sentinel monitor " + master + " 127.0.0.1 " + masterPort + " 1\n"
+                + "sentinel down-after-milliseconds " + master + " 1000\n"
+                + "sentinel failover-timeout " + master + " 5000\n");
+        server.head.addAll(List.of(conf.toString(), "--sentinel"));
+        server.run();
+        return server;
+    }
+
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -60,18 +110,22 @@ final class RedisServer implements AutoCloseable {
 
     /** Starts it (again) on its port and directory, and waits until it answers PING. */
     void run() throws IOException {
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
-                "127.0.0.1", "--dir", dir.toString(), "--save", "", "--daemonize", "no", "--appendonly",
-                appendOnly ? "yes" : "no"));
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        command.addAll(head);
+        command.addAll(tls ? List.of("--port", "0", "--tls-port", Integer.toString(port))
+                : List.of("--port", Integer.toString(port)));
+        command.addAll(List.of("--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--daemonize", "no",
+                "--appendonly", appendOnly ? "yes" : "no"));
         if (appendOnly) {
             command.addAll(List.of("--appendfsync", "always"));
         }
+        command.addAll(options);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             try {
-                if (command("PING").equals("+PONG")) {
+                if (tls ? listening() : command("PING").equals("+PONG")) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -90,6 +144,15 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    private boolean listening() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
     /** Kills it at once (SIGKILL), as a crash does: nothing more is written. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -105,6 +168,8 @@ final class RedisServer implements AutoCloseable {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
             s.setSoTimeout(5_000);
             OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            authenticate(out, in);
             StringBuilder resp = new StringBuilder("*" + args.length + "\r\n");
             for (String a : args) {
                 resp.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a)
@@ -112,12 +177,26 @@ final class RedisServer implements AutoCloseable {
             }
             out.write(resp.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
-            InputStream in = s.getInputStream();
             String first = readLine(in);
             if (first.startsWith("$") && !first.equals("$-1")) {
                 return readLine(in);
             }
             return first;
+        }
+    }
+
+    private void authenticate(OutputStream out, InputStream in) throws IOException {
+        if (password == null) {
+            return;
+        }
+        byte[] p = password.getBytes(StandardCharsets.UTF_8);
+        out.write(("*2\r\n$4\r\nAUTH\r\n$" + p.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.write(p);
+        out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        String reply = readLine(in);
+        if (!reply.equals("+OK")) {
+            throw new IOException("AUTH refused: " + reply);
         }
     }
 
@@ -140,19 +219,26 @@ final class RedisServer implements AutoCloseable {
 
     /** How many times Redis ran {@code command} since it started (INFO commandstats), e.g. {@code evalsha}. */
     long calls(String command) throws IOException {
+        for (String l : info("commandstats").split("\r\n")) {
+            if (l.startsWith("cmdstat_" + command + ":calls=")) {
+                return Long.parseLong(l.substring(l.indexOf('=') + 1, l.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
+    /** A section of INFO, as its text: {@code replication}, {@code commandstats}. */
+    String info(String section) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
             s.setSoTimeout(5_000);
-            s.getOutputStream().write("*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n".getBytes(StandardCharsets.UTF_8));
             InputStream in = s.getInputStream();
+            authenticate(s.getOutputStream(), in);
+            byte[] name = section.getBytes(StandardCharsets.UTF_8);
+            s.getOutputStream().write(("*2\r\n$4\r\nINFO\r\n$" + name.length + "\r\n" + section + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             int length = Integer.parseInt(readLine(in).substring(1));
-            String info = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-            for (String l : info.split("\r\n")) {
-                if (l.startsWith("cmdstat_" + command + ":calls=")) {
-                    return Long.parseLong(l.substring(l.indexOf('=') + 1, l.indexOf(',')));
-                }
-            }
-            return 0;
+            return new String(in.readNBytes(length), StandardCharsets.UTF_8);
         }
     }
 
