@@ -104,11 +104,15 @@ public final class UserState implements Serializable {
             // the seed's rings (see Windows#seed) move only when the minute's 5 s bucket does: the hour's and the
             // day's buckets are whole numbers of it. Most decisions then move none, in two multiplications
             if (!layout.seed || now / 5_000 != advancedTo / 5_000) {
-                for (SlidingWindow w : layout.rings) {
-                    w.advance(this, advancedTo, now);
-                }
+                move(layout, now); // on its own, to inline this test
             }
             advancedTo = now;
+        }
+    }
+
+    private void move(Windows layout, long now) {
+        for (SlidingWindow w : layout.rings) {
+            w.advance(this, advancedTo, now);
         }
     }
 
