@@ -127,14 +127,7 @@ public final class QuotaEngine {
             // would make them, so the shadow reports exactly the denials enforcement would make
             if (v.list == null) {
                 if (layout.seed) {
-                    if (request.countsRequest()) {
-                        SlidingWindow.MINUTE.add(s, now, 1);
-                    }
-                    int files = request.files();
-                    if (files > 0) {
-                        SlidingWindow.HOUR.add(s, now, files);
-                        SlidingWindow.DAY.add(s, now, files);
-                    }
+                    SlidingWindow.addSeed(s, now, request.countsRequest(), request.files());
                 } else {
                     for (SlidingWindow w : rings) {
                         s.count(w, now, w.need(request));
@@ -195,11 +188,14 @@ public final class QuotaEngine {
      */
     private static Violation checkWindow(UserState s, SlidingWindow w, WindowedLimit row, Limit limit, long need,
                                          long now) {
-        long max = row.max();
         long used = s.used(w, now);
-        if (used + need <= max) {
-            return null;
-        }
+        // the fit on its own, small enough to inline into decide; the violation (rare) apart
+        return used + need <= row.max() ? null : violation(s, w, row, limit, need, now, used);
+    }
+
+    private static Violation violation(UserState s, SlidingWindow w, WindowedLimit row, Limit limit, long need,
+                                       long now, long used) {
+        long max = row.max();
         long held = s.allowances.length == 0 ? 0 : Allowances.outstanding(s.allowances, s.stride(), w, now);
         long retry = need > max ? Violation.NEVER
                 : need + held <= max ? seconds(w.millisUntilFits(s, now, need, max - held))
@@ -290,10 +286,10 @@ public final class QuotaEngine {
 
     /**
      * Milliseconds until the oldest unit counted in {@code w} leaves it; when all it counts is held in allowances,
-     * until the first of them expires (a member settles sooner, or its units are counted from then).
+     * until the first of them expires (a member settles sooner, or its units are counted from then). {@code reset}
+     * is {@code w}'s own {@link SlidingWindow#millisUntilReset}.
      */
-    static long millisUntilReset(UserState s, SlidingWindow w, long now) {
-        long reset = w.millisUntilReset(s, now);
+    static long millisUntilReset(UserState s, SlidingWindow w, long now, long reset) {
         return reset != 0 || s.allowances.length == 0 ? reset
                 : Math.max(0, Allowances.firstExpiry(s.allowances, s.stride(), w) - now);
     }

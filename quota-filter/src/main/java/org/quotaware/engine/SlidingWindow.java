@@ -25,13 +25,38 @@ final class SlidingWindow {
     /**
      * The seed's three rings (requests a minute, files an hour, files a day) at their places in its layout
      * ({@link Windows#LEGACY}), shared by every layout that starts with them. Code that names them
-     * ({@link Windows#seed}) has constant rings: the tests below on {@code this} fold away, and with them every
-     * divisor, offset and ring size, as when the seed's windows were an enum.
+     * ({@link Windows#seed}) calls the static methods below, which pass their numbers (width, ring size, offset) as
+     * literals: where those inline, every divisor, offset and ring size is a constant, as when the seed's windows
+     * were an enum.
      */
     static final SlidingWindow MINUTE = new SlidingWindow(Counted.REQUESTS, 60_000, null, 0, 0);
     static final SlidingWindow HOUR = new SlidingWindow(Counted.FILES, 3_600_000, null, 1, 15);
     static final SlidingWindow DAY = new SlidingWindow(Counted.FILES, 86_400_000, null, 2, 30);
     private static final SlidingWindow[] SEED = {MINUTE, HOUR, DAY};
+
+    /** Counts a request ({@code request}) and its {@code files} at {@code now} in the seed's three rings. */
+    static void addSeed(UserState s, long now, boolean request, int files) {
+        if (request) {
+            add(s, now, 1, 5_000, 13, 0);
+        }
+        if (files > 0) {
+            add(s, now, files, 300_000, 13, 15);
+            add(s, now, files, 3_600_000, 25, 30);
+        }
+    }
+
+    /** {@link #millisUntilReset(UserState, long)} of {@link #MINUTE}, {@link #HOUR} and {@link #DAY}. */
+    static long minuteUntilReset(UserState s, long now) {
+        return millisUntilReset(s, now, 5_000, 13, 0);
+    }
+
+    static long hourUntilReset(UserState s, long now) {
+        return millisUntilReset(s, now, 300_000, 13, 15);
+    }
+
+    static long dayUntilReset(UserState s, long now) {
+        return millisUntilReset(s, now, 3_600_000, 25, 30);
+    }
 
     final Counted counted;
     final long windowMillis;
@@ -130,48 +155,28 @@ final class SlidingWindow {
         return width;
     }
 
-    /** Where a narrow state's array keeps this ring's total: a constant for the seed's rings named as such. */
-    int narrowTotalAt() {
-        return this == MINUTE ? 13 : this == HOUR ? 28 : this == DAY ? 55 : narrowTotal;
-    }
-
-    /** Bucket index of a time (the common widths as constants, see above). */
+    /** Bucket index of a time. */
     long bucket(long millis) {
-        if (this == MINUTE) {
-            return millis / 5_000;
-        }
-        if (this == HOUR) {
-            return millis / 300_000;
-        }
-        if (this == DAY) {
-            return millis / 3_600_000;
-        }
-        long w = width;
-        if (w == 5_000) {
-            return millis / 5_000;
-        }
-        if (w == 300_000) {
-            return millis / 300_000;
-        }
-        if (w == 3_600_000) {
-            return millis / 3_600_000;
-        }
-        return millis / w;
+        return bucket(millis, width);
     }
 
-    /** Position of bucket {@code index} in the ring, as an index into the state's counters (constant divisors too). */
+    /**
+     * Bucket index of a time in buckets of {@code width}: the common widths (see above) as constant divisors, so a
+     * literal width (the seed's rings, see {@link Windows#seed}) folds to one of them once inlined.
+     */
+    static long bucket(long millis, long width) {
+        return width == 5_000 ? millis / 5_000 : width == 300_000 ? millis / 300_000
+                : width == 3_600_000 ? millis / 3_600_000 : millis / width;
+    }
+
+    /** Position of bucket {@code index} in the ring, as an index into the state's counters. */
     private int at(long index) {
-        if (this == MINUTE) {
-            return (int) (index % 13);
-        }
-        if (this == HOUR) {
-            return 15 + (int) (index % 13);
-        }
-        if (this == DAY) {
-            return 30 + (int) (index % 25);
-        }
-        int n = slots;
-        return offset + (int) (n == 13 ? index % 13 : n == 25 ? index % 25 : index % n);
+        return at(index, slots, offset);
+    }
+
+    /** The same for a ring of {@code slots} counters at {@code offset} (the common ring sizes as constants). */
+    static int at(long index, int slots, int offset) {
+        return offset + (int) (slots == 13 ? index % 13 : slots == 25 ? index % 25 : index % slots);
     }
 
     @Override
@@ -259,20 +264,29 @@ final class SlidingWindow {
 
     /** Milliseconds from {@code now} until the oldest counted unit leaves the window, 0 when none is counted. */
     long millisUntilReset(UserState s, long now) {
-        if (s.total(this) == 0) {
+        return millisUntilReset(s, now, width, slots, offset);
+    }
+
+    /**
+     * The same for the ring of these numbers. The arithmetic is static, of the ring's numbers, so that the seed's
+     * rings, named by their numbers as literals ({@link #minuteUntilReset} and the like), fold it to constant
+     * divisors where it inlines.
+     */
+    static long millisUntilReset(UserState s, long now, long width, int slots, int offset) {
+        if (s.total(offset + slots) == 0) {
             return 0;
         }
-        long newest = bucket(now);
-        long held = now == s.advancedTo ? newest : bucket(s.advancedTo);
-        long from = Math.max(newest - buckets, held - slots + 1);
+        long newest = bucket(now, width);
+        long held = now == s.advancedTo ? newest : bucket(s.advancedTo, width);
+        long from = Math.max(newest - slots + 1, held - slots + 1);
         long to = Math.min(newest, held);
         if (from > to) {
             return 0;
         }
-        int i = at(from);
+        int i = at(from, slots, offset);
         for (long index = from; index <= to; index++) {
             if (s.count(i) > 0) {
-                return leavesAt(index) - now;
+                return (index + slots) * width - now;
             }
             if (++i == offset + slots) {
                 i = offset;
@@ -283,11 +297,16 @@ final class SlidingWindow {
 
     /** Counts {@code amount} units at {@code now}; the windows must have been advanced to {@code now}. */
     void add(UserState s, long now, int amount) {
-        int i = at(bucket(now));
+        add(s, now, amount, width, slots, offset);
+    }
+
+    /** The same for the ring of these numbers (see {@link #millisUntilReset(UserState, long, long, int, int)}). */
+    static void add(UserState s, long now, int amount, long width, int slots, int offset) {
+        int i = at(bucket(now, width), slots, offset);
         int before = s.count(i);
         int after = (int) Math.min((long) before + amount, Integer.MAX_VALUE);
         s.setCount(i, after);
-        s.addTotal(this, after - before);
+        s.addTotal(offset + slots, after - before);
     }
 
     /** Takes back units counted at {@code at}, if their bucket is still counted. */

@@ -46,10 +46,15 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
      * rule does not match.
      */
     static Statuses of(UserState s, QuotaLimits limits, Windows layout, long now, QuotaRequest request) {
-        if (layout.seedRows) { // every row shown (no rule), the rings as constants: see Windows#seed
+        if (layout.seedRows) { // every row shown (no rule), the rings' numbers as literals: see Windows#seed
             long maxTasks = limits.maxConcurrentTasks();
+            long minute = s.used(SlidingWindow.MINUTE, now);
+            long hour = s.used(SlidingWindow.HOUR, now);
+            long day = s.used(SlidingWindow.DAY, now);
             return new Statuses(layout, maxTasks, maxTasks == QuotaLimits.OFF ? 0 : s.activeSlots(now),
-                    row(s, SlidingWindow.MINUTE, now), row(s, SlidingWindow.HOUR, now), row(s, SlidingWindow.DAY, now));
+                    minute == 0 ? 0 : row(s, SlidingWindow.MINUTE, now, minute, SlidingWindow.minuteUntilReset(s, now)),
+                    hour == 0 ? 0 : row(s, SlidingWindow.HOUR, now, hour, SlidingWindow.hourUntilReset(s, now)),
+                    day == 0 ? 0 : row(s, SlidingWindow.DAY, now, day, SlidingWindow.dayUntilReset(s, now)));
         }
         return new Statuses(s, limits, layout, now, request);
     }
@@ -114,7 +119,12 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
     private static long row(UserState s, SlidingWindow w, long now) {
         long used = s.used(w, now);
         // nothing in use means nothing to give back: the bucket scan is skipped (the common case of a quiet limit)
-        long reset = used == 0 ? 0 : Math.min(QuotaEngine.seconds(QuotaEngine.millisUntilReset(s, w, now)),
+        return used == 0 ? 0 : row(s, w, now, used, w.millisUntilReset(s, now));
+    }
+
+    /** The row of {@code w}, {@code used} (not 0) and its own {@link SlidingWindow#millisUntilReset} given. */
+    private static long row(UserState s, SlidingWindow w, long now, long used, long ringReset) {
+        long reset = Math.min(QuotaEngine.seconds(QuotaEngine.millisUntilReset(s, w, now, ringReset)),
                 (1L << RESET_BITS) - 1);
         return Math.min(used, Long.MAX_VALUE >>> RESET_BITS) << RESET_BITS | reset;
     }

@@ -101,16 +101,18 @@ public final class UserState implements Serializable {
     private void advanceWindows(long now) {
         if (now > advancedTo) {
             Windows layout = windows;
-            if (layout.seed) { // constants, see Windows#seed
-                SlidingWindow.MINUTE.advance(this, advancedTo, now);
-                SlidingWindow.HOUR.advance(this, advancedTo, now);
-                SlidingWindow.DAY.advance(this, advancedTo, now);
-            } else {
-                for (SlidingWindow w : layout.rings) {
-                    w.advance(this, advancedTo, now);
-                }
+            // the seed's rings (see Windows#seed) move only when the minute's 5 s bucket does: the hour's and the
+            // day's buckets are whole numbers of it. Most decisions then move none, in two multiplications
+            if (!layout.seed || now / 5_000 != advancedTo / 5_000) {
+                move(layout, now); // on its own, to inline this test
             }
             advancedTo = now;
+        }
+    }
+
+    private void move(Windows layout, long now) {
+        for (SlidingWindow w : layout.rings) {
+            w.advance(this, advancedTo, now);
         }
     }
 
@@ -180,33 +182,43 @@ public final class UserState implements Serializable {
 
     /** Ring {@code w}'s running total ({@code w} of this state's layout, or of one it extends). */
     long total(SlidingWindow w) {
+        return total(w.narrowTotal);
+    }
+
+    /**
+     * The running total a narrow array keeps at {@code at} (a ring's {@code offset + slots}; a wide array at twice
+     * that): a literal for the seed's rings, see {@link SlidingWindow#add(UserState, long, int, long, int, int)}.
+     */
+    long total(int at) {
         char[] c = counts;
         if (!wide) {
-            int at = w.narrowTotalAt();
             return c[at] << 16 | c[at + 1];
         }
-        int at = w.wideTotal;
-        return (long) c[at] << 48 | (long) c[at + 1] << 32 | (long) c[at + 2] << 16 | c[at + 3];
+        int w = 2 * at;
+        return (long) c[w] << 48 | (long) c[w + 1] << 32 | (long) c[w + 2] << 16 | c[w + 3];
     }
 
     void addTotal(SlidingWindow w, long delta) {
+        addTotal(w.narrowTotal, delta);
+    }
+
+    void addTotal(int at, long delta) {
         if (delta == 0) {
             return;
         }
-        long t = total(w) + delta;
+        long t = total(at) + delta;
         char[] c = counts;
         if (!wide) {
             // a narrow ring's total is at most 25 counters of 16 bits: 31 bits
-            int at = w.narrowTotalAt();
             c[at] = (char) (t >>> 16);
             c[at + 1] = (char) t;
             return;
         }
-        int at = w.wideTotal;
-        c[at] = (char) (t >>> 48);
-        c[at + 1] = (char) (t >>> 32);
-        c[at + 2] = (char) (t >>> 16);
-        c[at + 3] = (char) t;
+        int w = 2 * at;
+        c[w] = (char) (t >>> 48);
+        c[w + 1] = (char) (t >>> 32);
+        c[w + 2] = (char) (t >>> 16);
+        c[w + 3] = (char) t;
     }
 
     /** Zeroes every window counter (and so every total). */
