@@ -109,6 +109,7 @@ final class ClusterStores {
         String app = applicationName(cluster, name);
         String store = cluster.store();
         if (store.equals(ClusterSettings.LOCAL)) {
+            ignoredPersistence(cluster, cluster.storeKey() + "=local keeps the state in this JVM");
             LOG.info("quotaware: quota state is local to this JVM (" + cluster.storeKey() + "=local)");
             return new Choice(new InMemoryQuotaStore(InstantSource.system(), maxUsers), null, () -> true);
         }
@@ -118,10 +119,12 @@ final class ClusterStores {
                     new StoreContext(app, config.source(), maxUsers, cluster.slotLease()),
                     loader != null ? loader : ClusterStores.class.getClassLoader(),
                     List.of(ClusterSettings.AUTO, ClusterSettings.HAZELCAST));
+            ignoredPersistence(cluster, cluster.storeKey() + "=" + store + " keeps the state itself");
             return new Choice(Stores.shared(opened, cluster, maxUsers, scheduler), null, () -> true);
         }
         ClusterLink link = application != null ? application : hazelcastPresent() ? HazelcastLink.payara() : null;
         if (link == null) {
+            ignoredPersistence(cluster, "this member has no Hazelcast");
             if (store.equals(ClusterSettings.HAZELCAST)) {
                 throw new IllegalStateException(cluster.storeKey() + "=hazelcast, but this member has no Hazelcast "
                         + "instance: no HazelcastInstance bean and no JNDI " + PAYARA_JNDI);
@@ -173,6 +176,14 @@ final class ClusterStores {
             throw org.quotaware.InvalidQuotaConfigException.invalid("persistence", cluster.persistence(),
                     "the JNDI name of a DataSource the application can look up (" + e.getMessage() + ")")
                     .forKey(ClusterSettings.PERSISTENCE);
+        }
+    }
+
+    /** Says so where {@code quotaware.cluster.persistence} is set but only Hazelcast's maps could be kept. */
+    private static void ignoredPersistence(ClusterSettings cluster, String why) {
+        String warning = cluster.persistenceIgnored(ClusterSettings.PERSISTENCE, why);
+        if (warning != null) {
+            LOG.warning(warning);
         }
     }
 

@@ -100,6 +100,25 @@ class ClusterStoresTest {
         });
     }
 
+    /** Only Hazelcast's maps can be kept in a database: set anywhere else, the key is named in a WARNING. */
+    @Test
+    void persistenceWhereNothingCanKeepTheStateIsAWarningNamingTheKey() {
+        for (Map<String, String> where : List.of(Map.<String, String>of(), Map.of("quotaware.store", "local"),
+                Map.of("quotaware.store", "memory://kept"))) {
+            records.clear();
+            Map<String, String> values = new java.util.HashMap<>(where);
+            values.put("quotaware.cluster.persistence", "jdbc/QuotaDB");
+            ClusterStores.choose(config(values), null);
+            assertThat(records).filteredOn(r -> r.getLevel() == Level.WARNING).singleElement()
+                    .satisfies(r -> assertThat(r.getMessage()).as("with %s", where)
+                            .startsWith("quotaware: quotaware.cluster.persistence=jdbc/QuotaDB is ignored: ")
+                            .endsWith("nothing is kept in that DataSource (docs/cluster.md, Persistence)"));
+        }
+        records.clear();
+        ClusterStores.choose(config(Map.of("quotaware.store", "local")), null);
+        assertThat(records).noneMatch(r -> r.getLevel() == Level.WARNING);
+    }
+
     @Test
     void hazelcastRequiredButAbsentFailsAndLocalIsLocal() {
         assertThatThrownBy(() -> ClusterStores.choose(config(Map.of("quotaware.cluster.store", "hazelcast")), null))

@@ -125,6 +125,19 @@ public record ClusterSettings(String store, String storeKey, String application,
                 allowanceLinger, configured, persistence, persistenceDelay);
     }
 
+    /**
+     * The WARNING to log where {@code cluster.persistence} is set but nothing keeps the state in its database, null
+     * when it is not set: only quota-cdi's link to a Hazelcast cluster has a map store, so the filter alone, a store
+     * in this JVM and another shared store ignore it, and whoever set it must hear that it does nothing here.
+     *
+     * @param key the key as the user wrote it
+     * @param why why nothing is kept here
+     */
+    public String persistenceIgnored(String key, String why) {
+        return persistence == null ? null : "quotaware: " + key + "=" + persistence + " is ignored: " + why
+                + "; nothing is kept in that DataSource (docs/cluster.md, Persistence)";
+    }
+
     /** Whether a {@code cluster.*} key besides the store is set: a cluster is meant. */
     public boolean configured() {
         return !configuredKeys.isEmpty();

@@ -42,6 +42,11 @@ final class FilterStore implements AutoCloseable {
      */
     static FilterStore open(FilterSettings settings, String contextPath) {
         ClusterSettings cluster = settings.cluster();
+        String ignored = cluster.persistenceIgnored(settings.settings().prefix() + ClusterSettings.PERSISTENCE_NAME,
+                "the filter alone keeps no store in a database (quota-cdi's Hazelcast store does)");
+        if (ignored != null) {
+            LOG.warning(ignored);
+        }
         String value = cluster.store();
         if (value.equals(ClusterSettings.AUTO) || value.equals(ClusterSettings.LOCAL)) {
             return null;
