@@ -48,8 +48,8 @@ class FilterStoreTest {
     void persistenceSetForTheFilterAloneIsAWarningNamingTheKey() {
         for (String store : List.of("local", "memory://filter-kept")) {
             records.clear();
-            FilterStore.open(FilterSettings.parse(Map.of("store", store, "cluster.persistence", "jdbc/QuotaDB")),
-                    "/shop");
+            closed(FilterStore.open(FilterSettings.parse(Map.of("store", store, "cluster.persistence",
+                    "jdbc/QuotaDB")), "/shop"));
             assertThat(records).singleElement().satisfies(r -> {
                 assertThat(r.getLevel()).isEqualTo(Level.WARNING);
                 assertThat(r.getMessage()).as("with store=%s", store).isEqualTo("quotaware: cluster.persistence="
@@ -58,7 +58,14 @@ class FilterStoreTest {
             });
         }
         records.clear();
-        FilterStore.open(FilterSettings.parse(Map.of("store", "local")), "/shop");
+        closed(FilterStore.open(FilterSettings.parse(Map.of("store", "local")), "/shop"));
         assertThat(records).isEmpty();
+    }
+
+    /** Closes a shared store's thread at once (null: the local store, which has none): other tests count them. */
+    private static void closed(FilterStore store) {
+        if (store != null) {
+            store.close();
+        }
     }
 }
