@@ -37,10 +37,12 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
 
     private final String user;
     private final long slot;
-    /** The result, or the {@link Supplier} that makes it when first asked for (final: safely published). */
-    private final Object origin;
-    /** The result once made from {@link #origin}; null before. */
-    private QuotaCheckResult made;
+    /**
+     * The result, or the {@link Supplier} that makes it when first asked for, then the result it made. One field, not
+     * two: every admitted request makes a permit. Not final, so that it can be replaced; a permit reaches another
+     * thread only through a safe handover (a future, a request attribute), which publishes it whole.
+     */
+    private Object origin;
     private final Releaser releaser;
     /**
      * {@link #CLOSED} once the first close won, {@link #FAILED} once the task is marked failed: one field with a
@@ -89,12 +91,13 @@ public final class QuotaPermit implements Acquisition, AutoCloseable {
     @Override
     @SuppressWarnings("unchecked")
     public QuotaCheckResult result() {
-        QuotaCheckResult r = made;
-        if (r == null) {
-            // two threads asking at once may each make one: equal immutable values, either is the answer
-            r = origin instanceof QuotaCheckResult given ? given : ((Supplier<QuotaCheckResult>) origin).get();
-            made = r;
+        Object o = origin;
+        if (o instanceof QuotaCheckResult r) {
+            return r;
         }
+        // two threads asking at once may each make one: equal immutable values, either is the answer
+        QuotaCheckResult r = ((Supplier<QuotaCheckResult>) o).get();
+        origin = r;
         return r;
     }
 

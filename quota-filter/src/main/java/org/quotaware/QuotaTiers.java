@@ -28,6 +28,8 @@ public final class QuotaTiers {
     private final Map<String, Applied> tiers = new ConcurrentHashMap<>();
     private final Map<String, String> userTiers = new ConcurrentHashMap<>();
     private final Map<String, Applied> overrides = new ConcurrentHashMap<>();
+    /** The {@code default} tier's entry in {@link #tiers}, which {@link #resolve} answers most often. */
+    private volatile Applied defaults;
     /** What some tier's or override's limits count when requests end; read on every request, so kept, not scanned. */
     private volatile Set<Counted> chargedAtEnd = Set.of();
 
@@ -43,7 +45,11 @@ public final class QuotaTiers {
     /** Adds or replaces a tier. */
     public QuotaTiers define(String tier, QuotaLimits limits) {
         requireName("tier", tier);
-        tiers.put(tier, new Applied(tier, Objects.requireNonNull(limits, "limits")));
+        Applied a = new Applied(tier, Objects.requireNonNull(limits, "limits"));
+        tiers.put(tier, a);
+        if (DEFAULT.equals(tier)) {
+            defaults = a;
+        }
         countCharges();
         return this;
     }
@@ -140,18 +146,19 @@ public final class QuotaTiers {
      * @param callerTier the tier the caller was identified with, or null
      */
     public Applied resolve(String user, String callerTier) {
-        Applied a = overrides.get(user);
-        if (a != null) {
+        // on every decision: most deployments override or assign no user, and an empty map is not searched
+        Applied a;
+        if (!overrides.isEmpty() && (a = overrides.get(user)) != null) {
             return a;
         }
-        String assigned = userTiers.get(user);
-        if (assigned != null && (a = tiers.get(assigned)) != null) {
+        String assigned;
+        if (!userTiers.isEmpty() && (assigned = userTiers.get(user)) != null && (a = tiers.get(assigned)) != null) {
             return a;
         }
         if (callerTier != null && (a = tiers.get(callerTier)) != null) {
             return a;
         }
-        return tiers.get(DEFAULT);
+        return defaults;
     }
 
     /**

@@ -170,24 +170,41 @@ public final class Operations {
         }
     }
 
-    /**
-     * A task ends: its slot (if any) is freed, its outcome counted, and what it was charged, in the rings of
-     * {@code limits}, the limits it was admitted under (null when it carries no charges).
-     */
-    public record Release(long token, boolean success, Charges charges, QuotaLimits limits)
-            implements StateOperation<Boolean> {
+    /** A task ends: its slot (if any) is freed, and how it ended ({@link Ending}) is counted. */
+    public record Release(long token, Ending ending) implements StateOperation<Boolean> {
+
+        public Release {
+            java.util.Objects.requireNonNull(ending, "ending");
+        }
 
         public Release(long token, boolean success) {
-            this(token, success, Charges.NONE, null);
+            this(token, Ending.of(success, Charges.NONE, null));
         }
 
         public Release(long token, boolean success, Charges charges) {
-            this(token, success, charges, null);
+            this(token, Ending.of(success, charges, null));
+        }
+
+        public Release(long token, boolean success, Charges charges, QuotaLimits limits) {
+            this(token, Ending.of(success, charges, limits));
+        }
+
+        public boolean success() {
+            return ending.success();
+        }
+
+        public Charges charges() {
+            return ending.charges();
+        }
+
+        public QuotaLimits limits() {
+            return ending.limits();
         }
 
         @Override
         public Boolean apply(UserState state, long now) {
-            return state != null && QuotaEngine.release(state, token, success, charges, limits, now);
+            return state != null && QuotaEngine.release(state, token, ending.success(), ending.charges(),
+                    ending.limits(), now);
         }
 
         @Override
@@ -198,6 +215,27 @@ public final class Operations {
         @Override
         public boolean endsSlots() {
             return true;
+        }
+    }
+
+    /**
+     * How a task ended: its outcome, and what it was charged, in the rings of {@code limits}, the limits it was
+     * admitted under (null when it carries no charges). Apart from {@link Release} so that the release of a task
+     * charged nothing (nearly every one) shares one of two constants and is itself a token and a reference: every
+     * admitted request makes one.
+     */
+    public record Ending(boolean success, Charges charges, QuotaLimits limits) implements java.io.Serializable {
+
+        static final Ending SUCCEEDED = new Ending(true, Charges.NONE, null);
+        static final Ending FAILED = new Ending(false, Charges.NONE, null);
+
+        public Ending {
+            java.util.Objects.requireNonNull(charges, "charges");
+        }
+
+        static Ending of(boolean success, Charges charges, QuotaLimits limits) {
+            return charges == Charges.NONE && limits == null ? (success ? SUCCEEDED : FAILED)
+                    : new Ending(success, charges, limits);
         }
     }
 

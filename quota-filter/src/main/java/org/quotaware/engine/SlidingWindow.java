@@ -283,16 +283,22 @@ final class SlidingWindow {
         if (from > to) {
             return 0;
         }
-        int i = at(from, slots, offset);
-        for (long index = from; index <= to; index++) {
+        // the scan in a method of its own: this part then inlines, and its divisions by the seed's literals fold
+        int first = firstCounted(s, at(from, slots, offset), (int) (to - from) + 1, slots, offset);
+        return first < 0 ? 0 : (from + first + slots) * width - now;
+    }
+
+    /** How many counters after {@code i} the first that is not 0 is, among the next {@code n}; -1 when none is. */
+    private static int firstCounted(UserState s, int i, int n, int slots, int offset) {
+        for (int k = 0; k < n; k++) {
             if (s.count(i) > 0) {
-                return (index + slots) * width - now;
+                return k;
             }
             if (++i == offset + slots) {
                 i = offset;
             }
         }
-        return 0;
+        return -1;
     }
 
     /** Counts {@code amount} units at {@code now}; the windows must have been advanced to {@code now}. */

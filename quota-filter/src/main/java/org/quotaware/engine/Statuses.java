@@ -24,8 +24,8 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
     /** Bits of a row's whole seconds until reset in {@link #first}: 31 days and a bucket fit in 22. */
     private static final int RESET_BITS = 22;
 
-    private final transient Windows layout;
-    private final long maxTasks;
+    /** The limits decided under: the layout of the rows ({@link Windows#of}) and the concurrency limit. */
+    private final transient QuotaLimits limits;
     /**
      * Each windowed row shown: its use shifted left by {@link #RESET_BITS}, or'ed with its whole seconds until reset.
      * The first three in fields, the others in {@link #more}: most tiers have three rows at most, and a decision
@@ -35,8 +35,7 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
     private final long second;
     private final long third;
     private final long[] more;
-    private final int count;
-    /** The row of the layout each shown row is, when not every row is shown; null when all are. */
+    /** The row of the layout each shown row is, when not every row is shown; null when all are (then, as many). */
     private final int[] shown;
     private final int activeSlots;
 
@@ -46,25 +45,26 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
      * rule does not match.
      */
     static Statuses of(UserState s, QuotaLimits limits, Windows layout, long now, QuotaRequest request) {
-        if (layout.seedRows) { // every row shown (no rule), the rings' numbers as literals: see Windows#seed
-            long maxTasks = limits.maxConcurrentTasks();
-            long minute = s.used(SlidingWindow.MINUTE, now);
-            long hour = s.used(SlidingWindow.HOUR, now);
-            long day = s.used(SlidingWindow.DAY, now);
-            return new Statuses(layout, maxTasks, maxTasks == QuotaLimits.OFF ? 0 : s.activeSlots(now),
-                    minute == 0 ? 0 : row(s, SlidingWindow.MINUTE, now, minute, SlidingWindow.minuteUntilReset(s, now)),
-                    hour == 0 ? 0 : row(s, SlidingWindow.HOUR, now, hour, SlidingWindow.hourUntilReset(s, now)),
-                    day == 0 ? 0 : row(s, SlidingWindow.DAY, now, day, SlidingWindow.dayUntilReset(s, now)));
-        }
-        return new Statuses(s, limits, layout, now, request);
+        // each shape in a method of its own: this test then inlines into the decision
+        return layout.seedRows ? seed(s, limits, now) : new Statuses(s, limits, layout, now, request);
+    }
+
+    /** Every row of the seed's layout (no rule), the rings' numbers as literals: see {@link Windows#seed}. */
+    private static Statuses seed(UserState s, QuotaLimits limits, long now) {
+        long maxTasks = limits.maxConcurrentTasks();
+        long minute = s.used(SlidingWindow.MINUTE, now);
+        long hour = s.used(SlidingWindow.HOUR, now);
+        long day = s.used(SlidingWindow.DAY, now);
+        return new Statuses(limits, maxTasks == QuotaLimits.OFF ? 0 : s.activeSlots(now),
+                minute == 0 ? 0 : row(s, SlidingWindow.MINUTE, now, minute, SlidingWindow.minuteUntilReset(s, now)),
+                hour == 0 ? 0 : row(s, SlidingWindow.HOUR, now, hour, SlidingWindow.hourUntilReset(s, now)),
+                day == 0 ? 0 : row(s, SlidingWindow.DAY, now, day, SlidingWindow.dayUntilReset(s, now)));
     }
 
     /** The seed's three rows. */
-    private Statuses(Windows layout, long maxTasks, int activeSlots, long first, long second, long third) {
-        this.layout = layout;
-        this.maxTasks = maxTasks;
+    private Statuses(QuotaLimits limits, int activeSlots, long first, long second, long third) {
+        this.limits = limits;
         this.activeSlots = activeSlots;
-        this.count = 3;
         this.first = first;
         this.second = second;
         this.third = third;
@@ -73,9 +73,8 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
     }
 
     private Statuses(UserState s, QuotaLimits limits, Windows layout, long now, QuotaRequest request) {
-        this.layout = layout;
-        this.maxTasks = limits.maxConcurrentTasks();
-        this.activeSlots = maxTasks == QuotaLimits.OFF ? 0 : s.activeSlots(now);
+        this.limits = limits;
+        this.activeSlots = limits.maxConcurrentTasks() == QuotaLimits.OFF ? 0 : s.activeSlots(now);
         WindowedLimit[] r = layout.rows;
         int[] pick = null;
         int n = r.length;
@@ -94,7 +93,6 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
             }
         }
         this.shown = pick == null ? null : java.util.Arrays.copyOf(pick, n);
-        this.count = n;
         long a = 0;
         long b = 0;
         long c = 0;
@@ -133,9 +131,14 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
         return k == 0 ? first : k == 1 ? second : k == 2 ? third : more[k - 3];
     }
 
+    /** How many windowed rows are shown. */
+    private int windowed() {
+        return shown == null ? Windows.of(limits).rows.length : shown.length;
+    }
+
     @Override
     public int size() {
-        return count + (maxTasks == QuotaLimits.OFF ? 0 : 1);
+        return windowed() + (limits.maxConcurrentTasks() == QuotaLimits.OFF ? 0 : 1);
     }
 
     @Override
@@ -143,11 +146,13 @@ final class Statuses extends AbstractList<LimitStatus> implements RandomAccess, 
         if (index < 0 || index >= size()) {
             throw new IndexOutOfBoundsException("index " + index + " of " + size() + " statuses");
         }
-        if (index == count) {
+        if (index == windowed()) {
+            long maxTasks = limits.maxConcurrentTasks();
             return new LimitStatus(Limit.CONCURRENT_TASKS, maxTasks, activeSlots,
                     Math.max(0, maxTasks - activeSlots), 0);
         }
         int i = shown == null ? index : shown[index];
+        Windows layout = Windows.of(limits);
         WindowedLimit row = layout.rows[i];
         long shownRow = row(index);
         long used = shownRow >>> RESET_BITS;
