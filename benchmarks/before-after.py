@@ -63,3 +63,10 @@ for side in ("before", "after"):
                     s += f", owned entry {v['ownedEntryBytesPerUser']} B"
                 parts.append(s)
         print(f"- {os.path.basename(f)}: " + "; ".join(parts))
+    for f in sorted(glob.glob(os.path.join(out, f"marginal-{side}-*.json"))):
+        try:
+            d = json.load(open(f))
+        except ValueError:
+            continue
+        print(f"- {os.path.basename(f)}: {d['limiter']}: {d['heapBytesPerUser']} heap B per user at the margin "
+              f"({d['users']} users added to 1 000)")

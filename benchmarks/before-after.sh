@@ -8,6 +8,7 @@
 # the machine's heavy lock: flock /tmp/quotaware-heavy.lock benchmarks/before-after.sh BEFORE AFTER OUT
 # The after side also runs quotaware-6w: today's three windows and three more declared (Quotaware#inMemorySixWindows).
 set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
 
 BEFORE="$1"
 AFTER="$2"
@@ -36,6 +37,9 @@ for round in $(seq 1 "$ROUNDS"); do
     log "round $round, $side: memory"
     "$JAVA" -Xms2g -Xmx2g -Djdk.attach.allowAttachSelf=true -cp "$(cp_of "$dir")" \
         org.quotaware.benchmarks.MemoryFootprint 2>"$OUT/memory-$side-$round.log" > "$OUT/memory-$side-$round.json"
+    # the same users at the margin, one-time objects left out: MarginalMemory.java runs on either build's class path
+    "$JAVA" -Xms2g -Xmx2g -cp "$(cp_of "$dir")" "$HERE/MarginalMemory.java" 2>>"$OUT/memory-$side-$round.log" \
+        > "$OUT/marginal-$side-$round.json"
   done
 done
 if [[ -z "${SKIP_COST:-}" ]]; then
