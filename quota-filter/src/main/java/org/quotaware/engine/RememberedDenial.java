@@ -2,7 +2,6 @@ package org.quotaware.engine;
 
 import org.quotaware.QuotaLimits;
 import org.quotaware.QuotaRequest;
-import org.quotaware.engine.Decision.Verdict;
 
 /**
  * The last denial made on a {@link UserState}, kept so that the same request refused again is answered without
@@ -36,10 +35,10 @@ final class RememberedDenial {
     private final java.util.Set<String> uncounted;
     private final long validUntil;
     /**
-     * The denial: every refusal answered from here is this same object. Its statuses stay the compact numbers the
-     * decision read ({@link Statuses}); the answer made of it once ({@link Denials#denied}) holds them as objects.
-     * Made here too, they stood between a denied user's remembered denial and its decision in the heap: refusals
-     * spread over 100 000 users ran 16 % slower for it.
+     * The denial, the decision itself: every refusal answered from here is this same object. Its statuses stay the
+     * compact numbers the decision read ({@link Statuses}); the answer made of it once ({@link Denials#denied}) holds
+     * them as objects. Made here too, they stood between a denied user's remembered denial and its decision in the
+     * heap: refusals spread over 100 000 users ran 16 % slower for it.
      */
     private final Decision decision;
     /** Set by the operation that made or used it, cleared by {@link StateStep#end} (see UserState#endOperation). */
@@ -57,7 +56,7 @@ final class RememberedDenial {
         this.rules = request.rules();
         this.uncounted = request.uncounted();
         this.validUntil = validUntil;
-        this.decision = new Decision(Verdict.DENIED, denial.violations(), denial.limits(), denial.atMillis());
+        this.decision = denial;
     }
 
     /** Whether it is the denial of {@code request} at {@code now} (the state's time or later). */
